@@ -1,0 +1,30 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "canary",
+    products: [
+        .executable(name: "canary", targets: ["canary"]),
+    ],
+    targets: [
+        // libcurl, found through pkg-config.
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Typed, non-variadic wrappers around curl's variadic calls; nothing else.
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        // HTTP over one curl multi handle; knows nothing about canaries.
+        .target(name: "CurlEngine", dependencies: ["CCurl", "CCurlShim"], swiftSettings: swift6),
+        // Canary model, loading, evaluation, running, recording, reporting.
+        .target(name: "CanaryKit", dependencies: ["CurlEngine"], swiftSettings: swift6),
+        // The command line: argument parsing, commands, console output.
+        .executableTarget(name: "canary", dependencies: ["CanaryKit"], swiftSettings: swift6),
+
+        .testTarget(name: "CurlEngineTests", dependencies: ["CurlEngine"], swiftSettings: swift6),
+        .testTarget(name: "CanaryKitTests", dependencies: ["CanaryKit"], swiftSettings: swift6),
+        // Talks to real httpbin and nginx started by scripts/test.
+        .testTarget(name: "IntegrationTests", dependencies: ["CanaryKit", "CurlEngine"], swiftSettings: swift6),
+    ]
+)

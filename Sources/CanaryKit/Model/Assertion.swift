@@ -1,0 +1,76 @@
+/// What an assertion or capture looks at in a step's response.
+public enum Query: Sendable, Equatable {
+    case status
+    /// A response header, by case-insensitive name.
+    case header(String)
+    /// The body as text.
+    case body
+    case json(JSONPath)
+    /// Total time of the request, in milliseconds.
+    case duration
+    /// One phase timing, in milliseconds.
+    case timing(Phase)
+    /// Response body bytes.
+    case size
+    case redirects
+    /// Milliseconds until the leaf certificate's notAfter.
+    case certificateExpiresIn
+
+    public enum Phase: String, Sendable, CaseIterable {
+        case dns, connect, tls, firstByte, transfer, total
+    }
+
+    /// How the query reads in messages and records: `status`, `header Content-Type`, `json $.a`.
+    public var label: String {
+        switch self {
+        case .status: return "status"
+        case .header(let name): return "header \(name)"
+        case .body: return "body"
+        case .json(let path): return "json \(path.source)"
+        case .duration: return "duration"
+        case .timing(let phase): return "timings.\(phase.rawValue)"
+        case .size: return "size"
+        case .redirects: return "redirects"
+        case .certificateExpiresIn: return "certificate.expiresIn"
+        }
+    }
+
+    /// Queries whose values are durations: operands are milliseconds, shown with units.
+    public var isDuration: Bool {
+        switch self {
+        case .duration, .timing, .certificateExpiresIn: return true
+        default: return false
+        }
+    }
+}
+
+/// One `expect` entry: a query and the predicates that must all hold.
+public struct Assertion: Sendable, Equatable {
+    public var query: Query
+    public var predicates: [Predicate]
+    public var location: SourceLocation?
+    public init(query: Query, predicates: [Predicate], location: SourceLocation? = nil) {
+        self.query = query
+        self.predicates = predicates
+        self.location = location
+    }
+}
+
+/// A value taken from a response into a variable for later steps.
+public struct Capture: Sendable, Equatable {
+    public enum Source: Sendable, Equatable {
+        case json(JSONPath)
+        case header(String)
+        case body
+        case status
+    }
+    public var name: String
+    public var source: Source
+    /// When set, the first capture group of the first match (or the whole match without groups).
+    public var regex: String?
+    public init(name: String, source: Source, regex: String? = nil) {
+        self.name = name
+        self.source = source
+        self.regex = regex
+    }
+}

@@ -1,0 +1,128 @@
+/// A canary as loaded from one file: named steps run in order, with defaults and alarm rules.
+public struct Canary: Sendable {
+    public var name: String
+    public var description: String?
+    /// The file it came from, as given on the command line.
+    public var file: String
+    public var schedule: Schedule?
+    /// Limit on one whole run (all steps); default 60 s.
+    public var timeout: Duration
+    /// Extra attempts after a failed run; the last attempt counts.
+    public var retries: Int
+    /// In source order; copied into records, events and metric labels.
+    public var tags: [(key: String, value: String)]
+    public var variables: [String: String]
+    public var defaults: RequestDefaults
+    public var alarm: AlarmRule
+    public var steps: [Step]
+
+    public init(
+        name: String, description: String? = nil, file: String, schedule: Schedule? = nil,
+        timeout: Duration = .seconds(60), retries: Int = 0, tags: [(key: String, value: String)] = [],
+        variables: [String: String] = [:], defaults: RequestDefaults = RequestDefaults(),
+        alarm: AlarmRule = AlarmRule(), steps: [Step]
+    ) {
+        self.name = name
+        self.description = description
+        self.file = file
+        self.schedule = schedule
+        self.timeout = timeout
+        self.retries = retries
+        self.tags = tags
+        self.variables = variables
+        self.defaults = defaults
+        self.alarm = alarm
+        self.steps = steps
+    }
+}
+
+/// ALARM when at least `datapointsToAlarm` of the last `evaluationPeriods` runs failed.
+public struct AlarmRule: Sendable, Equatable, Codable {
+    public var evaluationPeriods: Int
+    public var datapointsToAlarm: Int
+    public init(evaluationPeriods: Int = 1, datapointsToAlarm: Int = 1) {
+        self.evaluationPeriods = evaluationPeriods
+        self.datapointsToAlarm = datapointsToAlarm
+    }
+}
+
+/// Request settings merged into every step's request; a step's own values win.
+public struct RequestDefaults: Sendable, Equatable {
+    public var headers: [(name: String, value: Template)]
+    public var timeout: Duration?
+    public var followRedirects: Bool?
+    public var maxRedirects: Int?
+    public var insecure: Bool?
+    public init(
+        headers: [(name: String, value: Template)] = [], timeout: Duration? = nil,
+        followRedirects: Bool? = nil, maxRedirects: Int? = nil, insecure: Bool? = nil
+    ) {
+        self.headers = headers
+        self.timeout = timeout
+        self.followRedirects = followRedirects
+        self.maxRedirects = maxRedirects
+        self.insecure = insecure
+    }
+    public static func == (lhs: RequestDefaults, rhs: RequestDefaults) -> Bool {
+        lhs.headers.elementsEqual(rhs.headers) { $0.name == $1.name && $0.value == $1.value }
+            && lhs.timeout == rhs.timeout && lhs.followRedirects == rhs.followRedirects
+            && lhs.maxRedirects == rhs.maxRedirects && lhs.insecure == rhs.insecure
+    }
+}
+
+/// One step: a request, what to expect of its response, and what to capture from it.
+public struct Step: Sendable {
+    public var name: String
+    public var request: RequestTemplate
+    public var assertions: [Assertion]
+    public var captures: [Capture]
+    /// false (default): a failed step ends the run and later steps are skipped.
+    public var continueOnFailure: Bool
+    public var location: SourceLocation?
+    public init(
+        name: String, request: RequestTemplate, assertions: [Assertion] = [], captures: [Capture] = [],
+        continueOnFailure: Bool = false, location: SourceLocation? = nil
+    ) {
+        self.name = name
+        self.request = request
+        self.assertions = assertions
+        self.captures = captures
+        self.continueOnFailure = continueOnFailure
+        self.location = location
+    }
+}
+
+/// A request before interpolation. nil settings fall back to the canary's defaults, then to
+/// built-in defaults (10 s timeout, follow up to 10 redirects, verify TLS).
+public struct RequestTemplate: Sendable {
+    public enum Body: Sendable {
+        case raw(Template)
+        /// Strings inside are templates, interpolated at run time.
+        case json(JSONValue)
+        case form([(name: String, value: Template)])
+    }
+    public var method: String
+    public var url: Template
+    public var query: [(name: String, value: Template)]
+    public var headers: [(name: String, value: Template)]
+    public var body: Body?
+    public var timeout: Duration?
+    public var followRedirects: Bool?
+    public var maxRedirects: Int?
+    public var insecure: Bool?
+    public init(
+        method: String = "GET", url: Template, query: [(name: String, value: Template)] = [],
+        headers: [(name: String, value: Template)] = [], body: Body? = nil, timeout: Duration? = nil,
+        followRedirects: Bool? = nil, maxRedirects: Int? = nil, insecure: Bool? = nil
+    ) {
+        self.method = method
+        self.url = url
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.followRedirects = followRedirects
+        self.maxRedirects = maxRedirects
+        self.insecure = insecure
+    }
+}

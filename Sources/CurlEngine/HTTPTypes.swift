@@ -1,0 +1,140 @@
+import Foundation
+
+/// One header line, kept in order; names compare case-insensitively where it matters.
+public struct HTTPHeader: Sendable, Hashable, Codable {
+    public var name: String
+    public var value: String
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// Everything the engine needs to perform one HTTP transfer. Already interpolated.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: [HTTPHeader]
+    public var body: [UInt8]?
+    /// Whole-transfer limit (CURLOPT_TIMEOUT_MS).
+    public var timeout: Duration
+    public var followRedirects: Bool
+    public var maxRedirects: Int
+    /// true skips TLS peer and host verification.
+    public var insecure: Bool
+    /// Extra CA bundle (PEM) to trust, like curl's --cacert; nil uses the system store.
+    public var caFile: String?
+    /// A response body longer than this fails the transfer with `.bodyTooLarge`.
+    public var maxBodyBytes: Int
+
+    public init(
+        method: String = "GET", url: String, headers: [HTTPHeader] = [], body: [UInt8]? = nil,
+        timeout: Duration = .seconds(10), followRedirects: Bool = true, maxRedirects: Int = 10,
+        insecure: Bool = false, caFile: String? = nil, maxBodyBytes: Int = 64 << 20
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.followRedirects = followRedirects
+        self.maxRedirects = maxRedirects
+        self.insecure = insecure
+        self.caFile = caFile
+        self.maxBodyBytes = maxBodyBytes
+    }
+}
+
+/// Phase timings of one transfer in milliseconds, derived from libcurl's cumulative `*_TIME_T`.
+/// `dns`, `connect` and `tls` are the lengths of those phases (0 on a reused connection);
+/// `firstByte` is from the start to the first response byte; `transfer` is first byte to end.
+public struct Timings: Sendable, Hashable, Codable {
+    public var dns: Double
+    public var connect: Double
+    public var tls: Double
+    public var firstByte: Double
+    public var transfer: Double
+    public var total: Double
+    public init(dns: Double = 0, connect: Double = 0, tls: Double = 0, firstByte: Double = 0, transfer: Double = 0, total: Double = 0) {
+        self.dns = dns
+        self.connect = connect
+        self.tls = tls
+        self.firstByte = firstByte
+        self.transfer = transfer
+        self.total = total
+    }
+}
+
+/// The leaf certificate of an https transfer (from CURLINFO_CERTINFO).
+public struct CertificateInfo: Sendable, Hashable, Codable {
+    public var subject: String
+    public var issuer: String
+    public var notBefore: Date?
+    public var notAfter: Date
+    public init(subject: String, issuer: String, notBefore: Date?, notAfter: Date) {
+        self.subject = subject
+        self.issuer = issuer
+        self.notBefore = notBefore
+        self.notAfter = notAfter
+    }
+}
+
+/// What came back. Headers and status are those of the final response after redirects.
+public struct HTTPResponse: Sendable {
+    public var statusCode: Int
+    /// "HTTP/1.1", "HTTP/2", ...
+    public var httpVersion: String
+    /// The status line's reason phrase as received ("OK"), possibly empty.
+    public var reason: String
+    public var headers: [HTTPHeader]
+    public var body: [UInt8]
+    public var redirectCount: Int
+    public var effectiveURL: String
+    public var primaryIP: String
+    /// Connections opened for this transfer (0: a connection was reused).
+    public var newConnections: Int
+    public var timings: Timings
+    public var certificate: CertificateInfo?
+    /// The request headers exactly as libcurl sent them on the final hop (CURLINFO_HEADER_OUT).
+    public var requestHeaderBlock: String
+    public init(
+        statusCode: Int, httpVersion: String, reason: String, headers: [HTTPHeader], body: [UInt8],
+        redirectCount: Int, effectiveURL: String, primaryIP: String, newConnections: Int,
+        timings: Timings, certificate: CertificateInfo?, requestHeaderBlock: String
+    ) {
+        self.statusCode = statusCode
+        self.httpVersion = httpVersion
+        self.reason = reason
+        self.headers = headers
+        self.body = body
+        self.redirectCount = redirectCount
+        self.effectiveURL = effectiveURL
+        self.primaryIP = primaryIP
+        self.newConnections = newConnections
+        self.timings = timings
+        self.certificate = certificate
+        self.requestHeaderBlock = requestHeaderBlock
+    }
+}
+
+/// A transfer that did not produce a response, classified, with libcurl's own message kept.
+public struct TransferError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Codable {
+        case timeout, connectionRefused, dns, tls, certificate, reset, tooManyRedirects
+        case malformedResponse, bodyTooLarge, cancelled, invalidRequest, other
+    }
+    public var kind: Kind
+    /// libcurl's CURLcode (0 when the error is ours).
+    public var code: Int
+    /// libcurl's error buffer text, or our own explanation.
+    public var message: String
+    /// Timings up to the failure, when libcurl had any.
+    public var timings: Timings
+    public init(kind: Kind, code: Int, message: String, timings: Timings = Timings()) {
+        self.kind = kind
+        self.code = code
+        self.message = message
+        self.timings = timings
+    }
+    public var description: String { "\(kind.rawValue): \(message)" }
+}

@@ -1,0 +1,2 @@
+import CanaryKit
+print("canary: not yet")
