@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Starts (or stops) the real servers the tests and the examples probe, on free loopback ports:
+#   httpbin under gunicorn, and nginx serving HTTP, HTTPS with a certificate signed by a throwaway
+#   CA (made here with openssl), and HTTPS with an expired certificate.
+# Writes .test-servers/env (KEY=VALUE lines) for the tests and scripts to read.
+#
+#   scripts/test-servers.sh start    install what is missing, start everything, wait until ready
+#   scripts/test-servers.sh stop     stop what `start` started
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+dir="$root/.test-servers"
+venv="${CANARY_VENV:-$HOME/.cache/canary/venv}"
+
+log() { printf 'test-servers: %s\n' "$*" >&2; }
+
+install_missing() {
+    local need=()
+    dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || need+=(libcurl4-openssl-dev)
+    command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
+    command -v openssl >/dev/null 2>&1 || need+=(openssl)
+    python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
+    if ((${#need[@]})); then
+        log "installing ${need[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    fi
+    if ! "$venv/bin/python" -c 'import httpbin, gunicorn' >/dev/null 2>&1; then
+        log "installing httpbin and gunicorn into $venv"
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install -q --disable-pip-version-check httpbin gunicorn
+    fi
+}
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+make_certificates() {
+    local c="$dir/certs"
+    mkdir -p "$c"
+    cd "$c"
+    cat > ca.cnf <<'EOF'
+[ ca ]
+default_ca = local
+[ local ]
+dir = .
+database = index.txt
+unique_subject = no
+new_certs_dir = .
+serial = serial
+default_md = sha256
+policy = any
+copy_extensions = copy
+[ any ]
+commonName = supplied
+EOF
+    : > index.txt
+    echo 01 > serial
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 3650 \
+        -subj "/CN=canary test CA" 2>/dev/null
+    local name
+    for name in good expired; do
+        openssl req -newkey rsa:2048 -nodes -keyout "$name.key" -out "$name.csr" -subj "/CN=localhost" \
+            -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null
+    done
+    # The valid certificate expires in 30 days, so tests can assert "expiresIn > 14d" and "< 60d".
+    openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -days 30 \
+        -in good.csr -out good.pem >/dev/null 2>&1
+    openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key \
+        -startdate 20200101000000Z -enddate 20200201000000Z -in expired.csr -out expired.pem >/dev/null 2>&1
+    cd "$root"
+}
+
+make_site() {
+    local www="$dir/www"
+    mkdir -p "$www"
+    printf 'ok\n' > "$www/hello.txt"
+    printf '{"status":"ok","items":[1,2,3],"service":{"name":"static","version":"1.2.3"}}\n' > "$www/status.json"
+    printf '<!doctype html><html><head><title>canary</title></head><body><h1>It works</h1></body></html>\n' > "$www/index.html"
+    head -c 3000000 /dev/zero | tr '\0' 'a' > "$www/big.txt"
+}
+
+write_nginx_conf() {
+    local http=$1 https=$2 expired=$3
+    cat > "$dir/nginx.conf" <<EOF
+worker_processes 2;
+pid $dir/nginx.pid;
+error_log $dir/nginx-error.log warn;
+events { worker_connections 16384; }
+http {
+    access_log off;
+    client_body_temp_path $dir/tmp;
+    proxy_temp_path $dir/tmp;
+    fastcgi_temp_path $dir/tmp;
+    uwsgi_temp_path $dir/tmp;
+    scgi_temp_path $dir/tmp;
+    default_type text/plain;
+    types { application/json json; text/html html; text/plain txt; }
+    keepalive_requests 100000;
+    server {
+        listen 127.0.0.1:$http;
+        root $dir/www;
+        location = /redirect-home { return 302 /hello.txt; }
+    }
+    server {
+        listen 127.0.0.1:$https ssl http2;
+        ssl_certificate $dir/certs/good.pem;
+        ssl_certificate_key $dir/certs/good.key;
+        root $dir/www;
+    }
+    server {
+        listen 127.0.0.1:$expired ssl;
+        ssl_certificate $dir/certs/expired.pem;
+        ssl_certificate_key $dir/certs/expired.key;
+        root $dir/www;
+    }
+}
+EOF
+}
+
+wait_for() {
+    local url=$1 extra=${2:-}
+    for _ in $(seq 1 100); do
+        # shellcheck disable=SC2086
+        if curl -fsS -o /dev/null $extra "$url" 2>/dev/null; then return 0; fi
+        sleep 0.1
+    done
+    log "gave up waiting for $url"
+    return 1
+}
+
+start() {
+    install_missing
+    stop quiet
+    rm -rf "$dir"
+    mkdir -p "$dir/tmp"
+    make_certificates
+    make_site
+    local httpbin http https expired
+    httpbin=$(free_port); http=$(free_port); https=$(free_port); expired=$(free_port)
+    write_nginx_conf "$http" "$https" "$expired"
+    nginx -c "$dir/nginx.conf" -p "$dir" -e "$dir/nginx-error.log"
+    "$venv/bin/gunicorn" --daemon --pid "$dir/gunicorn.pid" --log-file "$dir/gunicorn.log" \
+        -b "127.0.0.1:$httpbin" -w 2 -k gthread --threads 32 httpbin:app
+    cat > "$dir/env" <<EOF
+CANARY_TEST_HTTPBIN=http://127.0.0.1:$httpbin
+CANARY_TEST_NGINX=http://127.0.0.1:$http
+CANARY_TEST_NGINX_TLS=https://localhost:$https
+CANARY_TEST_NGINX_TLS_EXPIRED=https://localhost:$expired
+CANARY_TEST_CA=$dir/certs/ca.pem
+CANARY_TEST_CLOSED_PORT=$(free_port)
+EOF
+    wait_for "http://127.0.0.1:$httpbin/get"
+    wait_for "http://127.0.0.1:$http/hello.txt"
+    wait_for "https://localhost:$https/hello.txt" "--cacert $dir/certs/ca.pem"
+    log "ready: $(tr '\n' ' ' < "$dir/env")"
+}
+
+stop() {
+    local f pid
+    for f in "$dir/nginx.pid" "$dir/gunicorn.pid"; do
+        [ -f "$f" ] || continue
+        pid=$(cat "$f" 2>/dev/null || true)
+        [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+        rm -f "$f"
+    done
+    [ "${1:-}" = quiet ] || log "stopped"
+}
+
+case "${1:-}" in
+    start) start ;;
+    stop) stop ;;
+    *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac
