@@ -1,0 +1,87 @@
+import Foundation
+
+/// The result of one failed assertion, as recorded in run records and printed.
+public struct AssertionFailure: Sendable, Equatable, Codable {
+    /// The query's label: `status`, `header Content-Type`, `json $.items`, `timings.connect`.
+    public var assertion: String
+    /// The failing predicate as an expectation: `200`, `< 800ms`, `length >= 1`, `exists`.
+    public var expected: String
+    /// What was found: `503`, `1234ms`, `0`, `nothing (path selected no value)`; long values truncated.
+    public var actual: String
+    /// The whole sentence: `status: expected 200, got 503`.
+    public var message: String
+
+    public init(assertion: String, expected: String, actual: String, message: String) {
+        self.assertion = assertion
+        self.expected = expected
+        self.actual = actual
+        self.message = message
+    }
+}
+
+/// Checks a step's assertions against the facts of its response.
+public enum AssertionEvaluator {
+    /// nil when every predicate of the assertion holds; otherwise the first failing predicate's failure.
+    public static func evaluate(_ assertion: Assertion, on facts: ResponseFacts) -> AssertionFailure? {
+        let (value, missingReason) = facts.value(of: assertion.query)
+        let checker = PredicateCheck(style: ValueStyle(unit: unit(of: assertion.query), missingReason: missingReason))
+        for predicate in assertion.predicates {
+            let operandsInMs = assertion.query.isDuration ? predicate.withDurationOperandsInMilliseconds() : predicate
+            guard case .fails(let expected, let actual, let reason) = checker.check(operandsInMs, against: value) else { continue }
+            let label = assertion.query.label
+            return AssertionFailure(assertion: label, expected: expected, actual: actual, message: "\(label): \(reason)")
+        }
+        return nil
+    }
+
+    /// Lower level, for tests and reuse: does the predicate hold for this (possibly missing) value.
+    /// Values and operands read plainly; a missing value reads `nothing (no value)`.
+    public static func check(_ predicate: Predicate, against value: JSONValue?) -> PredicateOutcome {
+        PredicateCheck(style: ValueStyle()).check(predicate, against: value)
+    }
+
+    /// Certificate lifetimes are weeks long, so they read in days; other durations in ms.
+    private static func unit(of query: Query) -> ValueStyle.Unit {
+        switch query {
+        case .certificateExpiresIn: return .days
+        case _ where query.isDuration: return .milliseconds
+        default: return .plain
+        }
+    }
+}
+
+extension Predicate {
+    /// The predicate with duration strings (`"800ms"`, `"14d"`) turned into milliseconds, so a
+    /// duration query compares numbers whether the file said `"800ms"` or `800`.
+    func withDurationOperandsInMilliseconds() -> Predicate {
+        func ms(_ operand: JSONValue) -> JSONValue {
+            guard case .string(let text) = operand, let value = DurationText.milliseconds(text) else { return operand }
+            return .number(value)
+        }
+        switch self {
+        case .equals(let operand): return .equals(ms(operand))
+        case .notEquals(let operand): return .notEquals(ms(operand))
+        case .lessThan(let operand): return .lessThan(ms(operand))
+        case .lessThanOrEqual(let operand): return .lessThanOrEqual(ms(operand))
+        case .greaterThan(let operand): return .greaterThan(ms(operand))
+        case .greaterThanOrEqual(let operand): return .greaterThanOrEqual(ms(operand))
+        case .isIn(let candidates): return .isIn(candidates.map(ms))
+        case .contains, .notContains, .matches, .exists, .length, .type: return self
+        }
+    }
+}
+
+/// Reads `250ms 5s 2m 1h 14d` (decimals allowed) as milliseconds.
+enum DurationText {
+    static func milliseconds(_ text: String) -> Double? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        // Longest unit first so "ms" is not read as "m" followed by garbage.
+        let units: [(suffix: String, ms: Double)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
+        for unit in units where trimmed.hasSuffix(unit.suffix) {
+            let number = trimmed.dropLast(unit.suffix.count).trimmingCharacters(in: .whitespaces)
+            guard let value = Double(number), value.isFinite else { return nil }
+            return value * unit.ms
+        }
+        return nil
+    }
+}

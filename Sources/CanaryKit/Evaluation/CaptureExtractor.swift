@@ -1,0 +1,73 @@
+/// Why a capture found nothing to capture.
+public enum CaptureError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The source had no value: a missing header, a path that selected nothing, a non-JSON body.
+    case missing(capture: String, reason: String)
+    /// The regex did not match the source's text (shown truncated).
+    case regexDidNotMatch(capture: String, regex: String, source: String, text: String)
+    /// The regex does not compile (the loader normally catches this first).
+    case invalidRegex(capture: String, regex: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .missing(capture, reason):
+            return "capture '\(capture)': \(reason)"
+        case let .regexDidNotMatch(capture, regex, source, text):
+            return "capture '\(capture)': regex /\(regex)/ did not match \(source) \(ValueStyle.truncated(JSONValue.quoted(text)))"
+        case let .invalidRegex(capture, regex, reason):
+            return "capture '\(capture)': regex /\(regex)/ is not valid: \(reason)"
+        }
+    }
+}
+
+/// Takes captured values out of a response, as text for later `{{name}}` placeholders.
+public enum CaptureExtractor {
+    /// The captured text (strings as-is, other JSON as its compact JSON text); with a regex, its
+    /// first group (the whole match when it has no groups). Throws when nothing is found.
+    public static func extract(_ capture: Capture, from facts: ResponseFacts) throws(CaptureError) -> String {
+        let text = try sourceText(of: capture, in: facts)
+        guard let pattern = capture.regex else { return text }
+        let groups: [String?]?
+        do {
+            groups = try RegexSearch.firstMatch(pattern, in: text)
+        } catch {
+            throw .invalidRegex(capture: capture.name, regex: pattern, reason: error.reason)
+        }
+        guard let groups else {
+            throw .regexDidNotMatch(capture: capture.name, regex: pattern, source: label(of: capture.source), text: text)
+        }
+        // A first group that took no part in the match (`(a)?`) captures the empty string.
+        return groups.count > 1 ? (groups[1] ?? "") : (groups[0] ?? "")
+    }
+
+    private static func sourceText(of capture: Capture, in facts: ResponseFacts) throws(CaptureError) -> String {
+        switch capture.source {
+        case .status:
+            return String(facts.status)
+        case .body:
+            return facts.bodyText
+        case .header(let name):
+            guard let value = facts.headerValue(name) else {
+                throw .missing(capture: capture.name, reason: "header \(name) is missing")
+            }
+            return value
+        case .json(let path):
+            guard let json = facts.bodyJSON else {
+                throw .missing(capture: capture.name, reason: "json \(path.source) cannot be read: the body is not JSON")
+            }
+            guard let value = JSONPathEvaluator.query(path, in: json) else {
+                throw .missing(capture: capture.name, reason: "json \(path.source) selected no value")
+            }
+            if case .string(let text) = value { return text }
+            return value.compactJSONText
+        }
+    }
+
+    private static func label(of source: Capture.Source) -> String {
+        switch source {
+        case .status: return "status"
+        case .body: return "body"
+        case .header(let name): return "header \(name)"
+        case .json(let path): return "json \(path.source)"
+        }
+    }
+}

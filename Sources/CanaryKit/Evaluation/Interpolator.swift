@@ -1,0 +1,116 @@
+/// Why a placeholder could not be filled; names the placeholder and the likely fix, never a
+/// secret's value. The runner adds the file and step.
+public enum InterpolationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `{{name}}` with no variable or earlier capture of that name.
+    case undefinedVariable(name: String, suggestion: String?)
+    /// `{{env.NAME}}` with NAME not in the environment.
+    case unsetEnvironmentVariable(String)
+    /// `{{secret.NAME}}` with NAME not in the environment.
+    case unsetSecret(String)
+    /// A JSON body string whose `{{…}}` syntax is broken.
+    case invalidTemplate(source: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .undefinedVariable(name, suggestion):
+            let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
+            return "variable '\(name)' is not defined\(hint); define it in \"variables\", capture it in an earlier step, or pass --var \(name)=VALUE"
+        case let .unsetEnvironmentVariable(name):
+            return "environment variable '\(name)' is not set"
+        case let .unsetSecret(name):
+            return "secret '\(name)' is not set: {{secret.\(name)}} reads the environment variable \(name)"
+        case let .invalidTemplate(source, reason):
+            return "template \(ValueStyle.truncated(JSONValue.quoted(source))) is not valid: \(reason)"
+        }
+    }
+}
+
+/// Renders templates. Tracks every secret value it substitutes so the recorder can redact them.
+public struct Interpolator: Sendable {
+    /// Canary variables, `--var` overrides and captures so far.
+    public private(set) var variables: [String: String]
+    private let environment: [String: String]
+    /// Values substituted from `{{secret.X}}`, to be replaced by `***` wherever they would be written.
+    public private(set) var secretValues: Set<String> = []
+
+    /// `variables` already merged (`--var` over the canary's own); `environment` is the process's.
+    public init(variables: [String: String], environment: [String: String]) {
+        self.variables = variables
+        self.environment = environment
+    }
+
+    /// Captures become variables for later steps; a capture replaces a variable of the same name.
+    public mutating func set(_ name: String, _ value: String) {
+        variables[name] = value
+    }
+
+    /// The template with every placeholder replaced.
+    public mutating func render(_ template: Template) throws(InterpolationError) -> String {
+        var out = ""
+        for part in template.parts {
+            switch part {
+            case .literal(let text):
+                out += text
+            case .variable(let name):
+                guard let value = variables[name] else {
+                    throw .undefinedVariable(name: name, suggestion: closestName(to: name, among: variables.keys))
+                }
+                out += value
+            case .env(let name):
+                guard let value = environment[name] else { throw .unsetEnvironmentVariable(name) }
+                out += value
+            case .secret(let name):
+                guard let value = environment[name] else { throw .unsetSecret(name) }
+                // An empty secret would make every string "contain" it; nothing to redact.
+                if !value.isEmpty { secretValues.insert(value) }
+                out += value
+            }
+        }
+        return out
+    }
+
+    /// A JSON body with every string value rendered as a template (keys are left as written;
+    /// a placeholder inside a string stays a string, so `"{{n}}"` never becomes a number).
+    public mutating func render(json: JSONValue) throws(InterpolationError) -> JSONValue {
+        switch json {
+        case .null, .bool, .number:
+            return json
+        case .string(let text):
+            guard text.contains("{{") else { return json }
+            return .string(try render(TemplateText.parse(text)))
+        case .array(let elements):
+            var rendered: [JSONValue] = []
+            for element in elements { rendered.append(try render(json: element)) }
+            return .array(rendered)
+        case .object(let pairs):
+            var rendered: [(key: String, value: JSONValue)] = []
+            for pair in pairs { rendered.append((pair.key, try render(json: pair.value))) }
+            return .object(rendered)
+        }
+    }
+}
+
+extension Interpolator {
+    /// The defined name within two edits of a misspelt one, for "did you mean".
+    fileprivate func closestName(to name: String, among candidates: some Sequence<String>) -> String? {
+        let scored = candidates.map { ($0, Self.editDistance(name, $0)) }.filter { $0.1 <= 2 && $0.1 < name.count }
+        return scored.min { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }?.0
+    }
+
+    /// Levenshtein distance over characters.
+    private static func editDistance(_ lhs: String, _ rhs: String) -> Int {
+        let a = Array(lhs), b = Array(rhs)
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

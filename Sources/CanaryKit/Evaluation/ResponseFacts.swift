@@ -1,0 +1,91 @@
+import CurlEngine
+import Foundation
+
+/// The facts about one response that assertions and captures read.
+public struct ResponseFacts: Sendable {
+    public var status: Int
+    /// Headers of the final response, in the order received.
+    public var headers: [HTTPHeader]
+    public var body: [UInt8]
+    /// The body parsed as JSON by the runner; nil when the body is not JSON (or is empty).
+    public var bodyJSON: JSONValue?
+    /// Total time of the request, in milliseconds.
+    public var durationMs: Double
+    public var timings: Timings
+    public var redirects: Int
+    /// The leaf certificate's notAfter; nil for plain http or a reused connection.
+    public var certificateNotAfter: Date?
+    /// The reference time for `certificate.expiresIn`.
+    public var now: Date
+
+    /// The body JSON is passed in already parsed, so evaluation stays a pure function of values
+    /// and the body is parsed once per response, however many assertions read it.
+    public init(
+        status: Int, headers: [HTTPHeader] = [], body: [UInt8] = [], bodyJSON: JSONValue?,
+        durationMs: Double = 0, timings: Timings = Timings(), redirects: Int = 0,
+        certificateNotAfter: Date? = nil, now: Date = Date()
+    ) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.bodyJSON = bodyJSON
+        self.durationMs = durationMs
+        self.timings = timings
+        self.redirects = redirects
+        self.certificateNotAfter = certificateNotAfter
+        self.now = now
+    }
+
+    /// The facts of a response from the engine; its total time is the request's duration.
+    public init(response: HTTPResponse, bodyJSON: JSONValue?, now: Date = Date()) {
+        self.init(
+            status: response.statusCode, headers: response.headers, body: response.body, bodyJSON: bodyJSON,
+            durationMs: response.timings.total, timings: response.timings, redirects: response.redirectCount,
+            certificateNotAfter: response.certificate?.notAfter, now: now)
+    }
+
+    /// The body as text; invalid UTF-8 becomes U+FFFD rather than failing the whole assertion.
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+
+    /// The values of every header named `name` (case-insensitive), joined with ", " as HTTP
+    /// allows; nil when the response has no such header.
+    public func headerValue(_ name: String) -> String? {
+        let values = headers.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map(\.value)
+        return values.isEmpty ? nil : values.joined(separator: ", ")
+    }
+
+    /// The value a query reads, or nil with the reason there is none ("no such header").
+    func value(of query: Query) -> (value: JSONValue?, missingReason: String) {
+        switch query {
+        case .status: return (.number(Double(status)), "")
+        case .header(let name): return (headerValue(name).map(JSONValue.string), "no such header in the response")
+        case .body: return (.string(bodyText), "")
+        case .json(let path):
+            guard let json = bodyJSON else { return (nil, "the body is not JSON") }
+            return (JSONPathEvaluator.query(path, in: json), "path selected no value")
+        case .duration: return (.number(durationMs), "")
+        case .timing(let phase): return (.number(timings.milliseconds(of: phase)), "")
+        case .size: return (.number(Double(body.count)), "")
+        case .redirects: return (.number(Double(redirects)), "")
+        case .certificateExpiresIn:
+            guard let notAfter = certificateNotAfter else {
+                return (nil, "no certificate was received: plain http, or a reused connection")
+            }
+            return (.number(notAfter.timeIntervalSince(now) * 1000), "")
+        }
+    }
+}
+
+extension Timings {
+    /// One phase by name, in milliseconds.
+    public func milliseconds(of phase: Query.Phase) -> Double {
+        switch phase {
+        case .dns: return dns
+        case .connect: return connect
+        case .tls: return tls
+        case .firstByte: return firstByte
+        case .transfer: return transfer
+        case .total: return total
+        }
+    }
+}
