@@ -26,11 +26,16 @@ public struct HTTPRequest: Sendable {
     public var caFile: String?
     /// A response body longer than this fails the transfer with `.bodyTooLarge`.
     public var maxBodyBytes: Int
+    /// Names of headers libcurl adds on its own (`Accept`, `Expect`, `Content-Type` of a POST,
+    /// `User-Agent` when set) that must not be sent at all, like curl's `-H "Name:"`.
+    /// A header in `headers` with an empty value is sent empty (`Name:` with no value).
+    public var removedHeaders: [String]
 
     public init(
         method: String = "GET", url: String, headers: [HTTPHeader] = [], body: [UInt8]? = nil,
         timeout: Duration = .seconds(10), followRedirects: Bool = true, maxRedirects: Int = 10,
-        insecure: Bool = false, caFile: String? = nil, maxBodyBytes: Int = 64 << 20
+        insecure: Bool = false, caFile: String? = nil, maxBodyBytes: Int = 64 << 20,
+        removedHeaders: [String] = []
     ) {
         self.method = method
         self.url = url
@@ -42,6 +47,7 @@ public struct HTTPRequest: Sendable {
         self.insecure = insecure
         self.caFile = caFile
         self.maxBodyBytes = maxBodyBytes
+        self.removedHeaders = removedHeaders
     }
 }
 

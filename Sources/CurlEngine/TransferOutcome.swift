@@ -1,0 +1,109 @@
+import CCurl
+import CCurlShim
+
+/// Turning a finished easy handle into an `HTTPResponse` or a `TransferError`.
+extension EasyTransfer {
+    func outcome(code: CURLcode, session: Session?) -> Result<HTTPResponse, TransferError> {
+        guard code == CURLE_OK else { return .failure(error(code: code)) }
+        let effectiveURL = handle.string(CURLINFO_EFFECTIVE_URL)
+        let collectedBody = body
+        body = []  // hand the buffer over without copying it
+        return .success(HTTPResponse(
+            statusCode: handle.long(CURLINFO_RESPONSE_CODE),
+            httpVersion: Self.versionName(handle.long(CURLINFO_HTTP_VERSION)),
+            reason: Self.reasonPhrase(statusLine: statusLine),
+            headers: responseHeaders,
+            body: collectedBody,
+            redirectCount: handle.long(CURLINFO_REDIRECT_COUNT),
+            effectiveURL: effectiveURL,
+            primaryIP: handle.string(CURLINFO_PRIMARY_IP),
+            newConnections: handle.long(CURLINFO_NUM_CONNECTS),
+            timings: timings(),
+            certificate: certificate(effectiveURL: effectiveURL, session: session),
+            requestHeaderBlock: String(decoding: requestHeaderBytes, as: UTF8.self)))
+    }
+
+    func error(code: CURLcode) -> TransferError {
+        if exceededMaxBody && code == CURLE_WRITE_ERROR {
+            let message = "response body exceeds the limit of \(maxBodyBytes) bytes"
+            return TransferError(kind: .bodyTooLarge, code: Int(code.rawValue), message: message, timings: timings())
+        }
+        let message = handle.errorMessage(for: code)
+        return TransferError(
+            kind: classify(code: Int(code.rawValue), message: message), code: Int(code.rawValue),
+            message: message, timings: timings())
+    }
+
+    func cancellationError() -> TransferError {
+        let timings = timings()
+        let message = "cancelled after \(Int(timings.total.rounded())) ms"
+        return TransferError(kind: .cancelled, code: 0, message: message, timings: timings)
+    }
+
+    /// Phase lengths from libcurl's cumulative timestamps; every value is at least 0.
+    /// `transfer` is 0 when no response byte arrived (so `firstByte` is 0 too).
+    func timings() -> Timings {
+        let nameLookup = handle.milliseconds(CURLINFO_NAMELOOKUP_TIME_T)
+        let connect = handle.milliseconds(CURLINFO_CONNECT_TIME_T)
+        let appConnect = handle.milliseconds(CURLINFO_APPCONNECT_TIME_T)
+        let startTransfer = handle.milliseconds(CURLINFO_STARTTRANSFER_TIME_T)
+        let total = handle.milliseconds(CURLINFO_TOTAL_TIME_T)
+        return Timings(
+            dns: max(0, nameLookup),
+            connect: max(0, connect - nameLookup),
+            tls: appConnect > 0 ? max(0, appConnect - connect) : 0,
+            firstByte: max(0, startTransfer),
+            transfer: startTransfer > 0 ? max(0, total - startTransfer) : 0,
+            total: max(0, total))
+    }
+
+    /// The leaf certificate, remembered per origin in the session because libcurl only
+    /// reports it for the transfer whose connection did the TLS handshake.
+    private func certificate(effectiveURL: String, session: Session?) -> CertificateInfo? {
+        guard let origin = Self.tlsOrigin(of: effectiveURL) else { return nil }
+        var info: UnsafeMutablePointer<curl_certinfo>?
+        if ccurl_easy_getinfo_certinfo(handle.raw, &info) == CURLE_OK, let info,
+           info.pointee.num_of_certs > 0, let leaf = info.pointee.certinfo[0],
+           let certificate = parseCertificate(fields: Self.strings(of: leaf)) {
+            session?.certificates[origin] = certificate
+            return certificate
+        }
+        return session?.certificates[origin]
+    }
+
+    /// "https://host:port" of an https URL, nil for other schemes.
+    static func tlsOrigin(of url: String) -> String? {
+        let scheme = "https://"
+        guard url.count > scheme.count, url.prefix(scheme.count).lowercased() == scheme else { return nil }
+        let rest = url.dropFirst(scheme.count)
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostAndPort = authority.split(separator: "@").last ?? authority  // drop user:password@
+        return scheme + hostAndPort.lowercased()
+    }
+
+    private static func strings(of list: UnsafeMutablePointer<curl_slist>) -> [String] {
+        var result: [String] = []
+        var node: UnsafeMutablePointer<curl_slist>? = list
+        while let current = node {
+            if let data = current.pointee.data { result.append(String(cString: data)) }
+            node = current.pointee.next
+        }
+        return result
+    }
+
+    static func versionName(_ curlVersion: Int) -> String {
+        switch curlVersion {
+        case 1: "HTTP/1.0"
+        case 2: "HTTP/1.1"
+        case 3: "HTTP/2"
+        case 30: "HTTP/3"
+        default: ""
+        }
+    }
+
+    /// "HTTP/1.1 404 Not Found" gives "Not Found"; HTTP/2 status lines have none.
+    static func reasonPhrase(statusLine: String) -> String {
+        let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+        return parts.count == 3 ? String(parts[2]).trimmingHTTPWhitespace() : ""
+    }
+}
