@@ -13,6 +13,8 @@ final class EventLoop {
     private var transfers: [UInt64: EasyTransfer] = [:]
     private var sessions: [UInt64: Session] = [:]
     private let handles = EasyHandlePool()
+    /// Completion messages of one `readCompletions` pass.
+    private var completed: [(EasyTransfer, CURLcode)] = []
     /// Ids finished since the last drain; the next drain removes them from `Inbox.live`.
     private var finishedIDs: [UInt64] = []
     /// Swapped with the inbox's queue on each drain so neither side reallocates.
@@ -58,7 +60,7 @@ final class EventLoop {
 
     private func start(_ submission: Submission) {
         guard let session = sessions[submission.session], !session.isClosing else {
-            let error = TransferError(kind: .invalidRequest, code: 0, message: "the HTTP session was closed before this request")
+            let error = TransferError(kind: .invalidRequest, code: 0, message: "the HTTP session was closed (or was made by another engine)")
             submission.continuation.resume(returning: .failure(error))
             finishedIDs.append(submission.id)
             return
@@ -86,19 +88,24 @@ final class EventLoop {
         transfers[transfer.id] = transfer
     }
 
+    /// Reads every completion message before removing any handle: in 7.88,
+    /// curl_multi_remove_handle scans the unread messages, which made a batch quadratic.
     private func readCompletions() {
         var remaining: Int32 = 0
         while let message = curl_multi_info_read(multi, &remaining) {
             guard message.pointee.msg == CURLMSG_DONE, let raw = message.pointee.easy_handle else { continue }
-            let code = message.pointee.data.result
             var context: UnsafeMutableRawPointer?
             _ = ccurl_easy_getinfo_private(raw, &context)
             guard let context else { continue }
             let transfer = Unmanaged<EasyTransfer>.fromOpaque(context).takeUnretainedValue()
+            completed.append((transfer, message.pointee.data.result))
+        }
+        for (transfer, code) in completed {
             let outcome = transfer.outcome(code: code, session: sessions[transfer.sessionID])
             transfers[transfer.id] = nil
             complete(transfer, with: outcome, wasAdded: true)
         }
+        completed.removeAll(keepingCapacity: true)
     }
 
     private func cancel(_ id: UInt64) {

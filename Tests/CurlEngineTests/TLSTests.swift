@@ -12,6 +12,7 @@ struct TLSTests {
             #expect(response.statusCode == 200)
             #expect(response.httpVersion == "HTTP/2")
             #expect(response.reason == "")
+            #expect(response.requestHeaderBlock.hasPrefix("GET /hello.txt HTTP/2\r\n"))
             #expect(response.timings.tls > 0)
             let certificate = try #require(response.certificate)
             let daysLeft = certificate.notAfter.timeIntervalSinceNow / 86_400
