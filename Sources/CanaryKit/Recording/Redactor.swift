@@ -1,0 +1,64 @@
+import Foundation
+
+/// The one place secrets are masked. Every value substituted from `{{secret.X}}` becomes `***`
+/// wherever it appears (also percent- or JSON-encoded), and the values of credential headers are
+/// masked whole.
+public struct Redactor: Sendable {
+    public static let mask = "***"
+    /// Header names whose values are never shown, compared lowercased.
+    public static let sensitiveHeaders: Set<String> = ["authorization", "cookie", "set-cookie", "proxy-authorization"]
+
+    /// Longest first, so a secret that contains another is masked whole.
+    private let needles: [String]
+
+    public init(secrets: Set<String>) {
+        var forms = Set<String>()
+        for secret in secrets where !secret.isEmpty {
+            forms.insert(secret)
+            forms.insert(RequestBuilder.percentEncode(secret))
+            forms.insert(JSON5.serialize(.string(secret)).dropFirst().dropLast().description)
+        }
+        needles = forms.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+    }
+
+    /// Whether there is anything to mask besides credential headers.
+    public var isEmpty: Bool { needles.isEmpty }
+
+    public func redact(_ text: String) -> String {
+        var result = text
+        for needle in needles where result.contains(needle) {
+            result = result.replacingOccurrences(of: needle, with: Self.mask)
+        }
+        return result
+    }
+
+    public func redact(_ text: String?) -> String? {
+        text.map { redact($0) }
+    }
+
+    /// A header value as it may be shown: credentials masked, secrets masked.
+    public func redactHeader(name: String, value: String) -> String {
+        Self.sensitiveHeaders.contains(name.lowercased()) ? Self.mask : redact(value)
+    }
+
+    /// The record with every free-text field masked.
+    public func redact(_ record: RunRecord) -> RunRecord {
+        var record = record
+        record.error = redact(record.error)
+        for index in record.steps.indices {
+            var step = record.steps[index]
+            step.error = redact(step.error)
+            if let url = step.request?.url { step.request?.url = redact(url) }
+            if let url = step.response?.effectiveURL { step.response?.effectiveURL = redact(url) }
+            step.failures = step.failures.map { failure in
+                var failure = failure
+                failure.expected = redact(failure.expected)
+                failure.actual = redact(failure.actual)
+                failure.message = redact(failure.message)
+                return failure
+            }
+            record.steps[index] = step
+        }
+        return record
+    }
+}

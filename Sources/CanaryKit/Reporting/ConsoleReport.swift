@@ -1,0 +1,114 @@
+import CurlEngine
+import Foundation
+
+/// Renders runs for a terminal or a log: one line per canary, and with `-v` every exchange.
+/// Reads redacted data only: it gets the redactor of the run and applies it to all it shows.
+public enum ConsoleReport {
+    /// `✓ checkout  312ms` or `✗ checkout  1.2s  login › status: expected 200, got 503`.
+    public static func line(for record: RunRecord) -> String {
+        let mark = record.passed ? "✓" : "✗"
+        var text = "\(mark) \(record.canary)  \(formatMilliseconds(record.durationMs))"
+        if record.attempt > 1 { text += "  (attempt \(record.attempt))" }
+        if !record.passed, let failure = record.firstFailure {
+            text += failure.step.isEmpty ? "  \(failure.message)" : "  \(failure.step) › \(failure.message)"
+        }
+        return sanitize(Substring(text))
+    }
+
+    /// The closing line: `4 passed, 1 failed (5 canaries in 1.3s)`.
+    public static func summary(passed: Int, failed: Int, elapsedMs: Double) -> String {
+        "\(passed) passed, \(failed) failed (\(passed + failed) canaries in \(formatMilliseconds(elapsedMs)))"
+    }
+
+    /// Every request and response of the run, then every failure with expected and actual.
+    public static func verbose(_ result: RunResult, bodyLimit: Int = 4096) -> String {
+        let redactor = Redactor(secrets: result.secrets)
+        let record = redactor.redact(result.record)
+        var out: [String] = []
+        for (index, step) in record.steps.enumerated() {
+            out.append("  ── step \(index + 1) \(step.name): \(step.outcome.rawValue)")
+            if let exchange = result.exchanges.first(where: { $0.step == step.name }) {
+                out += requestLines(exchange, redactor: redactor, bodyLimit: bodyLimit)
+                if let response = exchange.response {
+                    out += responseLines(response, redactor: redactor, bodyLimit: bodyLimit)
+                }
+            }
+            if let error = step.error { out.append("  ! \(error)") }
+            for failure in step.failures {
+                out.append("  ✗ \(failure.message)")
+                out.append("      expected: \(failure.expected)")
+                out.append("      actual:   \(failure.actual)")
+            }
+        }
+        return out.joined(separator: "\n")
+    }
+
+    private static func requestLines(_ exchange: Exchange, redactor: Redactor, bodyLimit: Int) -> [String] {
+        var out: [String] = []
+        let sent = exchange.response?.requestHeaderBlock ?? ""
+        if sent.isEmpty {
+            out.append("  > \(exchange.request.method) \(redactor.redact(exchange.request.url))")
+            for header in exchange.request.headers {
+                out.append("  > \(header.name): \(redactor.redactHeader(name: header.name, value: header.value))")
+            }
+        } else {
+            for line in sent.split(whereSeparator: \.isNewline) where !line.isEmpty {
+                out.append("  > " + redactHeaderLine(String(line), redactor: redactor))
+            }
+        }
+        if let body = exchange.request.body, !body.isEmpty {
+            out.append("  >")
+            out += bodyLines(body, prefix: "  > ", redactor: redactor, limit: bodyLimit)
+        }
+        return out
+    }
+
+    private static func responseLines(_ response: HTTPResponse, redactor: Redactor, bodyLimit: Int) -> [String] {
+        var out = ["  < \(response.httpVersion) \(response.statusCode) \(response.reason)"]
+        for header in response.headers {
+            out.append("  < \(header.name): \(redactor.redactHeader(name: header.name, value: header.value))")
+        }
+        if !response.body.isEmpty {
+            out.append("  <")
+            out += bodyLines(response.body, prefix: "  < ", redactor: redactor, limit: bodyLimit)
+        }
+        return out
+    }
+
+    private static func redactHeaderLine(_ line: String, redactor: Redactor) -> String {
+        guard let colon = line.firstIndex(of: ":") else { return redactor.redact(line) }
+        let name = String(line[..<colon])
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        return "\(name): \(redactor.redactHeader(name: name, value: value))"
+    }
+
+    /// Text bodies as text (control characters escaped, so a hostile body can't drive the
+    /// terminal), binary bodies as a byte count, long bodies cut with the real size said.
+    static func bodyLines(_ body: [UInt8], prefix: String, redactor: Redactor, limit: Int) -> [String] {
+        let shown = body.prefix(limit)
+        guard let text = String(validating: shown, as: UTF8.self) ?? String(validating: shown.dropLast(3), as: UTF8.self) else {
+            return ["\(prefix)(binary body, \(body.count) bytes)"]
+        }
+        var lines = redactor.redact(text).split(separator: "\n", omittingEmptySubsequences: false).map { prefix + sanitize($0) }
+        if body.count > limit { lines.append("\(prefix)… (\(body.count) bytes in all, first \(limit) shown)") }
+        return lines
+    }
+
+    /// Escapes control characters (ESC and friends) except tab.
+    public static func sanitize(_ text: Substring) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 && scalar != "\t" || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// `850ms`, `1.25s`, `2m 5s`.
+    public static func formatMilliseconds(_ ms: Double) -> String {
+        Duration.milliseconds(ms).humanText
+    }
+}

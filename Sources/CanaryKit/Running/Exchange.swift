@@ -1,0 +1,19 @@
+import CurlEngine
+
+/// The full request and response of one step, bodies included, kept in memory only for the
+/// console (`-v`) and the artifacts written beside `run.json`. Never written unredacted.
+public struct Exchange: Sendable {
+    public var step: String
+    public var request: HTTPRequest
+    public var response: HTTPResponse?
+}
+
+/// A finished run: the record plus what is needed to render its artifacts safely.
+public struct RunResult: Sendable {
+    public var record: RunRecord
+    public var exchanges: [Exchange]
+    /// Values substituted from `{{secret.X}}`: every artifact and console line masks them.
+    public var secrets: Set<String>
+    /// The canary's file, for messages.
+    public var canaryFile: String
+}

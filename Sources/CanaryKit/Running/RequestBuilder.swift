@@ -1,0 +1,86 @@
+import CurlEngine
+
+/// Turns a step's request template into the bytes the engine sends: interpolates every
+/// placeholder, merges the canary's defaults, encodes the query and the body.
+struct RequestBuilder {
+    let canary: Canary
+    let caFile: String?
+    let maxBodyBytes: Int
+
+    func build(_ template: RequestTemplate, with interpolator: inout Interpolator) throws(InterpolationError) -> HTTPRequest {
+        var url = try interpolator.render(template.url)
+        if !template.query.isEmpty {
+            var pairs: [String] = []
+            for (name, value) in template.query {
+                let rendered = try interpolator.render(value)
+                pairs.append(Self.percentEncode(name) + "=" + Self.percentEncode(rendered))
+            }
+            url += (url.contains("?") ? "&" : "?") + pairs.joined(separator: "&")
+        }
+        var headers = try mergedHeaders(template, with: &interpolator)
+        var body: [UInt8]?
+        switch template.body {
+        case .none:
+            break
+        case .raw(let text):
+            body = Array(try interpolator.render(text).utf8)
+        case .json(let value):
+            body = Array(JSON5.serialize(try interpolator.render(json: value)).utf8)
+            Self.setDefault(&headers, "Content-Type", "application/json")
+        case .form(let fields):
+            var pairs: [String] = []
+            for (name, value) in fields {
+                pairs.append(Self.percentEncode(name) + "=" + Self.percentEncode(try interpolator.render(value)))
+            }
+            body = Array(pairs.joined(separator: "&").utf8)
+            Self.setDefault(&headers, "Content-Type", "application/x-www-form-urlencoded")
+        }
+        let defaults = canary.defaults
+        return HTTPRequest(
+            method: template.method, url: url, headers: headers, body: body,
+            timeout: template.timeout ?? defaults.timeout ?? .seconds(10),
+            followRedirects: template.followRedirects ?? defaults.followRedirects ?? true,
+            maxRedirects: template.maxRedirects ?? defaults.maxRedirects ?? 10,
+            insecure: template.insecure ?? defaults.insecure ?? false,
+            caFile: caFile, maxBodyBytes: maxBodyBytes)
+    }
+
+    /// The canary's default headers, overridden (case-insensitively) by the step's own.
+    private func mergedHeaders(_ template: RequestTemplate, with interpolator: inout Interpolator) throws(InterpolationError) -> [HTTPHeader] {
+        let own = Set(template.headers.map { $0.name.lowercased() })
+        var headers: [HTTPHeader] = []
+        for (name, value) in canary.defaults.headers where !own.contains(name.lowercased()) {
+            headers.append(HTTPHeader(name: name, value: try interpolator.render(value)))
+        }
+        for (name, value) in template.headers {
+            headers.append(HTTPHeader(name: name, value: try interpolator.render(value)))
+        }
+        return headers
+    }
+
+    private static func setDefault(_ headers: inout [HTTPHeader], _ name: String, _ value: String) {
+        if !headers.contains(where: { $0.name.lowercased() == name.lowercased() }) {
+            headers.append(HTTPHeader(name: name, value: value))
+        }
+    }
+
+    /// RFC 3986 percent-encoding: everything but unreserved characters.
+    static func percentEncode(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF".unicodeScalars)
+                out.unicodeScalars.append("%")
+                out.unicodeScalars.append(hex[Int(byte >> 4)])
+                out.unicodeScalars.append(hex[Int(byte & 0xF)])
+            }
+        }
+        return out
+    }
+}

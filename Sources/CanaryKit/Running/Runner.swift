@@ -1,0 +1,169 @@
+import CurlEngine
+import Foundation
+
+/// Settings shared by every canary of one invocation.
+public struct RunSettings: Sendable {
+    /// `--var NAME=VALUE`: override and extend every canary's own variables.
+    public var variables: [String: String]
+    /// Where `{{env.X}}` and `{{secret.X}}` are looked up.
+    public var environment: [String: String]
+    /// `--cacert`: extra CA bundle to trust.
+    public var caFile: String?
+    /// Past this many bytes a response body fails its step.
+    public var maxBodyBytes: Int
+
+    public init(
+        variables: [String: String] = [:], environment: [String: String] = ProcessInfo.processInfo.environment,
+        caFile: String? = nil, maxBodyBytes: Int = 64 << 20
+    ) {
+        self.variables = variables
+        self.environment = environment
+        self.caFile = caFile
+        self.maxBodyBytes = maxBodyBytes
+    }
+}
+
+/// Runs canaries: steps in order over one connection scope per attempt, retries, the whole-run
+/// timeout. Prints nothing and writes nothing; it returns results for others to render.
+public struct Runner: Sendable {
+    let engine: CurlEngine
+    let settings: RunSettings
+
+    public init(engine: CurlEngine, settings: RunSettings) {
+        self.engine = engine
+        self.settings = settings
+    }
+
+    /// Runs `canaries` with at most `jobs` at once; `consume` sees each result as it finishes,
+    /// one at a time, in completion order.
+    public func run(_ canaries: [Canary], jobs: Int, consume: (RunResult) async -> Void) async {
+        await withTaskGroup(of: RunResult.self) { group in
+            var pending = canaries.makeIterator()
+            for _ in 0..<max(1, jobs) {
+                guard let canary = pending.next() else { break }
+                group.addTask { await self.run(canary) }
+            }
+            while let result = await group.next() {
+                if let canary = pending.next() {
+                    group.addTask { await self.run(canary) }
+                }
+                await consume(result)
+            }
+        }
+    }
+
+    /// One canary, with its retries: the last attempt is the one returned.
+    public func run(_ canary: Canary) async -> RunResult {
+        var attempt = 1
+        while true {
+            let result = await runAttempt(canary, attempt: attempt)
+            if result.record.passed || attempt > canary.retries || Task.isCancelled {
+                return result
+            }
+            attempt += 1
+        }
+    }
+
+    private func runAttempt(_ canary: Canary, attempt: Int) async -> RunResult {
+        let start = Date()
+        let clock = ContinuousClock()
+        let began = clock.now
+        let session = engine.makeSession()
+        defer { engine.close(session) }
+
+        let timedSteps = await withTaskGroup(of: StepsOutput?.self) { group -> (StepsOutput, timedOut: Bool) in
+            group.addTask { await self.runSteps(canary, session: session) }
+            group.addTask {
+                try? await Task.sleep(for: canary.timeout)
+                return nil
+            }
+            var timedOut = false
+            while let next = await group.next() {
+                guard let output = next else {
+                    // The timer fired (or was cancelled after the steps ended): stop the steps.
+                    timedOut = !Task.isCancelled
+                    group.cancelAll()
+                    continue
+                }
+                group.cancelAll()
+                return (output, timedOut)
+            }
+            return (StepsOutput(canary: canary), timedOut)
+        }
+        var output = timedSteps.0
+        var runError: String?
+        if timedSteps.timedOut {
+            runError = "canary timeout of \(canary.timeout.humanText) exceeded"
+            output.markTimedOut(message: runError ?? "")
+        }
+        let end = Date()
+        let passed = !output.steps.contains { $0.outcome == .failed } && runError == nil
+        if !passed, runError == nil, let failed = output.steps.first(where: { $0.outcome == .failed }) {
+            runError = "step \(failed.name): " + (failed.error ?? failed.failures.first?.message ?? "failed")
+        }
+        let record = RunRecord(
+            canary: canary.name, runId: RunID.make(at: start), start: RunID.iso8601(start),
+            end: RunID.iso8601(end), durationMs: (clock.now - began).milliseconds, passed: passed,
+            attempt: attempt, tags: Dictionary(canary.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }),
+            error: runError, file: canary.file, steps: output.steps)
+        return RunResult(record: record, exchanges: output.exchanges, secrets: output.secrets, canaryFile: canary.file)
+    }
+
+    /// Steps in order; a failed step without `continueOnFailure` skips the rest.
+    private func runSteps(_ canary: Canary, session: HTTPSession) async -> StepsOutput {
+        var variables = canary.variables
+        variables.merge(settings.variables) { _, override in override }
+        var interpolator = Interpolator(variables: variables, environment: settings.environment)
+        let builder = RequestBuilder(canary: canary, caFile: settings.caFile, maxBodyBytes: settings.maxBodyBytes)
+        var output = StepsOutput(canary: canary)
+        var stopped = false
+        for step in canary.steps {
+            if stopped || Task.isCancelled {
+                output.steps.append(.skipped(step.name))
+                continue
+            }
+            let execution = StepExecution(step: step, canary: canary, engine: engine, session: session)
+            let (record, exchange) = await execution.run(builder: builder, interpolator: &interpolator)
+            output.steps.append(record)
+            if let exchange { output.exchanges.append(exchange) }
+            if record.outcome == .failed && !step.continueOnFailure { stopped = true }
+        }
+        output.secrets = interpolator.secretValues
+        return output
+    }
+}
+
+/// What the steps of one attempt produced so far.
+struct StepsOutput: Sendable {
+    var steps: [StepRecord] = []
+    var exchanges: [Exchange] = []
+    var secrets: Set<String> = []
+    let stepNames: [String]
+
+    init(canary: Canary) {
+        stepNames = canary.steps.map(\.name)
+    }
+
+    /// After the whole-run timeout: the interrupted step failed with the timeout, the rest skipped.
+    mutating func markTimedOut(message: String) {
+        if let index = steps.lastIndex(where: { $0.errorKind == TransferError.Kind.cancelled.rawValue }) {
+            steps[index].error = message
+            steps[index].errorKind = TransferError.Kind.timeout.rawValue
+        } else if steps.count < stepNames.count {
+            var interrupted = StepRecord.skipped(stepNames[steps.count])
+            interrupted.outcome = .failed
+            interrupted.error = message
+            interrupted.errorKind = TransferError.Kind.timeout.rawValue
+            steps.append(interrupted)
+        }
+        while steps.count < stepNames.count {
+            steps.append(.skipped(stepNames[steps.count]))
+        }
+    }
+}
+
+extension StepRecord {
+    static func skipped(_ name: String) -> StepRecord {
+        StepRecord(name: name, outcome: .skipped, statusCode: 0, timings: Timings(), failures: [], error: nil)
+    }
+}
