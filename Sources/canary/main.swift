@@ -1,2 +1,15 @@
 import CanaryKit
-print("canary: not yet")
+import Foundation
+
+// Entry point: dispatch to a command and exit with its code.
+let code: Int32
+do {
+    code = try await dispatch(Array(CommandLine.arguments.dropFirst()))
+} catch let error as UsageError {
+    Console.error("\(error)")
+    code = 2
+} catch {
+    Console.error("canary: \(error)")
+    code = 2
+}
+exit(code)

@@ -107,8 +107,9 @@ public enum ConsoleReport {
         return out
     }
 
-    /// `850ms`, `1.25s`, `2m 5s`.
+    /// A measured time for people: `4.2ms`, `850ms`, `1.23s` (three significant digits at most).
     public static func formatMilliseconds(_ ms: Double) -> String {
-        Duration.milliseconds(ms).humanText
+        let rounded = ms < 10 ? (ms * 10).rounded() / 10 : ms < 1000 ? ms.rounded() : (ms / 10).rounded() * 10
+        return Duration.milliseconds(rounded).humanText
     }
 }

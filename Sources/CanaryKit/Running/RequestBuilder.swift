@@ -19,11 +19,14 @@ struct RequestBuilder {
         }
         var headers = try mergedHeaders(template, with: &interpolator)
         var body: [UInt8]?
+        var removed: [String] = []
         switch template.body {
         case .none:
             break
         case .raw(let text):
             body = Array(try interpolator.render(text).utf8)
+            // libcurl would label the bytes as a form; a raw body carries only the type it is given.
+            if !Self.has(headers, "Content-Type") { removed.append("Content-Type") }
         case .json(let value):
             body = Array(JSON5.serialize(try interpolator.render(json: value)).utf8)
             Self.setDefault(&headers, "Content-Type", "application/json")
@@ -42,7 +45,7 @@ struct RequestBuilder {
             followRedirects: template.followRedirects ?? defaults.followRedirects ?? true,
             maxRedirects: template.maxRedirects ?? defaults.maxRedirects ?? 10,
             insecure: template.insecure ?? defaults.insecure ?? false,
-            caFile: caFile, maxBodyBytes: maxBodyBytes)
+            caFile: caFile, maxBodyBytes: maxBodyBytes, removedHeaders: removed)
     }
 
     /// The canary's default headers, overridden (case-insensitively) by the step's own.
@@ -59,9 +62,11 @@ struct RequestBuilder {
     }
 
     private static func setDefault(_ headers: inout [HTTPHeader], _ name: String, _ value: String) {
-        if !headers.contains(where: { $0.name.lowercased() == name.lowercased() }) {
-            headers.append(HTTPHeader(name: name, value: value))
-        }
+        if !has(headers, name) { headers.append(HTTPHeader(name: name, value: value)) }
+    }
+
+    private static func has(_ headers: [HTTPHeader], _ name: String) -> Bool {
+        headers.contains { $0.name.lowercased() == name.lowercased() }
     }
 
     /// RFC 3986 percent-encoding: everything but unreserved characters.

@@ -1,0 +1,125 @@
+/// The top level of a canary file: name, schedule, limits, tags, variables, defaults, alarm, steps.
+extension CanaryFileDecoder {
+    static let canaryKeys = [
+        "name", "description", "schedule", "timeout", "retries", "tags", "variables", "defaults", "alarm", "steps",
+    ]
+
+    /// The canary, or nil when something required is missing. Check `problems` too: a canary
+    /// with any problem must not be used.
+    func decodeCanary(_ root: LocatedJSON, defaultName: String) -> Canary? {
+        canaryName = defaultName
+        guard root.objectMembers != nil else {
+            report("a canary file holds one object {\"steps\": […]}, found \(root.foundDescription)", at: root.location)
+            return nil
+        }
+        guard let fields = fields(root, in: "the canary", allowed: Self.canaryKeys) else { return nil }
+        let name = decodeName(fields, defaultName: defaultName)
+        canaryName = name
+        var canary = Canary(name: name, file: file, steps: [])
+        if let value = fields["variables"] { canary.variables = decodeVariables(value) }
+        knownNames = Set(canary.variables.keys).union(definedVariables)
+        if let value = fields["description"] { canary.description = string(value, for: "'description'") }
+        if let value = fields["schedule"] { canary.schedule = decodeSchedule(value) }
+        if let value = fields["timeout"], let timeout = positiveDuration(value, for: "the canary 'timeout'") {
+            canary.timeout = timeout
+        }
+        if let value = fields["retries"], let retries = integer(value, for: "'retries'", in: 0...10) {
+            canary.retries = retries
+        }
+        if let value = fields["tags"] { canary.tags = decodeTags(value) }
+        if let value = fields["defaults"] { canary.defaults = decodeDefaults(value) }
+        if let value = fields["alarm"], let alarm = decodeAlarm(value) { canary.alarm = alarm }
+        guard let steps = fields["steps"] else {
+            report("the canary has no 'steps'; add \"steps\": [{\"request\": {\"url\": \"…\"}}]", at: root.location)
+            return nil
+        }
+        canary.steps = decodeSteps(steps)
+        return canary
+    }
+
+    private func decodeName(_ fields: Fields, defaultName: String) -> String {
+        guard let value = fields["name"] else {
+            checkFileSafeName(defaultName, kind: "canary (taken from the file name; set \"name\" to choose another)", at: fileStart)
+            return defaultName
+        }
+        guard let name = string(value, for: "'name'") else { return defaultName }
+        nameLocation = value.location
+        checkFileSafeName(name, kind: "canary", at: value.location)
+        return name
+    }
+
+    private func decodeVariables(_ value: LocatedJSON) -> [String: String] {
+        var variables: [String: String] = [:]
+        for member in map(value, in: "'variables'") ?? [] {
+            if !Template.isValidName(member.key) {
+                report("variable name '\(member.key)' can't be used as {{\(member.key)}}; use letters, digits, '_' and '-'", at: member.keyLocation)
+            }
+            if let text = text(member.value, for: "variable '\(member.key)'") { variables[member.key] = text }
+        }
+        return variables
+    }
+
+    private func decodeTags(_ value: LocatedJSON) -> [(key: String, value: String)] {
+        (map(value, in: "'tags'") ?? []).compactMap { member in
+            text(member.value, for: "tag '\(member.key)'").map { (key: member.key, value: $0) }
+        }
+    }
+
+    private func decodeSchedule(_ value: LocatedJSON) -> Schedule? {
+        guard let text = string(value, for: "'schedule'", like: "rate(5 minutes)") else { return nil }
+        do {
+            return try Schedule.parse(text)
+        } catch {
+            report("invalid schedule: \(error.message)", at: value.location)
+            return nil
+        }
+    }
+
+    private func decodeAlarm(_ value: LocatedJSON) -> AlarmRule? {
+        guard let fields = fields(value, in: "'alarm'", allowed: ["evaluationPeriods", "datapointsToAlarm"]) else { return nil }
+        var rule = AlarmRule()
+        if let periods = fields["evaluationPeriods"] {
+            rule.evaluationPeriods = integer(periods, for: "'evaluationPeriods'", in: 1...1000) ?? rule.evaluationPeriods
+        }
+        if let datapoints = fields["datapointsToAlarm"] {
+            rule.datapointsToAlarm = integer(datapoints, for: "'datapointsToAlarm'", in: 1...1000) ?? rule.datapointsToAlarm
+        }
+        if rule.datapointsToAlarm > rule.evaluationPeriods {
+            report(
+                "'datapointsToAlarm' (\(rule.datapointsToAlarm)) can't exceed 'evaluationPeriods' (\(rule.evaluationPeriods)): it counts failures among the last evaluationPeriods runs",
+                at: fields.keyLocation("datapointsToAlarm"))
+            return nil
+        }
+        return rule
+    }
+
+    private func decodeSteps(_ value: LocatedJSON) -> [Step] {
+        guard case .array(let items) = value.kind else {
+            report("expected an array of steps for 'steps', found \(value.foundDescription)", at: value.location)
+            return []
+        }
+        guard !items.isEmpty else {
+            report("'steps' is empty; a canary needs at least one step", at: value.location)
+            return []
+        }
+        laterCaptures = Self.captureNames(in: items)
+        var usedNames: [String: SourceLocation] = [:]
+        return items.enumerated().compactMap { index, item in
+            decodeStep(item, number: index + 1, usedNames: &usedNames)
+        }
+    }
+
+    /// Capture name → the step that captures it (first one), scanned before decoding so that a
+    /// use before the capture can say where the capture is.
+    private static func captureNames(in steps: [LocatedJSON]) -> [String: String] {
+        var names: [String: String] = [:]
+        for (index, step) in steps.enumerated() {
+            guard let members = step.objectMembers else { continue }
+            var stepName = "step-\(index + 1)"
+            if let name = members.first(where: { $0.key == "name" }), case .string(let text) = name.value.kind { stepName = text }
+            let captures = members.first { $0.key == "capture" }?.value.objectMembers ?? []
+            for capture in captures where names[capture.key] == nil { names[capture.key] = stepName }
+        }
+        return names
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// A step's `expect`: each entry becomes an `Assertion` on one query, in the order written.
+extension CanaryFileDecoder {
+    static let expectKeys = ["status", "headers", "body", "json", "duration", "timings", "size", "redirects", "certificate"]
+
+    func decodeExpect(_ value: LocatedJSON) -> [Assertion] {
+        guard let fields = fields(value, in: "'expect'", allowed: Self.expectKeys) else { return [] }
+        var assertions: [Assertion] = []
+        for key in fields.keys {
+            guard let entry = fields[key] else { continue }
+            let place = fields.keyLocation(key)
+            switch key {
+            case "headers":
+                for member in map(entry, in: "expect 'headers'") ?? [] {
+                    assertions += assertion(.header(member.key), member.value, at: member.keyLocation)
+                }
+            case "json":
+                for member in map(entry, in: "expect 'json'") ?? [] {
+                    // Decode the predicate even when the path is bad, to report its problems too.
+                    let path = jsonPath(member.key, at: member.keyLocation)
+                    let checked = assertion(.json(path ?? JSONPath(source: member.key, segments: [])), member.value, at: member.keyLocation)
+                    if path != nil { assertions += checked }
+                }
+            case "timings":
+                let phases = Query.Phase.allCases.map(\.rawValue)
+                guard let timings = self.fields(entry, in: "expect 'timings'", allowed: phases) else { continue }
+                for name in timings.keys {
+                    guard let phase = Query.Phase(rawValue: name), let predicate = timings[name] else { continue }
+                    assertions += assertion(.timing(phase), predicate, at: timings.keyLocation(name))
+                }
+            case "certificate":
+                guard let certificate = self.fields(entry, in: "expect 'certificate'", allowed: ["expiresIn"]),
+                    let predicate = certificate["expiresIn"]
+                else { continue }
+                assertions += assertion(.certificateExpiresIn, predicate, at: certificate.keyLocation("expiresIn"))
+            default:
+                guard let query = Self.simpleQueries[key] else { continue }
+                assertions += assertion(query, entry, at: place)
+            }
+        }
+        return assertions
+    }
+
+    private static let simpleQueries: [String: Query] = [
+        "status": .status, "body": .body, "duration": .duration, "size": .size, "redirects": .redirects,
+    ]
+
+    /// Zero or one assertion (none when the predicate has problems, which are reported).
+    private func assertion(_ query: Query, _ value: LocatedJSON, at location: SourceLocation) -> [Assertion] {
+        guard let predicates = predicates(value, for: query) else { return [] }
+        return [Assertion(query: query, predicates: predicates, location: location)]
+    }
+
+    func jsonPath(_ text: String, at location: SourceLocation) -> JSONPath? {
+        do {
+            return try JSONPath.parse(text)
+        } catch {
+            report("invalid JSONPath '\(text)' \(error.description)", at: location)
+            return nil
+        }
+    }
+
+    /// Compiles with the engine used at run time (NSRegularExpression), so a bad pattern is a
+    /// load error rather than a failure on every run.
+    func checkRegex(_ pattern: String, at location: SourceLocation, for what: String) -> Bool {
+        do {
+            _ = try NSRegularExpression(pattern: pattern)
+            return true
+        } catch {
+            report("\(what): '\(pattern)' is not a valid regular expression (ICU syntax)", at: location)
+            return false
+        }
+    }
+}

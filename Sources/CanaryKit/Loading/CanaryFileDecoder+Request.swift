@@ -1,0 +1,106 @@
+/// A step's `request` and the canary's `defaults`.
+extension CanaryFileDecoder {
+    static let requestKeys = [
+        "method", "url", "query", "headers", "json", "body", "form", "timeout", "followRedirects", "maxRedirects", "insecure",
+    ]
+    static let defaultsKeys = ["headers", "timeout", "followRedirects", "maxRedirects", "insecure"]
+
+    func decodeRequest(_ value: LocatedJSON) -> RequestTemplate? {
+        guard let fields = fields(value, in: "'request'", allowed: Self.requestKeys) else { return nil }
+        guard let urlValue = fields["url"] else {
+            report("the request has no 'url'; add \"url\": \"https://…\"", at: value.location)
+            return nil
+        }
+        guard let url = template(urlValue, for: "'url'") else { return nil }
+        checkURL(url, at: urlValue.location)
+        var request = RequestTemplate(url: url)
+        if let method = fields["method"].flatMap({ decodeMethod($0) }) { request.method = method }
+        if let query = fields["query"] { request.query = pairs(query, in: "'query'") }
+        if let headers = fields["headers"] { request.headers = headerPairs(headers, in: "request 'headers'") }
+        request.body = decodeBody(fields)
+        if let timeout = fields["timeout"] { request.timeout = positiveDuration(timeout, for: "the request 'timeout'") }
+        if let follow = fields["followRedirects"] { request.followRedirects = bool(follow, for: "'followRedirects'") }
+        if let maximum = fields["maxRedirects"] { request.maxRedirects = integer(maximum, for: "'maxRedirects'", in: 0...100) }
+        if let insecure = fields["insecure"] { request.insecure = bool(insecure, for: "'insecure'") }
+        return request
+    }
+
+    func decodeDefaults(_ value: LocatedJSON) -> RequestDefaults {
+        var defaults = RequestDefaults()
+        guard let fields = fields(value, in: "'defaults'", allowed: Self.defaultsKeys) else { return defaults }
+        if let headers = fields["headers"] { defaults.headers = headerPairs(headers, in: "'defaults' 'headers'") }
+        if let timeout = fields["timeout"] { defaults.timeout = positiveDuration(timeout, for: "the default 'timeout'") }
+        if let follow = fields["followRedirects"] { defaults.followRedirects = bool(follow, for: "'followRedirects'") }
+        if let maximum = fields["maxRedirects"] { defaults.maxRedirects = integer(maximum, for: "'maxRedirects'", in: 0...100) }
+        if let insecure = fields["insecure"] { defaults.insecure = bool(insecure, for: "'insecure'") }
+        return defaults
+    }
+
+    /// At most one of `json`, `body`, `form`.
+    private func decodeBody(_ fields: Fields) -> RequestTemplate.Body? {
+        let given = fields.keys.filter { ["json", "body", "form"].contains($0) }
+        if given.count > 1 {
+            report(
+                "a request has one body: use only one of 'json', 'body' and 'form' (found \(given.map { "'\($0)'" }.joined(separator: " and ")))",
+                at: fields.keyLocation(given[1]))
+            return nil
+        }
+        if let json = fields["json"] {
+            checkTemplates(inJSON: json, for: "the 'json' body")
+            return .json(json.value)
+        }
+        if let body = fields["body"] { return template(body, for: "'body'").map { .raw($0) } }
+        if let form = fields["form"] { return .form(pairs(form, in: "'form'")) }
+        return nil
+    }
+
+    /// An HTTP method is a token (RFC 9110); written in upper case.
+    private func decodeMethod(_ value: LocatedJSON) -> String? {
+        guard let method = string(value, for: "'method'", like: "POST") else { return nil }
+        guard Self.isToken(method) else {
+            report("'\(method)' is not an HTTP method; write GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS", at: value.location)
+            return nil
+        }
+        return method.uppercased()
+    }
+
+    /// Ordered name → template pairs; numbers and booleans are accepted as their text.
+    func pairs(_ value: LocatedJSON, in what: String) -> [(name: String, value: Template)] {
+        pairs(of: map(value, in: what) ?? [], in: what)
+    }
+
+    private func pairs(of members: [LocatedJSON.Member], in what: String) -> [(name: String, value: Template)] {
+        members.compactMap { member in
+            template(member.value, for: "\(what) '\(member.key)'", scalars: true).map { (name: member.key, value: $0) }
+        }
+    }
+
+    func headerPairs(_ value: LocatedJSON, in what: String) -> [(name: String, value: Template)] {
+        let members = map(value, in: what) ?? []
+        for member in members where !Self.isToken(member.key) {
+            report("'\(member.key)' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)", at: member.keyLocation)
+        }
+        return pairs(of: members.filter { Self.isToken($0.key) }, in: what)
+    }
+
+    /// Without placeholders in front, the scheme can be checked now: only http and https.
+    private func checkURL(_ url: Template, at location: SourceLocation) {
+        guard case .literal(let prefix)? = url.parts.first else { return }
+        let lowered = prefix.lowercased()
+        if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") { return }
+        if url.parts.count > 1, !prefix.contains(":") { return }
+        report("the url \"\(url.source)\" must start with http:// or https:// (or a {{variable}} holding that)", at: location)
+    }
+
+    static func isToken(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"):
+                return true
+            default:
+                return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+/// One step: its name, request, expectations and captures.
+extension CanaryFileDecoder {
+    static let stepKeys = ["name", "request", "expect", "capture", "continueOnFailure"]
+
+    func decodeStep(_ value: LocatedJSON, number: Int, usedNames: inout [String: SourceLocation]) -> Step? {
+        stepName = "step-\(number)"
+        defer { stepName = nil }
+        guard let fields = fields(value, in: "step \(number)", allowed: Self.stepKeys) else { return nil }
+        var name = "step-\(number)"
+        if let nameValue = fields["name"], let text = string(nameValue, for: "the step 'name'") {
+            name = text
+            stepName = text
+            checkFileSafeName(text, kind: "step", at: nameValue.location)
+        }
+        let namePlace = fields.has("name") ? fields.keyLocation("name") : value.location
+        if let first = usedNames[name] {
+            report("step name '\(name)' is already used by the step at line \(first.line), column \(first.column); step names must be unique within a canary", at: namePlace)
+        } else {
+            usedNames[name] = namePlace
+        }
+        let request: RequestTemplate?
+        if let requestValue = fields["request"] {
+            request = decodeRequest(requestValue)
+        } else {
+            report("the step has no 'request'; add \"request\": {\"url\": \"…\"}", at: value.location)
+            request = nil
+        }
+        let assertions = fields["expect"].map(decodeExpect) ?? []
+        let captures = fields["capture"].map(decodeCaptures) ?? []
+        let continueOnFailure = fields["continueOnFailure"].flatMap { bool($0, for: "'continueOnFailure'") } ?? false
+        // From here on, this step's captures are known to the steps that follow.
+        for capture in captures {
+            knownNames.insert(capture.name)
+            if laterCaptures[capture.name] == name { laterCaptures[capture.name] = nil }
+        }
+        guard let request else { return nil }
+        return Step(
+            name: name, request: request, assertions: assertions, captures: captures,
+            continueOnFailure: continueOnFailure, location: value.location)
+    }
+
+    static let captureKeys = ["json", "header", "body", "status", "regex"]
+
+    func decodeCaptures(_ value: LocatedJSON) -> [Capture] {
+        (map(value, in: "'capture'") ?? []).compactMap { member in
+            if !Template.isValidName(member.key) {
+                report("capture name '\(member.key)' can't be used as {{\(member.key)}}; use letters, digits, '_' and '-'", at: member.keyLocation)
+            }
+            return decodeCapture(named: member.key, member.value)
+        }
+    }
+
+    private func decodeCapture(named name: String, _ value: LocatedJSON) -> Capture? {
+        let what = "capture '\(name)'"
+        guard let fields = fields(value, in: what, allowed: Self.captureKeys) else { return nil }
+        let sources = fields.keys.filter { $0 != "regex" }
+        guard sources.count == 1, let sourceKey = sources.first, let sourceValue = fields[sourceKey] else {
+            let found = sources.isEmpty ? "none" : sources.map { "'\($0)'" }.joined(separator: " and ")
+            report("\(what) takes exactly one of {\"json\": \"$.path\"}, {\"header\": \"Name\"}, {\"body\": true} or {\"status\": true}; found \(found)", at: value.location)
+            return nil
+        }
+        let source: Capture.Source?
+        switch sourceKey {
+        case "json":
+            source = string(sourceValue, for: "\(what) 'json'", like: "$.token").flatMap { jsonPath($0, at: sourceValue.location) }.map { .json($0) }
+        case "header":
+            source = string(sourceValue, for: "\(what) 'header'", like: "Set-Cookie").map { .header($0) }
+        default:
+            let flag = bool(sourceValue, for: "\(what) '\(sourceKey)'")
+            if flag == false { report("\(what) '\(sourceKey)': false captures nothing; write true", at: sourceValue.location) }
+            source = flag == true ? (sourceKey == "body" ? .body : .status) : nil
+        }
+        var regex: String?
+        if let regexValue = fields["regex"] {
+            regex = string(regexValue, for: "\(what) 'regex'", like: "sid=([^;]+)")
+            if let pattern = regex, !checkRegex(pattern, at: regexValue.location, for: "\(what) 'regex'") { return nil }
+        }
+        return source.map { Capture(name: name, source: $0, regex: regex) }
+    }
+}

@@ -1,0 +1,70 @@
+/// Turns the located tree of one canary file into a `Canary`, collecting every problem instead
+/// of stopping at the first, each with its place, canary and step. One instance per file.
+final class CanaryFileDecoder {
+    let file: String
+    /// Names given on the command line (`--var`), defined for every canary.
+    let definedVariables: Set<String>
+    /// Context for problems: set once the canary name is known, and while inside a step.
+    var canaryName: String?
+    var stepName: String?
+    private(set) var problems: [LoadProblem] = []
+    /// Where the canary's name is written (the file start when it comes from the file name).
+    var nameLocation: SourceLocation
+
+    /// Names a `{{name}}` may use at this point: variables, `--var` names, earlier captures.
+    var knownNames: Set<String> = []
+    /// Captures of the current and later steps, by name → step, to explain "captured too late".
+    var laterCaptures: [String: String] = [:]
+
+    init(file: String, definedVariables: Set<String>) {
+        self.file = file
+        self.definedVariables = definedVariables
+        nameLocation = SourceLocation(file: file, line: 1, column: 1)
+    }
+
+    func report(_ message: String, at location: SourceLocation) {
+        problems.append(LoadProblem(location: location, canary: canaryName, step: stepName, message: message))
+    }
+
+    /// Place for problems about the whole file.
+    var fileStart: SourceLocation { SourceLocation(file: file, line: 1, column: 1) }
+}
+
+/// The members of one JSON object, after checking for unknown and repeated keys.
+struct Fields {
+    let location: SourceLocation
+    /// Accepted keys in source order, so assertions keep the order they were written in.
+    let keys: [String]
+    private let members: [String: LocatedJSON.Member]
+
+    init(location: SourceLocation, keys: [String], members: [String: LocatedJSON.Member]) {
+        self.location = location
+        self.keys = keys
+        self.members = members
+    }
+
+    subscript(key: String) -> LocatedJSON? { members[key]?.value }
+
+    func has(_ key: String) -> Bool { members[key] != nil }
+
+    func keyLocation(_ key: String) -> SourceLocation { members[key]?.keyLocation ?? location }
+}
+
+extension LocatedJSON {
+    /// How the value reads in "found …": `number 5`, `string "abc"`, `an object`.
+    var foundDescription: String {
+        switch kind {
+        case .null: return "null"
+        case .bool(let flag): return "boolean \(flag)"
+        case .number(let number): return "number \(JSONWriter.text(of: number))"
+        case .string(let text): return "string \"\(text.count > 40 ? text.prefix(40) + "…" : text)\""
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+
+    var objectMembers: [Member]? {
+        if case .object(let members) = kind { return members }
+        return nil
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// Loads canary files: expands directories, parses JSON5, checks everything that can be checked
+/// before a run, and reports every problem with its place.
+public enum CanaryLoader {
+    /// Loads every path: a directory stands for the `*.json` files directly inside it (in name
+    /// order); a file is loaded whatever its extension. Collects every problem of every file; a
+    /// file with any problem yields no canary. `definedVariables` are the `--var` names.
+    public static func load(paths: [String], definedVariables: Set<String> = []) -> LoadResult {
+        var result = LoadResult(canaries: [], problems: [])
+        var loadedFiles: Set<String> = []
+        var namesInUse: [String: SourceLocation] = [:]
+        for file in expand(paths, problems: &result.problems) {
+            // A file named twice (itself and through its directory) is loaded once.
+            guard loadedFiles.insert(URL(fileURLWithPath: file).standardizedFileURL.path).inserted else { continue }
+            guard let data = FileManager.default.contents(atPath: file) else {
+                result.problems.append(wholeFile(file, "can't read the file (permissions?)"))
+                continue
+            }
+            let (canary, problems, place) = loadFile(source: [UInt8](data), file: file, definedVariables: definedVariables)
+            result.problems += problems
+            guard let canary else { continue }
+            if let first = namesInUse[canary.name] {
+                result.problems.append(LoadProblem(
+                    location: place, canary: canary.name,
+                    message: "the canary name '\(canary.name)' is already used by \(first); names must be unique (set a different \"name\")"))
+                continue
+            }
+            namesInUse[canary.name] = place
+            result.canaries.append(canary)
+        }
+        return result
+    }
+
+    /// Loads one canary from the bytes of a file. The canary is nil when there is any problem.
+    public static func load(source: [UInt8], file: String, definedVariables: Set<String> = []) -> (Canary?, [LoadProblem]) {
+        let (canary, problems, _) = loadFile(source: source, file: file, definedVariables: definedVariables)
+        return (canary, problems)
+    }
+
+    /// `load(source:…)` plus where the canary's name is written, for the duplicate-name message.
+    private static func loadFile(
+        source: [UInt8], file: String, definedVariables: Set<String>
+    ) -> (Canary?, [LoadProblem], nameLocation: SourceLocation) {
+        let defaultName = Self.defaultName(of: file)
+        let root: LocatedJSON
+        do {
+            root = try JSON5.parseLocated(source, file: file)
+        } catch {
+            let location = SourceLocation(file: file, line: error.line, column: error.column)
+            return (nil, [LoadProblem(location: location, message: error.message)], location)
+        }
+        let decoder = CanaryFileDecoder(file: file, definedVariables: definedVariables)
+        let canary = decoder.decodeCanary(root, defaultName: defaultName)
+        let problems = decoder.problems.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
+        return (problems.isEmpty ? canary : nil, problems, decoder.nameLocation)
+    }
+
+    /// The file name without its directory and `.json`.
+    static func defaultName(of file: String) -> String {
+        let base = (file as NSString).lastPathComponent
+        return base.hasSuffix(".json") ? String(base.dropLast(5)) : base
+    }
+
+    /// Directories become their `*.json` files (not recursive, in name order); missing paths are problems.
+    private static func expand(_ paths: [String], problems: inout [LoadProblem]) -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                problems.append(wholeFile(path, "no such file or directory"))
+                continue
+            }
+            guard isDirectory.boolValue else {
+                files.append(path)
+                continue
+            }
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+                problems.append(wholeFile(path, "can't list the directory (permissions?)"))
+                continue
+            }
+            let canaryFiles = names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
+                .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                .map { (path as NSString).appendingPathComponent($0) }
+                .filter { file in
+                    var isDirectory: ObjCBool = false
+                    return FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) && !isDirectory.boolValue
+                }
+            if canaryFiles.isEmpty { problems.append(wholeFile(path, "the directory holds no *.json canary files")) }
+            files += canaryFiles
+        }
+        return files
+    }
+
+    private static func wholeFile(_ path: String, _ message: String) -> LoadProblem {
+        LoadProblem(location: SourceLocation(file: path, line: 1, column: 1), message: message)
+    }
+}

@@ -1,0 +1,35 @@
+/// One thing wrong with a canary file: where, in which canary and step, and what to do about it.
+public struct LoadProblem: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `file:line:column`; line 1 column 1 when it concerns the whole file.
+    public var location: SourceLocation
+    public var canary: String?
+    public var step: String?
+    /// What is wrong, what was found, and the likely fix.
+    public var message: String
+
+    public init(location: SourceLocation, canary: String? = nil, step: String? = nil, message: String) {
+        self.location = location
+        self.canary = canary
+        self.step = step
+        self.message = message
+    }
+
+    /// `file:line:column: canary 'x', step 'y': message`.
+    public var description: String {
+        var context: [String] = []
+        if let canary { context.append("canary '\(canary)'") }
+        if let step { context.append("step '\(step)'") }
+        let prefix = context.isEmpty ? "" : context.joined(separator: ", ") + ": "
+        return "\(location): \(prefix)\(message)"
+    }
+}
+
+/// Every canary that loaded cleanly, and every problem found in the others.
+public struct LoadResult: Sendable {
+    public var canaries: [Canary]
+    public var problems: [LoadProblem]
+    public init(canaries: [Canary], problems: [LoadProblem]) {
+        self.canaries = canaries
+        self.problems = problems
+    }
+}

@@ -1,0 +1,113 @@
+import CanaryKit
+
+/// A command line that could not be understood; printed with a pointer to `--help`. Exit 2.
+struct UsageError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Options of `canary run` (and the subset `validate` and `list` use).
+struct RunOptions {
+    var paths: [String] = []
+    var variables: [String: String] = [:]
+    var jobs = 32
+    var results = "results"
+    var only: [String] = []
+    var tags: [(key: String, value: String)] = []
+    var verbose = false
+    var quiet = false
+    var caFile: String?
+    var wait = true
+}
+
+/// Reads `argv` after the command name: flags in any order, `--flag value` or `--flag=value`.
+struct ArgumentReader {
+    private var remaining: [String]
+    let command: String
+
+    init(command: String, arguments: [String]) {
+        self.command = command
+        remaining = arguments
+    }
+
+    mutating func parseRun(allowed: Set<String>) throws(UsageError) -> RunOptions {
+        var options = RunOptions()
+        while !remaining.isEmpty {
+            let argument = remaining.removeFirst()
+            guard argument.hasPrefix("-"), argument != "-" else {
+                options.paths.append(argument)
+                continue
+            }
+            var (flag, inline) = Self.split(argument)
+            if flag == "-v" { flag = "--verbose" }
+            if flag == "-q" { flag = "--quiet" }
+            guard allowed.contains(flag) else {
+                throw UsageError("\(command): unknown option '\(flag)'" + Self.suggestion(flag, in: allowed))
+            }
+            switch flag {
+            case "--verbose": options.verbose = true
+            case "--quiet": options.quiet = true
+            case "--no-wait": options.wait = false
+            case "--var":
+                let (name, value) = try pair(try value(of: flag, inline), flag: flag, example: "base=https://staging.example.com")
+                options.variables[name] = value
+            case "--tag":
+                let (key, value) = try pair(try value(of: flag, inline), flag: flag, example: "team=payments")
+                options.tags.append((key, value))
+            case "--only": options.only.append(try value(of: flag, inline))
+            case "--results": options.results = try value(of: flag, inline)
+            case "--cacert": options.caFile = try value(of: flag, inline)
+            case "--jobs":
+                let text = try value(of: flag, inline)
+                guard let jobs = Int(text), jobs >= 1 else {
+                    throw UsageError("\(command): --jobs takes a whole number of at least 1, got '\(text)'")
+                }
+                options.jobs = jobs
+            default:
+                throw UsageError("\(command): option '\(flag)' is not supported here")
+            }
+        }
+        guard !options.paths.isEmpty else {
+            throw UsageError("\(command): name at least one canary file or folder, e.g. `canary \(command) canaries/`")
+        }
+        return options
+    }
+
+    private mutating func value(of flag: String, _ inline: String?) throws(UsageError) -> String {
+        if let inline { return inline }
+        guard !remaining.isEmpty else { throw UsageError("\(command): \(flag) needs a value") }
+        return remaining.removeFirst()
+    }
+
+    private func pair(_ text: String, flag: String, example: String) throws(UsageError) -> (String, String) {
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+            throw UsageError("\(command): \(flag) takes NAME=VALUE, e.g. \(flag) \(example); got '\(text)'")
+        }
+        return (String(text[..<equals]), String(text[text.index(after: equals)...]))
+    }
+
+    private static func split(_ argument: String) -> (String, String?) {
+        guard argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") else { return (argument, nil) }
+        return (String(argument[..<equals]), String(argument[argument.index(after: equals)...]))
+    }
+
+    private static func suggestion(_ flag: String, in allowed: Set<String>) -> String {
+        guard let best = allowed.min(by: { editDistance($0, flag) < editDistance($1, flag) }),
+              editDistance(best, flag) <= 3 else { return "; see `canary --help`" }
+        return "; did you mean '\(best)'?"
+    }
+}
+
+/// Levenshtein distance, for "did you mean".
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    var previous = Array(0...b.count)
+    for i in 1...max(a.count, 1) where !a.isEmpty {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...max(b.count, 1) where !b.isEmpty {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,35 @@
+/// Picks the command from argv and runs it; returns the process exit code.
+func dispatch(_ arguments: [String]) async throws -> Int32 {
+    guard let command = arguments.first else {
+        print(Help.overview)
+        return 2
+    }
+    let rest = Array(arguments.dropFirst())
+    switch command {
+    case "--version", "version":
+        print(Help.version)
+        return 0
+    case "--help", "-h":
+        print(Help.overview)
+        return 0
+    case "help":
+        guard let topic = rest.first else {
+            print(Help.overview)
+            return 0
+        }
+        guard let text = Help.text(for: topic) else {
+            throw UsageError("help: no command '\(topic)'; commands: run, validate, list")
+        }
+        print(text)
+        return 0
+    case "run":
+        var reader = ArgumentReader(command: "run", arguments: rest)
+        return try await RunCommand(options: try reader.parseRun(allowed: RunCommand.flags)).execute()
+    case "validate", "list":
+        var reader = ArgumentReader(command: command, arguments: rest)
+        let options = try reader.parseRun(allowed: ["--var"])
+        return command == "validate" ? ValidateCommand(options: options).execute() : ListCommand(options: options).execute()
+    default:
+        throw UsageError("canary: unknown command '\(command)'; commands: run, validate, list, help")
+    }
+}

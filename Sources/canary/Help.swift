@@ -1,0 +1,61 @@
+/// `canary --help` and `canary help COMMAND`.
+enum Help {
+    static let version = "canary 0.1.0"
+
+    static let overview = """
+    canary — synthetic canaries: HTTP steps with assertions, run through libcurl, recorded to disk.
+
+    Usage:
+      canary run PATH... [options]     run canaries once; exit 0 all passed, 1 some failed, 2 bad input
+      canary validate PATH...          parse and check only; list every problem; exit 0 or 2
+      canary list PATH...              name, steps, schedule and next run time of each canary
+      canary help COMMAND              options of one command
+      canary --version
+
+    PATH is a canary file (*.json, JSON5 accepted) or a folder of them.
+    """
+
+    static let run = """
+    Usage: canary run PATH... [options]
+
+    Runs every canary in PATH (files, or folders: every *.json directly inside, in name order),
+    up to --jobs at once, and records each run under --results.
+
+    Options:
+      --var NAME=VALUE     set a variable for every canary (overrides its own); repeatable
+      --jobs N             canaries run at once (default 32)
+      --results DIR        results folder (default ./results)
+      --only NAME          run only this canary; repeatable
+      --tag KEY=VALUE      run only canaries with this tag; repeatable (all must match)
+      --cacert FILE        also trust the CA certificates in this PEM file
+      --no-wait            exit 3 at once if another run holds the results folder
+      -v, --verbose        print each request and response (secrets shown as ***)
+      -q, --quiet          print only failures and the summary
+
+    Exit codes: 0 every canary passed; 1 at least one failed; 2 bad usage or an invalid canary
+    file (the valid ones still run); 3 the results folder is busy (with --no-wait).
+    """
+
+    static let validate = """
+    Usage: canary validate PATH... [--var NAME=VALUE]...
+
+    Parses and checks every canary file without sending anything: syntax (JSON5), unknown keys,
+    types, durations, schedules, regular expressions, JSONPaths and variable names. Lists every
+    problem as file:line:column. Exit 0 when all are valid, 2 otherwise.
+    """
+
+    static let list = """
+    Usage: canary list PATH... [--var NAME=VALUE]...
+
+    Prints each valid canary's name, number of steps, schedule and next run time (UTC).
+    """
+
+    static func text(for command: String) -> String? {
+        switch command {
+        case "run": return run
+        case "validate": return validate
+        case "list": return list
+        default: return nil
+        }
+    }
+}

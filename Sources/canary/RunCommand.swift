@@ -1,0 +1,122 @@
+import CanaryKit
+import CurlEngine
+import Foundation
+
+/// `canary run`: load, select, run with bounded concurrency, record, print, exit 0/1/2.
+struct RunCommand {
+    static let flags: Set<String> = ["--var", "--jobs", "--results", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait"]
+    let options: RunOptions
+
+    func execute() async throws -> Int32 {
+        let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
+        for problem in loaded.problems { Console.error("invalid: \(problem)") }
+        let canaries = try select(loaded.canaries)
+        let invalid = !loaded.problems.isEmpty
+
+        guard let lock = try ResultsLock(directory: options.results, wait: options.wait) else {
+            Console.error("run: results folder \(options.results) is in use by another canary run (--no-wait given)")
+            return 3
+        }
+        let store = try ResultsStore(directory: options.results)
+        let engine = try CurlEngine()
+        let runner = Runner(engine: engine, settings: RunSettings(variables: options.variables, caFile: options.caFile))
+
+        let clock = ContinuousClock()
+        let started = clock.now
+        var passed = 0, failed = 0
+        var recordingError: (any Error)?
+        Console.progress("[0/\(canaries.count)] running…")
+        await runner.run(canaries, jobs: options.jobs) { result in
+            if result.record.passed { passed += 1 } else { failed += 1 }
+            do {
+                try await store.record(result)
+            } catch {
+                recordingError = recordingError ?? error
+            }
+            report(result)
+            Console.progress("[\(passed + failed)/\(canaries.count)] \(passed) passed, \(failed) failed")
+        }
+        await store.close()
+        engine.shutdown()
+        withExtendedLifetime(lock) {}
+
+        Console.clearProgress()
+        let elapsed = (clock.now - started).milliseconds
+        if !options.quiet || failed > 0 || invalid {
+            Console.line(ConsoleReport.summary(passed: passed, failed: failed, elapsedMs: elapsed))
+        }
+        if invalid { Console.error("\(loaded.problems.count) problem(s) in canary files; see above") }
+        if let recordingError {
+            Console.error("run: \(recordingError)")
+            return 2
+        }
+        return invalid ? 2 : (failed > 0 ? 1 : 0)
+    }
+
+    private func report(_ result: RunResult) {
+        let record = Redactor(secrets: result.secrets).redact(result.record)
+        guard !options.quiet || !record.passed else { return }
+        Console.line(ConsoleReport.line(for: record))
+        if options.verbose { Console.line(ConsoleReport.verbose(result)) }
+    }
+
+    /// --only and --tag; naming a canary that does not exist is a usage error.
+    private func select(_ canaries: [Canary]) throws -> [Canary] {
+        let known = Set(canaries.map(\.name))
+        for name in options.only where !known.contains(name) {
+            let hint = canaries.map(\.name).min { editDistance($0, name) < editDistance($1, name) }
+            throw UsageError("run: --only \(name): no such canary" + (hint.map { "; did you mean '\($0)'?" } ?? ""))
+        }
+        return canaries.filter { canary in
+            (options.only.isEmpty || options.only.contains(canary.name))
+                && options.tags.allSatisfy { wanted in canary.tags.contains { $0.key == wanted.key && $0.value == wanted.value } }
+        }
+    }
+}
+
+/// `canary validate`: every problem in every file; exit 0 or 2.
+struct ValidateCommand {
+    let options: RunOptions
+
+    func execute() -> Int32 {
+        let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
+        for problem in loaded.problems { Console.line("\(problem)") }
+        if loaded.problems.isEmpty {
+            Console.line("\(loaded.canaries.count) canaries valid")
+            return 0
+        }
+        Console.line("\(loaded.problems.count) problem(s); \(loaded.canaries.count) canaries valid")
+        return 2
+    }
+}
+
+/// `canary list`: name, steps, schedule, next run time.
+struct ListCommand {
+    let options: RunOptions
+
+    func execute() -> Int32 {
+        let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
+        for problem in loaded.problems { Console.error("invalid: \(problem)") }
+        let now = Date()
+        let rows = loaded.canaries.map { canary -> [String] in
+            let next = canary.schedule?.nextFire(after: now).map { $0.formatted(.iso8601) } ?? "-"
+            return [canary.name, "\(canary.steps.count)", canary.schedule?.description ?? "-", next]
+        }
+        for line in Table.render(header: ["NAME", "STEPS", "SCHEDULE", "NEXT RUN (UTC)"], rows: rows) {
+            Console.line(line)
+        }
+        return loaded.problems.isEmpty ? 0 : 2
+    }
+}
+
+/// Left-aligned columns separated by two spaces.
+enum Table {
+    static func render(header: [String], rows: [[String]]) -> [String] {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+    }
+}
