@@ -25,6 +25,6 @@ let package = Package(
         .testTarget(name: "CurlEngineTests", dependencies: ["CurlEngine"], swiftSettings: swift6),
         .testTarget(name: "CanaryKitTests", dependencies: ["CanaryKit"], swiftSettings: swift6),
         // Talks to real httpbin and nginx started by scripts/test.
-        .testTarget(name: "IntegrationTests", dependencies: ["CanaryKit", "CurlEngine"], swiftSettings: swift6),
+        .testTarget(name: "IntegrationTests", dependencies: ["CanaryKit", "CurlEngine", "canary"], swiftSettings: swift6),
     ]
 )

@@ -1,0 +1,125 @@
+import CanaryKit
+import CurlEngine
+import Foundation
+import Testing
+
+/// The real servers started by scripts/test-servers.sh, read from the environment (or from
+/// .test-servers/env when the tests are run without scripts/test).
+enum TestServers {
+    static let values: [String: String] = {
+        var values = ProcessInfo.processInfo.environment
+        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while directory.path != "/" {
+            let file = directory.appendingPathComponent(".test-servers/env")
+            if let text = try? String(contentsOf: file, encoding: .utf8) {
+                for line in text.split(separator: "\n") {
+                    let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
+                    if parts.count == 2, values[parts[0]] == nil { values[parts[0]] = parts[1] }
+                }
+                break
+            }
+            directory.deleteLastPathComponent()
+        }
+        return values
+    }()
+
+    static func value(_ name: String) -> String {
+        guard let value = values[name] else {
+            Issue.record("\(name) is not set: run the tests with scripts/test, which starts the servers")
+            return "http://127.0.0.1:9"
+        }
+        return value
+    }
+
+    static var httpbin: String { value("CANARY_TEST_HTTPBIN") }
+    static var nginx: String { value("CANARY_TEST_NGINX") }
+    static var nginxTLS: String { value("CANARY_TEST_NGINX_TLS") }
+    static var nginxTLSExpired: String { value("CANARY_TEST_NGINX_TLS_EXPIRED") }
+    static var caFile: String { value("CANARY_TEST_CA") }
+    static var closedPort: String { value("CANARY_TEST_CLOSED_PORT") }
+
+    /// Variables every test canary may use.
+    static var variables: [String: String] {
+        ["httpbin": httpbin, "site": nginx, "tls": nginxTLS, "expired": nginxTLSExpired,
+         "closed": "http://127.0.0.1:\(closedPort)"]
+    }
+
+    /// One engine for the whole test process, as in the CLI.
+    static let engine: CurlEngine = {
+        do {
+            return try CurlEngine()
+        } catch {
+            fatalError("libcurl did not start: \(error)")
+        }
+    }()
+}
+
+/// Loads a canary from source text and runs it in process against the real servers.
+struct CanaryHarness {
+    var environment: [String: String] = ProcessInfo.processInfo.environment
+
+    /// Problems fail the test; returns nil then.
+    func load(_ source: String, file: String = "test.json") -> Canary? {
+        let (canary, problems) = CanaryLoader.load(
+            source: Array(source.utf8), file: file, definedVariables: Set(TestServers.variables.keys))
+        for problem in problems { Issue.record("unexpected load problem: \(problem)") }
+        return canary
+    }
+
+    func run(_ source: String) async -> RunResult? {
+        guard let canary = load(source) else { return nil }
+        let settings = RunSettings(variables: TestServers.variables, environment: environment, caFile: TestServers.caFile)
+        return await Runner(engine: TestServers.engine, settings: settings).run(canary)
+    }
+
+    /// A one-step canary around `step` (the JSON5 text of one step object).
+    func runStep(_ step: String, extra: String = "") async -> RunResult? {
+        await run("{name: \"t\", \(extra) steps: [\(step)]}")
+    }
+}
+
+/// Runs the built `canary` binary (scripts/test sets CANARY_BIN) and captures what it prints.
+struct CLI {
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["CANARY_BIN"] { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/canary").path
+    }
+
+    /// Output goes to temp files rather than pipes: no reader thread, no full-pipe deadlock.
+    static func run(_ arguments: [String], environment extra: [String: String] = [:], currentDirectory: String? = nil) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
+        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("canary-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return Output(
+            status: process.terminationStatus,
+            stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+    }
+}
+
+/// A fresh temporary folder, removed by the caller.
+func makeTemporaryDirectory() throws -> String {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("canary-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url.path
+}
