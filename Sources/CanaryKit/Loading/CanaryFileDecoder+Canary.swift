@@ -8,10 +8,12 @@ extension CanaryFileDecoder {
     /// with any problem must not be used.
     func decodeCanary(_ root: LocatedJSON, defaultName: String) -> Canary? {
         canaryName = defaultName
-        guard root.objectMembers != nil else {
+        guard let members = root.objectMembers else {
             report("a canary file holds one object {\"steps\": […]}, found \(root.foundDescription)", at: root.location)
             return nil
         }
+        // Problems found before `name` is decoded (unknown keys) already name the canary.
+        if case .string(let written)? = members.first(where: { $0.key == "name" })?.value.kind { canaryName = written }
         guard let fields = fields(root, in: "the canary", allowed: Self.canaryKeys) else { return nil }
         let name = decodeName(fields, defaultName: defaultName)
         canaryName = name

@@ -13,6 +13,9 @@ extension CanaryFileDecoder {
             switch key {
             case "headers":
                 for member in map(entry, in: "expect 'headers'") ?? [] {
+                    if !Self.isToken(member.key) {
+                        report("'\(member.key)' is not a valid header name, so no response can have it", at: member.keyLocation)
+                    }
                     assertions += assertion(.header(member.key), member.value, at: member.keyLocation)
                 }
             case "json":

@@ -144,7 +144,9 @@ extension CanaryFileDecoder {
         case (.statusCode, .number(let number)) where number == number.rounded() && (100...999).contains(number):
             return .number(number)
         case (.statusCode, _):
-            report("expected a status code such as 200 for \(what), found \(value.foundDescription)", at: value.location)
+            var message = "expected a status code such as 200 for \(what), found \(value.foundDescription)"
+            if case .string(let text) = value.kind, Int(text) != nil { message += "; write \(text) without quotes" }
+            report(message, at: value.location)
         case (.number, .number(let number)) where number.isFinite:
             return .number(number)
         case (.number, _):

@@ -5,7 +5,9 @@ extension CanaryFileDecoder {
     func decodeStep(_ value: LocatedJSON, number: Int, usedNames: inout [String: SourceLocation]) -> Step? {
         stepName = "step-\(number)"
         defer { stepName = nil }
-        guard let fields = fields(value, in: "step \(number)", allowed: Self.stepKeys) else { return nil }
+        // Problems found before `name` is decoded (unknown keys) already name the step.
+        if case .string(let written)? = value.objectMembers?.first(where: { $0.key == "name" })?.value.kind { stepName = written }
+        guard let fields = fields(value, in: "the step", allowed: Self.stepKeys) else { return nil }
         var name = "step-\(number)"
         if let nameValue = fields["name"], let text = string(nameValue, for: "the step 'name'") {
             name = text
@@ -34,6 +36,7 @@ extension CanaryFileDecoder {
             if laterCaptures[capture.name] == name { laterCaptures[capture.name] = nil }
         }
         guard let request else { return nil }
+        checkCertificateNeedsHTTPS(request, assertions)
         return Step(
             name: name, request: request, assertions: assertions, captures: captures,
             continueOnFailure: continueOnFailure, location: value.location)
@@ -76,5 +79,13 @@ extension CanaryFileDecoder {
             if let pattern = regex, !checkRegex(pattern, at: regexValue.location, for: "\(what) 'regex'") { return nil }
         }
         return source.map { Capture(name: name, source: $0, regex: regex) }
+    }
+
+    /// A certificate check on a plain http:// URL could never pass.
+    private func checkCertificateNeedsHTTPS(_ request: RequestTemplate, _ assertions: [Assertion]) {
+        guard case .literal(let prefix)? = request.url.parts.first, prefix.lowercased().hasPrefix("http://") else { return }
+        for assertion in assertions where assertion.query == .certificateExpiresIn {
+            report("'certificate' needs an https:// URL; \"\(request.url.source)\" has no certificate", at: assertion.location ?? fileStart)
+        }
     }
 }

@@ -58,10 +58,11 @@ private struct JSONPathReader {
             position += 1
             return .descendantWildcard
         case "[":
+            let open = position
             switch try bracketed() {
             case .key(let name): return .descendant(name)
             case .wildcard: return .descendantWildcard
-            default: throw error("only a name or [*] can follow '..'", at: position - 1)
+            default: throw error("only a name or [*] can follow '..'", at: open)
             }
         default:
             return .descendant(try name())

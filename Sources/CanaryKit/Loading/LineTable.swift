@@ -4,14 +4,34 @@ struct LineTable: Sendable {
     private let bytes: [UInt8]
     /// Offset of the first byte of each line.
     private let lineStarts: [Int]
+    /// UTF-8 continuation bytes before each 64-byte block, so a column costs O(1) even on one
+    /// huge minified line (counting from the line start would make located parsing quadratic).
+    private let continuationsBeforeBlock: [Int]
+    private static let blockSize = 64
 
     init(_ bytes: some Collection<UInt8>) {
         self.bytes = Array(bytes)
         var starts = [0]
-        for (offset, byte) in self.bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            starts.append(offset + 1)
+        var blocks: [Int] = []
+        blocks.reserveCapacity(self.bytes.count / Self.blockSize + 1)
+        var continuations = 0
+        for (offset, byte) in self.bytes.enumerated() {
+            if offset % Self.blockSize == 0 { blocks.append(continuations) }
+            if byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
+            if UTF8.isContinuation(byte) { continuations += 1 }
         }
+        blocks.append(continuations)
         lineStarts = starts
+        continuationsBeforeBlock = blocks
+    }
+
+    /// Continuation bytes in `bytes[0..<offset]`.
+    private func continuations(before offset: Int) -> Int {
+        let block = offset / Self.blockSize
+        let blockStart = block * Self.blockSize
+        return continuationsBeforeBlock[block] + bytes[blockStart..<offset].reduce(0) { count, byte in
+            UTF8.isContinuation(byte) ? count + 1 : count
+        }
     }
 
     func position(ofByte offset: Int) -> (line: Int, column: Int) {
@@ -23,11 +43,8 @@ struct LineTable: Sendable {
             if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
         }
         let start = lineStarts[low]
-        let end = min(offset, bytes.count)
-        let column = bytes[start..<max(start, end)].reduce(1) { count, byte in
-            UTF8.isContinuation(byte) ? count : count + 1
-        }
-        return (low + 1, column)
+        let end = max(start, min(offset, bytes.count))
+        return (low + 1, end - start - (continuations(before: end) - continuations(before: start)) + 1)
     }
 
     /// One-off lookup without building a table (for the single error of a response body).

@@ -19,6 +19,11 @@ enum NameSuggestion {
         closest(to: name, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
     }
 
+    /// " (did you mean 'X'?)" or "", for messages that go on after the hint.
+    static func aside(for name: String, among candidates: some Sequence<String>) -> String {
+        closest(to: name, among: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+    }
+
     /// Levenshtein distance, where swapping two neighbours counts as one edit (`retires`).
     static func editDistance(_ lhs: [Character], _ rhs: [Character]) -> Int {
         if lhs.isEmpty { return rhs.count }

@@ -64,7 +64,7 @@ extension Template {
             guard namespace == "env" || namespace == "secret" else {
                 throw TemplateSyntaxError(
                     column: column,
-                    message: "unknown prefix '\(namespace).' in {{\(body)}}\(NameSuggestion.hint(for: String(namespace), among: ["env", "secret"])); \(example)")
+                    message: "unknown prefix '\(namespace).' in {{\(body)}}\(NameSuggestion.aside(for: String(namespace), among: ["env", "secret"])); \(example)")
             }
             guard isValidName(name) else {
                 throw TemplateSyntaxError(column: column, message: "'\(name)' in {{\(body)}} is not an environment variable name; use letters, digits and _")

@@ -18,7 +18,7 @@ extension Schedule {
         if lowered.hasPrefix("rate(") { return try parseRate(body, source: trimmed) }
         if lowered.hasPrefix("cron(") { return .cron(try CronExpression.parse(fields: body, source: trimmed)) }
         let kind = String(trimmed[..<open])
-        throw ScheduleSyntaxError(message: "unknown schedule kind '\(kind)'\(NameSuggestion.hint(for: kind, among: ["rate", "cron"])); write rate(…) or cron(…)")
+        throw ScheduleSyntaxError(message: "unknown schedule kind '\(kind)'\(NameSuggestion.aside(for: kind, among: ["rate", "cron"])); write rate(…) or cron(…)")
     }
 
     /// When the canary should next run, strictly after `date` (UTC). nil when a cron expression
@@ -44,7 +44,7 @@ extension Schedule {
         }
         let unitName = words[1].lowercased()
         guard let unit = rateUnits.first(where: { $0.names.contains(unitName) }) else {
-            let hint = NameSuggestion.hint(for: unitName, among: rateUnits.flatMap(\.names))
+            let hint = NameSuggestion.aside(for: unitName, among: rateUnits.flatMap(\.names))
             throw ScheduleSyntaxError(message: "'\(source)': unknown unit '\(words[1])'\(hint); use second(s), minute(s), hour(s) or day(s)")
         }
         return .rate(.seconds(count * unit.seconds), source: source)
