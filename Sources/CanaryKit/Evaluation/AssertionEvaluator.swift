@@ -55,7 +55,7 @@ extension Predicate {
     /// duration query compares numbers whether the file said `"800ms"` or `800`.
     func withDurationOperandsInMilliseconds() -> Predicate {
         func ms(_ operand: JSONValue) -> JSONValue {
-            guard case .string(let text) = operand, let value = DurationText.milliseconds(text) else { return operand }
+            guard case .string(let text) = operand, let value = Duration(humanText: text)?.milliseconds else { return operand }
             return .number(value)
         }
         switch self {
@@ -68,20 +68,5 @@ extension Predicate {
         case .isIn(let candidates): return .isIn(candidates.map(ms))
         case .contains, .notContains, .matches, .exists, .length, .type: return self
         }
-    }
-}
-
-/// Reads `250ms 5s 2m 1h 14d` (decimals allowed) as milliseconds.
-enum DurationText {
-    static func milliseconds(_ text: String) -> Double? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        // Longest unit first so "ms" is not read as "m" followed by garbage.
-        let units: [(suffix: String, ms: Double)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
-        for unit in units where trimmed.hasSuffix(unit.suffix) {
-            let number = trimmed.dropLast(unit.suffix.count).trimmingCharacters(in: .whitespaces)
-            guard let value = Double(number), value.isFinite else { return nil }
-            return value * unit.ms
-        }
-        return nil
     }
 }

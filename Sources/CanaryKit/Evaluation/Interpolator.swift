@@ -69,6 +69,15 @@ public struct Interpolator: Sendable {
         return out
     }
 
+    /// JSON body strings are templates too; the loader checked them, this re-reads them at run time.
+    private static func parseTemplate(_ text: String) throws(InterpolationError) -> Template {
+        do {
+            return try Template.parse(text)
+        } catch {
+            throw .invalidTemplate(source: text, reason: error.description)
+        }
+    }
+
     /// A JSON body with every string value rendered as a template (keys are left as written;
     /// a placeholder inside a string stays a string, so `"{{n}}"` never becomes a number).
     public mutating func render(json: JSONValue) throws(InterpolationError) -> JSONValue {
@@ -77,7 +86,7 @@ public struct Interpolator: Sendable {
             return json
         case .string(let text):
             guard text.contains("{{") else { return json }
-            return .string(try render(TemplateText.parse(text)))
+            return .string(try render(Self.parseTemplate(text)))
         case .array(let elements):
             var rendered: [JSONValue] = []
             for element in elements { rendered.append(try render(json: element)) }
