@@ -18,6 +18,9 @@ struct RunOptions {
     var quiet = false
     var caFile: String?
     var wait = true
+    var keep = 100
+    var maxSnapshotBytes = 1 << 20
+    var maxBodyBytes = 64 << 20
 }
 
 /// Reads `argv` after the command name: flags in any order, `--flag value` or `--flag=value`.
@@ -57,12 +60,10 @@ struct ArgumentReader {
             case "--only": options.only.append(try value(of: flag, inline))
             case "--results": options.results = try value(of: flag, inline)
             case "--cacert": options.caFile = try value(of: flag, inline)
-            case "--jobs":
-                let text = try value(of: flag, inline)
-                guard let jobs = Int(text), jobs >= 1 else {
-                    throw UsageError("\(command): --jobs takes a whole number of at least 1, got '\(text)'")
-                }
-                options.jobs = jobs
+            case "--jobs": options.jobs = try count(try value(of: flag, inline), flag: flag, minimum: 1)
+            case "--keep": options.keep = try count(try value(of: flag, inline), flag: flag, minimum: 1)
+            case "--max-snapshot-bytes": options.maxSnapshotBytes = try count(try value(of: flag, inline), flag: flag, minimum: 0)
+            case "--max-body-bytes": options.maxBodyBytes = try count(try value(of: flag, inline), flag: flag, minimum: 1)
             default:
                 throw UsageError("\(command): option '\(flag)' is not supported here")
             }
@@ -77,6 +78,13 @@ struct ArgumentReader {
         if let inline { return inline }
         guard !remaining.isEmpty else { throw UsageError("\(command): \(flag) needs a value") }
         return remaining.removeFirst()
+    }
+
+    private func count(_ text: String, flag: String, minimum: Int) throws(UsageError) -> Int {
+        guard let value = Int(text), value >= minimum else {
+            throw UsageError("\(command): \(flag) takes a whole number of at least \(minimum), got '\(text)'")
+        }
+        return value
     }
 
     private func pair(_ text: String, flag: String, example: String) throws(UsageError) -> (String, String) {

@@ -29,6 +29,9 @@ enum Help {
       --tag KEY=VALUE      run only canaries with this tag; repeatable (all must match)
       --cacert FILE        also trust the CA certificates in this PEM file
       --no-wait            exit 3 at once if another run holds the results folder
+      --keep N             run folders kept per canary, oldest pruned (default 100)
+      --max-snapshot-bytes N   body bytes kept in snapshots and run.har (default 1048576)
+      --max-body-bytes N   a response body past N bytes fails its step (default 67108864)
       -v, --verbose        print each request and response (secrets shown as ***)
       -q, --quiet          print only failures and the summary
 

@@ -4,7 +4,7 @@ import Foundation
 
 /// `canary run`: load, select, run with bounded concurrency, record, print, exit 0/1/2.
 struct RunCommand {
-    static let flags: Set<String> = ["--var", "--jobs", "--results", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait"]
+    static let flags: Set<String> = ["--var", "--jobs", "--results", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait", "--keep", "--max-snapshot-bytes", "--max-body-bytes"]
     let options: RunOptions
 
     func execute() async throws -> Int32 {
@@ -17,9 +17,11 @@ struct RunCommand {
             Console.error("run: results folder \(options.results) is in use by another canary run (--no-wait given)")
             return 3
         }
-        let store = try ResultsStore(directory: options.results)
+        let store = try ResultsStore(
+            directory: options.results,
+            options: RecordingOptions(keep: options.keep, maxSnapshotBytes: options.maxSnapshotBytes))
         let engine = try CurlEngine()
-        let runner = Runner(engine: engine, settings: RunSettings(variables: options.variables, caFile: options.caFile))
+        let runner = Runner(engine: engine, settings: RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes))
 
         let clock = ContinuousClock()
         let started = clock.now

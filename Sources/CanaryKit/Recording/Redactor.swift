@@ -41,6 +41,36 @@ public struct Redactor: Sendable {
         Self.sensitiveHeaders.contains(name.lowercased()) ? Self.mask : redact(value)
     }
 
+    /// `Name: value` as sent or received, with the value masked as `redactHeader` does.
+    public func redactHeaderLine(_ line: String) -> String {
+        guard let colon = line.firstIndex(of: ":") else { return redact(line) }
+        let name = String(line[..<colon])
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        return "\(name): \(redactHeader(name: name, value: value))"
+    }
+
+    /// Raw bytes with every occurrence of a secret's bytes masked (binary bodies).
+    public func redact(bytes: [UInt8]) -> [UInt8] {
+        var result = bytes
+        for needle in needles.map({ Array($0.utf8) }) where !needle.isEmpty {
+            var out: [UInt8] = []
+            out.reserveCapacity(result.count)
+            var index = 0
+            while index < result.count {
+                if result[index] == needle[0], index + needle.count <= result.count,
+                   result[index..<index + needle.count].elementsEqual(needle) {
+                    out += Self.mask.utf8
+                    index += needle.count
+                } else {
+                    out.append(result[index])
+                    index += 1
+                }
+            }
+            result = out
+        }
+        return result
+    }
+
     /// The record with every free-text field masked.
     public func redact(_ record: RunRecord) -> RunRecord {
         var record = record

@@ -53,7 +53,7 @@ public enum ConsoleReport {
             }
         } else {
             for line in sent.split(whereSeparator: \.isNewline) where !line.isEmpty {
-                out.append("  > " + redactHeaderLine(String(line), redactor: redactor))
+                out.append("  > " + redactor.redactHeaderLine(String(line)))
             }
         }
         if let body = exchange.request.body, !body.isEmpty {
@@ -73,13 +73,6 @@ public enum ConsoleReport {
             out += bodyLines(response.body, prefix: "  < ", redactor: redactor, limit: bodyLimit)
         }
         return out
-    }
-
-    private static func redactHeaderLine(_ line: String, redactor: Redactor) -> String {
-        guard let colon = line.firstIndex(of: ":") else { return redactor.redact(line) }
-        let name = String(line[..<colon])
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        return "\(name): \(redactor.redactHeader(name: name, value: value))"
     }
 
     /// Text bodies as text (control characters escaped, so a hostile body can't drive the

@@ -1,9 +1,15 @@
 import CurlEngine
+import Foundation
 
 /// The full request and response of one step, bodies included, kept in memory only for the
 /// console (`-v`) and the artifacts written beside `run.json`. Never written unredacted.
 public struct Exchange: Sendable {
     public var step: String
+    /// 1-based position of the step in its canary (names snapshot files: `01-login.http`).
+    public var index: Int
+    public var started: Date
+    /// Why the transfer produced no response, when it didn't.
+    public var error: String?
     public var request: HTTPRequest
     public var response: HTTPResponse?
 }

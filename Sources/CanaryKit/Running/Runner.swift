@@ -117,12 +117,12 @@ public struct Runner: Sendable {
         let builder = RequestBuilder(canary: canary, caFile: settings.caFile, maxBodyBytes: settings.maxBodyBytes)
         var output = StepsOutput(canary: canary)
         var stopped = false
-        for step in canary.steps {
+        for (offset, step) in canary.steps.enumerated() {
             if stopped || Task.isCancelled {
                 output.steps.append(.skipped(step.name))
                 continue
             }
-            let execution = StepExecution(step: step, canary: canary, engine: engine, session: session)
+            let execution = StepExecution(step: step, index: offset + 1, canary: canary, engine: engine, session: session)
             let (record, exchange) = await execution.run(builder: builder, interpolator: &interpolator)
             output.steps.append(record)
             if let exchange { output.exchanges.append(exchange) }

@@ -4,6 +4,8 @@ import Foundation
 /// One step of one attempt: build the request, perform it, check assertions, take captures.
 struct StepExecution {
     let step: Step
+    /// 1-based.
+    let index: Int
     let canary: Canary
     let engine: CurlEngine
     let session: HTTPSession
@@ -26,18 +28,19 @@ struct StepExecution {
         }
         record.request = RequestSummary(method: request.method, url: request.url)
 
+        let started = Date()
         let response: HTTPResponse
         do {
             response = try await engine.perform(request, in: session)
         } catch {
             record.error = error.message
             record.errorKind = error.kind.rawValue
-            record.timings = error.timings
-            return (record, Exchange(step: step.name, request: request, response: nil))
+            record.timings = error.timings.roundedToMicroseconds()
+            return (record, Exchange(step: step.name, index: index, started: started, error: error.message, request: request, response: nil))
         }
 
         record.statusCode = response.statusCode
-        record.timings = response.timings
+        record.timings = response.timings.roundedToMicroseconds()
         record.response = ResponseSummary(
             httpVersion: response.httpVersion, size: response.body.count, redirects: response.redirectCount,
             effectiveURL: response.effectiveURL, primaryIP: response.primaryIP,
@@ -58,6 +61,14 @@ struct StepExecution {
             }
         }
         record.outcome = record.failures.isEmpty ? .passed : .failed
-        return (record, Exchange(step: step.name, request: request, response: response))
+        return (record, Exchange(step: step.name, index: index, started: started, request: request, response: response))
+    }
+}
+
+extension Timings {
+    /// libcurl measures in microseconds; more digits in records are float noise.
+    func roundedToMicroseconds() -> Timings {
+        func r(_ ms: Double) -> Double { (ms * 1000).rounded() / 1000 }
+        return Timings(dns: r(dns), connect: r(connect), tls: r(tls), firstByte: r(firstByte), transfer: r(transfer), total: r(total))
     }
 }
