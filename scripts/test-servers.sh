@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Starts (or stops) the real servers the tests and the examples probe, on free loopback ports:
 #   httpbin under gunicorn, and nginx serving HTTP, HTTPS with a certificate signed by a throwaway
-#   CA (made here with openssl), and HTTPS with an expired certificate.
+#   CA (made here with openssl), and HTTPS with an expired certificate; and a Prometheus
+#   Pushgateway. Also makes sure promtool is installed, for `promtool check metrics`.
 # Writes .test-servers/env (KEY=VALUE lines) for the tests and scripts to read.
+# CANARY_TEST_SERVERS_DIR puts them in another folder, so two people working in one checkout
+# can each have their own set (the default is .test-servers in the checkout).
 #
 #   scripts/test-servers.sh start    install what is missing, start everything, wait until ready
 #   scripts/test-servers.sh stop     stop what `start` started
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-dir="$root/.test-servers"
+dir="${CANARY_TEST_SERVERS_DIR:-$root/.test-servers}"
 venv="${CANARY_VENV:-$HOME/.cache/canary/venv}"
 
 log() { printf 'test-servers: %s\n' "$*" >&2; }
@@ -19,17 +22,36 @@ install_missing() {
     dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || need+=(libcurl4-openssl-dev)
     command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
     command -v openssl >/dev/null 2>&1 || need+=(openssl)
+    command -v chromium >/dev/null 2>&1 || need+=(chromium)
     python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
+    command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+    command -v prometheus-pushgateway >/dev/null 2>&1 || need+=(prometheus-pushgateway)
     if ((${#need[@]})); then
         log "installing ${need[*]}"
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+        without_service_starts apt-get install -y -qq "${need[@]}" >/dev/null
     fi
     if ! "$venv/bin/python" -c 'import httpbin, gunicorn' >/dev/null 2>&1; then
         log "installing httpbin and gunicorn into $venv"
         python3 -m venv "$venv"
         "$venv/bin/pip" install -q --disable-pip-version-check httpbin gunicorn
     fi
+}
+
+# The prometheus packages' maintainer scripts try to start their services; there is no init
+# system here, so a policy-rc.d answering 101 ("action not allowed") makes them skip that instead
+# of failing the install. An existing policy-rc.d (Docker images ship one) is left as it is.
+without_service_starts() {
+    local policy=/usr/sbin/policy-rc.d added=
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' > "$policy"
+        chmod 755 "$policy"
+        added=1
+    fi
+    local status=0
+    DEBIAN_FRONTEND=noninteractive "$@" || status=$?
+    [ -z "$added" ] || rm -f "$policy"
+    return "$status"
 }
 
 free_port() {
@@ -137,29 +159,37 @@ start() {
     mkdir -p "$dir/tmp"
     make_certificates
     make_site
-    local httpbin http https expired
-    httpbin=$(free_port); http=$(free_port); https=$(free_port); expired=$(free_port)
+    local httpbin http https expired pushgateway
+    httpbin=$(free_port); http=$(free_port); https=$(free_port); expired=$(free_port); pushgateway=$(free_port)
     write_nginx_conf "$http" "$https" "$expired"
     nginx -c "$dir/nginx.conf" -p "$dir" -e "$dir/nginx-error.log"
     "$venv/bin/gunicorn" --daemon --pid "$dir/gunicorn.pid" --log-file "$dir/gunicorn.log" \
         -b "127.0.0.1:$httpbin" -w 2 -k gthread --threads 32 httpbin:app
+    # The pushgateway has no --daemon: run it in its own session so it outlives this script.
+    setsid prometheus-pushgateway --web.listen-address="127.0.0.1:$pushgateway" \
+        </dev/null >>"$dir/pushgateway.log" 2>&1 &
+    echo $! > "$dir/pushgateway.pid"
     cat > "$dir/env" <<EOF
 CANARY_TEST_HTTPBIN=http://127.0.0.1:$httpbin
 CANARY_TEST_NGINX=http://127.0.0.1:$http
 CANARY_TEST_NGINX_TLS=https://localhost:$https
 CANARY_TEST_NGINX_TLS_EXPIRED=https://localhost:$expired
 CANARY_TEST_CA=$dir/certs/ca.pem
-CANARY_TEST_CLOSED_PORT=$(free_port)
+# Port 1 (tcpmux) has no listener here; a random "free" port could be taken later by a test's own listener.
+CANARY_TEST_CLOSED_PORT=1
+CANARY_TEST_PUSHGATEWAY=http://127.0.0.1:$pushgateway
+CANARY_TEST_PROMTOOL=$(command -v promtool)
 EOF
     wait_for "http://127.0.0.1:$httpbin/get"
     wait_for "http://127.0.0.1:$http/hello.txt"
     wait_for "https://localhost:$https/hello.txt" "--cacert $dir/certs/ca.pem"
+    wait_for "http://127.0.0.1:$pushgateway/-/ready"
     log "ready: $(tr '\n' ' ' < "$dir/env")"
 }
 
 stop() {
     local f pid
-    for f in "$dir/nginx.pid" "$dir/gunicorn.pid"; do
+    for f in "$dir/nginx.pid" "$dir/gunicorn.pid" "$dir/pushgateway.pid"; do
         [ -f "$f" ] || continue
         pid=$(cat "$f" 2>/dev/null || true)
         [ -n "$pid" ] && kill "$pid" 2>/dev/null || true

@@ -21,6 +21,9 @@ struct RunOptions {
     var keep = 100
     var maxSnapshotBytes = 1 << 20
     var maxBodyBytes = 64 << 20
+    var outputs = OutputSettings()
+    var screenshots = false
+    var reportOutput = "report.html"
 }
 
 /// Reads `argv` after the command name: flags in any order, `--flag value` or `--flag=value`.
@@ -33,7 +36,7 @@ struct ArgumentReader {
         remaining = arguments
     }
 
-    mutating func parseRun(allowed: Set<String>) throws(UsageError) -> RunOptions {
+    mutating func parseRun(allowed: Set<String>, needsPaths: Bool = true) throws(UsageError) -> RunOptions {
         var options = RunOptions()
         while !remaining.isEmpty {
             let argument = remaining.removeFirst()
@@ -44,6 +47,7 @@ struct ArgumentReader {
             var (flag, inline) = Self.split(argument)
             if flag == "-v" { flag = "--verbose" }
             if flag == "-q" { flag = "--quiet" }
+            if flag == "-o" { flag = "--output" }
             guard allowed.contains(flag) else {
                 throw UsageError("\(command): unknown option '\(flag)'" + Self.suggestion(flag, in: allowed))
             }
@@ -60,6 +64,23 @@ struct ArgumentReader {
             case "--only": options.only.append(try value(of: flag, inline))
             case "--results": options.results = try value(of: flag, inline)
             case "--cacert": options.caFile = try value(of: flag, inline)
+            case "--junit": options.outputs.junitPath = try value(of: flag, inline)
+            case "--pushgateway": options.outputs.pushgateway = try value(of: flag, inline)
+            case "--webhook": options.outputs.webhooks.append(try value(of: flag, inline))
+            case "--run-events": options.outputs.runEvents = true
+            case "--screenshots": options.screenshots = true
+            case "--output": options.reportOutput = try value(of: flag, inline)
+            case "--on-alarm":
+                // A program and its arguments split on spaces; never handed to a shell.
+                let argv = try value(of: flag, inline).split(separator: " ").map(String.init)
+                guard !argv.isEmpty else { throw UsageError("\(command): --on-alarm needs a program") }
+                options.outputs.onAlarm = argv
+            case "--sink-timeout":
+                let text = try value(of: flag, inline)
+                guard let timeout = Duration(humanText: text), timeout > .zero else {
+                    throw UsageError("\(command): --sink-timeout takes a duration like 5s or 500ms, got '\(text)'")
+                }
+                options.outputs.sinkTimeout = timeout
             case "--jobs": options.jobs = try count(try value(of: flag, inline), flag: flag, minimum: 1)
             case "--keep": options.keep = try count(try value(of: flag, inline), flag: flag, minimum: 1)
             case "--max-snapshot-bytes": options.maxSnapshotBytes = try count(try value(of: flag, inline), flag: flag, minimum: 0)
@@ -68,7 +89,7 @@ struct ArgumentReader {
                 throw UsageError("\(command): option '\(flag)' is not supported here")
             }
         }
-        guard !options.paths.isEmpty else {
+        guard !options.paths.isEmpty || !needsPaths else {
             throw UsageError("\(command): name at least one canary file or folder, e.g. `canary \(command) canaries/`")
         }
         return options

@@ -9,6 +9,7 @@ enum Help {
       canary run PATH... [options]     run canaries once; exit 0 all passed, 1 some failed, 2 bad input
       canary validate PATH...          parse and check only; list every problem; exit 0 or 2
       canary list PATH...              name, steps, schedule and next run time of each canary
+      canary report [--results DIR] [-o FILE.html]   one self-contained HTML page of the results
       canary help COMMAND              options of one command
       canary --version
 
@@ -32,6 +33,13 @@ enum Help {
       --keep N             run folders kept per canary, oldest pruned (default 100)
       --max-snapshot-bytes N   body bytes kept in snapshots and run.har (default 1048576)
       --max-body-bytes N   a response body past N bytes fails its step (default 67108864)
+      --junit FILE         also write JUnit XML (one testsuite per canary, one testcase per step)
+      --pushgateway URL    also push the metrics to a Prometheus Pushgateway (job canary, per canary)
+      --webhook URL        POST every alarm event as JSON; repeatable
+      --on-alarm PROGRAM   run PROGRAM (no shell) with each event on stdin
+      --run-events         emit an event for every finished run, not only on alarm changes
+      --sink-timeout D     limit per webhook attempt and program run (default 5s)
+      --screenshots        render HTML responses to NN-<step>.png with headless Chromium
       -v, --verbose        print each request and response (secrets shown as ***)
       -q, --quiet          print only failures and the summary
 
@@ -53,11 +61,20 @@ enum Help {
     Prints each valid canary's name, number of steps, schedule and next run time (UTC).
     """
 
+    static let report = """
+    Usage: canary report [--results DIR] [-o FILE.html]
+
+    Writes one self-contained HTML page (default report.html) from the results folder: per canary
+    the current status, success rate, last failure with links to its snapshot, and latency over
+    time stacked by phase.
+    """
+
     static func text(for command: String) -> String? {
         switch command {
         case "run": return run
         case "validate": return validate
         case "list": return list
+        case "report": return report
         default: return nil
         }
     }

@@ -4,7 +4,9 @@ import Foundation
 
 /// `canary run`: load, select, run with bounded concurrency, record, print, exit 0/1/2.
 struct RunCommand {
-    static let flags: Set<String> = ["--var", "--jobs", "--results", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait", "--keep", "--max-snapshot-bytes", "--max-body-bytes"]
+    static let flags: Set<String> = ["--var", "--jobs", "--results", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait", "--keep", "--max-snapshot-bytes", "--max-body-bytes",
+        "--junit", "--pushgateway", "--webhook", "--on-alarm", "--run-events", "--sink-timeout", "--screenshots",
+    ]
     let options: RunOptions
 
     func execute() async throws -> Int32 {
@@ -21,6 +23,14 @@ struct RunCommand {
             directory: options.results,
             options: RecordingOptions(keep: options.keep, maxSnapshotBytes: options.maxSnapshotBytes))
         let engine = try CurlEngine()
+        let outputs: RunOutputs
+        do {
+            outputs = try RunOutputs(directory: options.results, settings: options.outputs, engine: engine, canaries: canaries)
+        } catch {
+            Console.error("run: \(error)")
+            return 2
+        }
+        let screenshotter = options.screenshots ? Screenshots(results: options.results) : nil
         let runner = Runner(engine: engine, settings: RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes))
 
         let clock = ContinuousClock()
@@ -35,10 +45,17 @@ struct RunCommand {
             } catch {
                 recordingError = recordingError ?? error
             }
+            await outputs.add(Redactor(secrets: result.secrets).redact(result.record))
+            await screenshotter?.capture(result)
             report(result)
             Console.progress("[\(passed + failed)/\(canaries.count)] \(passed) passed, \(failed) failed")
         }
         await store.close()
+        do {
+            for warning in try await outputs.finish() { Console.error("warning: \(warning)") }
+        } catch {
+            recordingError = recordingError ?? error
+        }
         engine.shutdown()
         withExtendedLifetime(lock) {}
 

@@ -37,6 +37,10 @@ enum TestServers {
     static var nginxTLSExpired: String { value("CANARY_TEST_NGINX_TLS_EXPIRED") }
     static var caFile: String { value("CANARY_TEST_CA") }
     static var closedPort: String { value("CANARY_TEST_CLOSED_PORT") }
+    /// Base URL of a Prometheus Pushgateway, like `http://127.0.0.1:9091`.
+    static var pushgateway: String { value("CANARY_TEST_PUSHGATEWAY") }
+    /// Path of `promtool`, for `promtool check metrics`.
+    static var promtool: String { value("CANARY_TEST_PROMTOOL") }
 
     /// Variables every test canary may use.
     static var variables: [String: String] {

@@ -1,0 +1,40 @@
+import Foundation
+
+/// The alarm state machine: a pure function from the previous state and one finished run to the
+/// next state, and the event to send when the state changed.
+public enum AlarmEvaluator {
+    /// Counts `run` into `state` and evaluates `rule` over the kept outcomes: ALARM when at least
+    /// `datapointsToAlarm` of the last `evaluationPeriods` runs failed, else OK.
+    public static func record(
+        _ run: RunRecord, rule: AlarmRule, into state: CanaryState, now: Date
+    ) -> (CanaryState, AlarmEvent?) {
+        // The rule comes from the canary file and may have changed since state.json was written,
+        // or be out of range when built in code: clamp rather than trust it.
+        let periods = max(1, rule.evaluationPeriods)
+        let threshold = min(max(1, rule.datapointsToAlarm), periods)
+
+        var next = state
+        next.recent.append(run.passed)
+        if next.recent.count > periods {
+            next.recent.removeFirst(next.recent.count - periods)
+        }
+        if run.passed { next.runsPassed += 1 } else { next.runsFailed += 1 }
+        next.last = run
+        next.tags = run.tags
+
+        let failed = next.recent.filter { !$0 }.count
+        next.state = failed >= threshold ? .alarm : .ok
+        guard next.state != state.state else { return (next, nil) }
+        next.since = AlarmEvent.timestamp(now)
+
+        // CloudWatch reports INSUFFICIENT_DATA → OK on a new alarm's first datapoint, but for a
+        // canary that is noise: "it ran, and it is fine" is what every run says (that is what
+        // --run-events is for). Only the first ever run is exempt: leaving INSUFFICIENT_DATA for
+        // ALARM is news, and so is OK after a canary had gone INSUFFICIENT_DATA (missed runs).
+        if state.state == .insufficientData, next.state == .ok, state.runCount == 0 {
+            return (next, nil)
+        }
+        let reason = "\(failed) of the last \(next.recent.count) run\(next.recent.count == 1 ? "" : "s") failed"
+        return (next, AlarmEvent.stateChange(of: run, from: state.state, to: next.state, reason: reason, now: now))
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+
+/// One event for the sinks, shaped like an EventBridge event: an alarm state change, or with
+/// `--run-events` a finished run. Encodes to the JSON of the spec (section 5).
+public struct AlarmEvent: Sendable, Codable, Equatable {
+    /// The `detail-type` of each kind of event.
+    public static let stateChangeType = "Canary Alarm State Change"
+    public static let runFailedType = "Canary Run Failed"
+    public static let runSucceededType = "Canary Run Succeeded"
+
+    /// The event format's version: "1".
+    public var version: String
+    /// A random UUID, so a receiver can drop a retried delivery it already has.
+    public var id: String
+    /// One of `stateChangeType`, `runFailedType`, `runSucceededType`.
+    public var detailType: String
+    /// Always "canary", as EventBridge's `source` names the producer.
+    public var source: String
+    /// ISO 8601 UTC to the second: `2026-11-22T14:28:41Z`.
+    public var time: String
+    /// What happened, to which canary and run.
+    public var detail: Detail
+
+    /// Memberwise; prefer `stateChange(of:from:to:reason:now:)` and `runFinished(_:now:)`.
+    public init(version: String = "1", id: String, detailType: String, source: String = "canary", time: String, detail: Detail) {
+        self.version = version
+        self.id = id
+        self.detailType = detailType
+        self.source = source
+        self.time = time
+        self.detail = detail
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case version, id, detailType = "detail-type", source, time, detail
+    }
+
+    /// The event for `run` having moved its canary's alarm from `previous` to `state`.
+    public static func stateChange(
+        of run: RunRecord, from previous: AlarmState, to state: AlarmState, reason: String, now: Date
+    ) -> AlarmEvent {
+        let failure = failureFields(of: run)
+        let detail = Detail(
+            canary: run.canary, runId: run.runId, tags: run.tags, step: failure.step, failure: failure.message,
+            previousState: previous, state: state, reason: reason)
+        return AlarmEvent(id: newID(), detailType: stateChangeType, time: timestamp(now), detail: detail)
+    }
+
+    /// The `--run-events` event for one finished run, like CloudWatch Synthetics' TestRun events.
+    public static func runFinished(_ run: RunRecord, now: Date) -> AlarmEvent {
+        let failure = failureFields(of: run)
+        let detail = Detail(
+            canary: run.canary, runId: run.runId, tags: run.tags, step: failure.step, failure: failure.message,
+            durationMs: run.durationMs.isFinite ? run.durationMs.rounded() : 0, passed: run.passed)
+        return AlarmEvent(
+            id: newID(), detailType: run.passed ? runSucceededType : runFailedType, time: timestamp(now), detail: detail)
+    }
+
+    /// The event as one line of compact JSON with sorted keys, as written to `events.jsonl`,
+    /// posted to webhooks and given to the `--on-alarm` program.
+    public func jsonBytes() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(self))
+    }
+
+    /// `2026-11-22T14:28:41Z`: event times and state changes are to the second, like CloudWatch's.
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle())
+    }
+
+    private static func newID() -> String { UUID().uuidString.lowercased() }
+
+    /// The failing step and its message, nil for a passed run; a run-level error (timeout,
+    /// interpolation) has a message but no step.
+    private static func failureFields(of run: RunRecord) -> (step: String?, message: String?) {
+        guard !run.passed, let failure = run.firstFailure else { return (nil, nil) }
+        return (failure.step.isEmpty ? nil : failure.step, failure.message)
+    }
+}
+
+extension AlarmEvent {
+    /// The event's `detail`. Fields of the event's own kind are always written, as `null` when
+    /// they have no value (`step` and `failure` of a passing run); the other kind's are left out.
+    public struct Detail: Sendable, Codable, Equatable {
+        /// The canary's name.
+        public var canary: String
+        /// The run that caused the event.
+        public var runId: String
+        /// The canary's tags, for routing in the receiver.
+        public var tags: [String: String]
+        /// The first failing step; nil when the run passed or failed before any step.
+        public var step: String?
+        /// The first failure's message: `status: expected 200, got 503`.
+        public var failure: String?
+        /// Alarm state changes only.
+        public var previousState: AlarmState?
+        public var state: AlarmState?
+        public var reason: String?
+        /// Run events only.
+        public var durationMs: Double?
+        public var passed: Bool?
+
+        /// Memberwise; leave the other kind's fields nil.
+        public init(
+            canary: String, runId: String, tags: [String: String], step: String?, failure: String?,
+            previousState: AlarmState? = nil, state: AlarmState? = nil, reason: String? = nil,
+            durationMs: Double? = nil, passed: Bool? = nil
+        ) {
+            self.canary = canary
+            self.runId = runId
+            self.tags = tags
+            self.step = step
+            self.failure = failure
+            self.previousState = previousState
+            self.state = state
+            self.reason = reason
+            self.durationMs = durationMs
+            self.passed = passed
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case canary, runId, tags, step, failure, previousState, state, reason, durationMs, passed
+        }
+
+        /// Explicit nulls for `step` and `failure`, so every event of a kind has the same keys
+        /// and a receiver can tell "no failure" from an older producer without the field.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(canary, forKey: .canary)
+            try container.encode(runId, forKey: .runId)
+            try container.encode(tags, forKey: .tags)
+            if let step { try container.encode(step, forKey: .step) } else { try container.encodeNil(forKey: .step) }
+            if let failure { try container.encode(failure, forKey: .failure) } else { try container.encodeNil(forKey: .failure) }
+            try container.encodeIfPresent(previousState, forKey: .previousState)
+            try container.encodeIfPresent(state, forKey: .state)
+            try container.encodeIfPresent(reason, forKey: .reason)
+            try container.encodeIfPresent(durationMs, forKey: .durationMs)
+            try container.encodeIfPresent(passed, forKey: .passed)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// What the metrics of one canary are made from: its last run, its run counters (kept across
+/// invocations by the caller) and its current alarm state.
+public struct CanaryMetrics: Sendable, Codable {
+    /// The canary's name, the `canary` label.
+    public var canary: String
+    /// Become extra labels of `canary_success`, with names sanitised for Prometheus.
+    public var tags: [String: String]
+    /// The last run: success, durations, steps, status codes, certificate expiry.
+    public var last: RunRecord
+    /// Runs so far by result, for the `canary_runs_total` counter.
+    public var runsPassed: Int
+    public var runsFailed: Int
+    /// `OK`, `ALARM` or `INSUFFICIENT_DATA` (see `alarmStates`).
+    public var alarmState: String
+
+    /// The three alarm states `canary_alarm_state` always reports, in output order.
+    public static let alarmStates = ["OK", "ALARM", "INSUFFICIENT_DATA"]
+
+    /// Every field given explicitly.
+    public init(canary: String, tags: [String: String], last: RunRecord, runsPassed: Int, runsFailed: Int, alarmState: String) {
+        self.canary = canary
+        self.tags = tags
+        self.last = last
+        self.runsPassed = runsPassed
+        self.runsFailed = runsFailed
+        self.alarmState = alarmState
+    }
+
+    /// Name and tags taken from the run record.
+    public init(last: RunRecord, runsPassed: Int, runsFailed: Int, alarmState: String) {
+        self.init(canary: last.canary, tags: last.tags, last: last, runsPassed: runsPassed, runsFailed: runsFailed, alarmState: alarmState)
+    }
+}

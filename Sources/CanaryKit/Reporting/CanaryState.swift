@@ -1,0 +1,59 @@
+import Foundation
+
+/// The alarm state of one canary, named as CloudWatch names them.
+public enum AlarmState: String, Sendable, Codable {
+    case ok = "OK", alarm = "ALARM", insufficientData = "INSUFFICIENT_DATA"
+}
+
+/// What `canary run` remembers about one canary between invocations (in `state.json`), so a
+/// canary run from cron every minute alarms on its history, not on one run.
+public struct CanaryState: Sendable, Codable {
+    /// Outcomes of the latest runs (true: passed), newest last, at most `evaluationPeriods` kept.
+    public var recent: [Bool]
+    /// The current alarm state, as evaluated after the last run.
+    public var state: AlarmState
+    /// ISO 8601 UTC time of the last change of `state`; empty before the first change.
+    public var since: String
+    /// Every run counted so far, kept across invocations for `canary_runs_total`.
+    public var runsPassed: Int
+    /// Every failed run counted so far, as `runsPassed`.
+    public var runsFailed: Int
+    /// The last run's record, as redacted by the caller before it was stored.
+    public var last: RunRecord?
+    /// The canary's tags at its last run, for metrics and events of canaries not run this time.
+    public var tags: [String: String]
+
+    /// A canary that has never run: INSUFFICIENT_DATA, no outcomes, no counts.
+    public init(
+        recent: [Bool] = [], state: AlarmState = .insufficientData, since: String = "",
+        runsPassed: Int = 0, runsFailed: Int = 0, last: RunRecord? = nil, tags: [String: String] = [:]
+    ) {
+        self.recent = recent
+        self.state = state
+        self.since = since
+        self.runsPassed = runsPassed
+        self.runsFailed = runsFailed
+        self.last = last
+        self.tags = tags
+    }
+
+    /// Runs this canary has had, as far as the state file knows.
+    public var runCount: Int { runsPassed + runsFailed }
+
+    private enum CodingKeys: String, CodingKey {
+        case recent, state, since, runsPassed, runsFailed, last, tags
+    }
+
+    /// Missing keys take their initial values, so a state file written by an older version (or
+    /// edited by hand) still loads instead of resetting every counter.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        recent = try container.decodeIfPresent([Bool].self, forKey: .recent) ?? []
+        state = try container.decodeIfPresent(AlarmState.self, forKey: .state) ?? .insufficientData
+        since = try container.decodeIfPresent(String.self, forKey: .since) ?? ""
+        runsPassed = try container.decodeIfPresent(Int.self, forKey: .runsPassed) ?? 0
+        runsFailed = try container.decodeIfPresent(Int.self, forKey: .runsFailed) ?? 0
+        last = try container.decodeIfPresent(RunRecord.self, forKey: .last)
+        tags = try container.decodeIfPresent([String: String].self, forKey: .tags) ?? [:]
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// `<results>/state.json`: a JSON object from canary name to `CanaryState`, rewritten atomically
+/// after each run batch, so alarms and counters carry over between cron invocations.
+public enum StateFile {
+    /// The file name inside the results folder.
+    public static let fileName = "state.json"
+
+    /// The saved states; empty when the file does not exist yet. A file that cannot be read or
+    /// decoded throws a `StateFileError` to print; the caller may then start from empty states.
+    public static func load(directory: String) throws(StateFileError) -> [String: CanaryState] {
+        let path = directory + "/" + fileName
+        guard FileManager.default.fileExists(atPath: path) else { return [:] }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw StateFileError(path: path, problem: "cannot be read (\((error as NSError).localizedDescription))")
+        }
+        // Parse first so "not JSON at all" (a truncated or hand-mangled file) reads differently
+        // from "JSON of the wrong shape" (a file from another tool or version).
+        do {
+            _ = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw StateFileError(path: path, problem: "is not valid JSON (\(jsonProblem(error)))")
+        }
+        do {
+            return try JSONDecoder().decode([String: CanaryState].self, from: data)
+        } catch {
+            throw StateFileError(path: path, problem: "does not hold canary states (\(decodingProblem(error)))")
+        }
+    }
+
+    /// Replaces the file with `states` by temp file + rename, so a crash leaves the old file or
+    /// the new one and the next run never finds half a file.
+    public static func save(_ states: [String: CanaryState], directory: String) throws(RecordingError) {
+        let path = directory + "/" + fileName
+        try FileIO.makeDirectory(directory)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+        let bytes: [UInt8]
+        do {
+            bytes = Array(try encoder.encode(states))
+        } catch {
+            throw RecordingError(action: "encode canary states for", path: path, reason: "\(error)")
+        }
+        try FileIO.writeAtomically(bytes + [UInt8(ascii: "\n")], to: path)
+    }
+
+    private static func jsonProblem(_ error: any Error) -> String {
+        let info = (error as NSError).userInfo
+        return (info[NSDebugDescriptionErrorKey] as? String) ?? (error as NSError).localizedDescription
+    }
+
+    private static func decodingProblem(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        switch error {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context),
+            .keyNotFound(_, let context), .dataCorrupted(let context):
+            let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            return path.isEmpty ? context.debugDescription : "at \(path): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}
+
+/// `state.json` exists but cannot be used; says which file and how to recover.
+public struct StateFileError: Error, Sendable, CustomStringConvertible {
+    /// The state file's path.
+    public var path: String
+    /// What is wrong, e.g. `is not valid JSON (Unexpected end of file)`.
+    public var problem: String
+
+    public init(path: String, problem: String) {
+        self.path = path
+        self.problem = problem
+    }
+
+    public var description: String {
+        "\(path) \(problem); move it aside to start fresh (alarm states and run counters restart)"
+    }
+}

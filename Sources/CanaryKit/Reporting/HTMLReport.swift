@@ -1,0 +1,178 @@
+import Foundation
+
+/// What `HTMLReport.build` read and wrote.
+public struct ReportSummary: Sendable, Equatable {
+    /// Distinct canaries in the report.
+    public var canaries: Int
+    /// Runs read from `runs.jsonl`.
+    public var runs: Int
+    /// Lines of `runs.jsonl` that did not decode (a crash can leave a torn last line).
+    public var skippedLines: Int
+
+    /// A summary with the given counts.
+    public init(canaries: Int, runs: Int, skippedLines: Int) {
+        self.canaries = canaries
+        self.runs = runs
+        self.skippedLines = skippedLines
+    }
+}
+
+/// One self-contained HTML page over `runs.jsonl`: status, success rate, last failure and a
+/// latency chart per canary. No scripts, fonts or remote resources, so it can be mailed or
+/// served as a file. Every string from a record is escaped: messages carry server data.
+public enum HTMLReport {
+    /// The runs shown in each canary's latency chart.
+    static let chartRuns = 100
+    /// Longer failure messages are cut; the snapshot holds the whole story.
+    static let messageLimit = 600
+
+    /// Reads `<resultsDirectory>/runs.jsonl` and writes the page to `output` atomically.
+    public static func build(resultsDirectory: String, output: String, now: Date = Date()) throws -> ReportSummary {
+        let path = resultsDirectory + "/runs.jsonl"
+        let bytes: Data
+        do {
+            bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw RecordingError(action: "read", path: path, reason: (error as NSError).localizedDescription)
+        }
+        let (records, skipped) = decodeLines(bytes)
+        let page = render(records: records, generatedAt: now, skippedLines: skipped)
+        try FileIO.writeAtomically(Array(page.utf8), to: output, durable: false)
+        return ReportSummary(canaries: Set(records.map(\.canary)).count, runs: records.count, skippedLines: skipped)
+    }
+
+    /// The page for `records`, in any order.
+    public static func render(records: [RunRecord], generatedAt: Date) -> String {
+        render(records: records, generatedAt: generatedAt, skippedLines: 0)
+    }
+
+    /// One record per non-empty line; lines that don't decode are counted, not fatal.
+    static func decodeLines(_ bytes: Data) -> (records: [RunRecord], skipped: Int) {
+        let decoder = JSONDecoder()
+        var records: [RunRecord] = []
+        var skipped = 0
+        for line in bytes.split(separator: UInt8(ascii: "\n")) {
+            if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { continue }
+            if let record = try? decoder.decode(RunRecord.self, from: Data(line)) {
+                records.append(record)
+            } else {
+                skipped += 1
+            }
+        }
+        return (records, skipped)
+    }
+
+    static func render(records: [RunRecord], generatedAt: Date, skippedLines: Int) -> String {
+        let canaries = group(records)
+        let failing = canaries.filter { !($0.runs.last?.passed ?? true) }.count
+        let generated = ISO8601DateFormatter().string(from: generatedAt)
+        var html = """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Canary report</title>
+            <style>\(stylesheet)</style>
+            </head><body>
+            <header><h1>Canary report</h1>
+            <p class="totals"><span class="\(failing > 0 ? "bad" : "good")">\(canaries.count - failing) passing, \(failing) failing</span>
+             · \(canaries.count) canaries · \(records.count) runs · generated \(escape(displayTime(generated)))</p>
+
+            """
+        if skippedLines > 0 {
+            html += "<p class=\"warning\">\(skippedLines) line\(skippedLines == 1 ? "" : "s") of runs.jsonl could not be read and \(skippedLines == 1 ? "was" : "were") skipped.</p>\n"
+        }
+        html += "</header>\n<main>\n"
+        if canaries.isEmpty {
+            html += "<p class=\"empty\">No runs recorded yet.</p>\n"
+        } else {
+            html += overview(canaries, now: generatedAt)
+            for canary in canaries { html += section(canary, now: generatedAt) }
+        }
+        html += "</main>\n</body></html>\n"
+        return html
+    }
+
+    /// One canary's runs, oldest first.
+    struct CanaryRuns {
+        var name: String
+        var runs: [RunRecord]
+        var passedCount: Int { runs.filter(\.passed).count }
+        var successRate: Double { runs.isEmpty ? 0 : Double(passedCount) / Double(runs.count) }
+    }
+
+    /// Canaries sorted by name; runs by start time (ISO 8601 UTC in one format sorts as text),
+    /// keeping file order for equal starts.
+    static func group(_ records: [RunRecord]) -> [CanaryRuns] {
+        var byName: [String: [RunRecord]] = [:]
+        for record in records { byName[record.canary, default: []].append(record) }
+        return byName.keys.sorted().map { name in
+            let runs = (byName[name] ?? []).enumerated().sorted { a, b in
+                a.element.start != b.element.start ? a.element.start < b.element.start : a.offset < b.offset
+            }.map(\.element)
+            return CanaryRuns(name: name, runs: runs)
+        }
+    }
+
+    private static func overview(_ canaries: [CanaryRuns], now: Date) -> String {
+        var html = "<table class=\"overview\"><thead><tr><th>Canary</th><th>Status</th><th>Success</th><th>Runs</th><th>Last run</th></tr></thead><tbody>\n"
+        for canary in canaries {
+            guard let last = canary.runs.last else { continue }
+            let state = last.passed ? "pass" : "fail"
+            html += "<tr class=\"\(state)\"><td><a href=\"#\(anchor(canary.name))\">\(escape(canary.name))</a></td>"
+            html += "<td class=\"status\">\(statusBadge(last.passed))</td>"
+            html += "<td class=\"num\">\(percent(canary.successRate))</td><td class=\"num\">\(canary.runs.count)</td>"
+            html += "<td>\(escape(displayTime(last.start)))\(age(of: last.start, now: now))</td></tr>\n"
+        }
+        return html + "</tbody></table>\n"
+    }
+
+    private static func section(_ canary: CanaryRuns, now: Date) -> String {
+        guard let last = canary.runs.last else { return "" }
+        var html = "<section class=\"canary \(last.passed ? "pass" : "fail")\" id=\"\(anchor(canary.name))\">\n"
+        html += "<h2>\(statusBadge(last.passed)) \(escape(canary.name))</h2>\n<dl class=\"facts\">"
+        html += fact("Status", last.passed ? "last run passed" : "last run failed")
+        html += fact("Success rate", "\(percent(canary.successRate)) (\(canary.passedCount) of \(canary.runs.count))")
+        html += fact("Runs", "\(canary.runs.count)")
+        html += fact("Last run", displayTime(last.start), extra: age(of: last.start, now: now))
+        html += fact("Last duration", ConsoleReport.formatMilliseconds(last.durationMs))
+        html += "</dl>\n"
+        if let failed = canary.runs.last(where: { !$0.passed }) {
+            html += failureBlock(failed, now: now)
+        } else {
+            html += "<p class=\"nofailure\">No failures in the recorded runs.</p>\n"
+        }
+        html += LatencyChart(runs: Array(canary.runs.suffix(chartRuns))).svg()
+        return html + "</section>\n"
+    }
+
+    /// The last failed run: which step, what went wrong, and links to its snapshot and run.json.
+    private static func failureBlock(_ run: RunRecord, now: Date) -> String {
+        var html = "<div class=\"failure\"><h3>Last failure <span class=\"when\">\(escape(displayTime(run.start)))\(age(of: run.start, now: now))</span></h3>\n"
+        let failedIndex = run.steps.firstIndex { $0.outcome == .failed }
+        let message = run.firstFailure?.message ?? run.error ?? "failed"
+        html += "<p class=\"message\">"
+        if let index = failedIndex {
+            html += "<span class=\"step\">step \(index + 1) · \(escape(run.steps[index].name))</span> "
+        }
+        html += "<code>\(escape(truncated(message)))</code></p>\n<p class=\"links\">"
+        // A step that never sent its request (an interpolation error) has no snapshot.
+        if let index = failedIndex, run.steps[index].request != nil {
+            let snapshot = String(format: "%02d-", index + 1) + run.steps[index].name + ".http"
+            html += "<a href=\"\(relativePath([run.canary, run.runId, snapshot]))\">snapshot of step \(index + 1)</a> · "
+        }
+        html += "<a href=\"\(relativePath([run.canary, run.runId, "run.json"]))\">run.json</a> <span class=\"runid\">\(escape(run.runId))</span></p></div>\n"
+        return html
+    }
+
+    private static func fact(_ term: String, _ value: String, extra: String = "") -> String {
+        "<div><dt>\(term)</dt><dd>\(escape(value))\(extra)</dd></div>"
+    }
+
+    private static func statusBadge(_ passed: Bool) -> String {
+        passed ? "<span class=\"badge pass\" title=\"passed\">✓</span>" : "<span class=\"badge fail\" title=\"failed\">✗</span>"
+    }
+
+    private static func truncated(_ text: String) -> String {
+        text.count > messageLimit ? String(text.prefix(messageLimit)) + "… (\(text.count) characters; see the snapshot)" : text
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+
+/// Renders runs as JUnit XML for CI dashboards: one `<testsuite>` per run record (per canary),
+/// one `<testcase>` per step. Failed assertions are `<failure type="assertion">`, transfer,
+/// interpolation and capture errors are `<error type="<errorKind>">`, skipped steps `<skipped/>`.
+///
+/// A failed run in which no step failed (a whole-run error before any step) gets one extra
+/// testcase named `(run)` carrying the error, so the suite never reads green when the run was red.
+/// Times are seconds with millisecond precision; the suites' total time is the sum of the runs'.
+public enum JUnitReport {
+    /// The whole XML document.
+    public static func render(_ records: [RunRecord]) -> String {
+        let suites = records.map(Suite.init)
+        let totals = "tests=\"\(suites.sum(\.tests))\" failures=\"\(suites.sum(\.failures))\" "
+            + "errors=\"\(suites.sum(\.errors))\" time=\"\(seconds(records.reduce(0) { $0 + $1.durationMs }))\""
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<testsuites name=\"canary\" \(totals)>\n"
+        for suite in suites { out += suite.xml }
+        out += "</testsuites>\n"
+        return out
+    }
+
+    /// Writes the document atomically to `path`, so a CI job never picks up half a file.
+    public static func write(_ records: [RunRecord], to path: String) throws {
+        try FileIO.writeAtomically(Array(render(records).utf8), to: path)
+    }
+
+    static func seconds(_ milliseconds: Double) -> String {
+        String(format: "%.3f", max(0, milliseconds) / 1000)
+    }
+
+    /// The JUnit schema's timestamp is an ISO 8601 date-time without fraction or zone; ours are
+    /// UTC, so `2026-11-22T14:28:41.123Z` becomes `2026-11-22T14:28:41`.
+    static func timestamp(_ iso8601: String) -> String {
+        String(iso8601.prefix(19))
+    }
+}
+
+/// One `<testsuite>`: the counts first, then its testcases.
+private struct Suite {
+    var tests = 0, failures = 0, errors = 0, skipped = 0
+    var xml = ""
+
+    init(_ record: RunRecord) {
+        var cases = ""
+        for step in record.steps {
+            cases += testcase(record.canary, step)
+        }
+        if !record.passed, !record.steps.contains(where: { $0.outcome == .failed }) {
+            tests += 1
+            errors += 1
+            let message = record.error ?? "the run failed"
+            cases += "    <testcase classname=\"\(XMLText.attribute(record.canary))\" name=\"(run)\" time=\"\(JUnitReport.seconds(record.durationMs))\">\n"
+            cases += "      <error message=\"\(XMLText.attribute(message))\" type=\"run\">\(XMLText.content(message))</error>\n"
+            cases += "    </testcase>\n"
+        }
+        let name = XMLText.attribute(record.canary)
+        xml = "  <testsuite name=\"\(name)\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" "
+            + "skipped=\"\(skipped)\" time=\"\(JUnitReport.seconds(record.durationMs))\" "
+            + "timestamp=\"\(XMLText.attribute(JUnitReport.timestamp(record.start)))\">\n"
+        xml += properties(record)
+        xml += cases
+        xml += "  </testsuite>\n"
+    }
+
+    private func properties(_ record: RunRecord) -> String {
+        var pairs = [("runId", record.runId), ("attempt", String(record.attempt)), ("file", record.file)]
+        pairs += record.tags.keys.sorted().map { ("tag.\($0)", record.tags[$0] ?? "") }
+        var out = "    <properties>\n"
+        for (name, value) in pairs {
+            out += "      <property name=\"\(XMLText.attribute(name))\" value=\"\(XMLText.attribute(value))\"/>\n"
+        }
+        return out + "    </properties>\n"
+    }
+
+    private mutating func testcase(_ canary: String, _ step: StepRecord) -> String {
+        tests += 1
+        let open = "    <testcase classname=\"\(XMLText.attribute(canary))\" name=\"\(XMLText.attribute(step.name))\" "
+            + "time=\"\(JUnitReport.seconds(step.outcome == .skipped ? 0 : step.timings.total))\""
+        switch step.outcome {
+        case .passed:
+            return open + "/>\n"
+        case .skipped:
+            skipped += 1
+            return open + ">\n      <skipped/>\n    </testcase>\n"
+        case .failed:
+            return open + ">\n      \(problem(step))\n    </testcase>\n"
+        }
+    }
+
+    /// JUnit allows one failure or error per testcase: the first assertion names it, all of them
+    /// are listed in the text with expected and actual.
+    private mutating func problem(_ step: StepRecord) -> String {
+        if let error = step.error {
+            errors += 1
+            let type = step.errorKind ?? "error"
+            return "<error message=\"\(XMLText.attribute(error))\" type=\"\(XMLText.attribute(type))\">\(XMLText.content(error))</error>"
+        }
+        failures += 1
+        guard let first = step.failures.first else {
+            return "<failure message=\"the step failed\" type=\"assertion\"/>"
+        }
+        let more = step.failures.count > 1 ? " (and \(step.failures.count - 1) more)" : ""
+        let text = step.failures.map { "\($0.message)\n  expected: \($0.expected)\n  actual:   \($0.actual)" }
+            .joined(separator: "\n")
+        return "<failure message=\"\(XMLText.attribute(first.message + more))\" type=\"assertion\">\(XMLText.content(text))</failure>"
+    }
+}
+
+extension Array {
+    fileprivate func sum(_ count: (Element) -> Int) -> Int {
+        reduce(0) { $0 + count($1) }
+    }
+}

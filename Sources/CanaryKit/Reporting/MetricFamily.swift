@@ -1,0 +1,95 @@
+import CurlEngine
+import Foundation
+
+/// One sample of a family: its labels in output order, and its value.
+struct MetricSample: Equatable {
+    var labels: [(name: String, value: String)]
+    var value: Double
+
+    static func == (lhs: MetricSample, rhs: MetricSample) -> Bool {
+        lhs.value == rhs.value && lhs.labels.elementsEqual(rhs.labels) { $0 == $1 }
+    }
+}
+
+/// The metrics of spec section 4, in output order, and how each is read from `CanaryMetrics`.
+///
+/// A skipped step never ran, so it has no duration and no phases: reporting 0 s would look like
+/// the fastest step ever. It still reports `canary_step_status_code` 0 ("no response"), so every
+/// step of the canary has a series. Failed steps report the timings they got before failing.
+enum MetricFamily: CaseIterable {
+    case success, duration, stepDuration, stepPhase, stepStatusCode, runs, lastRunTimestamp
+    case certificateExpiry, alarmState
+
+    var name: String {
+        switch self {
+        case .success: "canary_success"
+        case .duration: "canary_duration_seconds"
+        case .stepDuration: "canary_step_duration_seconds"
+        case .stepPhase: "canary_step_phase_seconds"
+        case .stepStatusCode: "canary_step_status_code"
+        case .runs: "canary_runs_total"
+        case .lastRunTimestamp: "canary_last_run_timestamp_seconds"
+        case .certificateExpiry: "canary_certificate_expiry_timestamp_seconds"
+        case .alarmState: "canary_alarm_state"
+        }
+    }
+
+    var help: String {
+        switch self {
+        case .success: "1 if the last run of the canary passed, else 0."
+        case .duration: "Wall time of the last run of the canary."
+        case .stepDuration: "Total time of each step in the last run."
+        case .stepPhase: "Time of each phase of each step's transfer in the last run."
+        case .stepStatusCode: "HTTP status of each step in the last run, 0 when there was no response."
+        case .runs: "Runs of the canary by result, kept across invocations."
+        case .lastRunTimestamp: "Unix time the last run of the canary ended."
+        case .certificateExpiry: "Unix time the leaf TLS certificate seen by the step expires (notAfter)."
+        case .alarmState: "1 for the current alarm state of the canary, 0 for the others."
+        }
+    }
+
+    var type: String { self == .runs ? "counter" : "gauge" }
+
+    func samples(of metrics: CanaryMetrics) -> [MetricSample] {
+        let canary = ("canary", metrics.canary)
+        let record = metrics.last
+        let ran = record.steps.filter { $0.outcome != .skipped }
+        switch self {
+        case .success:
+            return [MetricSample(labels: [canary] + PrometheusLabels.tagLabels(metrics.tags), value: record.passed ? 1 : 0)]
+        case .duration:
+            return [MetricSample(labels: [canary], value: record.durationMs / 1000)]
+        case .stepDuration:
+            return ran.map { MetricSample(labels: [canary, ("step", $0.name)], value: $0.timings.total / 1000) }
+        case .stepPhase:
+            return ran.flatMap { step in
+                Self.phases(step.timings).map {
+                    MetricSample(labels: [canary, ("step", step.name), ("phase", $0.phase)], value: $0.ms / 1000)
+                }
+            }
+        case .stepStatusCode:
+            return record.steps.map { MetricSample(labels: [canary, ("step", $0.name)], value: Double($0.statusCode)) }
+        case .runs:
+            return [MetricSample(labels: [canary, ("result", "passed")], value: Double(metrics.runsPassed)),
+                    MetricSample(labels: [canary, ("result", "failed")], value: Double(metrics.runsFailed))]
+        case .lastRunTimestamp:
+            // A record whose end does not parse has no honest value: leave the sample out.
+            guard let end = PrometheusLabels.unixTime(iso8601: record.end) else { return [] }
+            return [MetricSample(labels: [canary], value: end)]
+        case .certificateExpiry:
+            return record.steps.compactMap { step in
+                guard let text = step.response?.certificateNotAfter,
+                      let notAfter = PrometheusLabels.unixTime(iso8601: text) else { return nil }
+                return MetricSample(labels: [canary, ("step", step.name)], value: notAfter)
+            }
+        case .alarmState:
+            return CanaryMetrics.alarmStates.map {
+                MetricSample(labels: [canary, ("state", $0)], value: $0 == metrics.alarmState ? 1 : 0)
+            }
+        }
+    }
+
+    private static func phases(_ t: Timings) -> [(phase: String, ms: Double)] {
+        [("dns", t.dns), ("connect", t.connect), ("tls", t.tls), ("firstbyte", t.firstByte), ("transfer", t.transfer)]
+    }
+}

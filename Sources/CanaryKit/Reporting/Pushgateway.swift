@@ -1,0 +1,72 @@
+import CurlEngine
+import Foundation
+
+/// Pushes a canary's metrics to a Prometheus Pushgateway (`--pushgateway URL`), grouped by job
+/// `canary` and the canary's name, over our libcurl engine.
+public struct Pushgateway: Sendable {
+    /// The Pushgateway's base URL.
+    public let url: String
+    /// The engine pushes go through; each push uses a session of its own.
+    public let engine: CurlEngine
+    /// Limit of one whole push.
+    public let timeout: Duration
+
+    /// `url` is the Pushgateway's base URL, like `http://pushgateway:9091`.
+    public init(url: String, engine: CurlEngine, timeout: Duration = .seconds(5)) {
+        self.url = url
+        self.engine = engine
+        self.timeout = timeout
+    }
+
+    /// Replaces the canary's group with its current metrics (PUT). Returns nil on success, else a
+    /// message naming the URL and the status or error; never throws, since a monitoring outage
+    /// must not fail the canary run.
+    public func push(_ metrics: CanaryMetrics) async -> String? {
+        let target = groupURL(for: metrics.canary)
+        // The grouping key carries `canary`; the Pushgateway (1.5) silently overwrites a body label
+        // of the same name with the URL's value, so the body leaves it out rather than repeat it.
+        let body = PrometheusText.render([metrics], canaryLabel: false)
+        let request = HTTPRequest(
+            method: "PUT", url: target,
+            headers: [HTTPHeader(name: "Content-Type", value: "text/plain; version=0.0.4")],
+            body: Array(body.utf8), timeout: timeout, followRedirects: false, maxBodyBytes: 1 << 20)
+        let session = engine.makeSession()
+        defer { engine.close(session) }
+        do {
+            let response = try await engine.perform(request, in: session)
+            if (200..<300).contains(response.statusCode) { return nil }
+            return "pushgateway \(target): HTTP \(response.statusCode)\(Self.reason(response.body))"
+        } catch {
+            return "pushgateway \(target): \(error)"
+        }
+    }
+
+    /// `<url>/metrics/job/canary/canary/<name>`; a name the path cannot carry as it is (empty,
+    /// `.`/`..`, or with characters outside `[A-Za-z0-9_.-]`) goes in the Pushgateway's
+    /// `canary@base64/<base64url>` form.
+    func groupURL(for canary: String) -> String {
+        var base = url
+        while base.hasSuffix("/") { base.removeLast() }
+        return "\(base)/metrics/job/canary/" + Self.groupingPair(for: canary)
+    }
+
+    static func groupingPair(for canary: String) -> String {
+        let plain = !canary.isEmpty && canary != "." && canary != ".."
+            && canary.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0)) }
+        if plain { return "canary/\(canary)" }
+        // An empty value needs at least one character in the path: `=` is the Pushgateway's spelling.
+        guard !canary.isEmpty else { return "canary@base64/=" }
+        let encoded = Data(canary.utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+        return "canary@base64/\(encoded)"
+    }
+
+    /// The Pushgateway explains a rejected push in the body's first line; keep it short.
+    private static func reason(_ body: [UInt8]) -> String {
+        let text = String(decoding: body.prefix(300), as: UTF8.self)
+        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        let clean = line.trimmingCharacters(in: .whitespaces)
+        return clean.isEmpty ? "" : ": \(clean)"
+    }
+}

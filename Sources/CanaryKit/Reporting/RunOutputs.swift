@@ -1,0 +1,83 @@
+import CurlEngine
+import Foundation
+
+/// Where the results of a batch go besides the run folders: alarm state, events and their sinks,
+/// `metrics.prom`, the Pushgateway and JUnit. Shared by `run` and the scheduler.
+public struct OutputSettings: Sendable {
+    public var webhooks: [String] = []
+    /// `--on-alarm`: program and arguments, run without a shell.
+    public var onAlarm: [String]?
+    /// `--run-events`: an event for every finished run, not only for alarm state changes.
+    public var runEvents = false
+    public var pushgateway: String?
+    public var junitPath: String?
+    /// Per webhook attempt and per program run.
+    public var sinkTimeout: Duration = .seconds(5)
+    public init() {}
+}
+
+/// Folds each finished run into the canary's alarm state and collects what the batch must
+/// emit; `finish()` writes and sends it. Sinks are slow or broken at times: they run after the
+/// canaries, bounded by their timeouts, and their failures come back as warnings.
+public actor RunOutputs {
+    private let directory: String
+    private let settings: OutputSettings
+    private let engine: CurlEngine
+    private let rules: [String: AlarmRule]
+    private var states: [String: CanaryState]
+    private var events: [AlarmEvent] = []
+    private var records: [RunRecord] = []
+    private var touched: [String] = []
+
+    /// Loads `state.json`; an unreadable one is reported in `warnings` and replaced.
+    public init(directory: String, settings: OutputSettings, engine: CurlEngine, canaries: [Canary]) throws(StateFileError) {
+        self.directory = directory
+        self.settings = settings
+        self.engine = engine
+        rules = Dictionary(canaries.map { ($0.name, $0.alarm) }, uniquingKeysWith: { first, _ in first })
+        states = try StateFile.load(directory: directory)
+    }
+
+    /// Counts one finished run (its record already redacted).
+    public func add(_ record: RunRecord, now: Date = Date()) {
+        let previous = states[record.canary] ?? CanaryState()
+        let (next, event) = AlarmEvaluator.record(record, rule: rules[record.canary] ?? AlarmRule(), into: previous, now: now)
+        states[record.canary] = next
+        if let event { events.append(event) }
+        if settings.runEvents { events.append(AlarmEvent.runFinished(record, now: now)) }
+        records.append(record)
+        touched.append(record.canary)
+    }
+
+    /// Writes state.json, metrics.prom and JUnit, then delivers events and pushes metrics.
+    /// Returns warnings for the console; throws only when a file in the results folder can't be written.
+    public func finish() async throws -> [String] {
+        try StateFile.save(states, directory: directory)
+        let metrics = states.values.compactMap { state -> CanaryMetrics? in
+            guard let last = state.last else { return nil }
+            return CanaryMetrics(last: last, runsPassed: state.runsPassed, runsFailed: state.runsFailed, alarmState: state.state.rawValue)
+        }
+        try PrometheusText.write(metrics, to: directory)
+        if let path = settings.junitPath { try JUnitReport.write(records, to: path) }
+
+        var warnings: [String] = []
+        let sinks = EventSinks(
+            resultsDirectory: directory, webhooks: settings.webhooks, onAlarm: settings.onAlarm,
+            engine: engine, timeout: settings.sinkTimeout)
+        async let delivered = sinks.deliver(events)
+        if let url = settings.pushgateway {
+            let gateway = Pushgateway(url: url, engine: engine, timeout: settings.sinkTimeout)
+            let pushed = Set(touched)
+            warnings += await withTaskGroup(of: String?.self) { group in
+                for metric in metrics where pushed.contains(metric.canary) {
+                    group.addTask { await gateway.push(metric) }
+                }
+                var problems: [String] = []
+                for await problem in group { if let problem { problems.append(problem) } }
+                return problems
+            }
+        }
+        warnings += await delivered
+        return warnings
+    }
+}

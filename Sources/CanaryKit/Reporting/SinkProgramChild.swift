@@ -1,0 +1,114 @@
+import Foundation
+import Synchronization
+
+/// One child process started with posix_spawn rather than Foundation's `Process`, because the
+/// child must not inherit the spawning thread's signal state: Swift's concurrency threads block
+/// most signals (SIGTERM included) and the engine ignores SIGPIPE, and both pass through exec.
+/// The child leads its own process group, so a timeout stops `sh -c` and its children together.
+final class ProgramChild: Sendable {
+    struct Exit: Sendable {
+        /// The exit status, or the signal number when `signalled`.
+        var status: Int32
+        var signalled: Bool
+        var timedOut: Bool
+    }
+
+    let pid: pid_t
+    private let state = Mutex(State())
+
+    private struct State {
+        /// Set once the child has exited but before it is reaped, so its pid (and group id) stay
+        /// ours for as long as `signal` may still use them.
+        var exited = false
+        var timedOut = false
+        var result: Exit?
+        var waiter: CheckedContinuation<Exit, Never>?
+    }
+
+    /// Starts `executable` with `argv`, stdin from `input`, stdout and stderr to our stderr.
+    init(executable: String, argv: [String], input: Int32) throws(ProgramSpawnError) {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, input, 0)
+        posix_spawn_file_actions_adddup2(&actions, 2, 1)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var allSignals = sigset_t()
+        sigemptyset(&allSignals)
+        for signal in 1..<32 where signal != SIGKILL && signal != SIGSTOP { sigaddset(&allSignals, Int32(signal)) }
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+
+        let environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
+        let cArguments = argv.map { strdup($0) } + [nil]
+        let cEnvironment = environment.map { strdup($0) } + [nil]
+        defer {
+            for pointer in cArguments { free(pointer) }
+            for pointer in cEnvironment { free(pointer) }
+        }
+        var pid = pid_t()
+        let code = posix_spawn(&pid, executable, &actions, &attributes, cArguments, cEnvironment)
+        guard code == 0 else { throw ProgramSpawnError(reason: String(cString: strerror(code))) }
+        self.pid = pid
+        startWaiting()
+    }
+
+    /// Sends `signal` to the child's process group unless the child has already exited.
+    func signal(_ signal: Int32, timedOut: Bool = false) {
+        state.withLock { state in
+            guard !state.exited else { return }
+            if timedOut { state.timedOut = true }
+            kill(-pid, signal)
+        }
+    }
+
+    var hasExited: Bool { state.withLock { $0.exited } }
+
+    /// Suspends until the child has exited and been reaped.
+    func wait() async -> Exit {
+        await withCheckedContinuation { continuation in
+            let ready: Exit? = state.withLock { state in
+                if let result = state.result { return result }
+                state.waiter = continuation
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    /// Blocks a dispatch thread, not a Swift concurrency one, in waitid/waitpid: the program may
+    /// run for the whole timeout, and the cooperative pool has only a thread per core.
+    private func startWaiting() {
+        DispatchQueue.global().async { [self] in
+            var info = siginfo_t()
+            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
+            state.withLock { $0.exited = true }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            // WIFEXITED / WEXITSTATUS / WTERMSIG are macros Swift cannot import.
+            let signalNumber = status & 0x7f
+            let exit = signalNumber == 0
+                ? (status: (status >> 8) & 0xff, signalled: false)
+                : (status: signalNumber, signalled: true)
+            let waiter: (CheckedContinuation<Exit, Never>, Exit)? = state.withLock { state in
+                let result = Exit(status: exit.status, signalled: exit.signalled, timedOut: state.timedOut)
+                state.result = result
+                defer { state.waiter = nil }
+                return state.waiter.map { ($0, result) }
+            }
+            if let (continuation, result) = waiter { continuation.resume(returning: result) }
+        }
+    }
+}
+
+/// posix_spawn refused to start the program.
+struct ProgramSpawnError: Error {
+    var reason: String
+}

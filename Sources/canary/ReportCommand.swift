@@ -1,0 +1,13 @@
+import CanaryKit
+
+/// `canary report [--results DIR] [-o FILE.html]`: one self-contained HTML page from the results folder.
+struct ReportCommand {
+    let options: RunOptions
+
+    func execute() throws -> Int32 {
+        let summary = try HTMLReport.build(resultsDirectory: options.results, output: options.reportOutput)
+        Console.line("wrote \(options.reportOutput): \(summary.canaries) canaries, \(summary.runs) runs"
+            + (summary.skippedLines > 0 ? " (\(summary.skippedLines) unreadable lines in runs.jsonl skipped)" : ""))
+        return 0
+    }
+}

@@ -1,0 +1,76 @@
+@testable import CanaryKit
+import Foundation
+import Testing
+
+/// state.json: what survives between `canary run` invocations, and what a broken file does.
+@Suite("alarm state file")
+struct AlarmStateFileTests {
+    private func folder() throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("canary-state-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url.path
+    }
+
+    @Test("no state.json yet means no states")
+    func missing() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(try StateFile.load(directory: directory).isEmpty)
+    }
+
+    @Test("a saved state loads back with outcomes, state, counters, last run and tags")
+    func roundTrip() throws {
+        let directory = try folder() + "/new/results"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let state = CanaryState(
+            recent: [false, true], state: .alarm, since: "2026-11-22T14:28:41Z", runsPassed: 7, runsFailed: 2,
+            last: AlarmTestRuns.run(passed: true), tags: ["team": "payments"])
+        try StateFile.save(["checkout": state], directory: directory)
+        let loaded = try #require(try StateFile.load(directory: directory)["checkout"])
+        #expect(loaded.recent == [false, true])
+        #expect(loaded.state == .alarm)
+        #expect(loaded.since == "2026-11-22T14:28:41Z")
+        #expect(loaded.runsPassed == 7 && loaded.runsFailed == 2)
+        #expect(loaded.last?.runId == "20261122T142841Z-3f9a")
+        #expect(loaded.tags == ["team": "payments"])
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test("a state with keys missing (older or hand-edited file) loads with defaults")
+    func missingKeys() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try #"{"checkout": {"state": "ALARM", "runsFailed": 3}}"#.write(toFile: directory + "/state.json", atomically: true, encoding: .utf8)
+        let loaded = try #require(try StateFile.load(directory: directory)["checkout"])
+        #expect(loaded.state == .alarm)
+        #expect(loaded.runsFailed == 3 && loaded.runsPassed == 0)
+        #expect(loaded.recent.isEmpty)
+    }
+
+    @Test("a corrupt state.json is an error naming the file and the fix, not a crash", arguments: [
+        ("{\"checkout\": {\"recent\": [tru", "is not valid JSON"),
+        ("", "is not valid JSON"),
+        ("[1, 2, 3]", "does not hold canary states"),
+        (#"{"checkout": {"state": "RED"}}"#, "does not hold canary states (at checkout.state"),
+    ])
+    func corrupt(text: String, problem: String) throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try text.write(toFile: directory + "/state.json", atomically: true, encoding: .utf8)
+        let error = #expect(throws: StateFileError.self) { try StateFile.load(directory: directory) }
+        let message = error?.description ?? ""
+        #expect(message.hasPrefix(directory + "/state.json " + problem))
+        #expect(message.contains("move it aside to start fresh"))
+    }
+
+    @Test("an unreadable state.json is an error too")
+    func unreadable() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // A folder where the file should be: unreadable as a file even for root.
+        try FileManager.default.createDirectory(atPath: directory + "/state.json", withIntermediateDirectories: true)
+        let error = #expect(throws: StateFileError.self) { try StateFile.load(directory: directory) }
+        #expect(error?.description.contains("cannot be read") == true)
+    }
+}
