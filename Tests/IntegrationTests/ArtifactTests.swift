@@ -15,11 +15,11 @@ struct ArtifactTests {
     }
 
     @Test("a run over the example canaries writes run.json, a valid run.har and one snapshot per step")
-    func examples() throws {
+    func examples() async throws {
         let results = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: results) }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-        let output = try CLI.run(
+        let output = try await CLI.run(
             ["run", root + "/canaries", "--results", results, "--cacert", TestServers.caFile] + varArguments,
             environment: ["API_TOKEN": "example-token", "CANARY_USER": "demo"])
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
@@ -39,12 +39,12 @@ struct ArtifactTests {
     }
 
     @Test("a 3 MB response gives a snapshot of about 1 MiB marked truncated, and size still sees 3,000,000 bytes")
-    func truncation() throws {
+    func truncation() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try #"{name: "big", steps: [{name: "download", request: {url: "{{site}}/big.txt"}, expect: {size: 3000000}}]}"#
             .write(toFile: folder + "/big.json", atomically: true, encoding: .utf8)
-        let output = try CLI.run(["run", folder + "/big.json", "--results", folder + "/r"] + varArguments)
+        let output = try await CLI.run(["run", folder + "/big.json", "--results", folder + "/r"] + varArguments)
         #expect(output.status == 0, "\(output.stdout)")
         let run = try runFolder(folder + "/r", canary: "big")
         let snapshot = try Data(contentsOf: URL(fileURLWithPath: run + "/01-download.http"))
@@ -57,7 +57,7 @@ struct ArtifactTests {
     }
 
     @Test("a planted secret in headers, query and JSON body, echoed back by httpbin, appears in no file and no output")
-    func plantedSecret() throws {
+    func plantedSecret() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try """
@@ -72,7 +72,7 @@ struct ArtifactTests {
             """.write(toFile: folder + "/leak.json", atomically: true, encoding: .utf8)
         let planted = "Pl4nted-SeCreT-0xC0FFEE"
         for verbose in [false, true] {
-            let output = try CLI.run(["run", folder + "/leak.json", "--results", folder + "/r"] + (verbose ? ["-v"] : []) + varArguments,
+            let output = try await CLI.run(["run", folder + "/leak.json", "--results", folder + "/r"] + (verbose ? ["-v"] : []) + varArguments,
                                      environment: ["PLANTED": planted])
             #expect(output.status == 1)
             #expect(!output.stdout.contains(planted) && !output.stderr.contains(planted), "console shows the secret (verbose: \(verbose))")
@@ -89,12 +89,12 @@ struct ArtifactTests {
     }
 
     @Test("--keep N prunes the oldest run folders of a canary")
-    func keep() throws {
+    func keep() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try #"{name: "k", steps: [{request: {url: "{{site}}/hello.txt"}}]}"#.write(toFile: folder + "/k.json", atomically: true, encoding: .utf8)
         for _ in 0..<4 {
-            _ = try CLI.run(["run", folder + "/k.json", "--results", folder + "/r", "--keep", "2"] + varArguments)
+            _ = try await CLI.run(["run", folder + "/k.json", "--results", folder + "/r", "--keep", "2"] + varArguments)
         }
         let runs = try FileManager.default.contentsOfDirectory(atPath: folder + "/r/k")
         #expect(runs.count == 2)

@@ -18,7 +18,7 @@ struct CLITests {
     }
 
     @Test("validate over a folder of broken files reports every file with file:line:column and exits 2")
-    func validateBroken() throws {
+    func validateBroken() async throws {
         let folder = try write([
             "a-syntax.json": "{\n  name: \"a\",\n  steps: [\n    {request: {url: \"x\"}}\n  ]\n  oops\n}",
             "b-unknown-key.json": "{\"name\": \"b\", \"steps\": [{\"request\": {\"url\": \"http://x\"}, \"expekt\": {}}]}",
@@ -27,7 +27,7 @@ struct CLITests {
             "e-good.json": "{\"name\": \"e\", \"steps\": [{\"request\": {\"url\": \"http://127.0.0.1:1/\"}}]}",
         ])
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let output = try CLI.run(["validate", folder])
+        let output = try await CLI.run(["validate", folder])
         #expect(output.status == 2)
         for file in ["a-syntax.json:6:", "b-unknown-key.json:1:", "c-bad-duration.json:1:", "d-unknown-variable.json:1:"] {
             #expect(output.stdout.contains(folder + "/" + file), "missing \(file) in:\n\(output.stdout)")
@@ -38,13 +38,13 @@ struct CLITests {
     }
 
     @Test("run with one broken file still runs the others, lists the broken one and exits 2")
-    func runWithBrokenFile() throws {
+    func runWithBrokenFile() async throws {
         let folder = try write([
             "broken.json": "{name: \"broken\", steps: []}",
             "good.json": "{name: \"good\", steps: [{request: {url: \"{{site}}/hello.txt\"}, expect: {status: 200}}]}",
         ])
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let output = try CLI.run(["run", folder, "--results", folder + "/results"] + varArguments)
+        let output = try await CLI.run(["run", folder, "--results", folder + "/results"] + varArguments)
         #expect(output.status == 2, "\(output.stdout)\n\(output.stderr)")
         #expect(output.stdout.contains("✓ good"))
         #expect(output.stderr.contains(folder + "/broken.json:1:"))
@@ -53,43 +53,43 @@ struct CLITests {
     }
 
     @Test("exit code 0 when all pass, 1 when one fails, with the failure on the canary's line")
-    func exitCodes() throws {
+    func exitCodes() async throws {
         let folder = try write([
             "pass.json": "{steps: [{request: {url: \"{{site}}/hello.txt\"}}]}",
             "fail.json": "{steps: [{name: \"login\", request: {url: \"{{httpbin}}/status/503\"}, expect: {status: 200}}]}",
         ])
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let all = try CLI.run(["run", folder, "--results", folder + "/r"] + varArguments)
+        let all = try await CLI.run(["run", folder, "--results", folder + "/r"] + varArguments)
         #expect(all.status == 1)
         #expect(all.stdout.contains("✗ fail"))
         #expect(all.stdout.contains("login › status: expected 200, got 503"))
         #expect(all.stdout.contains("1 passed, 1 failed"))
-        let one = try CLI.run(["run", folder, "--only", "pass", "--results", folder + "/r"] + varArguments)
+        let one = try await CLI.run(["run", folder, "--only", "pass", "--results", folder + "/r"] + varArguments)
         #expect(one.status == 0)
         #expect(!one.stdout.contains("✗"))
         #expect(!one.stdout.contains("\u{1B}["), "no terminal control codes when stdout is not a TTY")
     }
 
     @Test("--tag selects canaries, --var defines a variable the canary lacks")
-    func selection() throws {
+    func selection() async throws {
         let folder = try write([
             "web.json": "{tags: {team: \"web\"}, steps: [{request: {url: \"{{where}}/hello.txt\"}}]}",
             "api.json": "{tags: {team: \"api\"}, steps: [{request: {url: \"{{where}}/nothing\"}}]}",
         ])
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let output = try CLI.run(["run", folder, "--tag", "team=web", "--var", "where=\(TestServers.nginx)", "--results", folder + "/r"])
+        let output = try await CLI.run(["run", folder, "--tag", "team=web", "--var", "where=\(TestServers.nginx)", "--results", folder + "/r"])
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         #expect(output.stdout.contains("✓ web") && !output.stdout.contains("api"))
-        let undefined = try CLI.run(["run", folder, "--results", folder + "/r"])
+        let undefined = try await CLI.run(["run", folder, "--results", folder + "/r"])
         #expect(undefined.status == 2)
         #expect(undefined.stderr.contains("where"))
     }
 
     @Test("records: runs.jsonl and run.json carry the spec's fields")
-    func records() throws {
+    func records() async throws {
         let folder = try write(["rec.json": "{tags: {team: \"web\"}, steps: [{name: \"home\", request: {url: \"{{site}}/hello.txt\"}}]}"])
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let output = try CLI.run(["run", folder, "--results", folder + "/r"] + varArguments)
+        let output = try await CLI.run(["run", folder, "--results", folder + "/r"] + varArguments)
         #expect(output.status == 0)
         let line = try #require(try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8).split(separator: "\n").first)
         let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
@@ -108,7 +108,7 @@ struct CLITests {
     }
 
     @Test("-v shows request and response with the secret masked, and nothing on disk holds it")
-    func verboseRedacts() throws {
+    func verboseRedacts() async throws {
         let folder = try write(["sec.json": """
             {steps: [{request: {url: "{{httpbin}}/anything?token={{secret.CANARY_PLANTED}}",
               headers: {Authorization: "Bearer {{secret.CANARY_PLANTED}}", "X-Echo": "{{secret.CANARY_PLANTED}}"},
@@ -116,7 +116,7 @@ struct CLITests {
             """])
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let planted = "planted-Zq81-secret"
-        let output = try CLI.run(["run", folder, "-v", "--results", folder + "/r"] + varArguments, environment: ["CANARY_PLANTED": planted])
+        let output = try await CLI.run(["run", folder, "-v", "--results", folder + "/r"] + varArguments, environment: ["CANARY_PLANTED": planted])
         #expect(output.status == 1)
         #expect(output.stdout.contains("> GET") || output.stdout.contains("> POST"))
         #expect(output.stdout.contains("< HTTP/1.1 200"))
@@ -130,21 +130,21 @@ struct CLITests {
     }
 
     @Test("help, version and bad usage")
-    func usage() throws {
-        #expect(try CLI.run(["--version"]).stdout.hasPrefix("canary "))
-        #expect(try CLI.run(["--help"]).stdout.contains("canary run PATH"))
-        #expect(try CLI.run(["help", "run"]).stdout.contains("--var NAME=VALUE"))
-        let bad = try CLI.run(["run", "canaries", "--jobz", "3"])
+    func usage() async throws {
+        #expect(try await CLI.run(["--version"]).stdout.hasPrefix("canary "))
+        #expect(try await CLI.run(["--help"]).stdout.contains("canary run PATH"))
+        #expect(try await CLI.run(["help", "run"]).stdout.contains("--var NAME=VALUE"))
+        let bad = try await CLI.run(["run", "canaries", "--jobz", "3"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("did you mean '--jobs'"))
-        #expect(try CLI.run(["frobnicate"]).status == 2)
+        #expect(try await CLI.run(["frobnicate"]).status == 2)
     }
 
     @Test("list shows name, steps, schedule and the next run time")
-    func list() throws {
+    func list() async throws {
         let folder = try write(["l.json": "{schedule: \"rate(5 minutes)\", steps: [{request: {url: \"http://x/\"}}, {request: {url: \"http://x/\"}}]}"])
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let output = try CLI.run(["list", folder])
+        let output = try await CLI.run(["list", folder])
         #expect(output.status == 0)
         #expect(output.stdout.contains("NAME"))
         #expect(output.stdout.contains("rate(5 minutes)"))

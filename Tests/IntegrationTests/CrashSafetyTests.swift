@@ -6,7 +6,7 @@ import Testing
 @Suite("crash safety")
 struct CrashSafetyTests {
     @Test("runs killed with SIGKILL at random moments leave every record parseable and the next run works")
-    func killedRuns() throws {
+    func killedRuns() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder + "/c", withIntermediateDirectories: true)
@@ -24,12 +24,12 @@ struct CrashSafetyTests {
             process.arguments = arguments
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(UInt32.random(in: 5_000...400_000, using: &generator))
+            let exited = try launch(process)
+            try await Task.sleep(for: .milliseconds(Int.random(in: 5...400, using: &generator)))
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            await exited.value
         }
-        let after = try CLI.run(arguments)
+        let after = try await CLI.run(arguments)
         #expect(after.status == 0, "the run after the kills: \(after.stdout)\(after.stderr)")
 
         var lines = 0
@@ -52,7 +52,7 @@ struct CrashSafetyTests {
     }
 
     @Test("a second run on a busy results folder waits, or with --no-wait exits 3; records never interleave")
-    func lock() throws {
+    func lock() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try #"{name: "slow", steps: [{request: {url: "{{httpbin}}/delay/1"}}]}"#.write(toFile: folder + "/slow.json", atomically: true, encoding: .utf8)
@@ -61,16 +61,30 @@ struct CrashSafetyTests {
         first.executableURL = URL(fileURLWithPath: CLI.binary)
         first.arguments = ["run", folder + "/slow.json", "--results", folder + "/r", "-q"] + variables
         first.standardOutput = FileHandle.nullDevice
-        try first.run()
-        usleep(300_000)
-        let busy = try CLI.run(["run", folder + "/slow.json", "--results", folder + "/r", "--no-wait"] + variables)
+        let firstExited = try launch(first)
+        try await waitUntilLocked(folder + "/r/.lock")
+        let busy = try await CLI.run(["run", folder + "/slow.json", "--results", folder + "/r", "--no-wait"] + variables)
         #expect(busy.status == 3)
         #expect(busy.stderr.contains("in use"))
-        let waiting = try CLI.run(["run", folder + "/slow.json", "--results", folder + "/r"] + variables)
-        first.waitUntilExit()
+        let waiting = try await CLI.run(["run", folder + "/slow.json", "--results", folder + "/r"] + variables)
+        await firstExited.value
         #expect(waiting.status == 0 && first.terminationStatus == 0)
         let lines = try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 2)
         #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })
+    }
+
+    /// Polls until another process holds the flock on `path` (at most 10 s).
+    private func waitUntilLocked(_ path: String) async throws {
+        for _ in 0..<200 {
+            let fd = open(path, O_RDWR)
+            if fd >= 0 {
+                defer { close(fd) }
+                if flock(fd, LOCK_EX | LOCK_NB) != 0 { return }
+                flock(fd, LOCK_UN)
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("the first run never took the lock on \(path)")
     }
 }

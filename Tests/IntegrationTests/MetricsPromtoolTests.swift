@@ -7,7 +7,7 @@ import Testing
 @Suite("Metrics against promtool")
 struct MetricsPromtoolTests {
     /// promtool's exit status and what it said; it exits 3 on lint problems, 1 on parse errors.
-    func check(_ text: String) throws -> (status: Int32, output: String) {
+    func check(_ text: String) async throws -> (status: Int32, output: String) {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let input = directory + "/metrics.prom", output = directory + "/out"
@@ -20,8 +20,7 @@ struct MetricsPromtoolTests {
         let sink = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         process.standardOutput = sink
         process.standardError = sink
-        try process.run()
-        process.waitUntilExit()
+        await (try launch(process)).value
         return (process.terminationStatus, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
     }
 
@@ -33,14 +32,14 @@ struct MetricsPromtoolTests {
     ]
 
     @Test("promtool check metrics accepts the rendered text", arguments: cases)
-    func promtoolAccepts(name: String, canaries: [CanaryMetrics]) throws {
-        let result = try check(PrometheusText.render(canaries))
+    func promtoolAccepts(name: String, canaries: [CanaryMetrics]) async throws {
+        let result = try await check(PrometheusText.render(canaries))
         #expect(result.status == 0, "\(name): promtool said: \(result.output)")
     }
 
     @Test("promtool accepts the Pushgateway body too (no canary label)")
-    func promtoolAcceptsPushBody() throws {
-        let result = try check(PrometheusText.render([MetricsSamples.hostile], canaryLabel: false))
+    func promtoolAcceptsPushBody() async throws {
+        let result = try await check(PrometheusText.render([MetricsSamples.hostile], canaryLabel: false))
         #expect(result.status == 0, "promtool said: \(result.output)")
     }
 
@@ -54,16 +53,16 @@ struct MetricsPromtoolTests {
         #expect(text.contains(#"canary_certificate_expiry_timestamp_seconds{canary="tls-home",step="hello"} "#))
         #expect(text.contains(#"canary_step_status_code{canary="broken",step="status"} 503"#))
         #expect(text.contains(#"canary_success{canary="tls-home",env="test",team_name="web"} 1"#))
-        let result = try check(text)
+        let result = try await check(text)
         #expect(result.status == 0, "promtool said: \(result.output)\n\(text)")
     }
 
     @Test("a metrics.prom written by write(_:to:) passes promtool")
-    func writtenFile() throws {
+    func writtenFile() async throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try PrometheusText.write([MetricsSamples.hostile, MetricsSamples.passing], to: directory)
         let text = try String(contentsOfFile: directory + "/metrics.prom", encoding: .utf8)
-        #expect(try check(text).status == 0)
+        #expect(try await check(text).status == 0)
     }
 }

@@ -11,7 +11,7 @@ struct OutputsCLITests {
     }
 
     @Test("four invocations failing, failing, passing, passing with 2 of 3 give ALARM after the 2nd and OK after the 4th, at every sink")
-    func fourInvocations() throws {
+    func fourInvocations() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try """
@@ -25,7 +25,7 @@ struct OutputsCLITests {
         defer { receiver.stop() }
 
         for (code, status) in [("503", 1), ("503", 1), ("200", 0), ("200", 0)] as [(String, Int32)] {
-            let output = try CLI.run(
+            let output = try await CLI.run(
                 ["run", folder + "/flip.json", "--results", folder + "/r", "--var", "code=\(code)",
                  "--webhook", receiver.url, "--on-alarm", program] + varArguments)
             #expect(output.status == status, "\(output.stdout)\(output.stderr)")
@@ -44,11 +44,11 @@ struct OutputsCLITests {
     }
 
     @Test("promtool accepts metrics.prom after a run over the examples, and its values match the run")
-    func promtool() throws {
+    func promtool() async throws {
         let results = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: results) }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-        let output = try CLI.run(
+        let output = try await CLI.run(
             ["run", root + "/canaries", "--results", results, "--cacert", TestServers.caFile, "--junit", results + "/junit.xml"] + varArguments,
             environment: ["API_TOKEN": "example-token", "CANARY_USER": "demo"])
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
@@ -59,9 +59,8 @@ struct OutputsCLITests {
         let problems = Pipe()
         check.standardOutput = problems
         check.standardError = problems
-        try check.run()
-        let said = String(decoding: problems.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        check.waitUntilExit()
+        await (try launch(check)).value
+        let said = String(decoding: problems.fileHandleForReading.availableData, as: UTF8.self)
         #expect(check.terminationStatus == 0, "promtool: \(said)")
 
         let metrics = try String(contentsOfFile: results + "/metrics.prom", encoding: .utf8)
@@ -80,7 +79,7 @@ struct OutputsCLITests {
     }
 
     @Test("a webhook that accepts and never answers delays the run by no more than the sink budget")
-    func hangingWebhook() throws {
+    func hangingWebhook() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try #"{name: "down", steps: [{request: {url: "{{httpbin}}/status/500"}, expect: {status: 200}}]}"#
@@ -89,7 +88,7 @@ struct OutputsCLITests {
         defer { receiver.stop() }
         let clock = ContinuousClock()
         let started = clock.now
-        let output = try CLI.run(
+        let output = try await CLI.run(
             ["run", folder + "/down.json", "--results", folder + "/r", "--webhook", receiver.url, "--sink-timeout", "1s"] + varArguments)
         let elapsed = clock.now - started
         #expect(output.status == 1)

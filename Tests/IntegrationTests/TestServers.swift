@@ -97,7 +97,7 @@ struct CLI {
     }
 
     /// Output goes to temp files rather than pipes: no reader thread, no full-pipe deadlock.
-    static func run(_ arguments: [String], environment extra: [String: String] = [:], currentDirectory: String? = nil) throws -> Output {
+    static func run(_ arguments: [String], environment extra: [String: String] = [:], currentDirectory: String? = nil) async throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
@@ -112,13 +112,21 @@ struct CLI {
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        try await launch(process).value
         return Output(
             status: process.terminationStatus,
             stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
     }
+}
+
+/// Starts `process`; the task ends when it exits. Waiting this way never blocks a Swift
+/// concurrency thread: with 2 cores there are only 2, and a blocked one delays every timing test.
+func launch(_ process: Process) throws -> Task<Void, Never> {
+    let (exited, continuation) = AsyncStream<Void>.makeStream()
+    process.terminationHandler = { _ in continuation.finish() }
+    try process.run()
+    return Task { for await _ in exited {} }
 }
 
 /// A fresh temporary folder, removed by the caller.
