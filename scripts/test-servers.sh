@@ -105,7 +105,12 @@ make_site() {
 
 write_nginx_conf() {
     local http=$1 https=$2 expired=$3
+    # Workers run as the invoking user: a checkout inside a private (0700) folder must still be
+    # readable by them, and nginx's default worker user (nobody) could not read it.
+    local user_line=""
+    [ "$(id -u)" = 0 ] && user_line="user $(id -un) $(id -gn);"
     cat > "$dir/nginx.conf" <<EOF
+$user_line
 worker_processes 2;
 pid $dir/nginx.pid;
 error_log $dir/nginx-error.log warn;

@@ -121,22 +121,7 @@ struct ArgumentReader {
     }
 
     private static func suggestion(_ flag: String, in allowed: Set<String>) -> String {
-        guard let best = allowed.min(by: { editDistance($0, flag) < editDistance($1, flag) }),
-              editDistance(best, flag) <= 3 else { return "; see `canary --help`" }
-        return "; did you mean '\(best)'?"
+        let hint = NameSuggestion.hint(for: flag, among: allowed.sorted())
+        return hint.isEmpty ? "; see `canary --help`" : hint
     }
-}
-
-/// Levenshtein distance, for "did you mean".
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    var previous = Array(0...b.count)
-    for i in 1...max(a.count, 1) where !a.isEmpty {
-        var current = [i] + Array(repeating: 0, count: b.count)
-        for j in 1...max(b.count, 1) where !b.isEmpty {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        previous = current
-    }
-    return previous[b.count]
 }

@@ -83,8 +83,7 @@ struct RunCommand {
     private func select(_ canaries: [Canary]) throws -> [Canary] {
         let known = Set(canaries.map(\.name))
         for name in options.only where !known.contains(name) {
-            let hint = canaries.map(\.name).min { editDistance($0, name) < editDistance($1, name) }
-            throw UsageError("run: --only \(name): no such canary" + (hint.map { "; did you mean '\($0)'?" } ?? ""))
+            throw UsageError("run: --only \(name): no such canary" + NameSuggestion.hint(for: name, among: known.sorted()))
         }
         return canaries.filter { canary in
             (options.only.isEmpty || options.only.contains(canary.name))

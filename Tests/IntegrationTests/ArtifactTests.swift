@@ -5,10 +5,6 @@ import Testing
 /// Snapshots, HAR and redaction in what a run leaves on disk (issue 3).
 @Suite("run artifacts: snapshots, HAR, truncation, redaction")
 struct ArtifactTests {
-    private var varArguments: [String] {
-        TestServers.variables.sorted { $0.key < $1.key }.flatMap { ["--var", "\($0.key)=\($0.value)"] }
-    }
-
     private func runFolder(_ results: String, canary: String) throws -> String {
         let runs = try FileManager.default.contentsOfDirectory(atPath: results + "/" + canary).sorted()
         return results + "/" + canary + "/" + (try #require(runs.last))
@@ -20,7 +16,7 @@ struct ArtifactTests {
         defer { try? FileManager.default.removeItem(atPath: results) }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
         let output = try await CLI.run(
-            ["run", root + "/canaries", "--results", results, "--cacert", TestServers.caFile] + varArguments,
+            ["run", root + "/canaries", "--results", results, "--cacert", TestServers.caFile] + TestServers.varArguments,
             environment: ["API_TOKEN": "example-token", "CANARY_USER": "demo"])
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         for canary in ["api-login", "json-api", "resilience", "static-site", "tls-certificate"] {
@@ -44,7 +40,7 @@ struct ArtifactTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try #"{name: "big", steps: [{name: "download", request: {url: "{{site}}/big.txt"}, expect: {size: 3000000}}]}"#
             .write(toFile: folder + "/big.json", atomically: true, encoding: .utf8)
-        let output = try await CLI.run(["run", folder + "/big.json", "--results", folder + "/r"] + varArguments)
+        let output = try await CLI.run(["run", folder + "/big.json", "--results", folder + "/r"] + TestServers.varArguments)
         #expect(output.status == 0, "\(output.stdout)")
         let run = try runFolder(folder + "/r", canary: "big")
         let snapshot = try Data(contentsOf: URL(fileURLWithPath: run + "/01-download.http"))
@@ -72,7 +68,7 @@ struct ArtifactTests {
             """.write(toFile: folder + "/leak.json", atomically: true, encoding: .utf8)
         let planted = "Pl4nted-SeCreT-0xC0FFEE"
         for verbose in [false, true] {
-            let output = try await CLI.run(["run", folder + "/leak.json", "--results", folder + "/r"] + (verbose ? ["-v"] : []) + varArguments,
+            let output = try await CLI.run(["run", folder + "/leak.json", "--results", folder + "/r"] + (verbose ? ["-v"] : []) + TestServers.varArguments,
                                      environment: ["PLANTED": planted])
             #expect(output.status == 1)
             #expect(!output.stdout.contains(planted) && !output.stderr.contains(planted), "console shows the secret (verbose: \(verbose))")
@@ -94,7 +90,7 @@ struct ArtifactTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try #"{name: "k", steps: [{request: {url: "{{site}}/hello.txt"}}]}"#.write(toFile: folder + "/k.json", atomically: true, encoding: .utf8)
         for _ in 0..<4 {
-            _ = try await CLI.run(["run", folder + "/k.json", "--results", folder + "/r", "--keep", "2"] + varArguments)
+            _ = try await CLI.run(["run", folder + "/k.json", "--results", folder + "/r", "--keep", "2"] + TestServers.varArguments)
         }
         let runs = try FileManager.default.contentsOfDirectory(atPath: folder + "/r/k")
         #expect(runs.count == 2)

@@ -13,10 +13,6 @@ struct CLITests {
         return folder
     }
 
-    private var varArguments: [String] {
-        TestServers.variables.sorted { $0.key < $1.key }.flatMap { ["--var", "\($0.key)=\($0.value)"] }
-    }
-
     @Test("validate over a folder of broken files reports every file with file:line:column and exits 2")
     func validateBroken() async throws {
         let folder = try write([
@@ -44,7 +40,7 @@ struct CLITests {
             "good.json": "{name: \"good\", steps: [{request: {url: \"{{site}}/hello.txt\"}, expect: {status: 200}}]}",
         ])
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let output = try await CLI.run(["run", folder, "--results", folder + "/results"] + varArguments)
+        let output = try await CLI.run(["run", folder, "--results", folder + "/results"] + TestServers.varArguments)
         #expect(output.status == 2, "\(output.stdout)\n\(output.stderr)")
         #expect(output.stdout.contains("✓ good"))
         #expect(output.stderr.contains(folder + "/broken.json:1:"))
@@ -59,12 +55,12 @@ struct CLITests {
             "fail.json": "{steps: [{name: \"login\", request: {url: \"{{httpbin}}/status/503\"}, expect: {status: 200}}]}",
         ])
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let all = try await CLI.run(["run", folder, "--results", folder + "/r"] + varArguments)
+        let all = try await CLI.run(["run", folder, "--results", folder + "/r"] + TestServers.varArguments)
         #expect(all.status == 1)
         #expect(all.stdout.contains("✗ fail"))
         #expect(all.stdout.contains("login › status: expected 200, got 503"))
         #expect(all.stdout.contains("1 passed, 1 failed"))
-        let one = try await CLI.run(["run", folder, "--only", "pass", "--results", folder + "/r"] + varArguments)
+        let one = try await CLI.run(["run", folder, "--only", "pass", "--results", folder + "/r"] + TestServers.varArguments)
         #expect(one.status == 0)
         #expect(!one.stdout.contains("✗"))
         #expect(!one.stdout.contains("\u{1B}["), "no terminal control codes when stdout is not a TTY")
@@ -89,7 +85,7 @@ struct CLITests {
     func records() async throws {
         let folder = try write(["rec.json": "{tags: {team: \"web\"}, steps: [{name: \"home\", request: {url: \"{{site}}/hello.txt\"}}]}"])
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let output = try await CLI.run(["run", folder, "--results", folder + "/r"] + varArguments)
+        let output = try await CLI.run(["run", folder, "--results", folder + "/r"] + TestServers.varArguments)
         #expect(output.status == 0)
         let line = try #require(try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8).split(separator: "\n").first)
         let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
@@ -116,7 +112,7 @@ struct CLITests {
             """])
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let planted = "planted-Zq81-secret"
-        let output = try await CLI.run(["run", folder, "-v", "--results", folder + "/r"] + varArguments, environment: ["CANARY_PLANTED": planted])
+        let output = try await CLI.run(["run", folder, "-v", "--results", folder + "/r"] + TestServers.varArguments, environment: ["CANARY_PLANTED": planted])
         #expect(output.status == 1)
         #expect(output.stdout.contains("> GET") || output.stdout.contains("> POST"))
         #expect(output.stdout.contains("< HTTP/1.1 200"))

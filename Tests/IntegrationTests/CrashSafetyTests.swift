@@ -15,7 +15,7 @@ struct CrashSafetyTests {
             try "{name: \"c\(i)\", steps: [\(step), \(step)]}".write(toFile: folder + "/c/c\(i).json", atomically: true, encoding: .utf8)
         }
         let arguments = ["run", folder + "/c", "--results", folder + "/r", "--jobs", "8", "-q"]
-            + TestServers.variables.sorted { $0.key < $1.key }.flatMap { ["--var", "\($0.key)=\($0.value)"] }
+            + TestServers.varArguments
         var generator = SystemRandomNumberGenerator()
         let kills = 12
         for _ in 0..<kills {
@@ -56,7 +56,7 @@ struct CrashSafetyTests {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try #"{name: "slow", steps: [{request: {url: "{{httpbin}}/delay/1"}}]}"#.write(toFile: folder + "/slow.json", atomically: true, encoding: .utf8)
-        let variables = TestServers.variables.sorted { $0.key < $1.key }.flatMap { ["--var", "\($0.key)=\($0.value)"] }
+        let variables = TestServers.varArguments
         let first = Process()
         first.executableURL = URL(fileURLWithPath: CLI.binary)
         first.arguments = ["run", folder + "/slow.json", "--results", folder + "/r", "-q"] + variables

@@ -6,10 +6,6 @@ import Testing
 /// metrics accepted by promtool, and sinks that cannot hold a run up.
 @Suite("canary run outputs: alarms, events, metrics, JUnit")
 struct OutputsCLITests {
-    private var varArguments: [String] {
-        TestServers.variables.sorted { $0.key < $1.key }.flatMap { ["--var", "\($0.key)=\($0.value)"] }
-    }
-
     @Test("four invocations failing, failing, passing, passing with 2 of 3 give ALARM after the 2nd and OK after the 4th, at every sink")
     func fourInvocations() async throws {
         let folder = try makeTemporaryDirectory()
@@ -27,7 +23,7 @@ struct OutputsCLITests {
         for (code, status) in [("503", 1), ("503", 1), ("200", 0), ("200", 0)] as [(String, Int32)] {
             let output = try await CLI.run(
                 ["run", folder + "/flip.json", "--results", folder + "/r", "--var", "code=\(code)",
-                 "--webhook", receiver.url, "--on-alarm", program] + varArguments)
+                 "--webhook", receiver.url, "--on-alarm", program] + TestServers.varArguments)
             #expect(output.status == status, "\(output.stdout)\(output.stderr)")
         }
         let expected = ["OK→ALARM", "ALARM→OK"]
@@ -49,7 +45,7 @@ struct OutputsCLITests {
         defer { try? FileManager.default.removeItem(atPath: results) }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
         let output = try await CLI.run(
-            ["run", root + "/canaries", "--results", results, "--cacert", TestServers.caFile, "--junit", results + "/junit.xml"] + varArguments,
+            ["run", root + "/canaries", "--results", results, "--cacert", TestServers.caFile, "--junit", results + "/junit.xml"] + TestServers.varArguments,
             environment: ["API_TOKEN": "example-token", "CANARY_USER": "demo"])
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         let check = Process()
@@ -89,7 +85,7 @@ struct OutputsCLITests {
         let clock = ContinuousClock()
         let started = clock.now
         let output = try await CLI.run(
-            ["run", folder + "/down.json", "--results", folder + "/r", "--webhook", receiver.url, "--sink-timeout", "1s"] + varArguments)
+            ["run", folder + "/down.json", "--results", folder + "/r", "--webhook", receiver.url, "--sink-timeout", "1s"] + TestServers.varArguments)
         let elapsed = clock.now - started
         #expect(output.status == 1)
         #expect(output.stderr.contains("warning: webhook"), "\(output.stderr)")

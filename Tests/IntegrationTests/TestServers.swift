@@ -48,6 +48,11 @@ enum TestServers {
          "closed": "http://127.0.0.1:\(closedPort)"]
     }
 
+    /// `--var NAME=VALUE` for each of `variables`, for runs of the binary.
+    static var varArguments: [String] {
+        variables.sorted { $0.key < $1.key }.flatMap { ["--var", "\($0.key)=\($0.value)"] }
+    }
+
     /// One engine for the whole test process, as in the CLI.
     static let engine: CurlEngine = {
         do {

@@ -1,8 +1,8 @@
 /// "Did you mean 'X'?" for unknown keys and names, by edit distance.
-enum NameSuggestion {
+public enum NameSuggestion {
     /// The candidate closest to `name`, when it is close enough to be a plausible typo:
     /// same letters in another case, or at most 1, 2 or 3 edits for short, medium and long names.
-    static func closest(to name: String, among candidates: some Sequence<String>) -> String? {
+    public static func closest(to name: String, among candidates: some Sequence<String>) -> String? {
         let lowered = Array(name.lowercased())
         let allowed = lowered.count <= 3 ? 1 : lowered.count <= 6 ? 2 : 3
         var best: (name: String, distance: Int)?
@@ -15,7 +15,7 @@ enum NameSuggestion {
     }
 
     /// " did you mean 'X'?" or "", to append to a message.
-    static func hint(for name: String, among candidates: some Sequence<String>) -> String {
+    public static func hint(for name: String, among candidates: some Sequence<String>) -> String {
         closest(to: name, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
     }
 
