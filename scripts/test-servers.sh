@@ -174,13 +174,14 @@ start() {
     setsid prometheus-pushgateway --web.listen-address="127.0.0.1:$pushgateway" \
         </dev/null >>"$dir/pushgateway.log" 2>&1 &
     echo $! > "$dir/pushgateway.pid"
+    # CLOSED_PORT is 1 (tcpmux): nothing listens there, whereas a random "free" port could later be
+    # taken by a test's own listener.
     cat > "$dir/env" <<EOF
 CANARY_TEST_HTTPBIN=http://127.0.0.1:$httpbin
 CANARY_TEST_NGINX=http://127.0.0.1:$http
 CANARY_TEST_NGINX_TLS=https://localhost:$https
 CANARY_TEST_NGINX_TLS_EXPIRED=https://localhost:$expired
 CANARY_TEST_CA=$dir/certs/ca.pem
-# Port 1 (tcpmux) has no listener here; a random "free" port could be taken later by a test's own listener.
 CANARY_TEST_CLOSED_PORT=1
 CANARY_TEST_PUSHGATEWAY=http://127.0.0.1:$pushgateway
 CANARY_TEST_PROMTOOL=$(command -v promtool)
