@@ -4,8 +4,10 @@ import Foundation
 
 /// `canary run`: load, select, run with bounded concurrency, record, print, exit 0/1/2.
 struct RunCommand {
-    static let flags: Set<String> = ["--var", "--jobs", "--results", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait", "--keep", "--max-snapshot-bytes", "--max-body-bytes",
-        "--junit", "--pushgateway", "--webhook", "--on-alarm", "--run-events", "--sink-timeout", "--screenshots",
+    static let flags: Set<String> = [
+        "--var", "--jobs", "--results", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait",
+        "--keep", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook",
+        "--on-alarm", "--run-events", "--sink-timeout", "--screenshots",
     ]
     let options: RunOptions
 
@@ -45,9 +47,10 @@ struct RunCommand {
             } catch {
                 recordingError = recordingError ?? error
             }
-            await outputs.add(Redactor(secrets: result.secrets).redact(result.record))
+            let record = Redactor(secrets: result.secrets).redact(result.record)
+            await outputs.add(record)
             await screenshotter?.capture(result)
-            report(result)
+            report(result, redacted: record)
             Console.progress("[\(passed + failed)/\(canaries.count)] \(passed) passed, \(failed) failed")
         }
         await store.close()
@@ -72,8 +75,7 @@ struct RunCommand {
         return invalid ? 2 : (failed > 0 ? 1 : 0)
     }
 
-    private func report(_ result: RunResult) {
-        let record = Redactor(secrets: result.secrets).redact(result.record)
+    private func report(_ result: RunResult, redacted record: RunRecord) {
         guard !options.quiet || !record.passed else { return }
         Console.line(ConsoleReport.line(for: record))
         if options.verbose { Console.line(ConsoleReport.verbose(result)) }
