@@ -24,6 +24,25 @@ struct RunOptions {
     var outputs = OutputSettings()
     var screenshots = false
     var reportOutput = "report.html"
+    var shard: Shard?
+    var location: String?
+    var logJSON = false
+
+    /// --only, --tag and --shard select; --location labels (as the tag `location`, so records,
+    /// metrics and events all carry it).
+    func prepare(_ canaries: [Canary]) -> [Canary] {
+        canaries.compactMap { canary in
+            guard only.isEmpty || only.contains(canary.name),
+                  tags.allSatisfy({ wanted in canary.tags.contains { $0.key == wanted.key && $0.value == wanted.value } }),
+                  shard?.contains(canary.name) ?? true
+            else { return nil }
+            var labelled = canary
+            if let location, !canary.tags.contains(where: { $0.key == "location" }) {
+                labelled.tags.append((key: "location", value: location))
+            }
+            return labelled
+        }
+    }
 }
 
 /// Reads `argv` after the command name: flags in any order, `--flag value` or `--flag=value`.
@@ -81,6 +100,17 @@ struct ArgumentReader {
                     throw UsageError("\(command): --sink-timeout takes a duration like 5s or 500ms, got '\(text)'")
                 }
                 options.outputs.sinkTimeout = timeout
+            case "--shard":
+                let text = try value(of: flag, inline)
+                guard let shard = Shard(text) else {
+                    throw UsageError("\(command): --shard takes K/N with 1 <= K <= N, e.g. --shard 2/3; got '\(text)'")
+                }
+                options.shard = shard
+            case "--location": options.location = try value(of: flag, inline)
+            case "--log-format":
+                let text = try value(of: flag, inline)
+                guard text == "text" || text == "json" else { throw UsageError("\(command): --log-format is text or json, got '\(text)'") }
+                options.logJSON = text == "json"
             case "--jobs": options.jobs = try count(try value(of: flag, inline), flag: flag, minimum: 1)
             case "--keep": options.keep = try count(try value(of: flag, inline), flag: flag, minimum: 1)
             case "--max-snapshot-bytes": options.maxSnapshotBytes = try count(try value(of: flag, inline), flag: flag, minimum: 0)

@@ -18,21 +18,24 @@ func dispatch(_ arguments: [String]) async throws -> Int32 {
             return 0
         }
         guard let text = Help.text(for: topic) else {
-            throw UsageError("help: no command '\(topic)'; commands: run, validate, list, report")
+            throw UsageError("help: no command '\(topic)'; commands: run, schedule, validate, list, report")
         }
         print(text)
         return 0
     case "run":
         var reader = ArgumentReader(command: "run", arguments: rest)
         return try await RunCommand(options: try reader.parseRun(allowed: RunCommand.flags)).execute()
+    case "schedule":
+        var reader = ArgumentReader(command: "schedule", arguments: rest)
+        return try await ScheduleCommand(options: try reader.parseRun(allowed: ScheduleCommand.flags)).execute()
     case "report":
         var reader = ArgumentReader(command: "report", arguments: rest)
         return try ReportCommand(options: try reader.parseRun(allowed: ["--results", "--output"], needsPaths: false)).execute()
     case "validate", "list":
         var reader = ArgumentReader(command: command, arguments: rest)
-        let options = try reader.parseRun(allowed: ["--var"])
+        let options = try reader.parseRun(allowed: ["--var", "--shard", "--only", "--tag"])
         return command == "validate" ? ValidateCommand(options: options).execute() : ListCommand(options: options).execute()
     default:
-        throw UsageError("canary: unknown command '\(command)'; commands: run, validate, list, report, help")
+        throw UsageError("canary: unknown command '\(command)'; commands: run, schedule, validate, list, report, help")
     }
 }

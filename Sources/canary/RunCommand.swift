@@ -7,7 +7,7 @@ struct RunCommand {
     static let flags: Set<String> = [
         "--var", "--jobs", "--results", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait",
         "--keep", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook",
-        "--on-alarm", "--run-events", "--sink-timeout", "--screenshots",
+        "--on-alarm", "--run-events", "--sink-timeout", "--screenshots", "--shard", "--location",
     ]
     let options: RunOptions
 
@@ -81,16 +81,13 @@ struct RunCommand {
         if options.verbose { Console.line(ConsoleReport.verbose(result)) }
     }
 
-    /// --only and --tag; naming a canary that does not exist is a usage error.
+    /// --only, --tag, --shard, --location; naming a canary that does not exist is a usage error.
     private func select(_ canaries: [Canary]) throws -> [Canary] {
         let known = Set(canaries.map(\.name))
         for name in options.only where !known.contains(name) {
             throw UsageError("run: --only \(name): no such canary" + NameSuggestion.hint(for: name, among: known.sorted()))
         }
-        return canaries.filter { canary in
-            (options.only.isEmpty || options.only.contains(canary.name))
-                && options.tags.allSatisfy { wanted in canary.tags.contains { $0.key == wanted.key && $0.value == wanted.value } }
-        }
+        return options.prepare(canaries)
     }
 }
 
@@ -118,14 +115,25 @@ struct ListCommand {
         let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
         for problem in loaded.problems { Console.error("invalid: \(problem)") }
         let now = Date()
-        let rows = loaded.canaries.map { canary -> [String] in
-            let next = canary.schedule?.nextFire(after: now).map { $0.formatted(.iso8601) } ?? "-"
-            return [canary.name, "\(canary.steps.count)", canary.schedule?.description ?? "-", next]
+        let rows = options.prepare(loaded.canaries).map { canary -> [String] in
+            [canary.name, "\(canary.steps.count)", canary.schedule?.description ?? "-", nextRuns(canary.schedule, after: now)]
         }
-        for line in Table.render(header: ["NAME", "STEPS", "SCHEDULE", "NEXT RUN (UTC)"], rows: rows) {
+        for line in Table.render(header: ["NAME", "STEPS", "SCHEDULE", "NEXT RUNS (UTC)"], rows: rows) {
             Console.line(line)
         }
         return loaded.problems.isEmpty ? 0 : 2
+    }
+
+    /// The next three fire times, or "-" without a schedule.
+    private func nextRuns(_ schedule: Schedule?, after now: Date) -> String {
+        guard let schedule else { return "-" }
+        var times: [String] = []
+        var date = now
+        while times.count < 3, let next = schedule.nextFire(after: date) {
+            times.append(next.formatted(.iso8601))
+            date = next
+        }
+        return times.joined(separator: ", ")
     }
 }
 

@@ -69,7 +69,7 @@ public struct AlarmEvent: Sendable, Codable, Equatable {
         date.formatted(Date.ISO8601FormatStyle())
     }
 
-    private static func newID() -> String { UUID().uuidString.lowercased() }
+    static func newID() -> String { UUID().uuidString.lowercased() }
 
     /// The failing step and its message, nil for a passed run; a run-level error (timeout,
     /// interpolation) has a message but no step.

@@ -23,7 +23,7 @@ public actor RunOutputs {
     private let directory: String
     private let settings: OutputSettings
     private let engine: CurlEngine
-    private let rules: [String: AlarmRule]
+    private var rules: [String: AlarmRule]
     private var states: [String: CanaryState]
     private var events: [AlarmEvent] = []
     private var records: [RunRecord] = []
@@ -38,6 +38,11 @@ public actor RunOutputs {
         states = try StateFile.load(directory: directory)
     }
 
+    /// After a reload: alarm rules come from the canaries' current versions.
+    public func setRules(from canaries: [Canary]) {
+        rules = Dictionary(canaries.map { ($0.name, $0.alarm) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// Counts one finished run (its record already redacted).
     public func add(_ record: RunRecord, now: Date = Date()) {
         let previous = states[record.canary] ?? CanaryState()
@@ -45,11 +50,20 @@ public actor RunOutputs {
         states[record.canary] = next
         if let event { events.append(event) }
         if settings.runEvents { events.append(AlarmEvent.runFinished(record, now: now)) }
-        records.append(record)
+        // Only JUnit needs every record; the scheduler runs for weeks without --junit.
+        if settings.junitPath != nil { records.append(record) }
         touched.append(record.canary)
     }
 
-    /// Writes state.json, metrics.prom and JUnit, then delivers events and pushes metrics.
+    /// The scheduler saw `canary` miss two runs in a row.
+    public func missedRuns(_ canary: String, now: Date = Date()) {
+        let (next, event) = AlarmEvaluator.missedRuns(canary: canary, into: states[canary] ?? CanaryState(), now: now)
+        states[canary] = next
+        if let event { events.append(event) }
+    }
+
+    /// Writes state.json, metrics.prom and JUnit, then delivers events and pushes metrics; what
+    /// was delivered is not sent again by the next call (the scheduler calls this repeatedly).
     /// Returns warnings for the console; throws only when a file in the results folder can't be written.
     public func finish() async throws -> [String] {
         try StateFile.save(states, directory: directory)
@@ -64,10 +78,13 @@ public actor RunOutputs {
         let sinks = EventSinks(
             resultsDirectory: directory, webhooks: settings.webhooks, onAlarm: settings.onAlarm,
             engine: engine, timeout: settings.sinkTimeout)
-        async let delivered = sinks.deliver(events)
+        let batch = events
+        let pushed = Set(touched)
+        events = []
+        touched = []
+        async let delivered = sinks.deliver(batch)
         if let url = settings.pushgateway {
             let gateway = Pushgateway(url: url, engine: engine, timeout: settings.sinkTimeout)
-            let pushed = Set(touched)
             warnings += await withTaskGroup(of: String?.self) { group in
                 for metric in metrics where pushed.contains(metric.canary) {
                     group.addTask { await gateway.push(metric) }

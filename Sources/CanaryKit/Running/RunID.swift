@@ -1,7 +1,7 @@
 import Foundation
 
 /// Run identifiers and timestamps: `20261122T142841Z-3f9a`, sortable by time.
-enum RunID {
+public enum RunID {
     static func make(at date: Date) -> String {
         var generator = SystemRandomNumberGenerator()
         let suffix = String(UInt16.random(in: 0...UInt16.max, using: &generator), radix: 16)
@@ -16,7 +16,7 @@ enum RunID {
     }
 
     /// `2026-11-22T14:28:41.123Z`
-    static func iso8601(_ date: Date) -> String {
+    public static func iso8601(_ date: Date) -> String {
         let c = utcComponents(date)
         let millis = Int((date.timeIntervalSince1970 * 1000).rounded(.down)) % 1000
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year, c.month, c.day, c.hour, c.minute, c.second, millis)

@@ -1,0 +1,191 @@
+import CanaryKit
+import CurlEngine
+import Foundation
+
+/// `canary schedule`: each canary on its own schedule until SIGTERM/SIGINT; SIGHUP reloads.
+/// Records, state, metrics and events are written exactly as `run` writes them.
+struct ScheduleCommand {
+    static let flags: Set<String> = [
+        "--var", "--jobs", "--results", "--only", "--tag", "--cacert", "--keep", "--max-snapshot-bytes",
+        "--max-body-bytes", "--pushgateway", "--webhook", "--on-alarm", "--run-events", "--sink-timeout",
+        "--shard", "--location", "--log-format",
+    ]
+    let options: RunOptions
+
+    func execute() async throws -> Int32 {
+        let log = ScheduleLog(json: options.logJSON)
+        let signals = signalStream([SIGTERM, SIGINT, SIGHUP])
+        guard let lock = try ResultsLock(directory: options.results, wait: false) else {
+            Console.error("schedule: results folder \(options.results) is in use by another canary process")
+            return 3
+        }
+        let first = load(log: log, keeping: [:])
+        guard !first.isEmpty else {
+            log.event("stopped", "no valid canary with a schedule to run")
+            return 2
+        }
+        let store = try ResultsStore(
+            directory: options.results, options: RecordingOptions(keep: options.keep, maxSnapshotBytes: options.maxSnapshotBytes))
+        let engine = try CurlEngine()
+        let outputs = try RunOutputs(directory: options.results, settings: options.outputs, engine: engine, canaries: Array(first.values))
+        let runner = Runner(engine: engine, settings: RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes))
+        let daemon = Daemon(runner: runner, store: store, outputs: outputs, log: log, jobs: options.jobs)
+        await daemon.install(first)
+        log.event("started", "\(first.count) canaries, --jobs \(options.jobs), results in \(options.results)")
+
+        let control = Task {
+            for await number in signals {
+                if number == SIGHUP {
+                    let current = await daemon.canariesByFile()
+                    let next = load(log: log, keeping: current)
+                    await outputs.setRules(from: Array(next.values))
+                    await daemon.install(next)
+                } else {
+                    log.event("stopping", "\(number == SIGTERM ? "SIGTERM" : "SIGINT"): no new runs; waiting for running ones")
+                    await daemon.stop()
+                    return
+                }
+            }
+        }
+        await daemon.loop()
+        control.cancel()
+        await store.close()
+        for warning in (try? await outputs.finish()) ?? [] { log.event("warning", warning) }
+        engine.shutdown()
+        withExtendedLifetime(lock) {}
+        log.event("stopped", "every record written")
+        return 0
+    }
+
+    /// The valid canaries with a schedule, by file. A file that is now invalid keeps its last good
+    /// version (from `keeping`), and says so; a file that is gone is dropped.
+    private func load(log: ScheduleLog, keeping current: [String: Canary]) -> [String: Canary] {
+        let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
+        var byFile: [String: Canary] = [:]
+        for canary in options.prepare(loaded.canaries) where canary.schedule != nil {
+            byFile[canary.file] = canary
+        }
+        for problem in loaded.problems {
+            let file = problem.location.file
+            if let kept = current[file] {
+                byFile[file] = kept
+                log.event("invalid", "\(problem) (keeping the last good version of \(kept.name))")
+            } else {
+                log.event("invalid", "\(problem)")
+            }
+        }
+        return byFile
+    }
+}
+
+/// The running scheduler: the book of due times, the runs in flight, and the flushes.
+actor Daemon {
+    private let runner: Runner
+    private let store: ResultsStore
+    private let outputs: RunOutputs
+    private let log: ScheduleLog
+    private let jobs: Int
+    private var book = ScheduleBook()
+    private var byFile: [String: Canary] = [:]
+    private var running: [String: Task<Void, Never>] = [:]
+    private var stopping = false
+    private var dirty = false
+    private var flushing = false
+    private var lastFlush = ContinuousClock.now
+
+    init(runner: Runner, store: ResultsStore, outputs: RunOutputs, log: ScheduleLog, jobs: Int) {
+        self.runner = runner
+        self.store = store
+        self.outputs = outputs
+        self.log = log
+        self.jobs = jobs
+    }
+
+    func canariesByFile() -> [String: Canary] { byFile }
+
+    /// Puts `next` on the book: new canaries start, changed ones take effect from their next run,
+    /// and canaries no longer present stop being scheduled.
+    func install(_ next: [String: Canary]) {
+        let now = Date()
+        let names = Set(next.values.map(\.name))
+        let removed = book.names.filter { !names.contains($0) }
+        for name in removed { book.remove(name) }
+        let known = Set(book.names)
+        for canary in next.values { book.update(canary, now: now) }
+        if !byFile.isEmpty {
+            let added = names.subtracting(known).sorted()
+            log.event("reloaded", "\(names.count) canaries; added: \(added.joined(separator: ", ")); removed: \(removed.joined(separator: ", "))",
+                      [("added", .array(added.map { .string($0) })), ("removed", .array(removed.map { .string($0) }))])
+        }
+        byFile = next
+    }
+
+    func stop() { stopping = true }
+
+    /// Wakes at the next due time (at most every 250 ms, to notice signals), starts what is due,
+    /// and after SIGTERM waits for the runs in flight.
+    func loop() async {
+        while !stopping {
+            let now = Date()
+            let (start, notes) = book.due(at: now, slots: max(0, jobs - running.count))
+            for note in notes {
+                switch note {
+                case .skipped(let canary, let total):
+                    log.event("skipped", "\(canary): still running when due (\(total) skipped so far)", [("canary", .string(canary))])
+                case .missedTwo(let canary):
+                    log.event("missed", "\(canary): missed 2 scheduled runs in a row", [("canary", .string(canary))])
+                    await outputs.missedRuns(canary)
+                    dirty = true
+                }
+            }
+            for canary in start { launch(canary) }
+            flushIfDue()
+            let wait = min(max((book.nextDue ?? now.addingTimeInterval(1)).timeIntervalSince(Date()), 0.005), 0.25)
+            try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+        }
+        for task in running.values { await task.value }
+        dirty = false
+    }
+
+    private func launch(_ canary: Canary) {
+        let runner = self.runner
+        running[canary.name] = Task {
+            let result = await runner.run(canary)
+            await self.finished(result)
+        }
+    }
+
+    private func finished(_ result: RunResult) async {
+        let name = result.record.canary
+        do {
+            try await store.record(result)
+        } catch {
+            log.event("error", "recording \(name): \(error)")
+        }
+        let record = Redactor(secrets: result.secrets).redact(result.record)
+        await outputs.add(record)
+        log.run(record)
+        book.finished(name)
+        running[name] = nil
+        dirty = true
+    }
+
+    /// State, metrics and sinks at most once a second, off the loop (a slow webhook must not delay runs).
+    private func flushIfDue() {
+        guard dirty, !flushing, ContinuousClock.now - lastFlush >= .seconds(1) else { return }
+        dirty = false
+        flushing = true
+        lastFlush = ContinuousClock.now
+        let outputs = self.outputs, log = self.log
+        Task {
+            do {
+                for warning in try await outputs.finish() { log.event("warning", warning) }
+            } catch {
+                log.event("error", "writing state and metrics: \(error)")
+            }
+            self.flushed()
+        }
+    }
+
+    private func flushed() { flushing = false }
+}

@@ -1,0 +1,32 @@
+import CanaryKit
+import Foundation
+
+/// One line per run and per lifecycle event on stdout, as text or JSON (`--log-format`).
+struct ScheduleLog: Sendable {
+    let json: Bool
+
+    func run(_ record: RunRecord) {
+        var fields: [(String, JSONValue)] = [
+            ("canary", .string(record.canary)), ("passed", .bool(record.passed)),
+            ("durationMs", .number(record.durationMs.rounded())), ("runId", .string(record.runId)),
+        ]
+        if let failure = record.firstFailure {
+            fields.append(("failure", .string(failure.step.isEmpty ? failure.message : "\(failure.step): \(failure.message)")))
+        }
+        let text = "run \(ConsoleReport.line(for: record))  \(record.runId)"
+        emit("run", text: text, fields: fields)
+    }
+
+    func event(_ name: String, _ text: String, _ fields: [(String, JSONValue)] = []) {
+        emit(name, text: "\(name) \(text)", fields: fields + [("message", .string(text))])
+    }
+
+    private func emit(_ event: String, text: String, fields: [(String, JSONValue)]) {
+        let time = RunID.iso8601(Date())
+        if json {
+            Console.line(JSON5.serialize(.object([("time", .string(time)), ("event", .string(event))] + fields)))
+        } else {
+            Console.line("\(time) \(ConsoleReport.sanitize(Substring(text)))")
+        }
+    }
+}
