@@ -7,6 +7,7 @@ enum Help {
 
     Usage:
       canary run PATH... [options]     run canaries once; exit 0 all passed, 1 some failed, 2 bad input
+      canary schedule PATH... [options]  run each canary on its schedule until SIGTERM; SIGHUP reloads
       canary validate PATH...          parse and check only; list every problem; exit 0 or 2
       canary list PATH...              name, steps, schedule and next run time of each canary
       canary report [--results DIR] [-o FILE.html]   one self-contained HTML page of the results
@@ -40,6 +41,8 @@ enum Help {
       --run-events         emit an event for every finished run, not only on alarm changes
       --sink-timeout D     limit per webhook attempt and program run (default 5s)
       --screenshots        render HTML responses to NN-<step>.png with headless Chromium
+      --shard K/N          only the canaries whose name hashes to shard K of N
+      --location NAME      tag every canary location=NAME (records, metrics, events)
       -v, --verbose        print each request and response (secrets shown as ***)
       -q, --quiet          print only failures and the summary
 
@@ -69,12 +72,29 @@ enum Help {
     time stacked by phase.
     """
 
+    static let schedule = """
+    Usage: canary schedule PATH... [options]
+
+    Runs each canary with a "schedule" on it (rate(N unit) or cron(m h dom mon dow), UTC) until
+    SIGTERM or SIGINT, which stop new runs, let running ones finish and exit 0. SIGHUP reloads the
+    files (an invalid file keeps its last good version). A run that would overlap the canary's
+    previous one is skipped; two missed runs in a row set its alarm to INSUFFICIENT_DATA.
+
+    Options: --jobs N, --results DIR, --var, --only, --tag, --cacert, --keep, --max-snapshot-bytes,
+    --max-body-bytes, --pushgateway, --webhook, --on-alarm, --run-events, --sink-timeout (as for
+    run), and:
+      --shard K/N          only the canaries whose name hashes to shard K of N
+      --location NAME      tag every canary location=NAME (records, metrics, events)
+      --log-format F       text (default) or json: one line per run and lifecycle event
+    """
+
     static func text(for command: String) -> String? {
         switch command {
         case "run": return run
         case "validate": return validate
         case "list": return list
         case "report": return report
+        case "schedule": return schedule
         default: return nil
         }
     }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Scheduler overhead: N canaries on rate(1 minute) against a local nginx under `canary schedule`
+# for S seconds, versus the same N canaries run the same number of times by `canary run`
+# (the transfers and recording alone). The difference is what the scheduler itself costs.
+#   bench/schedule-overhead.sh [N=1000] [SECONDS=180]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+n=${1:-1000}
+seconds=${2:-180}
+[ -x /usr/bin/time ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
+scripts/test-servers.sh start
+trap 'scripts/test-servers.sh stop' EXIT
+# shellcheck disable=SC1091
+. .test-servers/env
+swift build -c release --product canary >&2
+bin="$(swift build -c release --show-bin-path)/canary"
+work=$(mktemp -d)
+mkdir -p "$work/canaries"
+for i in $(seq -w 1 "$n"); do
+    printf '{name: "c%s", schedule: "rate(1 minute)", steps: [{request: {url: "{{site}}/hello.txt"}, expect: {status: 200}}]}\n' "$i" > "$work/canaries/c$i.json"
+done
+/usr/bin/time -f "%U %S" -o "$work/schedule.cpu" "$bin" schedule "$work/canaries" --var "site=$CANARY_TEST_NGINX" \
+    --jobs 100 --results "$work/schedule-results" > "$work/schedule.log" &
+pid=$!
+sleep "$seconds"
+kill -TERM "$(pgrep -P $pid canary || echo $pid)" 2>/dev/null || true
+wait $pid || true
+runs=$(grep -c . "$work/schedule-results/runs.jsonl")
+rounds=$(( (runs + n - 1) / n ))
+: > "$work/run.cpu"
+for _ in $(seq 1 "$rounds"); do
+    /usr/bin/time -f "%U %S" -a -o "$work/run.cpu" "$bin" run "$work/canaries" --var "site=$CANARY_TEST_NGINX" \
+        --jobs 100 --results "$work/run-results" -q > /dev/null
+done
+read -r su ss < "$work/schedule.cpu"
+python3 - "$seconds" "$runs" "$su" "$ss" "$work/run.cpu" <<'PY'
+import sys
+seconds, runs, su, ss, runcpu = float(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
+run = sum(float(a) + float(b) for a, b in (line.split() for line in open(runcpu) if line.strip()))
+sched = su + ss
+print(f"schedule: {runs} runs in {seconds:.0f} s, CPU {sched:.2f} s ({100*sched/seconds:.2f}% of one core)")
+print(f"run, same canaries as often: CPU {run:.2f} s")
+print(f"scheduler beyond the transfers: {sched-run:.2f} s CPU = {100*(sched-run)/seconds:.2f}% of one core")
+PY
+rm -rf "$work"
