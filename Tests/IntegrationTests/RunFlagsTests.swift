@@ -58,4 +58,18 @@ struct RunFlagsTests {
         #expect(sample.contains("job=\"canary\"") && sample.contains("team=\"web\"") && sample.hasSuffix(" 1"))
         _ = try? await engine.perform(HTTPRequest(method: "DELETE", url: TestServers.pushgateway + "/metrics/job/canary/canary/\(name)"), in: session)
     }
+
+    @Test("--location labels records, metrics and events with where the run happened")
+    func location() async throws {
+        let (folder, file) = try write(#"{name: "here", steps: [{request: {url: "{{httpbin}}/status/500"}, expect: {status: 200}}]}"#)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let output = try await CLI.run(["run", file, "--results", folder + "/r", "--location", "eu-west-1", "--run-events"] + TestServers.varArguments)
+        #expect(output.status == 1)
+        let record = try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8)
+        #expect(record.contains(#""location":"eu-west-1""#))
+        let metrics = try String(contentsOfFile: folder + "/r/metrics.prom", encoding: .utf8)
+        #expect(metrics.contains(#"canary_success{canary="here",location="eu-west-1"} 0"#), "\(metrics)")
+        let events = try String(contentsOfFile: folder + "/r/events.jsonl", encoding: .utf8)
+        #expect(events.split(separator: "\n").allSatisfy { $0.contains(#""location":"eu-west-1""#) })
+    }
 }

@@ -55,6 +55,9 @@ public actor RunOutputs {
         touched.append(record.canary)
     }
 
+    /// Events not yet delivered: the scheduler flushes sooner when there are some.
+    public var hasPendingEvents: Bool { !events.isEmpty }
+
     /// The scheduler saw `canary` miss two runs in a row.
     public func missedRuns(_ canary: String, now: Date = Date()) {
         let (next, event) = AlarmEvaluator.missedRuns(canary: canary, into: states[canary] ?? CanaryState(), now: now)

@@ -54,8 +54,11 @@ public struct ScheduleBook: Sendable {
     public mutating func due(at now: Date, slots: Int) -> (start: [Canary], notes: [Note]) {
         var start: [Canary] = []
         var notes: [Note] = []
-        for name in entries.keys.sorted(by: { entries[$0]?.next ?? .distantFuture < entries[$1]?.next ?? .distantFuture }) {
-            guard var entry = entries[name], entry.next <= now, let schedule = entry.canary.schedule else { continue }
+        // One pass to find what is due (the loop wakes often), then earliest first among those.
+        let dueNames = entries.compactMap { $0.value.next <= now ? ($0.key, $0.value.next) : nil }
+            .sorted { $0.1 < $1.1 }.map(\.0)
+        for name in dueNames {
+            guard var entry = entries[name], let schedule = entry.canary.schedule else { continue }
             let missedBefore = entry.missedInARow
             var passed = 0
             var next = entry.next
