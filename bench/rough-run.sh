@@ -8,20 +8,12 @@ cd "$root"
 n=${1:-1000}
 jobs=${2:-100}
 
-[ -x /usr/bin/time ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
-scripts/test-servers.sh start
-trap 'scripts/test-servers.sh stop' EXIT
 # shellcheck disable=SC1091
-. .test-servers/env
-
-swift build -c release --product canary >&2
-bin="$(swift build -c release --show-bin-path)/canary"
-
+. bench/common.sh
+start_target
+build_release
 work=$(mktemp -d)
-mkdir -p "$work/canaries"
-for i in $(seq -w 1 "$n"); do
-    printf '{name: "c%s", steps: [{request: {url: "{{site}}/hello.txt"}, expect: {status: 200}}]}\n' "$i" > "$work/canaries/c$i.json"
-done
+make_canaries "$n" "$work/canaries"
 echo "canary run: $n canaries, --jobs $jobs, against $CANARY_TEST_NGINX" >&2
 /usr/bin/time -f "wall %e s, user %U s, sys %S s, peak RSS %M KB" \
     "$bin" run "$work/canaries" --var "site=$CANARY_TEST_NGINX" --jobs "$jobs" --results "$work/results" -q

@@ -8,18 +8,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 n=${1:-1000}
 seconds=${2:-180}
-[ -x /usr/bin/time ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
-scripts/test-servers.sh start
-trap 'scripts/test-servers.sh stop' EXIT
 # shellcheck disable=SC1091
-. .test-servers/env
-swift build -c release --product canary >&2
-bin="$(swift build -c release --show-bin-path)/canary"
+. bench/common.sh
+start_target
+build_release
 work=$(mktemp -d)
-mkdir -p "$work/canaries"
-for i in $(seq -w 1 "$n"); do
-    printf '{name: "c%s", schedule: "rate(1 minute)", steps: [{request: {url: "{{site}}/hello.txt"}, expect: {status: 200}}]}\n' "$i" > "$work/canaries/c$i.json"
-done
+make_canaries "$n" "$work/canaries" "rate(1 minute)"
 /usr/bin/time -f "%U %S" -o "$work/schedule.cpu" "$bin" schedule "$work/canaries" --var "site=$CANARY_TEST_NGINX" \
     --jobs 100 --results "$work/schedule-results" > "$work/schedule.log" &
 pid=$!
