@@ -10,6 +10,18 @@ public struct HTTPHeader: Sendable, Hashable, Codable {
     }
 }
 
+extension Array where Element == HTTPHeader {
+    /// Every value of the headers named `name`, compared case-insensitively as HTTP requires.
+    public func values(named name: String) -> [String] {
+        filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map(\.value)
+    }
+
+    /// The first value of the header named `name` (case-insensitive), if any.
+    public func value(named name: String) -> String? {
+        first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+}
+
 /// Everything the engine needs to perform one HTTP transfer. Already interpolated.
 public struct HTTPRequest: Sendable {
     public var method: String

@@ -21,7 +21,7 @@ final class Screenshots: @unchecked Sendable {
         let redactor = Redactor(secrets: result.secrets)
         for exchange in result.exchanges {
             guard let response = exchange.response,
-                  response.headers.contains(where: { $0.name.lowercased() == "content-type" && $0.value.lowercased().contains("text/html") })
+                  response.headers.value(named: "Content-Type")?.lowercased().contains("text/html") == true
             else { continue }
             let png = folder + "/" + String(format: "%02d-", exchange.index) + exchange.step + ".png"
             // The page is rendered from the redacted body: a secret echoed back must not reach the PNG.

@@ -50,7 +50,7 @@ public struct ResponseFacts: Sendable {
     /// The values of every header named `name` (case-insensitive), joined with ", " as HTTP
     /// allows; nil when the response has no such header.
     public func headerValue(_ name: String) -> String? {
-        let values = headers.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map(\.value)
+        let values = headers.values(named: name)
         return values.isEmpty ? nil : values.joined(separator: ", ")
     }
 

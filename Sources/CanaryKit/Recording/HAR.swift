@@ -110,7 +110,7 @@ enum HAR {
         let httpVersion = exchange.response?.httpVersion ?? "HTTP/1.1"
         var postData: PostData?
         if let body = request.body, !body.isEmpty {
-            let type = request.headers.first { $0.name.lowercased() == "content-type" }?.value ?? ""
+            let type = request.headers.value(named: "Content-Type") ?? ""
             postData = PostData(mimeType: type, text: redactor.redact(String(decoding: body.prefix(maxBodyBytes), as: UTF8.self)))
         }
         let harRequest = Request(
@@ -132,7 +132,7 @@ enum HAR {
                 status: 0, statusText: "", httpVersion: "", headers: [],
                 content: Content(size: 0, mimeType: ""), redirectURL: "", bodySize: 0)
         }
-        let mimeType = response.headers.first { $0.name.lowercased() == "content-type" }?.value ?? ""
+        let mimeType = response.headers.value(named: "Content-Type") ?? ""
         var content = Content(size: response.body.count, mimeType: mimeType)
         switch BodyText.classify(response.body, limit: maxBodyBytes) {
         case .empty: break
@@ -144,7 +144,7 @@ enum HAR {
             content.encoding = "base64"
             if response.body.count > maxBodyBytes { content.comment = "truncated: first \(maxBodyBytes) of \(response.body.count) bytes" }
         }
-        let location = response.headers.first { $0.name.lowercased() == "location" }?.value ?? ""
+        let location = response.headers.value(named: "Location") ?? ""
         return Response(
             status: response.statusCode, statusText: response.reason, httpVersion: response.httpVersion,
             headers: response.headers.map { NameValue(name: $0.name, value: redactor.redactHeader(name: $0.name, value: $0.value)) },

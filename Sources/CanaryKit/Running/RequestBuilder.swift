@@ -26,7 +26,7 @@ struct RequestBuilder {
         case .raw(let text):
             body = Array(try interpolator.render(text).utf8)
             // libcurl would label the bytes as a form; a raw body carries only the type it is given.
-            if !Self.has(headers, "Content-Type") { removed.append("Content-Type") }
+            if headers.value(named: "Content-Type") == nil { removed.append("Content-Type") }
         case .json(let value):
             body = Array(JSON5.serialize(try interpolator.render(json: value)).utf8)
             Self.setDefault(&headers, "Content-Type", "application/json")
@@ -62,11 +62,7 @@ struct RequestBuilder {
     }
 
     private static func setDefault(_ headers: inout [HTTPHeader], _ name: String, _ value: String) {
-        if !has(headers, name) { headers.append(HTTPHeader(name: name, value: value)) }
-    }
-
-    private static func has(_ headers: [HTTPHeader], _ name: String) -> Bool {
-        headers.contains { $0.name.lowercased() == name.lowercased() }
+        if headers.value(named: name) == nil { headers.append(HTTPHeader(name: name, value: value)) }
     }
 
     /// RFC 3986 percent-encoding: everything but unreserved characters.
