@@ -53,17 +53,9 @@ extension HTMLReport {
         return String(chars[0..<10]) + " " + String(chars[11..<19]) + " UTC"
     }
 
-    static func parseTime(_ iso: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: iso) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: iso)
-    }
-
     /// ` <span class="age">(5 min ago)</span>`, or nothing when the time doesn't parse.
     static func age(of iso: String, now: Date) -> String {
-        guard let date = parseTime(iso) else { return "" }
+        guard let date = RunID.date(fromISO8601: iso) else { return "" }
         let seconds = Int(now.timeIntervalSince(date).rounded())
         let text: String
         switch seconds {

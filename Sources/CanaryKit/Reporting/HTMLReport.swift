@@ -65,7 +65,7 @@ public enum HTMLReport {
     static func render(records: [RunRecord], generatedAt: Date, skippedLines: Int) -> String {
         let canaries = group(records)
         let failing = canaries.filter { !($0.runs.last?.passed ?? true) }.count
-        let generated = ISO8601DateFormatter().string(from: generatedAt)
+        let generated = RunID.iso8601(generatedAt)
         var html = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">

@@ -44,9 +44,7 @@ enum PrometheusLabels {
     /// (`2026-11-22T14:28:41.123Z`, fraction optional), rounded to the millisecond so that the
     /// text shows `1795357721.123` rather than the binary float's noise.
     static func unixTime(iso8601 text: String) -> Double? {
-        let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        let date = (try? withFraction.parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
-        guard let date else { return nil }
+        guard let date = RunID.date(fromISO8601: text) else { return nil }
         return (date.timeIntervalSince1970 * 1000).rounded() / 1000
     }
 }

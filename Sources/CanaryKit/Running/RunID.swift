@@ -22,6 +22,12 @@ public enum RunID {
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year, c.month, c.day, c.hour, c.minute, c.second, millis)
     }
 
+    /// Reads what `iso8601` writes (the fraction optional, as older or hand-made records may lack it).
+    public static func date(fromISO8601 text: String) -> Date? {
+        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
+            ?? (try? Date.ISO8601FormatStyle().parse(text))
+    }
+
     private static func utcComponents(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
