@@ -20,6 +20,4 @@ public struct RunResult: Sendable {
     public var exchanges: [Exchange]
     /// Values substituted from `{{secret.X}}`: every artifact and console line masks them.
     public var secrets: Set<String>
-    /// The canary's file, for messages.
-    public var canaryFile: String
 }

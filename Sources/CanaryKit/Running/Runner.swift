@@ -106,7 +106,7 @@ public struct Runner: Sendable {
             end: RunID.iso8601(end), durationMs: (clock.now - began).milliseconds, passed: passed,
             attempt: attempt, tags: Dictionary(canary.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }),
             error: runError, file: canary.file, steps: output.steps)
-        return RunResult(record: record, exchanges: output.exchanges, secrets: output.secrets, canaryFile: canary.file)
+        return RunResult(record: record, exchanges: output.exchanges, secrets: output.secrets)
     }
 
     /// Steps in order; a failed step without `continueOnFailure` skips the rest.
