@@ -60,21 +60,8 @@ struct Snapshot {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The request headers exactly as libcurl sent them when there was a response; otherwise
-    /// the request as built.
     private func requestBlock() -> String {
-        var out = ""
-        let sent = exchange.response?.requestHeaderBlock ?? ""
-        if sent.isEmpty {
-            out += "\(exchange.request.method) \(redactor.redact(exchange.request.url))\n"
-            for header in exchange.request.headers {
-                out += "\(header.name): \(redactor.redactHeader(name: header.name, value: header.value))\n"
-            }
-        } else {
-            for line in sent.split(whereSeparator: \.isNewline) where !line.isEmpty {
-                out += redactor.redactHeaderLine(String(line)) + "\n"
-            }
-        }
+        var out = exchange.requestHeaderLines(redactor: redactor).map { $0 + "\n" }.joined()
         if let body = exchange.request.body, !body.isEmpty {
             out += "\n"
             switch BodyText.classify(body, limit: maxBodyBytes) {
@@ -90,6 +77,19 @@ struct Snapshot {
     /// Header values come from the server: no line breaks may sneak extra lines in.
     private func sanitizeLine(_ text: String) -> String {
         text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+    }
+}
+
+extension Exchange {
+    /// The request line and headers, redacted: exactly as libcurl sent them when it got as far as
+    /// a response, otherwise the request as built.
+    func requestHeaderLines(redactor: Redactor) -> [String] {
+        let sent = response?.requestHeaderBlock ?? ""
+        guard sent.isEmpty else {
+            return sent.split(whereSeparator: \.isNewline).filter { !$0.isEmpty }.map { redactor.redactHeaderLine(String($0)) }
+        }
+        return ["\(request.method) \(redactor.redact(request.url))"]
+            + request.headers.map { "\($0.name): \(redactor.redactHeader(name: $0.name, value: $0.value))" }
     }
 }
 

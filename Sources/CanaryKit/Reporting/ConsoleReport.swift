@@ -44,18 +44,7 @@ public enum ConsoleReport {
     }
 
     private static func requestLines(_ exchange: Exchange, redactor: Redactor, bodyLimit: Int) -> [String] {
-        var out: [String] = []
-        let sent = exchange.response?.requestHeaderBlock ?? ""
-        if sent.isEmpty {
-            out.append("  > \(exchange.request.method) \(redactor.redact(exchange.request.url))")
-            for header in exchange.request.headers {
-                out.append("  > \(header.name): \(redactor.redactHeader(name: header.name, value: header.value))")
-            }
-        } else {
-            for line in sent.split(whereSeparator: \.isNewline) where !line.isEmpty {
-                out.append("  > " + redactor.redactHeaderLine(String(line)))
-            }
-        }
+        var out = exchange.requestHeaderLines(redactor: redactor).map { "  > " + $0 }
         if let body = exchange.request.body, !body.isEmpty {
             out.append("  >")
             out += bodyLines(body, prefix: "  > ", redactor: redactor, limit: bodyLimit)
