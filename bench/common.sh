@@ -26,3 +26,51 @@ make_canaries() {
         printf '{name: "c%s", %ssteps: [{request: {url: "{{site}}/hello.txt"}, expect: {status: 200}}]}\n' "$i" "$extra" > "$folder/c$i.json"
     done
 }
+
+# start_bench_nginx K: a lean nginx (no access log) serving hello.txt on a free port of each of
+# 127.0.0.1 … 127.0.0.K, stopped on exit. Sets $bench_port and $bench_addresses. Spreading fresh
+# connections over K addresses keeps connect() from searching a port range full of TIME_WAIT.
+start_bench_nginx() {
+    local k=$1 i
+    command -v nginx >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+    bench_dir=$(mktemp -d)
+    bench_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+    bench_addresses=$k
+    mkdir -p "$bench_dir/www" "$bench_dir/tmp"
+    printf 'ok\n' > "$bench_dir/www/hello.txt"
+    chmod 755 "$bench_dir"
+    local user_line="" listens=""
+    [ "$(id -u)" = 0 ] && user_line="user $(id -un) $(id -gn);"
+    for i in $(seq 1 "$k"); do listens+="listen 127.0.0.$i:$bench_port backlog=4096; "; done
+    cat > "$bench_dir/nginx.conf" <<CONF
+$user_line
+worker_processes 1;
+worker_rlimit_nofile 65536;
+pid $bench_dir/nginx.pid;
+error_log $bench_dir/error.log warn;
+events { worker_connections 32768; }
+http {
+    access_log off;
+    client_body_temp_path $bench_dir/tmp;
+    proxy_temp_path $bench_dir/tmp;
+    fastcgi_temp_path $bench_dir/tmp;
+    uwsgi_temp_path $bench_dir/tmp;
+    scgi_temp_path $bench_dir/tmp;
+    default_type text/plain;
+    server { $listens root $bench_dir/www; }
+}
+CONF
+    nginx -c "$bench_dir/nginx.conf" -p "$bench_dir" -e "$bench_dir/error.log"
+    trap 'kill "$(cat "$bench_dir/nginx.pid")" 2>/dev/null; rm -rf "$bench_dir"' EXIT
+    for _ in $(seq 1 50); do
+        curl -fsS -o /dev/null "http://127.0.0.$k:$bench_port/hello.txt" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "bench nginx did not start; see $bench_dir/error.log" >&2
+    return 1
+}
+
+# bench_url I: the hello.txt URL for the I-th probe, on address 127.0.0.(I mod K + 1).
+bench_url() {
+    printf 'http://127.0.0.%d:%d/hello.txt' $(($1 % bench_addresses + 1)) "$bench_port"
+}
