@@ -77,13 +77,15 @@ timed() {
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$wall" "$user" "$sys" "$rss" >> "$samples"
 }
 
+# Each size records into one results folder across its rounds, as cron does into ./results: the
+# first round also creates the canary folders. Nothing is deleted until the end: on ext4 without
+# a journal (this machine's disk), creating files soon after deleting many is slow (the inode
+# allocator skips inodes deleted in the last minutes), and deletes would slow the next sample.
 run_canary() {
-    local n=$1
-    rm -rf "$work/results"
-    timed "$n" canary "$bin" run "$work/$n/canaries" --jobs "$jobs" --results "$work/results" -q
-    local recorded
-    recorded=$(grep -c '"passed":true' "$work/results/runs.jsonl")
-    [ "$recorded" = "$n" ] || { echo "canary run recorded $recorded passing runs of $n" >&2; exit 1; }
+    local n=$1 round=$2 recorded
+    timed "$n" canary "$bin" run "$work/$n/canaries" --jobs "$jobs" --results "$work/$n/results" -q
+    recorded=$(grep -c '"passed":true' "$work/$n/results/runs.jsonl")
+    [ "$recorded" = $((n * round)) ] || { echo "canary run: $recorded passing runs recorded of $((n * round))" >&2; exit 1; }
 }
 
 run_floor() {
@@ -160,7 +162,7 @@ for n in $sizes; do
     prepare "$n"
     echo "N=$n: $rounds rounds of canary, floor, curl, blackbox (J=$jobs)" >&2
     for r in $(seq 1 "$rounds"); do
-        run_canary "$n"; run_floor "$n"; run_curl "$n"; run_blackbox "$n"
+        run_canary "$n" "$r"; run_floor "$n"; run_curl "$n"; run_blackbox "$n"
         echo "  round $r done; sockets in TIME_WAIT: $(ss -tan state time-wait | tail -n +2 | wc -l)" >&2
     done
 done
@@ -170,7 +172,6 @@ one=$work/one
 mkdir -p "$one/canaries"
 printf '{name: "one", steps: [{request: {url: "%s"}, expect: {status: 200}}]}\n' "$(bench_url 0)" > "$one/canaries/one.json"
 for _ in $(seq 1 20); do
-    rm -rf "$one/results"
     timed 1 canary-one "$bin" run "$one/canaries" --results "$one/results" -q
     timed 1 curl-one curl -s -o /dev/null "$(bench_url 0)"
 done

@@ -40,20 +40,23 @@ struct RunCommand {
         var passed = 0, failed = 0
         var recordingError: (any Error)?
         Console.progress("[0/\(canaries.count)] running…")
-        await runner.run(canaries, jobs: options.jobs) { result in
-            if result.record.passed { passed += 1 } else { failed += 1 }
-            do {
+        await runner.run(canaries, jobs: options.jobs) { result -> RecordingError? in
+            do throws(RecordingError) {
                 try await store.record(result)
+                return nil
             } catch {
-                recordingError = recordingError ?? error
+                return error
             }
+        } consume: { result, failedRecording in
+            if result.record.passed { passed += 1 } else { failed += 1 }
+            if let failedRecording { recordingError = recordingError ?? failedRecording }
             let record = Redactor(secrets: result.secrets).redact(result.record)
             await outputs.add(record)
             await screenshotter?.capture(result)
             report(result, redacted: record)
             Console.progress("[\(passed + failed)/\(canaries.count)] \(passed) passed, \(failed) failed")
         }
-        await store.close()
+        store.close()
         do {
             for warning in try await outputs.finish() { Console.error("warning: \(warning)") }
         } catch {

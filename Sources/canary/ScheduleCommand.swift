@@ -49,7 +49,7 @@ struct ScheduleCommand {
         }
         await daemon.loop()
         control.cancel()
-        await store.close()
+        store.close()
         for warning in (try? await outputs.finish()) ?? [] { log.event("warning", warning) }
         engine.shutdown()
         withExtendedLifetime(lock) {}

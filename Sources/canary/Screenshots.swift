@@ -23,7 +23,7 @@ final class Screenshots: @unchecked Sendable {
             guard let response = exchange.response,
                   response.headers.value(named: "Content-Type")?.lowercased().contains("text/html") == true
             else { continue }
-            let png = folder + "/" + String(format: "%02d-", exchange.index) + exchange.step + ".png"
+            let png = folder + "/" + Snapshot.baseName(index: exchange.index, step: exchange.step) + ".png"
             // The page is rendered from the redacted body: a secret echoed back must not reach the PNG.
             if let problem = await screenshotter.capture(html: redactor.redact(bytes: response.body), to: png) {
                 Console.error("warning: screenshot of \(result.record.canary) step \(exchange.step): \(problem)")

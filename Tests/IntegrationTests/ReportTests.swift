@@ -28,7 +28,7 @@ struct ReportTests {
                 try await store.record(result)
             }
         }
-        await store.close()
+        store.close()
         // A crash in the middle of an append leaves a torn last line.
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: results + "/runs.jsonl"))
         try log.seekToEnd()

@@ -32,7 +32,7 @@ enum FileIO {
             throw error
         }
         close(fd)
-        guard rename(temp, path) == 0 else {
+        guard Foundation.rename(temp, path) == 0 else {
             let code = errno
             unlink(temp)
             throw RecordingError("rename into", path, errno: code)
@@ -45,6 +45,27 @@ enum FileIO {
     static func append(_ bytes: [UInt8], to fd: Int32, path: String, durable: Bool = true) throws(RecordingError) {
         try writeAll(fd, bytes, path: path)
         if durable && fsync(fd) != 0 { throw RecordingError("fsync", path) }
+    }
+
+    /// Writes a file that must not exist yet, inside a folder nobody reads until it is renamed
+    /// into place whole (a run folder): no temp file of its own needed.
+    static func writeNew(_ bytes: [UInt8], to path: String) throws(RecordingError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw RecordingError("create", path) }
+        defer { close(fd) }
+        try writeAll(fd, bytes, path: path)
+    }
+
+    /// One mkdir, for folders whose parent exists; `existing` says whether one already there is fine.
+    static func makeFolder(_ path: String, existing: Bool = true) throws(RecordingError) {
+        guard mkdir(path, 0o755) != 0 else { return }
+        let code = errno
+        if code == EEXIST && existing { return }
+        throw RecordingError("create folder", path, errno: code)
+    }
+
+    static func rename(_ path: String, to destination: String) throws(RecordingError) {
+        guard Foundation.rename(path, destination) == 0 else { throw RecordingError("rename \(path) to", destination) }
     }
 
     static func openLog(_ path: String) throws(RecordingError) -> Int32 {

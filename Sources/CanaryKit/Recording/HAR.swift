@@ -94,9 +94,7 @@ enum HAR {
         let entries = exchanges.map { exchange in
             entry(exchange, step: steps.first { $0.name == exchange.step }, redactor: redactor, maxBodyBytes: maxBodyBytes)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(Archive(log: Log(entries: entries)))) ?? Data())
+        return (try? RecordJSON.bytes(Archive(log: Log(entries: entries)), pretty: true)) ?? []
     }
 
     private static func entry(_ exchange: Exchange, step: StepRecord?, redactor: Redactor, maxBodyBytes: Int) -> Entry {

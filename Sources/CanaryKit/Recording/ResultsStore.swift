@@ -13,70 +13,87 @@ public struct RecordingOptions: Sendable {
 }
 
 /// The results folder: `runs.jsonl`, and per run `<canary>/<runId>/` with `run.json`, `run.har`
-/// and one snapshot per step. One writer per folder (see `ResultsLock`); everything reaches disk
+/// and one snapshot per step. One process per folder (see `ResultsLock`); everything reaches disk
 /// redacted.
-public actor ResultsStore {
-    public nonisolated let directory: String
+///
+/// Runs are recorded concurrently: each run's folder is its own, so only the shared log line goes
+/// through `RunLog`. A run folder is written under a hidden name and renamed into place whole, so a
+/// crash leaves no half folder where readers look.
+public final class ResultsStore: Sendable {
+    public let directory: String
     private let options: RecordingOptions
-    private let runsLog: Int32
-    private let encoder: JSONEncoder
-    private let prettyEncoder: JSONEncoder
+    private let log: RunLog
 
     /// Creates the folder if needed and opens the append-only run log.
     public init(directory: String, options: RecordingOptions = RecordingOptions()) throws(RecordingError) {
         self.directory = directory
         self.options = options
         try FileIO.makeDirectory(directory)
-        runsLog = try FileIO.openLog(directory + "/runs.jsonl")
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        prettyEncoder = JSONEncoder()
-        prettyEncoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+        log = try RunLog(path: directory + "/runs.jsonl")
     }
 
-    /// Writes the run's folder, then appends its line to `runs.jsonl` (the line last: a run in
-    /// the log always has its folder), then prunes the canary's oldest folders.
-    public func record(_ result: RunResult) throws(RecordingError) {
+    /// Writes the run's folder, then appends its line to `runs.jsonl` and waits until that line is
+    /// on disk (the line last: a run in the log always has its folder), then prunes the canary's
+    /// oldest folders.
+    public func record(_ result: RunResult) async throws(RecordingError) {
         let redactor = Redactor(secrets: result.secrets)
         let record = redactor.redact(result.record)
         let canaryFolder = directory + "/" + record.canary
-        let runFolder = canaryFolder + "/" + record.runId
-        try FileIO.makeDirectory(runFolder)
-        for exchange in result.exchanges {
-            guard let step = result.record.steps.first(where: { $0.name == exchange.step }) else { continue }
-            let snapshot = Snapshot(exchange: exchange, step: step, redactor: redactor, maxBodyBytes: options.maxSnapshotBytes)
-            let (text, binary) = snapshot.render()
-            try FileIO.writeAtomically(text, to: runFolder + "/" + snapshot.baseName + ".http", durable: false)
-            if let binary {
-                try FileIO.writeAtomically(binary, to: runFolder + "/" + snapshot.baseName + ".body", durable: false)
-            }
-        }
-        let har = HAR.render(result.exchanges, steps: result.record.steps, redactor: redactor, maxBodyBytes: options.maxSnapshotBytes)
-        try FileIO.writeAtomically(har, to: runFolder + "/run.har", durable: false)
-        let pretty = try encode(record, with: prettyEncoder, path: runFolder + "/run.json")
-        try FileIO.writeAtomically(pretty + [UInt8(ascii: "\n")], to: runFolder + "/run.json", durable: false)
+        try writeRunFolder(result, record: record, redactor: redactor, in: canaryFolder)
         defer { prune(canaryFolder) }
-        let line = try encode(record, with: encoder, path: directory + "/runs.jsonl")
-        try FileIO.append(line + [UInt8(ascii: "\n")], to: runsLog, path: directory + "/runs.jsonl")
+        let line = try encode(record, pretty: false, path: log.path)
+        try await log.append(line + [UInt8(ascii: "\n")])
     }
 
-    /// Keeps the newest `keep` run folders of a canary (run ids sort by time). Best effort: a
-    /// folder that can't be removed now is tried again after the next run.
+    private func writeRunFolder(_ result: RunResult, record: RunRecord, redactor: Redactor, in canaryFolder: String) throws(RecordingError) {
+        try FileIO.makeFolder(canaryFolder)
+        let runFolder = canaryFolder + "/" + record.runId
+        let partial = canaryFolder + "/" + Self.partialPrefix + record.runId
+        try FileIO.makeFolder(partial, existing: false)
+        do throws(RecordingError) {
+            for exchange in result.exchanges {
+                guard let step = result.record.steps.first(where: { $0.name == exchange.step }) else { continue }
+                let snapshot = Snapshot(exchange: exchange, step: step, redactor: redactor, maxBodyBytes: options.maxSnapshotBytes)
+                let (text, binary) = snapshot.render()
+                try FileIO.writeNew(text, to: partial + "/" + snapshot.baseName + ".http")
+                if let binary {
+                    try FileIO.writeNew(binary, to: partial + "/" + snapshot.baseName + ".body")
+                }
+            }
+            let har = HAR.render(result.exchanges, steps: result.record.steps, redactor: redactor, maxBodyBytes: options.maxSnapshotBytes)
+            try FileIO.writeNew(har, to: partial + "/run.har")
+            try FileIO.writeNew(try encode(record, pretty: true, path: runFolder + "/run.json") + [UInt8(ascii: "\n")], to: partial + "/run.json")
+            try FileIO.rename(partial, to: runFolder)
+        } catch {
+            try? FileManager.default.removeItem(atPath: partial)
+            throw error
+        }
+    }
+
+    /// Folders being written (or left by a crash mid-write) start with this; readers skip them.
+    static let partialPrefix = ".partial-"
+
+    /// Keeps the newest `keep` run folders of a canary (run ids sort by time), and removes partial
+    /// folders a crash left. Best effort: what can't be removed now is tried after the next run.
+    /// A canary never runs twice at once, so no partial folder here is still being written.
     private func prune(_ canaryFolder: String) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: canaryFolder), names.count > options.keep else { return }
-        for name in names.sorted().dropLast(options.keep) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: canaryFolder) else { return }
+        let partial = names.filter { $0.hasPrefix(Self.partialPrefix) }
+        let runs = names.filter { !$0.hasPrefix(".") }
+        let old = runs.count > options.keep ? runs.sorted().dropLast(options.keep) : []
+        for name in partial + old {
             try? FileManager.default.removeItem(atPath: canaryFolder + "/" + name)
         }
     }
 
     /// Closes the log; the store can't be used afterwards.
     public func close() {
-        Foundation.close(runsLog)
+        log.close()
     }
 
-    private func encode(_ record: RunRecord, with encoder: JSONEncoder, path: String) throws(RecordingError) -> [UInt8] {
+    private func encode(_ record: RunRecord, pretty: Bool, path: String) throws(RecordingError) -> [UInt8] {
         do {
-            return Array(try encoder.encode(record))
+            return try RecordJSON.bytes(record, pretty: pretty)
         } catch {
             throw RecordingError(action: "encode a record for", path: path, reason: "\(error)")
         }

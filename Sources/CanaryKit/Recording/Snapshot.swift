@@ -5,14 +5,19 @@ import Foundation
 /// wants to read it: a header block of facts and timings, the request as sent, then the status
 /// line, headers and body as received. Redacted; bodies capped with the real size said; a
 /// binary body goes to `NN-<step>.body` beside it.
-struct Snapshot {
+public struct Snapshot {
     let exchange: Exchange
     let step: StepRecord
     let redactor: Redactor
     let maxBodyBytes: Int
 
     /// `01-login`
-    var baseName: String { String(format: "%02d-", exchange.index) + exchange.step }
+    var baseName: String { Snapshot.baseName(index: exchange.index, step: exchange.step) }
+
+    /// `01-login`: the name shared by a step's snapshot, body and screenshot files.
+    public static func baseName(index: Int, step: String) -> String {
+        RunID.padded(index) + "-" + step
+    }
 
     /// The snapshot text, and the binary body to store beside it, if any.
     func render() -> (text: [UInt8], binaryBody: [UInt8]?) {
@@ -76,7 +81,8 @@ struct Snapshot {
 
     /// Header values come from the server: no line breaks may sneak extra lines in.
     private func sanitizeLine(_ text: String) -> String {
-        text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+        guard text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return text }
+        return text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
     }
 }
 

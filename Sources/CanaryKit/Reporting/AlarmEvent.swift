@@ -59,9 +59,7 @@ public struct AlarmEvent: Sendable, Codable, Equatable {
     /// The event as one line of compact JSON with sorted keys, as written to `events.jsonl`,
     /// posted to webhooks and given to the `--on-alarm` program.
     public func jsonBytes() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(self))
+        try RecordJSON.bytes(self)
     }
 
     /// `2026-11-22T14:28:41Z`: event times and state changes are to the second, like CloudWatch's.

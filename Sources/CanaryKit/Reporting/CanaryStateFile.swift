@@ -36,11 +36,9 @@ public enum StateFile {
     public static func save(_ states: [String: CanaryState], directory: String) throws(RecordingError) {
         let path = directory + "/" + fileName
         try FileIO.makeDirectory(directory)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
         let bytes: [UInt8]
         do {
-            bytes = Array(try encoder.encode(states))
+            bytes = try RecordJSON.bytes(states, pretty: true)
         } catch {
             throw RecordingError(action: "encode canary states for", path: path, reason: "\(error)")
         }

@@ -157,7 +157,7 @@ public enum HTMLReport {
         html += "<code>\(escape(truncated(message)))</code></p>\n<p class=\"links\">"
         // A step that never sent its request (an interpolation error) has no snapshot.
         if let index = failedIndex, run.steps[index].request != nil {
-            let snapshot = String(format: "%02d-", index + 1) + run.steps[index].name + ".http"
+            let snapshot = Snapshot.baseName(index: index + 1, step: run.steps[index].name) + ".http"
             html += "<a href=\"\(relativePath([run.canary, run.runId, snapshot]))\">snapshot of step \(index + 1)</a> · "
         }
         html += "<a href=\"\(relativePath([run.canary, run.runId, "run.json"]))\">run.json</a> <span class=\"runid\">\(escape(run.runId))</span></p></div>\n"

@@ -5,21 +5,28 @@ public enum RunID {
     static func make(at date: Date) -> String {
         var generator = SystemRandomNumberGenerator()
         let suffix = String(UInt16.random(in: 0...UInt16.max, using: &generator), radix: 16)
-        let padded = String(repeating: "0", count: 4 - suffix.count) + suffix
-        return compactUTC(date) + "-" + padded
+        return compactUTC(date) + "-" + String(repeating: "0", count: 4 - suffix.count) + suffix
     }
 
     /// `20261122T142841Z`
     static func compactUTC(_ date: Date) -> String {
         let c = utcComponents(date)
-        return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year, c.month, c.day, c.hour, c.minute, c.second)
+        return padded(c.year, 4) + padded(c.month) + padded(c.day) + "T" + padded(c.hour) + padded(c.minute) + padded(c.second) + "Z"
     }
 
     /// `2026-11-22T14:28:41.123Z`
     public static func iso8601(_ date: Date) -> String {
         let c = utcComponents(date)
         let millis = Int((date.timeIntervalSince1970 * 1000).rounded(.down)) % 1000
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year, c.month, c.day, c.hour, c.minute, c.second, millis)
+        return padded(c.year, 4) + "-" + padded(c.month) + "-" + padded(c.day) + "T" + padded(c.hour) + ":"
+            + padded(c.minute) + ":" + padded(c.second) + "." + padded(millis, 3) + "Z"
+    }
+
+    /// `7` as `07`. Every record has several timestamps: String(format:) cost more than the rest
+    /// of formatting a record.
+    static func padded(_ value: Int, _ width: Int = 2) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
     /// Reads what `iso8601` writes (the fraction optional, as older or hand-made records may lack it).

@@ -34,20 +34,27 @@ public struct Runner: Sendable {
         self.settings = settings
     }
 
-    /// Runs `canaries` with at most `jobs` at once; `consume` sees each result as it finishes,
-    /// one at a time, in completion order.
-    public func run(_ canaries: [Canary], jobs: Int, consume: (RunResult) async -> Void) async {
-        await withTaskGroup(of: RunResult.self) { group in
+    /// Runs `canaries` with at most `jobs` at once. `finish` runs in each canary's own task right
+    /// after it (so results are recorded concurrently, not one after another); `consume` then sees
+    /// each result and what `finish` returned, one at a time, in completion order.
+    public func run<Finished: Sendable>(
+        _ canaries: [Canary], jobs: Int,
+        finish: @escaping @Sendable (RunResult) async -> Finished,
+        consume: (RunResult, Finished) async -> Void
+    ) async {
+        await withTaskGroup(of: (RunResult, Finished).self) { group in
             var pending = canaries.makeIterator()
+            let task = { @Sendable (canary: Canary) in
+                let result = await self.run(canary)
+                return (result, await finish(result))
+            }
             for _ in 0..<max(1, jobs) {
                 guard let canary = pending.next() else { break }
-                group.addTask { await self.run(canary) }
+                group.addTask { await task(canary) }
             }
-            while let result = await group.next() {
-                if let canary = pending.next() {
-                    group.addTask { await self.run(canary) }
-                }
-                await consume(result)
+            while let (result, finished) = await group.next() {
+                if let canary = pending.next() { group.addTask { await task(canary) } }
+                await consume(result, finished)
             }
         }
     }

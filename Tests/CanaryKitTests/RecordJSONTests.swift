@@ -1,0 +1,74 @@
+@testable import CanaryKit
+import CurlEngine
+import Foundation
+import Testing
+
+/// RecordJSON replaces Foundation's JSONEncoder on the recording path; what it writes must read
+/// back as the same JSON, for every shape records, states and events take.
+struct RecordJSONTests {
+    /// Both encoders' text, parsed back into Foundation objects.
+    private func bothParsed<Value: Encodable>(_ value: Value, pretty: Bool = false) throws -> (ours: NSObject, foundation: NSObject) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let ours = try JSONSerialization.jsonObject(with: Data(RecordJSON.bytes(value, pretty: pretty)), options: [.fragmentsAllowed])
+        let theirs = try JSONSerialization.jsonObject(with: encoder.encode(value), options: [.fragmentsAllowed])
+        return (ours as! NSObject, theirs as! NSObject)
+    }
+
+    private var awkwardRecord: RunRecord {
+        var record = AlarmTestRuns.run(passed: false)
+        record.tags = ["team": "pay\"ments", "zone": "eu/west\n1", "émoji": "🐤", "ctl": "\u{1}\u{1F}\t\\"]
+        record.steps[0].request = RequestSummary(method: "GET", url: "https://example.test/a?b=c&d=/e")
+        record.steps[0].response = ResponseSummary(
+            httpVersion: "HTTP/2", size: 3_000_000, redirects: 2, effectiveURL: "https://example.test/",
+            primaryIP: "127.0.0.1", newConnections: 1, certificateNotAfter: nil)
+        record.steps[0].timings = Timings(dns: 0.012, connect: 1e-7, tls: 12345.678, firstByte: 3, transfer: 0, total: -0.5)
+        return record
+    }
+
+    @Test("a run record with escapes, unicode, nils and odd numbers reads back as JSONEncoder's does", arguments: [false, true])
+    func runRecord(pretty: Bool) throws {
+        let (ours, foundation) = try bothParsed(awkwardRecord, pretty: pretty)
+        #expect(ours == foundation)
+    }
+
+    @Test("a run record decodes back to the same values")
+    func roundTrip() throws {
+        let record = awkwardRecord
+        let decoded = try JSONDecoder().decode(RunRecord.self, from: Data(RecordJSON.bytes(record)))
+        #expect(decoded.tags == record.tags)
+        #expect(decoded.steps[0].timings == record.steps[0].timings)
+        #expect(decoded.steps[0].failures == record.steps[0].failures)
+        #expect(decoded.durationMs == record.durationMs)
+    }
+
+    @Test("canary states (a dictionary of structs with an optional record) read back as JSONEncoder's do")
+    func states() throws {
+        let states = ["checkout": CanaryState(recent: [true, false], state: .alarm, since: "x", runsPassed: 3, runsFailed: 1, last: awkwardRecord, tags: ["a": "b"]),
+                      "empty": CanaryState()]
+        let (ours, foundation) = try bothParsed(states, pretty: true)
+        #expect(ours == foundation)
+    }
+
+    @Test("an alarm event reads back as JSONEncoder's does")
+    func event() throws {
+        let event = AlarmEvent.runFinished(awkwardRecord, now: AlarmTestRuns.time())
+        let (ours, foundation) = try bothParsed(event)
+        #expect(ours == foundation)
+    }
+
+    @Test("small integer types, nested arrays and top-level scalars")
+    func scalars() throws {
+        struct Odd: Encodable {
+            var small: Int8 = -3
+            var unsigned: UInt16 = 65535
+            var grid: [[Int]] = [[1, 2], [], [3]]
+            var maybe: [String?] = ["a", nil]
+            var flag = true
+        }
+        let (ours, foundation) = try bothParsed(Odd())
+        #expect(ours == foundation)
+        #expect(try RecordJSON.bytes("top") == Array("\"top\"".utf8))
+        #expect(try RecordJSON.bytes(42) == Array("42".utf8))
+    }
+}

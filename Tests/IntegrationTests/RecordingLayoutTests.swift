@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+/// How a run folder reaches disk: written under a hidden name, renamed into place whole.
+@Suite("recording layout")
+struct RecordingLayoutTests {
+    @Test("run folders hold run.json, run.har and a snapshot, with no temp files; a crash's partial folder is removed")
+    func wholeFolders() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/c", withIntermediateDirectories: true)
+        for i in 0..<20 {
+            try "{name: \"c\(i)\", steps: [{name: \"get\", request: {url: \"{{site}}/hello.txt\"}}]}"
+                .write(toFile: folder + "/c/c\(i).json", atomically: true, encoding: .utf8)
+        }
+        // What a SIGKILL between mkdir and rename leaves behind.
+        let leftover = folder + "/r/c3/.partial-20260101T000000Z-0000"
+        try FileManager.default.createDirectory(atPath: leftover, withIntermediateDirectories: true)
+        try "{\"canary\": \"c3\", \"half".write(toFile: leftover + "/run.json", atomically: true, encoding: .utf8)
+
+        let arguments = ["run", folder + "/c", "--results", folder + "/r", "--jobs", "10", "-q"] + TestServers.varArguments
+        for _ in 0..<2 {
+            let output = try await CLI.run(arguments)
+            #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: leftover))
+        for i in 0..<20 {
+            let runs = try FileManager.default.contentsOfDirectory(atPath: folder + "/r/c\(i)")
+            #expect(runs.count == 2 && runs.allSatisfy { !$0.hasPrefix(".") }, "c\(i): \(runs)")
+            for run in runs {
+                let files = try FileManager.default.contentsOfDirectory(atPath: folder + "/r/c\(i)/" + run).sorted()
+                #expect(files == ["01-get.http", "run.har", "run.json"], "c\(i)/\(run): \(files)")
+            }
+        }
+        let lines = try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 40)
+    }
+}
