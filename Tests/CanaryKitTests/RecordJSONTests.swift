@@ -71,4 +71,29 @@ struct RecordJSONTests {
         #expect(try RecordJSON.bytes("top") == Array("\"top\"".utf8))
         #expect(try RecordJSON.bytes(42) == Array("42".utf8))
     }
+
+    @Test("hand-written encoders: nested containers, a container asked for twice, empty values")
+    func handWritten() throws {
+        struct Empty: Encodable {}
+        struct Custom: Encodable {
+            enum Keys: String, CodingKey { case a, b, c, d }
+            func encode(to encoder: any Encoder) throws {
+                var outer = encoder.container(keyedBy: Keys.self)
+                var inner = outer.nestedContainer(keyedBy: Keys.self, forKey: .a)
+                try inner.encode(1, forKey: .b)
+                var list = outer.nestedUnkeyedContainer(forKey: .c)
+                try list.encode("x")
+                var deeper = list.nestedContainer(keyedBy: Keys.self)
+                try deeper.encode(Empty(), forKey: .d)
+                #expect(throws: EncodingError.self) { try inner.encode(2, forKey: .c) }
+                var again = encoder.container(keyedBy: Keys.self)
+                try again.encode([Int](), forKey: .d)
+            }
+        }
+        for pretty in [false, true] {
+            let text = try RecordJSON.bytes(Custom(), pretty: pretty)
+            let parsed = try JSONSerialization.jsonObject(with: Data(text)) as? NSDictionary
+            #expect(parsed != nil, "\(String(decoding: text, as: UTF8.self))")
+        }
+    }
 }

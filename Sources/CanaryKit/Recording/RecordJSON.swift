@@ -1,184 +1,239 @@
-/// JSON text of records, HAR archives, states and events: any `Encodable`, keys sorted, written by
-/// the same `JSONWriter` as request bodies. It exists for speed: Foundation's `JSONEncoder` cost
-/// about a quarter of a run's CPU (boxing every value, casting each one to Date/URL/Data), where
-/// this builds a plain `JSONValue` tree through Codable and writes it once.
-/// Every numeric type has its own overload: the library's defaults would route them back through
-/// the generic `encode`, which recurses. Integers go through `Double`, exact up to 2^53.
+/// JSON text of records, HAR archives, states and events: any `Encodable`, streamed straight to
+/// bytes by the same `JSONWriter` that writes request bodies. It exists for speed: Foundation's
+/// `JSONEncoder` cost about a quarter of a run's CPU (it boxes every value into a tree, casts
+/// each one to Date/URL/Data and sorts keys), and a tree of our own still cost a tenth.
+///
+/// Keys come in declaration order, which reads better than sorted order (`canary`, `runId`,
+/// `start` … first); `[String: String]` dictionaries (tags) are sorted, so output is stable.
+/// Every numeric type has its own overload because the library's defaults would route them
+/// back through the generic `encode`, which recurses; integers go through `Double`, exact up
+/// to 2^53. Streaming cannot go back: writing to a container after a later sibling has begun
+/// (which synthesized Codable never does) throws instead of writing broken JSON.
 enum RecordJSON {
     static func bytes<Value: Encodable>(_ value: Value, pretty: Bool = false) throws -> [UInt8] {
-        let root = Node()
-        try value.encode(to: ValueEncoder(node: root))
-        var writer = JSONWriter(pretty: pretty)
-        writer.write(root.value, indent: 0)
-        return writer.bytes
+        let stream = Stream(pretty: pretty)
+        try stream.encode(value, depth: 0, key: nil, in: 0)
+        stream.close(deeperThan: 0)
+        return stream.writer.bytes
     }
 
-    /// One value under construction: containers are reference-typed so nested containers can add
-    /// to them after they were handed out, as Codable requires.
-    final class Node {
-        enum Kind { case scalar, object, array }
-        enum Child {
-            case leaf(JSONValue)
-            case node(Node)
-            var value: JSONValue {
-                switch self {
-                case .leaf(let value): value
-                case .node(let node): node.value
+    /// The output and the containers still open, innermost last. Codable never says when a
+    /// container ends, so one ends when something is written to a shallower one, or at the end.
+    final class Stream {
+        var writer: JSONWriter
+        private var open: [(object: Bool, count: Int, id: Int)] = []
+        private var lastID = 0
+
+        init(pretty: Bool) {
+            writer = JSONWriter(pretty: pretty)
+        }
+
+        var depth: Int { open.count }
+
+        func close(deeperThan depth: Int) {
+            while open.count > depth {
+                let container = open.removeLast()
+                if writer.pretty && container.count > 0 { writer.newline(open.count) }
+                writer.bytes.append(container.object ? UInt8(ascii: "}") : UInt8(ascii: "]"))
+            }
+        }
+
+        /// Starts a value in container `id` at `depth` (0: the top-level value): the comma, the
+        /// line break and the key.
+        func begin(depth: Int, key: String?, in id: Int) throws {
+            close(deeperThan: depth)
+            guard depth > 0 else { return }
+            guard open.count == depth, open[depth - 1].id == id else {
+                throw EncodingError.invalidValue(key ?? "", EncodingError.Context(
+                    codingPath: [], debugDescription: "written to a JSON container after a later one began"))
+            }
+            if open[depth - 1].count > 0 { writer.bytes.append(UInt8(ascii: ",")) }
+            open[depth - 1].count += 1
+            if writer.pretty { writer.newline(depth) }
+            if let key {
+                writer.writeString(key)
+                writer.append(writer.pretty ? ": " : ":")
+            }
+        }
+
+        /// Opens the container of the value begun at `depth` and returns its id, or reuses it if
+        /// that value asked for its container before.
+        func openContainer(object: Bool, for depth: Int) -> Int {
+            if open.count > depth {
+                close(deeperThan: depth + 1)
+                return open[depth].id
+            }
+            writer.bytes.append(object ? UInt8(ascii: "{") : UInt8(ascii: "["))
+            lastID += 1
+            open.append((object, 0, lastID))
+            return lastID
+        }
+
+        func scalar(_ value: JSONValue, depth: Int, key: String?, in id: Int) throws {
+            try begin(depth: depth, key: key, in: id)
+            writer.write(value, indent: depth)
+        }
+
+        func encode<Value: Encodable>(_ value: Value, depth: Int, key: String?, in id: Int) throws {
+            try begin(depth: depth, key: key, in: id)
+            if Value.self == [String: String].self {
+                let dictionary = value as! [String: String]
+                let inner = openContainer(object: true, for: depth)
+                for name in dictionary.keys.sorted() {
+                    try scalar(.string(dictionary[name]!), depth: depth + 1, key: name, in: inner)
                 }
+                close(deeperThan: depth)
+                return
             }
-        }
-
-        var kind = Kind.scalar
-        var scalar = JSONValue.null
-        var members: [(key: String, child: Child)] = []
-        var items: [Child] = []
-
-        var value: JSONValue {
-            switch kind {
-            case .scalar: scalar
-            case .array: .array(items.map(\.value))
-            case .object:
-                .object(members.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.child.value) })
-            }
-        }
-
-        static func child<Value: Encodable>(_ value: Value) throws -> Child {
-            let node = Node()
-            try value.encode(to: ValueEncoder(node: node))
-            return node.kind == .scalar ? .leaf(node.scalar) : .node(node)
+            try value.encode(to: ValueEncoder(stream: self, depth: depth))
         }
     }
 
+    /// The encoder of one value, begun at `depth` of the stream.
     struct ValueEncoder: Encoder {
-        let node: Node
+        let stream: Stream
+        let depth: Int
         var codingPath: [any CodingKey] { [] }
         var userInfo: [CodingUserInfoKey: Any] { [:] }
 
         func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-            node.kind = .object
-            return KeyedEncodingContainer(KeyedContainer<Key>(node: node))
+            let id = stream.openContainer(object: true, for: depth)
+            return KeyedEncodingContainer(KeyedContainer<Key>(stream: stream, depth: depth + 1, id: id))
         }
 
         func unkeyedContainer() -> any UnkeyedEncodingContainer {
-            node.kind = .array
-            return UnkeyedContainer(node: node)
+            let id = stream.openContainer(object: false, for: depth)
+            return UnkeyedContainer(stream: stream, depth: depth + 1, id: id)
         }
 
         func singleValueContainer() -> any SingleValueEncodingContainer {
-            SingleValueContainer(node: node)
+            SingleValueContainer(stream: stream, depth: depth)
         }
     }
 
     struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
-        let node: Node
+        let stream: Stream
+        let depth: Int
+        let id: Int
         var codingPath: [any CodingKey] { [] }
 
-        private func add(_ value: JSONValue, _ key: Key) { node.members.append((key.stringValue, .leaf(value))) }
+        private func add(_ value: JSONValue, _ key: Key) throws {
+            try stream.scalar(value, depth: depth, key: key.stringValue, in: id)
+        }
 
-        mutating func encodeNil(forKey key: Key) throws { add(.null, key) }
-        mutating func encode(_ value: Bool, forKey key: Key) throws { add(.bool(value), key) }
-        mutating func encode(_ value: String, forKey key: Key) throws { add(.string(value), key) }
-        mutating func encode(_ value: Double, forKey key: Key) throws { add(.number(value), key) }
-        mutating func encode(_ value: Float, forKey key: Key) throws { add(.number(Double(value)), key) }
-        mutating func encode(_ value: Int, forKey key: Key) throws { add(.number(Double(value)), key) }
-        mutating func encode(_ value: Int8, forKey key: Key) throws { add(.number(Double(value)), key) }
-        mutating func encode(_ value: Int16, forKey key: Key) throws { add(.number(Double(value)), key) }
-        mutating func encode(_ value: Int32, forKey key: Key) throws { add(.number(Double(value)), key) }
-        mutating func encode(_ value: Int64, forKey key: Key) throws { add(.number(Double(value)), key) }
-        mutating func encode(_ value: UInt, forKey key: Key) throws { add(.number(Double(value)), key) }
-        mutating func encode(_ value: UInt8, forKey key: Key) throws { add(.number(Double(value)), key) }
-        mutating func encode(_ value: UInt16, forKey key: Key) throws { add(.number(Double(value)), key) }
-        mutating func encode(_ value: UInt32, forKey key: Key) throws { add(.number(Double(value)), key) }
-        mutating func encode(_ value: UInt64, forKey key: Key) throws { add(.number(Double(value)), key) }
+        mutating func encodeNil(forKey key: Key) throws { try add(.null, key) }
+        mutating func encode(_ value: Bool, forKey key: Key) throws { try add(.bool(value), key) }
+        mutating func encode(_ value: String, forKey key: Key) throws { try add(.string(value), key) }
+        mutating func encode(_ value: Double, forKey key: Key) throws { try add(.number(value), key) }
+        mutating func encode(_ value: Float, forKey key: Key) throws { try add(.number(Double(value)), key) }
+        mutating func encode(_ value: Int, forKey key: Key) throws { try add(.number(Double(value)), key) }
+        mutating func encode(_ value: Int8, forKey key: Key) throws { try add(.number(Double(value)), key) }
+        mutating func encode(_ value: Int16, forKey key: Key) throws { try add(.number(Double(value)), key) }
+        mutating func encode(_ value: Int32, forKey key: Key) throws { try add(.number(Double(value)), key) }
+        mutating func encode(_ value: Int64, forKey key: Key) throws { try add(.number(Double(value)), key) }
+        mutating func encode(_ value: UInt, forKey key: Key) throws { try add(.number(Double(value)), key) }
+        mutating func encode(_ value: UInt8, forKey key: Key) throws { try add(.number(Double(value)), key) }
+        mutating func encode(_ value: UInt16, forKey key: Key) throws { try add(.number(Double(value)), key) }
+        mutating func encode(_ value: UInt32, forKey key: Key) throws { try add(.number(Double(value)), key) }
+        mutating func encode(_ value: UInt64, forKey key: Key) throws { try add(.number(Double(value)), key) }
         mutating func encode<Value: Encodable>(_ value: Value, forKey key: Key) throws {
-            node.members.append((key.stringValue, try Node.child(value)))
+            try stream.encode(value, depth: depth, key: key.stringValue, in: id)
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(
             keyedBy keyType: NestedKey.Type, forKey key: Key
         ) -> KeyedEncodingContainer<NestedKey> {
-            let child = Node()
-            node.members.append((key.stringValue, .node(child)))
-            return ValueEncoder(node: child).container(keyedBy: keyType)
+            superEncoder(forKey: key).container(keyedBy: keyType)
         }
 
         mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-            let child = Node()
-            node.members.append((key.stringValue, .node(child)))
-            return ValueEncoder(node: child).unkeyedContainer()
+            superEncoder(forKey: key).unkeyedContainer()
         }
 
         mutating func superEncoder() -> any Encoder { superEncoder(forKey: Key(stringValue: "super")!) }
 
+        /// Codable gives this no way to throw: a misuse shows as a JSON parse error later.
         mutating func superEncoder(forKey key: Key) -> any Encoder {
-            let child = Node()
-            node.members.append((key.stringValue, .node(child)))
-            return ValueEncoder(node: child)
+            try? stream.begin(depth: depth, key: key.stringValue, in: id)
+            return ValueEncoder(stream: stream, depth: depth)
         }
     }
 
     struct UnkeyedContainer: UnkeyedEncodingContainer {
-        let node: Node
+        let stream: Stream
+        let depth: Int
+        let id: Int
+        var count = 0
         var codingPath: [any CodingKey] { [] }
-        var count: Int { node.items.count }
 
-        mutating func encodeNil() throws { node.items.append(.leaf(.null)) }
-        mutating func encode(_ value: Bool) throws { node.items.append(.leaf(.bool(value))) }
-        mutating func encode(_ value: String) throws { node.items.append(.leaf(.string(value))) }
-        mutating func encode(_ value: Double) throws { node.items.append(.leaf(.number(value))) }
-        mutating func encode(_ value: Int) throws { node.items.append(.leaf(.number(Double(value)))) }
-        mutating func encode(_ value: Float) throws { node.items.append(.leaf(.number(Double(value)))) }
-        mutating func encode(_ value: Int8) throws { node.items.append(.leaf(.number(Double(value)))) }
-        mutating func encode(_ value: Int16) throws { node.items.append(.leaf(.number(Double(value)))) }
-        mutating func encode(_ value: Int32) throws { node.items.append(.leaf(.number(Double(value)))) }
-        mutating func encode(_ value: Int64) throws { node.items.append(.leaf(.number(Double(value)))) }
-        mutating func encode(_ value: UInt) throws { node.items.append(.leaf(.number(Double(value)))) }
-        mutating func encode(_ value: UInt8) throws { node.items.append(.leaf(.number(Double(value)))) }
-        mutating func encode(_ value: UInt16) throws { node.items.append(.leaf(.number(Double(value)))) }
-        mutating func encode(_ value: UInt32) throws { node.items.append(.leaf(.number(Double(value)))) }
-        mutating func encode(_ value: UInt64) throws { node.items.append(.leaf(.number(Double(value)))) }
-        mutating func encode<Value: Encodable>(_ value: Value) throws { node.items.append(try Node.child(value)) }
+        private mutating func add(_ value: JSONValue) throws {
+            count += 1
+            try stream.scalar(value, depth: depth, key: nil, in: id)
+        }
+
+        mutating func encodeNil() throws { try add(.null) }
+        mutating func encode(_ value: Bool) throws { try add(.bool(value)) }
+        mutating func encode(_ value: String) throws { try add(.string(value)) }
+        mutating func encode(_ value: Double) throws { try add(.number(value)) }
+        mutating func encode(_ value: Float) throws { try add(.number(Double(value))) }
+        mutating func encode(_ value: Int) throws { try add(.number(Double(value))) }
+        mutating func encode(_ value: Int8) throws { try add(.number(Double(value))) }
+        mutating func encode(_ value: Int16) throws { try add(.number(Double(value))) }
+        mutating func encode(_ value: Int32) throws { try add(.number(Double(value))) }
+        mutating func encode(_ value: Int64) throws { try add(.number(Double(value))) }
+        mutating func encode(_ value: UInt) throws { try add(.number(Double(value))) }
+        mutating func encode(_ value: UInt8) throws { try add(.number(Double(value))) }
+        mutating func encode(_ value: UInt16) throws { try add(.number(Double(value))) }
+        mutating func encode(_ value: UInt32) throws { try add(.number(Double(value))) }
+        mutating func encode(_ value: UInt64) throws { try add(.number(Double(value))) }
+        mutating func encode<Value: Encodable>(_ value: Value) throws {
+            count += 1
+            try stream.encode(value, depth: depth, key: nil, in: id)
+        }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-            let child = Node()
-            node.items.append(.node(child))
-            return ValueEncoder(node: child).container(keyedBy: keyType)
+            superEncoder().container(keyedBy: keyType)
         }
 
         mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-            let child = Node()
-            node.items.append(.node(child))
-            return ValueEncoder(node: child).unkeyedContainer()
+            superEncoder().unkeyedContainer()
         }
 
         mutating func superEncoder() -> any Encoder {
-            let child = Node()
-            node.items.append(.node(child))
-            return ValueEncoder(node: child)
+            count += 1
+            try? stream.begin(depth: depth, key: nil, in: id)
+            return ValueEncoder(stream: stream, depth: depth)
         }
     }
 
+    /// A single value is written where its encoder's value was begun.
     struct SingleValueContainer: SingleValueEncodingContainer {
-        let node: Node
+        let stream: Stream
+        let depth: Int
         var codingPath: [any CodingKey] { [] }
 
-        mutating func encodeNil() throws { node.scalar = .null }
-        mutating func encode(_ value: Bool) throws { node.scalar = .bool(value) }
-        mutating func encode(_ value: String) throws { node.scalar = .string(value) }
-        mutating func encode(_ value: Double) throws { node.scalar = .number(value) }
-        mutating func encode(_ value: Int) throws { node.scalar = .number(Double(value)) }
-        mutating func encode(_ value: Float) throws { node.scalar = .number(Double(value)) }
-        mutating func encode(_ value: Int8) throws { node.scalar = .number(Double(value)) }
-        mutating func encode(_ value: Int16) throws { node.scalar = .number(Double(value)) }
-        mutating func encode(_ value: Int32) throws { node.scalar = .number(Double(value)) }
-        mutating func encode(_ value: Int64) throws { node.scalar = .number(Double(value)) }
-        mutating func encode(_ value: UInt) throws { node.scalar = .number(Double(value)) }
-        mutating func encode(_ value: UInt8) throws { node.scalar = .number(Double(value)) }
-        mutating func encode(_ value: UInt16) throws { node.scalar = .number(Double(value)) }
-        mutating func encode(_ value: UInt32) throws { node.scalar = .number(Double(value)) }
-        mutating func encode(_ value: UInt64) throws { node.scalar = .number(Double(value)) }
+        private func set(_ value: JSONValue) {
+            stream.close(deeperThan: depth)
+            stream.writer.write(value, indent: depth)
+        }
+
+        mutating func encodeNil() throws { set(.null) }
+        mutating func encode(_ value: Bool) throws { set(.bool(value)) }
+        mutating func encode(_ value: String) throws { set(.string(value)) }
+        mutating func encode(_ value: Double) throws { set(.number(value)) }
+        mutating func encode(_ value: Float) throws { set(.number(Double(value))) }
+        mutating func encode(_ value: Int) throws { set(.number(Double(value))) }
+        mutating func encode(_ value: Int8) throws { set(.number(Double(value))) }
+        mutating func encode(_ value: Int16) throws { set(.number(Double(value))) }
+        mutating func encode(_ value: Int32) throws { set(.number(Double(value))) }
+        mutating func encode(_ value: Int64) throws { set(.number(Double(value))) }
+        mutating func encode(_ value: UInt) throws { set(.number(Double(value))) }
+        mutating func encode(_ value: UInt8) throws { set(.number(Double(value))) }
+        mutating func encode(_ value: UInt16) throws { set(.number(Double(value))) }
+        mutating func encode(_ value: UInt32) throws { set(.number(Double(value))) }
+        mutating func encode(_ value: UInt64) throws { set(.number(Double(value))) }
         mutating func encode<Value: Encodable>(_ value: Value) throws {
-            try value.encode(to: ValueEncoder(node: node))
+            try value.encode(to: ValueEncoder(stream: stream, depth: depth))
         }
     }
 }
