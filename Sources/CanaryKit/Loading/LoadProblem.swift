@@ -14,6 +14,13 @@ public struct LoadProblem: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    /// Text from the file as quoted in a message: its first 60 characters when it is long, so a
+    /// 1 MB key in a mangled file makes a one-line message, not a megabyte of output.
+    static func excerpt(_ text: some StringProtocol) -> String {
+        guard text.utf8.count > 80 else { return String(text) }
+        return text.prefix(60) + "… (\(text.utf8.count) bytes)"
+    }
+
     /// `file:line:column: canary 'x', step 'y': message`.
     public var description: String {
         var context: [String] = []
