@@ -98,6 +98,9 @@ func loadMangled(_ bytes: [UInt8], file: String = "canaries/mangled.json", label
         if problem.message.utf8.count > 1_000 {
             Issue.record("\(label()): a message of \(problem.message.utf8.count) bytes: \(problem.description.prefix(300))")
         }
+        if problem.message.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            Issue.record("\(label()): a message with a control character (it breaks the one-line output): \(problem.description.debugDescription.prefix(300))")
+        }
         if problem.message.contains("Optional(") || problem.message.contains("Swift.") {
             Issue.record("\(label()): a message shows Swift internals: \(problem)")
         }

@@ -183,6 +183,10 @@ struct LoadingFuzzTests {
             Array("{steps: [{request: {url: 'http://x', headers: {a: 'b\\u0000c'}}}]}".utf8),
         ]
         for (index, input) in inputs.enumerated() { loadMangled(input, label: "NUL input \(index)") }
+        let escaped = loadMangled(Array("{name: 'a\\u0000b\\u001B[2J', steps: [{request: {url: 'http://x'}}]}".utf8), label: "NUL in a name")
+        #expect(escaped.problems.map(\.description) == [
+            "canaries/mangled.json:1:8: canary 'a\\u0000b\\u001B[2J': canary name 'a\\u0000b\\u001B[2J' may only use letters, digits, '_', '.' and '-' (it is used in file names)",
+        ])
         let verdict = loadMangled(Array("{\n  steps: [],".utf8) + [0] + Array("\n}".utf8), label: "NUL between members")
         #expect(verdict.problems.first?.description.hasPrefix("canaries/mangled.json:2:13: ") == true, "\(verdict.problems)")
     }
