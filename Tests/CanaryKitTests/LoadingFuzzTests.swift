@@ -22,6 +22,20 @@ struct LoadingFuzzTests {
         print("loader fuzz: seed \(seed): \(Self.inputsPerSeed) mangled inputs tried, \(loaded) still loaded, 0 crashes")
     }
 
+    @Test("inputs that libFuzzer (scripts/fuzz-loader) found once stay fixed")
+    func fuzzRegressions() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        let folder = root.appendingPathComponent("FuzzRegressions").path
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(!names.isEmpty)
+        for name in names {
+            loadMangled([UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))), label: name)
+        }
+        // A JSONPath of NULs: 80 bytes, but six characters each once escaped, quoted twice.
+        let nuls = [UInt8](repeating: 0, count: 80)
+        loadMangled(Array("{steps: [{request: {url: 'http://x'}, expect: {json: {'\u{1}".utf8) + nuls + Array("$[': 1}}}]}".utf8), label: "NUL JSONPath")
+    }
+
     @Test("the unmangled examples load without problems")
     func examplesLoad() throws {
         for (index, bytes) in try exampleCanaries().enumerated() {

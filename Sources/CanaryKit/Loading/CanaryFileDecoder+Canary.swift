@@ -72,8 +72,8 @@ extension CanaryFileDecoder {
         do {
             return try Schedule.parse(text)
         } catch {
-            // The message quotes the text; a mangled file's megabyte of it is cut short.
-            let message = error.message.utf8.count > 300 ? "'\(Self.excerpt(text))' is not rate(…) or cron(…)" : error.message
+            // The message quotes the text; a mangled file's megabyte or control characters are cut short.
+            let message = Self.excerpt(text) != text ? "'\(Self.excerpt(text))' is not rate(…) or cron(…)" : error.message
             report("invalid schedule: \(message)", at: value.location)
             return nil
         }

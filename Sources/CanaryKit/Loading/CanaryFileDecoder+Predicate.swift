@@ -30,7 +30,7 @@ extension CanaryFileDecoder {
 
     /// The predicates for `value`, or nil (after reporting) when any part is wrong.
     func predicates(_ value: LocatedJSON, for query: Query) -> [Predicate]? {
-        predicates(value, kind: OperandKind(query), what: query.label)
+        predicates(value, kind: OperandKind(query), what: Self.excerpt(query.label))
     }
 
     private func predicates(_ value: LocatedJSON, kind: OperandKind, what: String) -> [Predicate]? {

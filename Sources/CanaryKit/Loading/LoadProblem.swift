@@ -35,11 +35,13 @@ public struct LoadProblem: Error, Sendable, Equatable, CustomStringConvertible {
         return result
     }
 
-    /// Text from the file as quoted in a message: its first 60 characters when it is long, so a
-    /// 1 MB key in a mangled file makes a one-line message, not a megabyte of output.
+    /// Text from the file as quoted in a message: control characters escaped, and only the first
+    /// 60 characters when it is long, so a 1 MB key (or a run of NULs, six characters each once
+    /// escaped) in a mangled file makes a one-line message, not a megabyte of output.
     static func excerpt(_ text: some StringProtocol) -> String {
-        guard text.utf8.count > 80 else { return String(text) }
-        return text.prefix(60) + "… (\(text.utf8.count) bytes)"
+        let shown = printable(String(text))
+        guard shown.utf8.count > 80 else { return shown }
+        return shown.prefix(60) + "… (\(text.utf8.count) bytes)"
     }
 
     /// `file:line:column: canary 'x', step 'y': message`.
