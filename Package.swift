@@ -21,6 +21,9 @@ let package = Package(
         .target(name: "CanaryKit", dependencies: ["CurlEngine"], swiftSettings: swift6),
         // The command line: argument parsing, commands, console output.
         .executableTarget(name: "canary", dependencies: ["CanaryKit"], swiftSettings: swift6),
+        // libFuzzer target for the canary loader (scripts/fuzz-loader builds it with
+        // -sanitize=fuzzer); a plain build replays input files through the same checks.
+        .executableTarget(name: "LoaderFuzz", dependencies: ["CanaryKit"], swiftSettings: swift6),
 
         .testTarget(name: "CurlEngineTests", dependencies: ["CurlEngine"], swiftSettings: swift6),
         .testTarget(name: "CanaryKitTests", dependencies: ["CanaryKit"], swiftSettings: swift6),

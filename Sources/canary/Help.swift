@@ -46,8 +46,9 @@ enum Help {
       -v, --verbose        print each request and response (secrets shown as ***)
       -q, --quiet          print only failures and the summary
 
-    Exit codes: 0 every canary passed; 1 at least one failed; 2 bad usage or an invalid canary
-    file (the valid ones still run); 3 the results folder is busy (with --no-wait).
+    Exit codes: 0 every canary passed; 1 at least one failed; 2 bad usage, an invalid canary
+    file (the valid ones still run) or results that could not be written (read-only, no
+    permission, disk full); 3 the results folder is busy (with --no-wait).
     """
 
     static let validate = """

@@ -102,9 +102,12 @@ struct CLI {
     }
 
     /// Output goes to temp files rather than pipes: no reader thread, no full-pipe deadlock.
-    static func run(_ arguments: [String], environment extra: [String: String] = [:], currentDirectory: String? = nil) async throws -> Output {
+    /// `executable` runs another program instead (a wrapper such as setpriv that then runs `binary`).
+    static func run(
+        _ arguments: [String], environment extra: [String: String] = [:], currentDirectory: String? = nil, executable: String? = nil
+    ) async throws -> Output {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable ?? binary)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
         if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }

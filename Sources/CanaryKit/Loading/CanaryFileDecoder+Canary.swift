@@ -54,7 +54,7 @@ extension CanaryFileDecoder {
         var variables: [String: String] = [:]
         for member in map(value, in: "'variables'") ?? [] {
             if !Template.isValidName(member.key) {
-                report("variable name '\(member.key)' can't be used as {{\(member.key)}}; use letters, digits, '_' and '-'", at: member.keyLocation)
+                report("variable name '\(Self.excerpt(member.key))' can't be used as {{\(Self.excerpt(member.key))}}; use letters, digits, '_' and '-'", at: member.keyLocation)
             }
             if let text = text(member.value, for: "variable '\(member.key)'") { variables[member.key] = text }
         }
@@ -72,7 +72,9 @@ extension CanaryFileDecoder {
         do {
             return try Schedule.parse(text)
         } catch {
-            report("invalid schedule: \(error.message)", at: value.location)
+            // The message quotes the text; a mangled file's megabyte or control characters are cut short.
+            let message = Self.excerpt(text) != text ? "'\(Self.excerpt(text))' is not rate(…) or cron(…)" : error.message
+            report("invalid schedule: \(message)", at: value.location)
             return nil
         }
     }

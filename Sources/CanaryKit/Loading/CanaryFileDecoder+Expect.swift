@@ -14,7 +14,7 @@ extension CanaryFileDecoder {
             case "headers":
                 for member in map(entry, in: "expect 'headers'") ?? [] {
                     if !Self.isToken(member.key) {
-                        report("'\(member.key)' is not a valid header name, so no response can have it", at: member.keyLocation)
+                        report("'\(Self.excerpt(member.key))' is not a valid header name, so no response can have it", at: member.keyLocation)
                     }
                     assertions += assertion(.header(member.key), member.value, at: member.keyLocation)
                 }
@@ -59,7 +59,7 @@ extension CanaryFileDecoder {
         do {
             return try JSONPath.parse(text)
         } catch {
-            report("invalid JSONPath '\(text)' \(error.description)", at: location)
+            report("invalid JSONPath '\(Self.excerpt(text))' \(error.description)", at: location)
             return nil
         }
     }
@@ -71,7 +71,7 @@ extension CanaryFileDecoder {
             _ = try NSRegularExpression(pattern: pattern)
             return true
         } catch {
-            report("\(what): '\(pattern)' is not a valid regular expression (ICU syntax)", at: location)
+            report("\(what): '\(Self.excerpt(pattern))' is not a valid regular expression (ICU syntax)", at: location)
             return false
         }
     }

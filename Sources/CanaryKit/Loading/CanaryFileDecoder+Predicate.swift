@@ -30,7 +30,7 @@ extension CanaryFileDecoder {
 
     /// The predicates for `value`, or nil (after reporting) when any part is wrong.
     func predicates(_ value: LocatedJSON, for query: Query) -> [Predicate]? {
-        predicates(value, kind: OperandKind(query), what: query.label)
+        predicates(value, kind: OperandKind(query), what: Self.excerpt(query.label))
     }
 
     private func predicates(_ value: LocatedJSON, kind: OperandKind, what: String) -> [Predicate]? {
@@ -50,7 +50,7 @@ extension CanaryFileDecoder {
         var seen: Set<String> = []
         for member in members {
             guard Predicate.keywords.contains(member.key) else {
-                var message = "unknown predicate '\(member.key)' for \(what)"
+                var message = "unknown predicate '\(Self.excerpt(member.key))' for \(what)"
                 if let close = NameSuggestion.closest(to: member.key, among: Predicate.keywords) {
                     message += "; did you mean '\(close)'?"
                 } else {
@@ -91,7 +91,7 @@ extension CanaryFileDecoder {
         case "type":
             guard let name = string(value, for: "'type' of \(what)", like: "string") else { return nil }
             guard Self.typeNames.contains(name) else {
-                report("'\(name)' is not a JSON type\(NameSuggestion.hint(for: name, among: Self.typeNames)) (use \(Self.typeNames.joined(separator: ", ")))", at: value.location)
+                report("'\(Self.excerpt(name))' is not a JSON type\(NameSuggestion.hint(for: name, among: Self.typeNames)) (use \(Self.typeNames.joined(separator: ", ")))", at: value.location)
                 return nil
             }
             return .type(name)
@@ -155,7 +155,7 @@ extension CanaryFileDecoder {
             return .number(number)
         case (.duration, .string(let text)):
             if let duration = Duration(humanText: text) { return .number(duration.milliseconds) }
-            report("'\(text)' is not a duration for \(what); write 250ms, 5s, 1.5s, 2m, 1h or 14d (a bare number means milliseconds)", at: value.location)
+            report("'\(Self.excerpt(text))' is not a duration for \(what); write 250ms, 5s, 1.5s, 2m, 1h or 14d (a bare number means milliseconds)", at: value.location)
         case (.duration, _):
             report("expected a duration like \"800ms\" (or a number of milliseconds) for \(what), found \(value.foundDescription)", at: value.location)
         case (.text, .string(let text)):

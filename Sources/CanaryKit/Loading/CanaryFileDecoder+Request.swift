@@ -78,7 +78,7 @@ extension CanaryFileDecoder {
     func headerPairs(_ value: LocatedJSON, in what: String) -> [(name: String, value: Template)] {
         let members = map(value, in: what) ?? []
         for member in members where !Self.isToken(member.key) {
-            report("'\(member.key)' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)", at: member.keyLocation)
+            report("'\(Self.excerpt(member.key))' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)", at: member.keyLocation)
         }
         return pairs(of: members.filter { Self.isToken($0.key) }, in: what)
     }

@@ -16,7 +16,7 @@ extension CanaryFileDecoder {
         }
         let namePlace = fields.has("name") ? fields.keyLocation("name") : value.location
         if let first = usedNames[name] {
-            report("step name '\(name)' is already used by the step at line \(first.line), column \(first.column); step names must be unique within a canary", at: namePlace)
+            report("step name '\(Self.excerpt(name))' is already used by the step at line \(first.line), column \(first.column); step names must be unique within a canary", at: namePlace)
         } else {
             usedNames[name] = namePlace
         }
@@ -47,7 +47,7 @@ extension CanaryFileDecoder {
     func decodeCaptures(_ value: LocatedJSON) -> [Capture] {
         (map(value, in: "'capture'") ?? []).compactMap { member in
             if !Template.isValidName(member.key) {
-                report("capture name '\(member.key)' can't be used as {{\(member.key)}}; use letters, digits, '_' and '-'", at: member.keyLocation)
+                report("capture name '\(Self.excerpt(member.key))' can't be used as {{\(Self.excerpt(member.key))}}; use letters, digits, '_' and '-'", at: member.keyLocation)
             }
             return decodeCapture(named: member.key, member.value)
         }

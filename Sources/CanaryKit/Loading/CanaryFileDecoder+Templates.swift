@@ -12,7 +12,7 @@ extension CanaryFileDecoder {
             checkVariables(of: template, at: location)
             return template
         } catch {
-            report("invalid placeholder in \(what) \"\(text)\" \(error.description)", at: location)
+            report("invalid placeholder in \(what) \"\(Self.excerpt(text))\" \(error.description)", at: location)
             return nil
         }
     }
@@ -34,7 +34,7 @@ extension CanaryFileDecoder {
     /// Every `{{name}}` must be a variable, a `--var` name, or a capture of an earlier step.
     func checkVariables(of template: Template, at location: SourceLocation) {
         for name in template.variableNames where !knownNames.contains(name) {
-            var message = "unknown variable {{\(name)}}"
+            var message = "unknown variable {{\(Self.excerpt(name))}}"
             if let step = laterCaptures[name] {
                 message += step == stepName
                     ? ": it is captured by this step, so it can be used from the next step on"
@@ -43,7 +43,7 @@ extension CanaryFileDecoder {
                 if let close = NameSuggestion.closest(to: name, among: knownNames) {
                     message += "; did you mean {{\(close)}}?"
                 }
-                message += " Define it in \"variables\", pass --var \(name)=VALUE, or capture it in an earlier step"
+                message += " Define it in \"variables\", pass --var \(Self.excerpt(name))=VALUE, or capture it in an earlier step"
                 if !knownNames.isEmpty {
                     message += " (known: \(knownNames.sorted().prefix(10).joined(separator: ", ")))"
                 }

@@ -15,7 +15,7 @@ extension CanaryFileDecoder {
             guard allowed.contains(member.key) else {
                 let hint = NameSuggestion.closest(to: member.key, among: allowed).map { "; did you mean '\($0)'?" }
                     ?? " (allowed: \(allowed.joined(separator: ", ")))"
-                report("unknown key '\(member.key)' in \(what)\(hint)", at: member.keyLocation)
+                report("unknown key '\(Self.excerpt(member.key))' in \(what)\(hint)", at: member.keyLocation)
                 continue
             }
             guard byKey[member.key] == nil else {
@@ -47,7 +47,7 @@ extension CanaryFileDecoder {
 
     private func reportRepeated(_ member: LocatedJSON.Member, first: SourceLocation?) {
         let place = first.map { " (first at line \($0.line), column \($0.column))" } ?? ""
-        report("key '\(member.key)' appears twice\(place); remove one", at: member.keyLocation)
+        report("key '\(Self.excerpt(member.key))' appears twice\(place); remove one", at: member.keyLocation)
     }
 
     func string(_ value: LocatedJSON, for what: String, like example: String? = nil) -> String? {
@@ -98,7 +98,7 @@ extension CanaryFileDecoder {
             return nil
         }
         guard let duration = Duration(humanText: text) else {
-            report("'\(text)' is not a duration for \(what); write a number and a unit: 250ms, 5s, 1.5s, 2m, 1h or 14d", at: value.location)
+            report("'\(Self.excerpt(text))' is not a duration for \(what); write a number and a unit: 250ms, 5s, 1.5s, 2m, 1h or 14d", at: value.location)
             return nil
         }
         guard duration > .zero else {
@@ -108,11 +108,14 @@ extension CanaryFileDecoder {
         return duration
     }
 
-    /// A name used in file names and metric labels: `[A-Za-z0-9_.-]+`.
+    /// A name used in file names and metric labels: `[A-Za-z0-9_.-]+`, short enough for a file
+    /// name (255 bytes, less the step number, extension and temp-file suffix added when recording).
     func checkFileSafeName(_ name: String, kind: String, at location: SourceLocation) {
         let dotless = name.replacingOccurrences(of: ".", with: "_")
         if name == "." || name == ".." || !Template.isValidName(dotless) {
-            report("\(kind) name '\(name)' may only use letters, digits, '_', '.' and '-' (it is used in file names)", at: location)
+            report("\(kind) name '\(Self.excerpt(name))' may only use letters, digits, '_', '.' and '-' (it is used in file names)", at: location)
+        } else if name.utf8.count > Self.maximumNameLength {
+            report("\(kind) name '\(Self.excerpt(name))' is \(name.utf8.count) characters long; at most \(Self.maximumNameLength) (it is used in file names)", at: location)
         }
     }
 }

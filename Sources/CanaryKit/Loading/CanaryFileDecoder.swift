@@ -28,6 +28,11 @@ final class CanaryFileDecoder {
 
     /// Place for problems about the whole file.
     var fileStart: SourceLocation { SourceLocation(file: file, line: 1, column: 1) }
+
+    /// Canary and step names become folder and file names.
+    static let maximumNameLength = 100
+
+    static func excerpt(_ text: some StringProtocol) -> String { LoadProblem.excerpt(text) }
 }
 
 /// The members of one JSON object, after checking for unknown and repeated keys.

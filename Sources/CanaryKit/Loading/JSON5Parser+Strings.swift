@@ -145,7 +145,7 @@ extension JSON5Parser {
         while let byte = current, Self.isNameByte(byte) { position += 1 }
         let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         if let next = current, next == UInt8(ascii: "-") || next == UInt8(ascii: ".") {
-            throw Failure(offset: position, message: "an unquoted key can't contain '\(Character(Unicode.Scalar(next)))'; quote the key, e.g. \"\(name)\(Character(Unicode.Scalar(next)))…\"")
+            throw Failure(offset: position, message: "an unquoted key can't contain '\(Character(Unicode.Scalar(next)))'; quote the key, e.g. \"\(LoadProblem.excerpt(name))\(Character(Unicode.Scalar(next)))…\"")
         }
         return name
     }

@@ -87,11 +87,11 @@ struct JSON5Parser<Builder: JSONTreeBuilder> {
             let key = try parseKey(openedAt: opened)
             try skipWhitespaceAndComments()
             guard current == UInt8(ascii: ":") else {
-                throw failure("expected ':' after key '\(key)'", openedAt: opened)
+                throw failure("expected ':' after key '\(LoadProblem.excerpt(key))'", openedAt: opened)
             }
             position += 1
             try skipWhitespaceAndComments()
-            guard position < bytes.count else { throw failure("expected a value after '\(key)':", openedAt: opened) }
+            guard position < bytes.count else { throw failure("expected a value after '\(LoadProblem.excerpt(key))':", openedAt: opened) }
             members.append((key, keyOffset, try parseValue()))
             try skipWhitespaceAndComments()
             if current == UInt8(ascii: ",") {

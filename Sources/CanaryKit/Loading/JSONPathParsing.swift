@@ -27,7 +27,7 @@ private struct JSONPathReader {
 
     mutating func parse() throws(JSONPathSyntaxError) -> [JSONPath.Segment] {
         guard current == "$" else {
-            let hint = characters.isEmpty ? "" : " (did you mean '$.\(String(characters))'?)"
+            let hint = characters.isEmpty ? "" : " (did you mean '$.\(LoadProblem.excerpt(String(characters)))'?)"
             throw error("a JSONPath starts with '$'\(hint)")
         }
         position += 1

@@ -7,11 +7,41 @@ public struct LoadProblem: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong, what was found, and the likely fix.
     public var message: String
 
+    /// Control characters from the file (a NUL, a tab, an ESC that would drive the terminal) are
+    /// shown escaped, so each problem stays one harmless line.
     public init(location: SourceLocation, canary: String? = nil, step: String? = nil, message: String) {
         self.location = location
-        self.canary = canary
-        self.step = step
-        self.message = message
+        self.canary = canary.map(Self.printable)
+        self.step = step.map(Self.printable)
+        self.message = Self.printable(message)
+    }
+
+    /// `text` with C0 and C1 control characters and DEL written as `\n`, `\t`, `\r` or `\u001B`.
+    static func printable(_ text: String) -> String {
+        let isControl = { (scalar: Unicode.Scalar) in scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) }
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case "\r": result += "\\r"
+            case _ where isControl(scalar):
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    /// Text from the file as quoted in a message: control characters escaped, and only the first
+    /// 60 characters when it is long, so a 1 MB key (or a run of NULs, six characters each once
+    /// escaped) in a mangled file makes a one-line message, not a megabyte of output.
+    static func excerpt(_ text: some StringProtocol) -> String {
+        let shown = printable(String(text))
+        guard shown.utf8.count > 80 else { return shown }
+        return shown.prefix(60) + "… (\(text.utf8.count) bytes)"
     }
 
     /// `file:line:column: canary 'x', step 'y': message`.

@@ -1,13 +1,22 @@
 /// "Did you mean 'X'?" for unknown keys and names, by edit distance.
 public enum NameSuggestion {
+    /// Names longer than this (in UTF-8 bytes) get no suggestion and suggest nothing.
+    static let maximumLength = 256
+
     /// The candidate closest to `name`, when it is close enough to be a plausible typo:
     /// same letters in another case, or at most 1, 2 or 3 edits for short, medium and long names.
     public static func closest(to name: String, among candidates: some Sequence<String>) -> String? {
+        // No typo of a key or variable name is this long; a mangled file can hold a 1 MB key,
+        // and comparing it with every candidate would take seconds.
+        guard name.utf8.count <= maximumLength else { return nil }
         let lowered = Array(name.lowercased())
         let allowed = lowered.count <= 3 ? 1 : lowered.count <= 6 ? 2 : 3
         var best: (name: String, distance: Int)?
-        for candidate in candidates where candidate != name {
-            let distance = editDistance(lowered, Array(candidate.lowercased()))
+        for candidate in candidates where candidate != name && candidate.utf8.count <= maximumLength {
+            let other = Array(candidate.lowercased())
+            // The edit distance is at least the difference in length.
+            guard abs(other.count - lowered.count) <= allowed else { continue }
+            let distance = editDistance(lowered, other)
             guard distance <= allowed, distance < max(lowered.count, 1) || distance == 0 else { continue }
             if best.map({ distance < $0.distance }) ?? true { best = (candidate, distance) }
         }

@@ -64,15 +64,15 @@ extension Template {
             guard namespace == "env" || namespace == "secret" else {
                 throw TemplateSyntaxError(
                     column: column,
-                    message: "unknown prefix '\(namespace).' in {{\(body)}}\(NameSuggestion.aside(for: String(namespace), among: ["env", "secret"])); \(example)")
+                    message: "unknown prefix '\(LoadProblem.excerpt(namespace)).' in {{\(LoadProblem.excerpt(body))}}\(NameSuggestion.aside(for: String(namespace), among: ["env", "secret"])); \(example)")
             }
             guard isValidName(name) else {
-                throw TemplateSyntaxError(column: column, message: "'\(name)' in {{\(body)}} is not an environment variable name; use letters, digits and _")
+                throw TemplateSyntaxError(column: column, message: "'\(LoadProblem.excerpt(name))' in {{\(LoadProblem.excerpt(body))}} is not an environment variable name; use letters, digits and _")
             }
             return namespace == "env" ? .env(String(name)) : .secret(String(name))
         }
         guard isValidName(body) else {
-            throw TemplateSyntaxError(column: column, message: "'\(body)' is not a name; names use letters, digits, _ and -; \(example)")
+            throw TemplateSyntaxError(column: column, message: "'\(LoadProblem.excerpt(body))' is not a name; names use letters, digits, _ and -; \(example)")
         }
         return .variable(String(body))
     }

@@ -1,16 +1,34 @@
 import Foundation
 
-/// A problem writing results, naming the path and the system's reason.
+/// A problem writing results, naming the path, the system's reason and what to do about it.
 public struct RecordingError: Error, Sendable, CustomStringConvertible {
     public var path: String
     public var action: String
     public var reason: String
-    public var description: String { "cannot \(action) \(path): \(reason)" }
+    /// The likely fix, for the errors a person can fix (full disk, read-only, permissions).
+    public var hint: String?
+    public var description: String { "cannot \(action) \(path): \(reason)" + (hint.map { "; \($0)" } ?? "") }
 
     init(_ action: String, _ path: String, errno code: Int32 = errno) {
         self.action = action
         self.path = path
         self.reason = String(cString: strerror(code))
+        hint = Self.hint(for: code)
+    }
+
+    private static func hint(for code: Int32) -> String? {
+        switch code {
+        case ENOSPC, EDQUOT:
+            return "free space on that disk, or pass --results with a folder on another disk"
+        case EROFS:
+            return "pass --results with a folder on a writable file system"
+        case EACCES, EPERM:
+            return "check the folder's owner and permissions, or pass --results with a writable folder"
+        case ENAMETOOLONG:
+            return "use a shorter --results path or canary name"
+        default:
+            return nil
+        }
     }
 }
 
@@ -19,13 +37,14 @@ enum FileIO {
     /// Writes `bytes` to a temp file beside `path`, then renames it over `path`, so a reader or a
     /// crash sees the old file or the new one, never half of one. `durable` adds the fsyncs that
     /// make the rename survive a power loss too (file, then directory).
+    /// Errors name `path`, not the temp file: that is the file the user knows and looks for.
     static func writeAtomically(_ bytes: [UInt8], to path: String, durable: Bool = true) throws(RecordingError) {
         let temp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw RecordingError("create", temp) }
+        guard fd >= 0 else { throw RecordingError("write", path) }
         do throws(RecordingError) {
-            try writeAll(fd, bytes, path: temp)
-            if durable && fsync(fd) != 0 { throw RecordingError("fsync", temp) }
+            try writeAll(fd, bytes, path: path)
+            if durable && fsync(fd) != 0 { throw RecordingError("fsync", path) }
         } catch {
             close(fd)
             unlink(temp)
@@ -42,18 +61,28 @@ enum FileIO {
 
     /// Appends one whole line with a single write on an O_APPEND descriptor, then fsyncs, so
     /// concurrent appenders never interleave inside a line and a crash loses at most the last one.
+    /// A full disk can take the first pages of a line and refuse the rest: then the file is cut
+    /// back to where it ended, so the log never keeps half a line. (Callers hold the results
+    /// lock, so no other process appends meanwhile.)
     static func append(_ bytes: [UInt8], to fd: Int32, path: String, durable: Bool = true) throws(RecordingError) {
-        try writeAll(fd, bytes, path: path)
+        let end = lseek(fd, 0, SEEK_END)
+        do throws(RecordingError) {
+            try writeAll(fd, bytes, path: path)
+        } catch {
+            if end >= 0 { _ = ftruncate(fd, end) }
+            throw error
+        }
         if durable && fsync(fd) != 0 { throw RecordingError("fsync", path) }
     }
 
     /// Writes a file that must not exist yet, inside a folder nobody reads until it is renamed
     /// into place whole (a run folder): no temp file of its own needed.
-    static func writeNew(_ bytes: [UInt8], to path: String) throws(RecordingError) {
+    /// Errors name `shownAs`, where the file will be once its folder is in place.
+    static func writeNew(_ bytes: [UInt8], to path: String, shownAs: String) throws(RecordingError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw RecordingError("create", path) }
+        guard fd >= 0 else { throw RecordingError("write", shownAs) }
         defer { close(fd) }
-        try writeAll(fd, bytes, path: path)
+        try writeAll(fd, bytes, path: shownAs)
     }
 
     /// One mkdir, for folders whose parent exists; `existing` says whether one already there is fine.
@@ -68,13 +97,43 @@ enum FileIO {
         guard Foundation.rename(path, destination) == 0 else { throw RecordingError("rename \(path) to", destination) }
     }
 
+    /// Opens an append-only log (the caller holds the results lock). A last line without its
+    /// newline was cut short by a crash or a full disk before the lock was ours; it is removed,
+    /// so every line stays whole JSON and the next one starts on a line of its own.
     static func openLog(_ path: String) throws(RecordingError) -> Int32 {
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw RecordingError("open", path) }
+        if let whole = endOfLastWholeLine(fd), ftruncate(fd, whole) != 0 {
+            let code = errno
+            close(fd)
+            throw RecordingError("repair the torn last line of", path, errno: code)
+        }
         return fd
     }
 
-    /// mkdir -p, with an error that names the folder that could not be made.
+    /// The length the log should have when its last line is torn (no final newline), else nil.
+    private static func endOfLastWholeLine(_ fd: Int32) -> off_t? {
+        var status = stat()
+        guard fstat(fd, &status) == 0, status.st_size > 0 else { return nil }
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var end = status.st_size
+        var checkedLast = false
+        while end > 0 {
+            let start = max(0, end - off_t(chunk.count))
+            let count = Int(end - start)
+            let read = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, start) }
+            guard read == count else { return nil }
+            if !checkedLast {
+                if chunk[count - 1] == UInt8(ascii: "\n") { return nil }
+                checkedLast = true
+            }
+            if let newline = chunk[0..<count].lastIndex(of: UInt8(ascii: "\n")) { return start + off_t(newline) + 1 }
+            end = start
+        }
+        return 0
+    }
+
+    /// mkdir -p, with an error that names the folder that could not be made and why.
     static func makeDirectory(_ path: String) throws(RecordingError) {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
@@ -83,11 +142,9 @@ enum FileIO {
             }
             return
         }
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw RecordingError(action: "create folder", path: path, reason: "\((error as NSError).localizedDescription)")
-        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path { try makeDirectory(parent) }
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw RecordingError("create folder", path) }
     }
 
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(RecordingError) {

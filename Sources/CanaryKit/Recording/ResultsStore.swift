@@ -50,19 +50,22 @@ public final class ResultsStore: Sendable {
         let runFolder = canaryFolder + "/" + record.runId
         let partial = canaryFolder + "/" + Self.partialPrefix + record.runId
         try FileIO.makeFolder(partial, existing: false)
+        func write(_ bytes: [UInt8], _ name: String) throws(RecordingError) {
+            try FileIO.writeNew(bytes, to: partial + "/" + name, shownAs: runFolder + "/" + name)
+        }
         do throws(RecordingError) {
             for exchange in result.exchanges {
                 guard let step = result.record.steps.first(where: { $0.name == exchange.step }) else { continue }
                 let snapshot = Snapshot(exchange: exchange, step: step, redactor: redactor, maxBodyBytes: options.maxSnapshotBytes)
                 let (text, binary) = snapshot.render()
-                try FileIO.writeNew(text, to: partial + "/" + snapshot.baseName + ".http")
+                try write(text, snapshot.baseName + ".http")
                 if let binary {
-                    try FileIO.writeNew(binary, to: partial + "/" + snapshot.baseName + ".body")
+                    try write(binary, snapshot.baseName + ".body")
                 }
             }
             let har = HAR.render(result.exchanges, steps: result.record.steps, redactor: redactor, maxBodyBytes: options.maxSnapshotBytes)
-            try FileIO.writeNew(har, to: partial + "/run.har")
-            try FileIO.writeNew(try encode(record, pretty: true, path: runFolder + "/run.json") + [UInt8(ascii: "\n")], to: partial + "/run.json")
+            try write(har, "run.har")
+            try write(try encode(record, pretty: true, path: runFolder + "/run.json") + [UInt8(ascii: "\n")], "run.json")
             try FileIO.rename(partial, to: runFolder)
         } catch {
             try? FileManager.default.removeItem(atPath: partial)

@@ -11,6 +11,7 @@ import Synchronization
 final class RunLog: Sendable {
     let path: String
     private let fd: Int32
+    private let writing = Mutex<Void>(())
     private let waiting = Mutex<Waiting>(Waiting())
     private let syncQueue = DispatchQueue(label: "canary.runs-log.fsync")
 
@@ -27,7 +28,9 @@ final class RunLog: Sendable {
     /// Appends `line` (which ends in a newline) and returns once an fsync begun after the write
     /// has finished.
     func append(_ line: [UInt8]) async throws(RecordingError) {
-        try FileIO.append(line, to: fd, path: path, durable: false)
+        // One append at a time: on a full disk FileIO.append cuts a half-written line back off,
+        // which must not cut another run's line written in between.
+        try writing.withLock { _ throws(RecordingError) in try FileIO.append(line, to: fd, path: path, durable: false) }
         let result = await withCheckedContinuation { continuation in
             let startSyncing = waiting.withLock { waiting in
                 waiting.continuations.append(continuation)
