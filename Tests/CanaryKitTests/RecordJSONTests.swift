@@ -96,4 +96,10 @@ struct RecordJSONTests {
             #expect(parsed != nil, "\(String(decoding: text, as: UTF8.self))")
         }
     }
+
+    @Test("compacting the pretty form gives exactly the compact form")
+    func compacted() throws {
+        let record = awkwardRecord
+        #expect(JSONWriter.compacted(try RecordJSON.bytes(record, pretty: true)) == (try RecordJSON.bytes(record)))
+    }
 }

@@ -52,6 +52,25 @@ struct JSONWriter {
         bytes.append(contentsOf: text.utf8)
     }
 
+    /// `json` (as this writer writes it) without the whitespace outside strings: the one-line
+    /// form of a pretty document, for less than encoding the value a second time costs.
+    static func compacted(_ json: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(json.count)
+        var inString = false, escaped = false
+        for byte in json {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+            } else if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") {
+                continue
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            }
+            out.append(byte)
+        }
+        return out
+    }
+
     /// Integers without a fraction; JSON has no NaN or infinity, so those become null.
     static func text(of number: Double) -> String {
         guard number.isFinite else { return "null" }

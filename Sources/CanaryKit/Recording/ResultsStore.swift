@@ -39,13 +39,15 @@ public final class ResultsStore: Sendable {
         let redactor = Redactor(secrets: result.secrets)
         let record = redactor.redact(result.record)
         let canaryFolder = directory + "/" + record.canary
-        try writeRunFolder(result, record: record, redactor: redactor, in: canaryFolder)
+        let pretty = try encode(record, pretty: true, path: canaryFolder + "/" + record.runId + "/run.json")
+        try writeRunFolder(result, record: record, json: pretty, redactor: redactor, in: canaryFolder)
         defer { prune(canaryFolder) }
-        let line = try encode(record, pretty: false, path: log.path)
-        try await log.append(line + [UInt8(ascii: "\n")])
+        try await log.append(JSONWriter.compacted(pretty) + [UInt8(ascii: "\n")])
     }
 
-    private func writeRunFolder(_ result: RunResult, record: RunRecord, redactor: Redactor, in canaryFolder: String) throws(RecordingError) {
+    private func writeRunFolder(
+        _ result: RunResult, record: RunRecord, json: [UInt8], redactor: Redactor, in canaryFolder: String
+    ) throws(RecordingError) {
         try FileIO.makeFolder(canaryFolder)
         let runFolder = canaryFolder + "/" + record.runId
         let partial = canaryFolder + "/" + Self.partialPrefix + record.runId
@@ -65,7 +67,7 @@ public final class ResultsStore: Sendable {
             }
             let har = HAR.render(result.exchanges, steps: result.record.steps, redactor: redactor, maxBodyBytes: options.maxSnapshotBytes)
             try write(har, "run.har")
-            try write(try encode(record, pretty: true, path: runFolder + "/run.json") + [UInt8(ascii: "\n")], "run.json")
+            try write(json + [UInt8(ascii: "\n")], "run.json")
             try FileIO.rename(partial, to: runFolder)
         } catch {
             try? FileManager.default.removeItem(atPath: partial)
