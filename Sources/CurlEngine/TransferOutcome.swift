@@ -28,10 +28,11 @@ extension EasyTransfer {
             let message = "response body exceeds the limit of \(maxBodyBytes) bytes"
             return TransferError(kind: .bodyTooLarge, code: Int(code.rawValue), message: message, timings: timings())
         }
+        let number = Int(code.rawValue)
         let message = handle.errorMessage(for: code)
         return TransferError(
-            kind: classify(code: Int(code.rawValue), message: message), code: Int(code.rawValue),
-            message: message, timings: timings())
+            kind: classify(code: number, message: message), code: number,
+            message: explain(code: number, message: message), timings: timings())
     }
 
     func cancellationError() -> TransferError {
