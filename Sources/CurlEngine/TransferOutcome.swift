@@ -36,9 +36,19 @@ extension EasyTransfer {
     }
 
     func cancellationError() -> TransferError {
-        let timings = timings()
+        let timings = interruptedTimings()
         let message = "cancelled after \(Int(timings.total.rounded())) ms"
         return TransferError(kind: .cancelled, code: 0, message: message, timings: timings)
+    }
+
+    /// Timings of a transfer stopped from outside (cancelled, engine shut down). libcurl updates
+    /// its total only when the transfer makes progress, so against a server that stays silent it
+    /// would still show the last update (200 ms into a 1 s hang); our own clock gives the total.
+    func interruptedTimings() -> Timings {
+        var timings = timings()
+        let (seconds, attoseconds) = (ContinuousClock.now - started).components
+        timings.total = max(timings.total, Double(seconds) * 1000 + Double(attoseconds) / 1e15)
+        return timings
     }
 
     /// Phase lengths from libcurl's cumulative timestamps; every value is at least 0.
