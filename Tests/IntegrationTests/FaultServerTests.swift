@@ -99,7 +99,8 @@ struct FaultServerTests {
         #expect(steps[0].errorKind == "timeout")
         #expect(steps[0].error == "canary timeout of 1s exceeded")
         // libcurl's own total stops at its last progress update (about 200 ms into a silent wait).
-        #expect(steps[0].timings.total >= 900 && steps[0].timings.total < 2000, "total \(steps[0].timings.total) ms")
+        // The transfer starts a little after the canary's clock, later still on a loaded machine.
+        #expect(steps[0].timings.total >= 600 && steps[0].timings.total < 2000, "total \(steps[0].timings.total) ms")
         #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(2), "took \(elapsed)")
     }
 
