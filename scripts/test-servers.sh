@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Starts (or stops) the real servers the tests and the examples probe, on free loopback ports:
 #   httpbin under gunicorn, and nginx serving HTTP, HTTPS with a certificate signed by a throwaway
-#   CA (made here with openssl), and HTTPS with an expired certificate; and a Prometheus
-#   Pushgateway. Also makes sure promtool is installed, for `promtool check metrics`.
+#   CA (made here with openssl), HTTPS with an expired certificate and HTTPS with a certificate
+#   for another host name; scripts/hostile-server.py (servers that hang, reset, drip, answer
+#   garbage, ...); and a Prometheus Pushgateway. Also makes sure promtool is installed, for `promtool check metrics`.
 # Writes .test-servers/env (KEY=VALUE lines) for the tests and scripts to read.
 # CANARY_TEST_SERVERS_DIR puts them in another folder, so two people working in one checkout
 # can each have their own set (the default is .test-servers in the checkout).
@@ -86,6 +87,11 @@ EOF
         openssl req -newkey rsa:2048 -nodes -keyout "$name.key" -out "$name.csr" -subj "/CN=localhost" \
             -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null
     done
+    # Valid and signed by the CA, but for another name: "localhost" in a URL does not match it.
+    openssl req -newkey rsa:2048 -nodes -keyout wronghost.key -out wronghost.csr -subj "/CN=wrong.example" \
+        -addext "subjectAltName=DNS:wrong.example" 2>/dev/null
+    openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -days 30 \
+        -in wronghost.csr -out wronghost.pem >/dev/null 2>&1
     # The valid certificate expires in 30 days, so tests can assert "expiresIn > 14d" and "< 60d".
     openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -days 30 \
         -in good.csr -out good.pem >/dev/null 2>&1
@@ -104,7 +110,7 @@ make_site() {
 }
 
 write_nginx_conf() {
-    local http=$1 https=$2 expired=$3
+    local http=$1 https=$2 expired=$3 wronghost=$4
     # Workers run as the invoking user: a checkout inside a private (0700) folder must still be
     # readable by them, and nginx's default worker user (nobody) could not read it.
     local user_line=""
@@ -142,6 +148,12 @@ http {
         ssl_certificate_key $dir/certs/expired.key;
         root $dir/www;
     }
+    server {
+        listen 127.0.0.1:$wronghost ssl;
+        ssl_certificate $dir/certs/wronghost.pem;
+        ssl_certificate_key $dir/certs/wronghost.key;
+        root $dir/www;
+    }
 }
 EOF
 }
@@ -164,9 +176,10 @@ start() {
     mkdir -p "$dir/tmp"
     make_certificates
     make_site
-    local httpbin http https expired pushgateway
-    httpbin=$(free_port); http=$(free_port); https=$(free_port); expired=$(free_port); pushgateway=$(free_port)
-    write_nginx_conf "$http" "$https" "$expired"
+    local httpbin http https expired wronghost pushgateway hostile
+    httpbin=$(free_port); http=$(free_port); https=$(free_port); expired=$(free_port)
+    wronghost=$(free_port); pushgateway=$(free_port); hostile=$(free_port)
+    write_nginx_conf "$http" "$https" "$expired" "$wronghost"
     nginx -c "$dir/nginx.conf" -p "$dir" -e "$dir/nginx-error.log"
     "$venv/bin/gunicorn" --daemon --pid "$dir/gunicorn.pid" --log-file "$dir/gunicorn.log" \
         -b "127.0.0.1:$httpbin" -w 2 -k gthread --threads 32 httpbin:app
@@ -174,6 +187,8 @@ start() {
     setsid prometheus-pushgateway --web.listen-address="127.0.0.1:$pushgateway" \
         </dev/null >>"$dir/pushgateway.log" 2>&1 &
     echo $! > "$dir/pushgateway.pid"
+    setsid python3 "$root/scripts/hostile-server.py" "$hostile" </dev/null >>"$dir/hostile.log" 2>&1 &
+    echo $! > "$dir/hostile.pid"
     # CLOSED_PORT is 1 (tcpmux): nothing listens there, whereas a random "free" port could later be
     # taken by a test's own listener.
     cat > "$dir/env" <<EOF
@@ -181,6 +196,8 @@ CANARY_TEST_HTTPBIN=http://127.0.0.1:$httpbin
 CANARY_TEST_NGINX=http://127.0.0.1:$http
 CANARY_TEST_NGINX_TLS=https://localhost:$https
 CANARY_TEST_NGINX_TLS_EXPIRED=https://localhost:$expired
+CANARY_TEST_NGINX_TLS_WRONG_HOST=https://localhost:$wronghost
+CANARY_TEST_HOSTILE=http://127.0.0.1:$hostile
 CANARY_TEST_CA=$dir/certs/ca.pem
 CANARY_TEST_CLOSED_PORT=1
 CANARY_TEST_PUSHGATEWAY=http://127.0.0.1:$pushgateway
@@ -190,12 +207,13 @@ EOF
     wait_for "http://127.0.0.1:$http/hello.txt"
     wait_for "https://localhost:$https/hello.txt" "--cacert $dir/certs/ca.pem"
     wait_for "http://127.0.0.1:$pushgateway/-/ready"
+    wait_for "http://127.0.0.1:$hostile/ok"
     log "ready: $(tr '\n' ' ' < "$dir/env")"
 }
 
 stop() {
     local f pid
-    for f in "$dir/nginx.pid" "$dir/gunicorn.pid" "$dir/pushgateway.pid"; do
+    for f in "$dir/nginx.pid" "$dir/gunicorn.pid" "$dir/pushgateway.pid" "$dir/hostile.pid"; do
         [ -f "$f" ] || continue
         pid=$(cat "$f" 2>/dev/null || true)
         [ -n "$pid" ] && kill "$pid" 2>/dev/null || true

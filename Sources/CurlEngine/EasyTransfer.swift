@@ -10,6 +10,8 @@ final class EasyTransfer {
     let handle: EasyHandle
     let continuation: TransferContinuation
     private let request: HTTPRequest
+    /// When the loop took the submission, just before the handle joins the multi handle.
+    let started = ContinuousClock.now
 
     // Filled by the callbacks in TransferCallbacks.swift.
     var body: [UInt8] = []

@@ -15,17 +15,30 @@ func classify(code: Int, message: String) -> TransferError.Kind {
     case 51, 60:
         return .certificate
     case 55, 56:
-        // Send/receive failures are a peer dropping the connection (reset, broken pipe).
-        return .reset
+        // Send/receive failures are a peer dropping the connection (reset, broken pipe), except
+        // libcurl's cap on the response header block (300 kB), which it also reports as 56.
+        return text.contains("too large response headers") ? .malformedResponse : .reset
     case 52, 8:
-        // 52: "Empty reply from server"; 8: weird server reply (bad status line, HTTP/0.9).
+        // 52: "Empty reply from server"; 8: weird server reply (bad status line).
         return .malformedResponse
     case 47:
         return .tooManyRedirects
-    case 1, 3:
-        // 1: unsupported protocol (only http and https are enabled); 3: malformed URL.
+    case 1:
+        // Only http and https are enabled, so the request is at fault, unless libcurl saw an
+        // answer without a status line: HTTP/0.9 to libcurl, bytes that are not HTTP to anyone.
+        return text.contains("http/0.9") ? .malformedResponse : .invalidRequest
+    case 3:
+        // A malformed URL.
         return .invalidRequest
     default:
         return .other
     }
+}
+
+/// libcurl's message, reworded where it names libcurl's view rather than what the server did.
+func explain(code: Int, message: String) -> String {
+    if code == 1 && message.lowercased().contains("http/0.9") {
+        return "the response is not HTTP: it does not start with a status line (libcurl: \(message))"
+    }
+    return message
 }

@@ -141,7 +141,7 @@ final class EventLoop {
 
     private func tearDown() {
         for transfer in transfers.values {
-            let error = TransferError(kind: .cancelled, code: 0, message: "the HTTP engine was shut down", timings: transfer.timings())
+            let error = TransferError(kind: .cancelled, code: 0, message: "the HTTP engine was shut down", timings: transfer.interruptedTimings())
             complete(transfer, with: .failure(error), wasAdded: true)
         }
         transfers.removeAll()

@@ -28,16 +28,27 @@ extension EasyTransfer {
             let message = "response body exceeds the limit of \(maxBodyBytes) bytes"
             return TransferError(kind: .bodyTooLarge, code: Int(code.rawValue), message: message, timings: timings())
         }
+        let number = Int(code.rawValue)
         let message = handle.errorMessage(for: code)
         return TransferError(
-            kind: classify(code: Int(code.rawValue), message: message), code: Int(code.rawValue),
-            message: message, timings: timings())
+            kind: classify(code: number, message: message), code: number,
+            message: explain(code: number, message: message), timings: timings())
     }
 
     func cancellationError() -> TransferError {
-        let timings = timings()
+        let timings = interruptedTimings()
         let message = "cancelled after \(Int(timings.total.rounded())) ms"
         return TransferError(kind: .cancelled, code: 0, message: message, timings: timings)
+    }
+
+    /// Timings of a transfer stopped from outside (cancelled, engine shut down). libcurl updates
+    /// its total only when the transfer makes progress, so against a server that stays silent it
+    /// would still show the last update (200 ms into a 1 s hang); our own clock gives the total.
+    func interruptedTimings() -> Timings {
+        var timings = timings()
+        let (seconds, attoseconds) = (ContinuousClock.now - started).components
+        timings.total = max(timings.total, Double(seconds) * 1000 + Double(attoseconds) / 1e15)
+        return timings
     }
 
     /// Phase lengths from libcurl's cumulative timestamps; every value is at least 0.

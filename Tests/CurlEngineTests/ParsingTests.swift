@@ -36,6 +36,8 @@ struct ParsingTests {
         (60, "", .certificate), (51, "", .certificate), (56, "Connection reset by peer", .reset),
         (52, "Empty reply from server", .malformedResponse), (8, "", .malformedResponse),
         (47, "", .tooManyRedirects), (3, "", .invalidRequest), (1, "", .invalidRequest), (42, "", .other),
+        (1, "Received HTTP/0.9 when not allowed", .malformedResponse),
+        (56, "Too large response headers: 307289 > 307200", .malformedResponse),
     ])
     func classification(code: Int, message: String, kind: TransferError.Kind) {
         #expect(classify(code: code, message: message) == kind)

@@ -35,6 +35,10 @@ enum TestServers {
     static var nginx: String { value("CANARY_TEST_NGINX") }
     static var nginxTLS: String { value("CANARY_TEST_NGINX_TLS") }
     static var nginxTLSExpired: String { value("CANARY_TEST_NGINX_TLS_EXPIRED") }
+    /// nginx over https with a valid certificate for another name (wrong.example), as `https://localhost:PORT`.
+    static var nginxTLSWrongHost: String { value("CANARY_TEST_NGINX_TLS_WRONG_HOST") }
+    /// scripts/hostile-server.py: /hang, /reset, /drip, /garbage, /binary, /loop, /headers, ...
+    static var hostile: String { value("CANARY_TEST_HOSTILE") }
     static var caFile: String { value("CANARY_TEST_CA") }
     static var closedPort: String { value("CANARY_TEST_CLOSED_PORT") }
     /// Base URL of a Prometheus Pushgateway, like `http://127.0.0.1:9091`.
@@ -45,7 +49,7 @@ enum TestServers {
     /// Variables every test canary may use.
     static var variables: [String: String] {
         ["httpbin": httpbin, "site": nginx, "tls": nginxTLS, "expired": nginxTLSExpired,
-         "closed": "http://127.0.0.1:\(closedPort)"]
+         "wronghost": nginxTLSWrongHost, "hostile": hostile, "closed": "http://127.0.0.1:\(closedPort)"]
     }
 
     /// `--var NAME=VALUE` for each of `variables`, for runs of the binary.
