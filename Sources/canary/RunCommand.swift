@@ -25,13 +25,8 @@ struct RunCommand {
             directory: options.results,
             options: RecordingOptions(keep: options.keep, maxSnapshotBytes: options.maxSnapshotBytes))
         let engine = try CurlEngine()
-        let outputs: RunOutputs
-        do {
-            outputs = try RunOutputs(directory: options.results, settings: options.outputs, engine: engine, canaries: canaries)
-        } catch {
-            Console.error("run: \(error)")
-            return 2
-        }
+        let outputs = RunOutputs(
+            directory: options.results, settings: options.outputs, engine: engine, canaries: canaries, loadingStateWhileRunning: ())
         let screenshotter = options.screenshots ? Screenshots(results: options.results) : nil
         let runner = Runner(engine: engine, settings: RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes))
 

@@ -35,4 +35,20 @@ struct RecordingLayoutTests {
         let lines = try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 40)
     }
+
+    @Test("a mangled state.json (loaded while the canaries run) still lets them run and record, exits 2 naming it, and is left as it was")
+    func mangledState() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/r", withIntermediateDirectories: true)
+        try "{\"c\": {\"recent\": [tru".write(toFile: folder + "/r/state.json", atomically: true, encoding: .utf8)
+        try "{name: \"c\", steps: [{request: {url: \"{{site}}/hello.txt\"}}]}".write(toFile: folder + "/c.json", atomically: true, encoding: .utf8)
+        let output = try await CLI.run(["run", folder + "/c.json", "--results", folder + "/r"] + TestServers.varArguments)
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("\(folder)/r/state.json is not valid JSON"), "\(output.stderr)")
+        #expect(output.stderr.contains("move it aside"), "\(output.stderr)")
+        let lines = try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(try String(contentsOfFile: folder + "/r/state.json", encoding: .utf8) == "{\"c\": {\"recent\": [tru")
+    }
 }
