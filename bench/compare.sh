@@ -10,6 +10,7 @@
 # Every connection is fresh. Then the fixed cost: `canary run` of one canary against one `curl`.
 #
 #   bench/compare.sh [SIZES="100 1000 10000"] [ROUNDS=3] [J=100]
+#   CANARY_BENCH_RESULTS=/dev/shm/canary-bench bench/compare.sh    (record somewhere else)
 #
 # Prints a Markdown table; raw samples go to bench/out/. Traffic goes to loopback only.
 set -euo pipefail
@@ -41,9 +42,32 @@ cc -O2 -o "$out/floor" bench/floor.c -lcurl
 start_bench_nginx "$addresses"
 work=$(mktemp -d)
 blackbox_pid=
+# Where canary records. By default a fresh ext4 (made like this machine's disk: no journal) on a
+# loop device, so the figure does not depend on what the disk went through before: on ext4
+# without a journal, creating files soon after many were deleted is slow (the inode allocator
+# skips inodes deleted in the last minutes), and one earlier `rm -rf` of 50,000 run folders
+# made the same run 2-3 times slower. CANARY_BENCH_RESULTS=DIR records there instead.
+results_root=${CANARY_BENCH_RESULTS:-}
+image=
+if [ -z "$results_root" ] && [ "$(id -u)" != 0 ]; then
+    results_root="$work/results"    # mounting needs root
+fi
+if [ -z "$results_root" ]; then
+    image="$work/results.img"
+    results_root="$work/results-fs"
+    mkdir -p "$results_root"
+    truncate -s 8G "$image"
+    mkfs.ext4 -q -F -O ^has_journal "$image"
+    mount -o loop "$image" "$results_root"
+    results_label="a fresh ext4 file system (no journal, loop device)"
+else
+    mkdir -p "$results_root"
+    results_label="$results_root"
+fi
 cleanup() {
     [ -z "$blackbox_pid" ] || kill "$blackbox_pid" 2>/dev/null || true
     kill "$(cat "$bench_dir/nginx.pid")" 2>/dev/null || true
+    [ -z "$image" ] || umount "$results_root" 2>/dev/null || true
     rm -rf "$bench_dir" "$work"
 }
 trap cleanup EXIT
@@ -83,8 +107,8 @@ timed() {
 # allocator skips inodes deleted in the last minutes), and deletes would slow the next sample.
 run_canary() {
     local n=$1 round=$2 recorded
-    timed "$n" canary "$bin" run "$work/$n/canaries" --jobs "$jobs" --results "$work/$n/results" -q
-    recorded=$(grep -c '"passed":true' "$work/$n/results/runs.jsonl")
+    timed "$n" canary "$bin" run "$work/$n/canaries" --jobs "$jobs" --results "$results_root/$n" -q
+    recorded=$(grep -c '"passed":true' "$results_root/$n/runs.jsonl")
     [ "$recorded" = $((n * round)) ] || { echo "canary run: $recorded passing runs recorded of $((n * round))" >&2; exit 1; }
 }
 
@@ -172,8 +196,10 @@ one=$work/one
 mkdir -p "$one/canaries"
 printf '{name: "one", steps: [{request: {url: "%s"}, expect: {status: 200}}]}\n' "$(bench_url 0)" > "$one/canaries/one.json"
 for _ in $(seq 1 20); do
-    timed 1 canary-one "$bin" run "$one/canaries" --results "$one/results" -q
+    timed 1 canary-one "$bin" run "$one/canaries" --results "$results_root/one" -q
     timed 1 curl-one curl -s -o /dev/null "$(bench_url 0)"
 done
 
 python3 bench/table.py "$samples" "$jobs"
+echo
+echo "canary recorded to $results_label."

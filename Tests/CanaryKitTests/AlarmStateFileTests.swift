@@ -37,6 +37,27 @@ struct AlarmStateFileTests {
         #expect(leftovers.isEmpty)
     }
 
+    @Test("many canaries are saved one per line and load back line by line; the older pretty layout still loads")
+    func layouts() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var states: [String: CanaryState] = [:]
+        for name in ["a", "b\"q", "c,\n"] {
+            states[name] = CanaryState(recent: [true], state: .ok, runsPassed: 1, last: AlarmTestRuns.run(passed: true, canary: name), tags: ["k": "v"])
+        }
+        try StateFile.save(states, directory: directory)
+        let text = try String(contentsOfFile: directory + "/state.json", encoding: .utf8)
+        #expect(text.split(separator: "\n").count == 5, "\(text)")
+        let loaded = try StateFile.load(directory: directory)
+        #expect(Set(loaded.keys) == Set(states.keys))
+        #expect(loaded["c,\n"]?.last?.canary == "c,\n")
+
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(states).write(to: URL(fileURLWithPath: directory + "/state.json"))
+        #expect(Set(try StateFile.load(directory: directory).keys) == Set(states.keys))
+    }
+
     @Test("a state with keys missing (older or hand-edited file) loads with defaults")
     func missingKeys() throws {
         let directory = try folder()
