@@ -19,7 +19,7 @@ public enum AlarmEvaluator {
             next.recent.removeFirst(next.recent.count - periods)
         }
         if run.passed { next.runsPassed += 1 } else { next.runsFailed += 1 }
-        next.last = run
+        next.last = run.trimmedForState
         next.tags = run.tags
 
         let failed = next.recent.filter { !$0 }.count

@@ -18,7 +18,8 @@ public struct CanaryState: Sendable, Codable {
     public var runsPassed: Int
     /// Every failed run counted so far, as `runsPassed`.
     public var runsFailed: Int
-    /// The last run's record, as redacted by the caller before it was stored.
+    /// The last run's record, as redacted by the caller, trimmed to what metrics of a canary not
+    /// run this time need (`RunRecord.trimmedForState`); runs.jsonl has the whole record.
     public var last: RunRecord?
     /// The canary's tags at its last run, for metrics and events of canaries not run this time.
     public var tags: [String: String]
@@ -55,5 +56,25 @@ public struct CanaryState: Sendable, Codable {
         runsFailed = try container.decodeIfPresent(Int.self, forKey: .runsFailed) ?? 0
         last = try container.decodeIfPresent(RunRecord.self, forKey: .last)
         tags = try container.decodeIfPresent([String: String].self, forKey: .tags) ?? [:]
+    }
+}
+
+extension RunRecord {
+    /// The record without failure messages, errors and request and response details (a response
+    /// is kept only for its certificate's expiry): state.json holds one per canary and is read
+    /// and rewritten by every run, so for 10,000 canaries every byte here counts.
+    public var trimmedForState: RunRecord {
+        var record = self
+        record.error = nil
+        record.file = ""
+        record.steps = steps.map { step in
+            var step = step
+            step.failures = []
+            step.error = nil
+            step.request = nil
+            if step.response?.certificateNotAfter == nil { step.response = nil }
+            return step
+        }
+        return record
     }
 }
