@@ -4,77 +4,8 @@ import Foundation
 /// `run.har`: HTTP Archive 1.2 of every request of a run, for browser devtools and HAR viewers.
 /// Redacted like every artifact; response content capped like snapshots.
 enum HAR {
-    struct Archive: Encodable {
-        var log: Log
-    }
-
-    struct Log: Encodable {
-        var version = "1.2"
-        var creator = Creator()
-        var pages: [String] = []
-        var entries: [Entry]
-    }
-
-    struct Creator: Encodable {
-        var name = "canary"
-        var version = "0.1.0"
-    }
-
-    struct Entry: Encodable {
-        var startedDateTime: String
-        var time: Double
-        var request: Request
-        var response: Response
-        var cache = [String: String]()
-        var timings: PhaseTimings
-        var serverIPAddress: String?
-        var comment: String?
-    }
-
-    struct NameValue: Encodable {
-        var name: String
-        var value: String
-    }
-
-    struct Request: Encodable {
-        var method: String
-        var url: String
-        var httpVersion: String
-        var cookies: [NameValue] = []
-        var headers: [NameValue]
-        var queryString: [NameValue]
-        var postData: PostData?
-        var headersSize = -1
-        var bodySize: Int
-    }
-
-    struct PostData: Encodable {
-        var mimeType: String
-        var text: String
-    }
-
-    struct Response: Encodable {
-        var status: Int
-        var statusText: String
-        var httpVersion: String
-        var cookies: [NameValue] = []
-        var headers: [NameValue]
-        var content: Content
-        var redirectURL: String
-        var headersSize = -1
-        var bodySize: Int
-    }
-
-    struct Content: Encodable {
-        var size: Int
-        var mimeType: String
-        var text: String?
-        var encoding: String?
-        var comment: String?
-    }
-
     /// HAR phases. `connect` includes `ssl`, as the format requires; `time` is their sum.
-    struct PhaseTimings: Encodable {
+    struct PhaseTimings {
         var blocked: Double
         var dns: Double
         var connect: Double
@@ -83,6 +14,17 @@ enum HAR {
         var receive: Double
         var ssl: Double
 
+        init(_ t: Timings) {
+            let wait = max(0, t.firstByte - t.dns - t.connect - t.tls)
+            blocked = 0
+            dns = round3(t.dns)
+            connect = round3(t.connect + t.tls)
+            send = 0
+            self.wait = round3(wait)
+            receive = round3(t.transfer)
+            ssl = t.tls > 0 ? round3(t.tls) : -1
+        }
+
         /// The entry's `time`: the sum of the phases (`ssl` is inside `connect`).
         var total: Double {
             let phases: [Double] = [blocked, dns, connect, send, wait, receive]
@@ -90,71 +32,135 @@ enum HAR {
         }
     }
 
+    /// Written by hand onto a `RecordJSON.Stream`: through Codable the HAR was the costliest
+    /// part of recording a run.
     static func render(_ exchanges: [Exchange], steps: [StepRecord], redactor: Redactor, maxBodyBytes: Int) -> [UInt8] {
-        let entries = exchanges.map { exchange in
-            entry(exchange, step: steps.first { $0.name == exchange.step }, redactor: redactor, maxBodyBytes: maxBodyBytes)
+        let out = RecordJSON.Stream(pretty: true)
+        out.begin()
+        out.begin("log")
+        out.member("version", "1.2")
+        out.begin("creator")
+        out.member("name", "canary")
+        out.member("version", "0.1.0")
+        out.end()
+        out.begin("pages", array: true)
+        out.end()
+        out.begin("entries", array: true)
+        for exchange in exchanges {
+            entry(exchange, step: steps.first { $0.name == exchange.step }, redactor: redactor, maxBodyBytes: maxBodyBytes, to: out)
         }
-        return (try? RecordJSON.bytes(Archive(log: Log(entries: entries)), pretty: true)) ?? []
+        out.close(deeperThan: 0)
+        return out.writer.bytes
     }
 
-    private static func entry(_ exchange: Exchange, step: StepRecord?, redactor: Redactor, maxBodyBytes: Int) -> Entry {
-        let t = step?.timings ?? Timings()
-        let wait = max(0, t.firstByte - t.dns - t.connect - t.tls)
-        let timings = PhaseTimings(
-            blocked: 0, dns: round3(t.dns), connect: round3(t.connect + t.tls), send: 0,
-            wait: round3(wait), receive: round3(t.transfer), ssl: t.tls > 0 ? round3(t.tls) : -1)
+    private static func entry(_ exchange: Exchange, step: StepRecord?, redactor: Redactor, maxBodyBytes: Int, to out: RecordJSON.Stream) {
+        let timings = PhaseTimings(step?.timings ?? Timings())
         let request = exchange.request
         let url = redactor.redact(request.url)
-        let httpVersion = exchange.response?.httpVersion ?? "HTTP/1.1"
-        var postData: PostData?
+        out.begin()
+        out.member("startedDateTime", RunID.iso8601(exchange.started))
+        out.member("time", timings.total)
+        out.begin("request")
+        out.member("method", request.method)
+        out.member("url", url)
+        out.member("httpVersion", exchange.response?.httpVersion ?? "HTTP/1.1")
+        out.begin("cookies", array: true)
+        out.end()
+        headers(request.headers, redactor: redactor, to: out)
+        out.begin("queryString", array: true)
+        for (name, value) in queryPairs(url) { nameValue(name, value, to: out) }
+        out.end()
         if let body = request.body, !body.isEmpty {
-            let type = request.headers.value(named: "Content-Type") ?? ""
-            postData = PostData(mimeType: type, text: redactor.redact(String(decoding: body.prefix(maxBodyBytes), as: UTF8.self)))
+            out.begin("postData")
+            out.member("mimeType", request.headers.value(named: "Content-Type") ?? "")
+            out.member("text", redactor.redact(String(decoding: body.prefix(maxBodyBytes), as: UTF8.self)))
+            out.end()
         }
-        let harRequest = Request(
-            method: request.method, url: url, httpVersion: httpVersion,
-            headers: request.headers.map { NameValue(name: $0.name, value: redactor.redactHeader(name: $0.name, value: $0.value)) },
-            queryString: queryPairs(url), postData: postData, bodySize: request.body?.count ?? 0)
-        return Entry(
-            startedDateTime: RunID.iso8601(exchange.started),
-            time: timings.total,
-            request: harRequest, response: response(exchange.response, redactor: redactor, maxBodyBytes: maxBodyBytes),
-            timings: timings, serverIPAddress: exchange.response?.primaryIP,
-            comment: exchange.error.map { redactor.redact($0) })
+        out.member("headersSize", -1)
+        out.member("bodySize", request.body?.count ?? 0)
+        out.end()
+        response(exchange.response, redactor: redactor, maxBodyBytes: maxBodyBytes, to: out)
+        out.begin("cache")
+        out.end()
+        out.begin("timings")
+        for (name, value) in [("blocked", timings.blocked), ("dns", timings.dns), ("connect", timings.connect), ("send", timings.send),
+                              ("wait", timings.wait), ("receive", timings.receive), ("ssl", timings.ssl)] {
+            out.member(name, value)
+        }
+        out.end()
+        out.member("serverIPAddress", exchange.response?.primaryIP)
+        out.member("comment", exchange.error.map { redactor.redact($0) })
+        out.end()
     }
 
-    private static func response(_ response: HTTPResponse?, redactor: Redactor, maxBodyBytes: Int) -> Response {
+    private static func response(_ response: HTTPResponse?, redactor: Redactor, maxBodyBytes: Int, to out: RecordJSON.Stream) {
+        out.begin("response")
+        defer { out.end() }
         guard let response else {
             // Failed transfers keep status 0, as browsers record them.
-            return Response(
-                status: 0, statusText: "", httpVersion: "", headers: [],
-                content: Content(size: 0, mimeType: ""), redirectURL: "", bodySize: 0)
+            out.member("status", 0)
+            for key in ["statusText", "httpVersion"] { out.member(key, "") }
+            for key in ["cookies", "headers"] {
+                out.begin(key, array: true)
+                out.end()
+            }
+            out.begin("content")
+            out.member("size", 0)
+            out.member("mimeType", "")
+            out.end()
+            out.member("redirectURL", "")
+            out.member("headersSize", -1)
+            out.member("bodySize", 0)
+            return
         }
-        let mimeType = response.headers.value(named: "Content-Type") ?? ""
-        var content = Content(size: response.body.count, mimeType: mimeType)
+        out.member("status", response.statusCode)
+        out.member("statusText", response.reason)
+        out.member("httpVersion", response.httpVersion)
+        out.begin("cookies", array: true)
+        out.end()
+        headers(response.headers, redactor: redactor, to: out)
+        out.begin("content")
+        out.member("size", response.body.count)
+        out.member("mimeType", response.headers.value(named: "Content-Type") ?? "")
+        let truncated = "truncated: first \(maxBodyBytes) of \(response.body.count) bytes"
         switch BodyText.classify(response.body, limit: maxBodyBytes) {
         case .empty: break
-        case .text(let text, let truncated):
-            content.text = redactor.redact(text)
-            if truncated { content.comment = "truncated: first \(maxBodyBytes) of \(response.body.count) bytes" }
+        case .text(let text, let cut):
+            out.member("text", redactor.redact(text))
+            if cut { out.member("comment", truncated) }
         case .binary:
-            content.text = Data(redactor.redact(bytes: Array(response.body.prefix(maxBodyBytes)))).base64EncodedString()
-            content.encoding = "base64"
-            if response.body.count > maxBodyBytes { content.comment = "truncated: first \(maxBodyBytes) of \(response.body.count) bytes" }
+            out.member("text", Data(redactor.redact(bytes: Array(response.body.prefix(maxBodyBytes)))).base64EncodedString())
+            out.member("encoding", "base64")
+            if response.body.count > maxBodyBytes { out.member("comment", truncated) }
         }
-        let location = response.headers.value(named: "Location") ?? ""
-        return Response(
-            status: response.statusCode, statusText: response.reason, httpVersion: response.httpVersion,
-            headers: response.headers.map { NameValue(name: $0.name, value: redactor.redactHeader(name: $0.name, value: $0.value)) },
-            content: content, redirectURL: redactor.redact(location), bodySize: response.body.count)
+        out.end()
+        let location: String = response.headers.value(named: "Location") ?? ""
+        out.member("redirectURL", redactor.redact(location))
+        out.member("headersSize", -1)
+        out.member("bodySize", response.body.count)
     }
 
-    private static func queryPairs(_ url: String) -> [NameValue] {
-        guard let query = URLComponents(string: url)?.queryItems else { return [] }
-        return query.map { NameValue(name: $0.name, value: $0.value ?? "") }
+    private static func headers(_ headers: [HTTPHeader], redactor: Redactor, to out: RecordJSON.Stream) {
+        out.begin("headers", array: true)
+        for header in headers {
+            nameValue(header.name, redactor.redactHeader(name: header.name, value: header.value), to: out)
+        }
+        out.end()
     }
 
-    fileprivate static func round3(_ value: Double) -> Double {
+    private static func nameValue(_ name: String, _ value: String, to out: RecordJSON.Stream) {
+        out.begin()
+        out.member("name", name)
+        out.member("value", value)
+        out.end()
+    }
+
+    private static func queryPairs(_ url: String) -> [(String, String)] {
+        guard url.contains("?"), let query = URLComponents(string: url)?.queryItems else { return [] }
+        return query.map { ($0.name, $0.value ?? "") }
+    }
+
+    static func round3(_ value: Double) -> Double {
         (value * 1000).rounded() / 1000
     }
 }

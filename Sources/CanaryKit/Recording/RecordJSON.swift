@@ -29,6 +29,7 @@ enum RecordJSON {
         }
 
         var depth: Int { open.count }
+        var innermostID: Int { open.last?.id ?? 0 }
 
         func close(deeperThan depth: Int) {
             while open.count > depth {
@@ -237,3 +238,33 @@ enum RecordJSON {
         }
     }
 }
+
+/// Writing by hand, for documents built on the hot path without Codable's overhead (the HAR):
+/// `begin` a container, add members, `end` it; keys come in the order written.
+extension RecordJSON.Stream {
+    /// Opens an object (or, with `array: true`, an array) as the next member of the innermost
+    /// container, under `key` when that container is an object; nothing open means the top level.
+    func begin(_ key: String? = nil, array: Bool = false) {
+        let depth = self.depth
+        try? begin(depth: depth, key: key, in: innermostID)
+        _ = openContainer(object: !array, for: depth)
+    }
+
+    /// Closes the innermost container.
+    func end() {
+        close(deeperThan: depth - 1)
+    }
+
+    /// One member of the innermost container: `"key": value`, or just the value in an array.
+    func member(_ key: String?, _ value: JSONValue) {
+        try? scalar(value, depth: depth, key: key, in: innermostID)
+    }
+
+    func member(_ key: String, _ text: String?) {
+        if let text { member(key, .string(text)) }
+    }
+
+    func member(_ key: String, _ number: Int) { member(key, .number(Double(number))) }
+    func member(_ key: String, _ number: Double) { member(key, .number(number)) }
+}
+
