@@ -10,18 +10,9 @@ struct MetricsPromtoolTests {
     func check(_ text: String) async throws -> (status: Int32, output: String) {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let input = directory + "/metrics.prom", output = directory + "/out"
+        let input = directory + "/metrics.prom"
         try Data(text.utf8).write(to: URL(fileURLWithPath: input))
-        _ = FileManager.default.createFile(atPath: output, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestServers.promtool)
-        process.arguments = ["check", "metrics"]
-        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: input))
-        let sink = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        process.standardOutput = sink
-        process.standardError = sink
-        await (try launch(process)).value
-        return (process.terminationStatus, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
+        return try await promtoolCheck(input)
     }
 
     static let cases: [(String, [CanaryMetrics])] = [
