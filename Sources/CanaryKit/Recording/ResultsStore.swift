@@ -39,17 +39,17 @@ public final class ResultsStore: Sendable {
         let redactor = Redactor(secrets: result.secrets)
         let record = redactor.redact(result.record)
         let canaryFolder = directory + "/" + record.canary
-        let pretty = try encode(record, pretty: true, path: canaryFolder + "/" + record.runId + "/run.json")
-        try writeRunFolder(result, record: record, json: pretty, redactor: redactor, in: canaryFolder)
+        let runFolder = canaryFolder + "/" + record.runId
+        let json = try encode(record, path: runFolder + "/run.json")
+        try writeRunFolder(result, record: record, json: json, redactor: redactor, canaryFolder: canaryFolder, runFolder: runFolder)
         defer { prune(canaryFolder) }
-        try await log.append(JSONWriter.compacted(pretty) + [UInt8(ascii: "\n")])
+        try await log.append(JSONWriter.compacted(json) + [UInt8(ascii: "\n")])
     }
 
     private func writeRunFolder(
-        _ result: RunResult, record: RunRecord, json: [UInt8], redactor: Redactor, in canaryFolder: String
+        _ result: RunResult, record: RunRecord, json: [UInt8], redactor: Redactor, canaryFolder: String, runFolder: String
     ) throws(RecordingError) {
         try FileIO.makeFolder(canaryFolder)
-        let runFolder = canaryFolder + "/" + record.runId
         let partial = canaryFolder + "/" + Self.partialPrefix + record.runId
         try FileIO.makeFolder(partial, existing: false)
         func write(_ bytes: [UInt8], _ name: String) throws(RecordingError) {
@@ -96,9 +96,10 @@ public final class ResultsStore: Sendable {
         log.close()
     }
 
-    private func encode(_ record: RunRecord, pretty: Bool, path: String) throws(RecordingError) -> [UInt8] {
+    /// run.json's pretty text; runs.jsonl's line is the same, compacted.
+    private func encode(_ record: RunRecord, path: String) throws(RecordingError) -> [UInt8] {
         do {
-            return try RecordJSON.bytes(record, pretty: pretty)
+            return try RecordJSON.bytes(record, pretty: true)
         } catch {
             throw RecordingError(action: "encode a record for", path: path, reason: "\(error)")
         }

@@ -19,13 +19,10 @@ public enum PrometheusText {
         let path = (directory as NSString).appendingPathComponent("metrics.prom")
         try FileIO.writeAtomically(to: path) { (out: inout FileIO.ChunkedOutput) throws(RecordingError) in
             var pending: [UInt8] = []
-            var failure: RecordingError?
-            renderBytes(canaries, canaryLabel: true, into: &pending) { full in
-                guard failure == nil else { return full.removeAll() }
-                do throws(RecordingError) { try out.append(full) } catch { failure = error }
+            try renderBytes(canaries, canaryLabel: true, into: &pending) { (full: inout [UInt8]) throws(RecordingError) in
+                try out.append(full)
                 full.removeAll(keepingCapacity: true)
             }
-            if let failure { throw failure }
             try out.append(pending)
         }
     }
@@ -41,9 +38,9 @@ public enum PrometheusText {
     /// Straight into bytes, one canary's samples at a time: for 10,000 canaries (10 MB of text)
     /// the samples of a whole family and a String copy of the text doubled the run's peak memory.
     /// `drain` is handed `out` after each canary's samples, to write and empty it if it likes.
-    static func renderBytes(
-        _ canaries: [CanaryMetrics], canaryLabel: Bool, into out: inout [UInt8], drain: (inout [UInt8]) -> Void
-    ) {
+    static func renderBytes<Failure: Error>(
+        _ canaries: [CanaryMetrics], canaryLabel: Bool, into out: inout [UInt8], drain: (inout [UInt8]) throws(Failure) -> Void
+    ) throws(Failure) {
         var byName: [String: CanaryMetrics] = [:]
         for canary in canaries { byName[canary.canary] = canary }
         let sorted = byName.keys.sorted().compactMap { byName[$0] }
@@ -57,7 +54,7 @@ public enum PrometheusText {
                     }
                     appendLine(family.name, sample, canaryLabel: canaryLabel, to: &out)
                 }
-                if out.count >= 1 << 16 { drain(&out) }
+                if out.count >= 1 << 16 { try drain(&out) }
             }
         }
     }

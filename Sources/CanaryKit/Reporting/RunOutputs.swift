@@ -35,39 +35,49 @@ public actor RunOutputs {
     /// Loads `state.json` now: an unreadable one throws, to be shown before anything runs (the
     /// scheduler refuses to start on it).
     public init(directory: String, settings: OutputSettings, engine: CurlEngine, canaries: [Canary]) throws(StateFileError) {
-        self.directory = directory
-        self.settings = settings
-        self.engine = engine
-        rules = Dictionary(canaries.map { ($0.name, $0.alarm) }, uniquingKeysWith: { first, _ in first })
-        states = try StateFile.load(directory: directory)
+        self.init(directory: directory, settings: settings, engine: engine, canaries: canaries,
+                  states: try StateFile.load(directory: directory), stateLoad: nil)
     }
 
     /// Loads `state.json` while the canaries run (for 10,000 canaries it took 0.4 s before the
     /// first could start); an unreadable one throws from `finish()`, after the runs are recorded,
     /// and is left as it was.
     public init(directory: String, settings: OutputSettings, engine: CurlEngine, canaries: [Canary], loadingStateWhileRunning: Void) {
+        self.init(directory: directory, settings: settings, engine: engine, canaries: canaries,
+                  states: nil, stateLoad: Task.detached { try StateFile.load(directory: directory) })
+    }
+
+    private init(
+        directory: String, settings: OutputSettings, engine: CurlEngine, canaries: [Canary],
+        states: [String: CanaryState]?, stateLoad: Task<[String: CanaryState], any Error>?
+    ) {
         self.directory = directory
         self.settings = settings
         self.engine = engine
-        rules = Dictionary(canaries.map { ($0.name, $0.alarm) }, uniquingKeysWith: { first, _ in first })
-        stateLoad = Task.detached { try StateFile.load(directory: directory) }
+        rules = Self.rules(of: canaries)
+        self.states = states
+        self.stateLoad = stateLoad
+    }
+
+    private static func rules(of canaries: [Canary]) -> [String: AlarmRule] {
+        Dictionary(canaries.map { ($0.name, $0.alarm) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The states, once loaded, with the changes that waited for them applied.
     private func loadedStates() async throws -> [String: CanaryState] {
         if let states { return states }
-        let loaded = try await stateLoad!.value
+        let loaded = try await stateLoad?.value ?? [:]
         states = loaded
         for change in pending {
             if let record = change.record { add(record, now: change.now) } else { missedRuns(change.canary, now: change.now) }
         }
         pending = []
-        return states!
+        return states ?? loaded
     }
 
     /// After a reload: alarm rules come from the canaries' current versions.
     public func setRules(from canaries: [Canary]) {
-        rules = Dictionary(canaries.map { ($0.name, $0.alarm) }, uniquingKeysWith: { first, _ in first })
+        rules = Self.rules(of: canaries)
     }
 
     /// Counts one finished run (its record already redacted).
