@@ -75,41 +75,61 @@ public enum CanaryLoader {
 
     /// The file name without its directory and `.json`.
     static func defaultName(of file: String) -> String {
-        let base = (file as NSString).lastPathComponent
+        let base = LocalPath.lastComponent(of: file)
         return base.hasSuffix(".json") ? String(base.dropLast(5)) : base
     }
 
-    /// Directories become their `*.json` files (not recursive, in name order); missing paths are problems.
+    /// Directories become their `*.json` files (not recursive, in name order); missing paths are
+    /// problems, and so are FIFOs, sockets and devices (reading a FIFO would wait forever).
     private static func expand(_ paths: [String], problems: inout [LoadProblem]) -> [String] {
         var files: [String] = []
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            switch FileKind(path) {
+            case .missing:
                 problems.append(wholeFile(path, "no such file or directory"))
-                continue
-            }
-            guard isDirectory.boolValue else {
+            case .other(let kind):
+                problems.append(wholeFile(path, "this is a \(kind), not a canary file; name a *.json file or a folder of them"))
+            case .file:
                 files.append(path)
-                continue
-            }
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
-                problems.append(wholeFile(path, "can't list the directory (permissions?)"))
-                continue
-            }
-            let canaryFiles = names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
-                .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-                .map { (path as NSString).appendingPathComponent($0) }
-                .filter { file in
-                    var isDirectory: ObjCBool = false
-                    return FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) && !isDirectory.boolValue
+            case .folder:
+                guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+                    problems.append(wholeFile(path, "can't list the directory (permissions?)"))
+                    continue
                 }
-            if canaryFiles.isEmpty { problems.append(wholeFile(path, "the directory holds no *.json canary files")) }
-            files += canaryFiles
+                let canaryFiles = names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
+                    .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                    .map { LocalPath.join(path, $0) }
+                    .filter { FileKind($0) == .file }
+                if canaryFiles.isEmpty { problems.append(wholeFile(path, "the directory holds no *.json canary files")) }
+                files += canaryFiles
+            }
         }
         return files
     }
 
     private static func wholeFile(_ path: String, _ message: String) -> LoadProblem {
         LoadProblem(location: SourceLocation(file: path, line: 1, column: 1), message: message)
+    }
+}
+
+/// What a path names, following symlinks.
+enum FileKind: Equatable {
+    case missing, file, folder
+    /// A FIFO, socket or device, by name.
+    case other(String)
+
+    init(_ path: String) {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            self = .missing
+            return
+        }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: self = .file
+        case S_IFDIR: self = .folder
+        case S_IFIFO: self = .other("FIFO (named pipe)")
+        case S_IFSOCK: self = .other("socket")
+        default: self = .other("device")
+        }
     }
 }
