@@ -174,8 +174,8 @@ enum FileIO {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {
                 throw RecordingError(
-                    action: "use folder", path: path, reason: "it exists and is not a folder",
-                    hint: "move that file away, or pass another path")
+                    action: "use results folder", path: path, reason: "it exists and is not a folder",
+                    hint: "move that file away, or pass --results with a folder")
             }
             return
         }
