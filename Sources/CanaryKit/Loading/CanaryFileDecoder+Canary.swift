@@ -20,6 +20,7 @@ extension CanaryFileDecoder {
         var canary = Canary(name: name, file: file, steps: [])
         if let value = fields["variables"] { canary.variables = decodeVariables(value) }
         knownNames = Set(canary.variables.keys).union(definedVariables)
+        if let value = fields["variables"] { checkVariableTemplates(value, canary.variables) }
         if let value = fields["description"] { canary.description = string(value, for: "'description'") }
         if let value = fields["schedule"] { canary.schedule = decodeSchedule(value) }
         if let value = fields["timeout"], let timeout = positiveDuration(value, for: "the canary 'timeout'") {
