@@ -23,10 +23,11 @@ struct StepExecution {
             request = try builder.build(step.request, with: &interpolator)
         } catch {
             record.error = "\(canary.file): step '\(step.name)': \(error)"
-            record.errorKind = "interpolation"
+            if case .lineBreak = error { record.errorKind = TransferError.Kind.invalidRequest.rawValue } else { record.errorKind = "interpolation" }
             return (record, nil)
         }
         record.request = RequestSummary(method: request.method, url: request.url)
+        interpolator.remember(secrets: Credentials.carried(by: request))
 
         let started = Date()
         let response: HTTPResponse
@@ -47,9 +48,11 @@ struct StepExecution {
             newConnections: response.newConnections,
             certificateNotAfter: response.certificate.map { RunID.iso8601($0.notAfter) })
 
+        interpolator.remember(secrets: Credentials.set(by: response))
         // Parse the body only when something reads it as JSON: most steps don't.
         let bodyJSON = readsJSON ? try? JSON5.parseJSON(response.body) : nil
-        let facts = ResponseFacts(response: response, bodyJSON: bodyJSON)
+        var facts = ResponseFacts(response: response, bodyJSON: bodyJSON)
+        facts.redactor = Redactor(secrets: interpolator.secretValues)
         record.failures = step.assertions.compactMap { AssertionEvaluator.evaluate($0, on: facts) }
         for capture in step.captures {
             do {
