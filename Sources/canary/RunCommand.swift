@@ -15,6 +15,9 @@ struct RunCommand {
         let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
         for problem in loaded.problems { Console.error("invalid: \(problem)") }
         let canaries = try select(loaded.canaries)
+        for warning in Canary.shortSecretWarnings(canaries, environment: ProcessInfo.processInfo.environment) {
+            Console.error("warning: \(warning)")
+        }
         let invalid = !loaded.problems.isEmpty
 
         guard let lock = try ResultsLock(directory: options.results, wait: options.wait) else {

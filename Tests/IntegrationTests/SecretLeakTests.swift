@@ -97,4 +97,16 @@ struct SecretLeakTests {
         }
         #expect(files >= 20)
     }
+
+    @Test("a secret shorter than 4 characters is warned about at start, by name and length, never by value")
+    func shortSecret() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try #"{name: "pin", steps: [{request: {url: "{{site}}/hello.txt", headers: {"X-Pin": "{{secret.PIN}}"}}}]}"#
+            .write(toFile: folder + "/pin.json", atomically: true, encoding: .utf8)
+        let output = try await CLI.run(["run", folder, "--results", folder + "/r"] + TestServers.varArguments, environment: ["PIN": "7"])
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+        #expect(output.stderr.contains("warning: secret PIN is 1 character long"), "\(output.stderr)")
+        #expect(!output.stderr.contains("7"), "\(output.stderr)")
+    }
 }

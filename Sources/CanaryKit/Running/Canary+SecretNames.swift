@@ -29,3 +29,17 @@ extension Canary {
         }
     }
 }
+
+extension Canary {
+    /// One warning per `{{secret.NAME}}` set to fewer than `Redactor.shortSecretLength`
+    /// characters: masking it masks those characters in ordinary text too. Names only, never values.
+    public static func shortSecretWarnings(_ canaries: [Canary], environment: [String: String]) -> [String] {
+        let names = Set(canaries.flatMap(\.secretNames)).sorted()
+        return names.compactMap { name in
+            guard let value = environment[name], !value.isEmpty, value.count < Redactor.shortSecretLength else { return nil }
+            let length = value.count == 1 ? "1 character" : "\(value.count) characters"
+            return "secret \(name) is \(length) long: it is masked as *** wherever those characters appear, "
+                + "in host names and numbers too; use a secret of at least \(Redactor.shortSecretLength) characters"
+        }
+    }
+}
