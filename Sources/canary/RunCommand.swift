@@ -14,6 +14,7 @@ struct RunCommand {
     func execute() async throws -> Int32 {
         let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
         for problem in loaded.problems { Console.error("invalid: \(problem)") }
+        for entry in loaded.skipped { Console.error("skipped: \(entry)") }
         let canaries = try select(loaded.canaries)
         for warning in Canary.shortSecretWarnings(canaries, environment: ProcessInfo.processInfo.environment) {
             Console.error("warning: \(warning)")
@@ -99,6 +100,7 @@ struct ValidateCommand {
     func execute() -> Int32 {
         let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
         for problem in loaded.problems { Console.line("\(problem)") }
+        for entry in loaded.skipped { Console.line("skipped: \(entry)") }
         if loaded.problems.isEmpty {
             Console.line("\(loaded.canaries.count) canaries valid")
             return 0
@@ -115,6 +117,7 @@ struct ListCommand {
     func execute() -> Int32 {
         let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
         for problem in loaded.problems { Console.error("invalid: \(problem)") }
+        for entry in loaded.skipped { Console.error("skipped: \(entry)") }
         let now = Date()
         let rows = options.prepare(loaded.canaries).map { canary -> [String] in
             [canary.name, "\(canary.steps.count)", canary.schedule?.description ?? "-", nextRuns(canary.schedule, after: now)]

@@ -12,6 +12,10 @@ public enum InterpolationError: Error, Sendable, Equatable, CustomStringConverti
     /// A CR, LF or NUL would reach a header or the request target, where it could split the
     /// request (header injection, request smuggling). `source` names where it came from.
     case lineBreak(field: String, source: String, character: String)
+    /// Variables whose values use each other in a circle: `a → b → a`.
+    case variableCycle([String])
+    /// An expectation's JSONPath key that is not a JSONPath once its placeholders are filled in.
+    case invalidPath(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -27,6 +31,10 @@ public enum InterpolationError: Error, Sendable, Equatable, CustomStringConverti
         case let .lineBreak(field, source, character):
             return "\(source) puts a \(character) into \(field), which would split the request; the request was not sent. "
                 + "Remove line breaks from the value (a capture's regex can select the part you need)"
+        case let .variableCycle(chain):
+            return "variable '\(chain.first ?? "")' uses itself: \(chain.joined(separator: " → ")); give one of them a value without placeholders"
+        case let .invalidPath(path, reason):
+            return "JSONPath \(ValueStyle.truncated(JSONValue.quoted(path))) (after filling in its placeholders) is not valid: \(reason)"
         }
     }
 }
@@ -42,12 +50,18 @@ public struct Interpolator: Sendable {
     /// Names whose `{{env.NAME}}` is a secret too: used as `{{secret.NAME}}` by some canary of
     /// the run. Names that look like credentials (`*TOKEN*`, `*KEY*`…) are secrets anyway.
     private let secretNames: Set<String>
+    /// Variables whose values may hold placeholders (`api: "{{base}}/v1"`), expanded on first
+    /// use. Captures are server text and are never expanded.
+    private var unexpanded: Set<String>
+    /// The variables being expanded, outermost first, to name a cycle.
+    private var expanding: [String] = []
 
     /// `variables` already merged (`--var` over the canary's own); `environment` is the process's.
     public init(variables: [String: String], environment: [String: String], secretNames: Set<String> = []) {
         self.variables = variables
         self.environment = environment
         self.secretNames = secretNames
+        unexpanded = Set(variables.filter { $0.value.contains("{{") }.keys)
     }
 
     /// Values to mask from now on (credentials the request carried, cookies a response set).
@@ -58,6 +72,20 @@ public struct Interpolator: Sendable {
     /// Captures become variables for later steps; a capture replaces a variable of the same name.
     public mutating func set(_ name: String, _ value: String) {
         variables[name] = value
+        unexpanded.remove(name)
+    }
+
+    /// A variable's value, its own placeholders filled in (once: the result is kept).
+    private mutating func value(of name: String) throws(InterpolationError) -> String? {
+        guard let value = variables[name] else { return nil }
+        guard unexpanded.contains(name) else { return value }
+        if let start = expanding.firstIndex(of: name) { throw .variableCycle(Array(expanding[start...]) + [name]) }
+        expanding.append(name)
+        defer { expanding.removeLast() }
+        let expanded = try render(Self.parseTemplate(value))
+        variables[name] = expanded
+        unexpanded.remove(name)
+        return expanded
     }
 
     /// The template with every placeholder replaced.
@@ -68,7 +96,7 @@ public struct Interpolator: Sendable {
             case .literal(let text):
                 out += text
             case .variable(let name):
-                guard let value = variables[name] else {
+                guard let value = try value(of: name) else {
                     throw .undefinedVariable(name: name, suggestion: closestName(to: name, among: variables.keys))
                 }
                 out += value
@@ -124,7 +152,7 @@ public struct Interpolator: Sendable {
     }
 
     /// JSON body strings are templates too; the loader checked them, this re-reads them at run time.
-    private static func parseTemplate(_ text: String) throws(InterpolationError) -> Template {
+    static func parseTemplate(_ text: String) throws(InterpolationError) -> Template {
         do {
             return try Template.parse(text)
         } catch {

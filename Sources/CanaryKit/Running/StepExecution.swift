@@ -19,8 +19,11 @@ struct StepExecution {
         var record = StepRecord.skipped(step.name)
         record.outcome = .failed
         let request: HTTPRequest
+        var assertions: [Assertion] = []
         do {
             request = try builder.build(step.request, with: &interpolator)
+            // Before sending: an expectation that can't be filled in must not cost a request.
+            for assertion in step.assertions { assertions.append(try interpolator.render(assertion)) }
         } catch {
             record.error = "\(canary.file): step '\(step.name)': \(error)"
             if case .lineBreak = error { record.errorKind = TransferError.Kind.invalidRequest.rawValue } else { record.errorKind = "interpolation" }
@@ -53,7 +56,7 @@ struct StepExecution {
         let bodyJSON = readsJSON ? try? JSON5.parseJSON(response.body) : nil
         var facts = ResponseFacts(response: response, bodyJSON: bodyJSON)
         facts.redactor = Redactor(secrets: interpolator.secretValues)
-        record.failures = step.assertions.compactMap { AssertionEvaluator.evaluate($0, on: facts) }
+        record.failures = assertions.compactMap { AssertionEvaluator.evaluate($0, on: facts) }
         for capture in step.captures {
             do {
                 interpolator.set(capture.name, try CaptureExtractor.extract(capture, from: facts))
