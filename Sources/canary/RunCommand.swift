@@ -138,6 +138,12 @@ struct ValidateCommand {
         let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
         for problem in loaded.problems { Console.line("\(problem)") }
         for entry in loaded.skipped { Console.line("skipped: \(entry)") }
+        for canary in loaded.canaries {
+            for step in canary.steps where step.assertions.isEmpty {
+                let place = step.location.map { "\($0)" } ?? canary.file
+                Console.line("\(place): warning: step '\(step.name)' of '\(canary.name)' asserts nothing: it passes on any 2xx or 3xx answer; add an expect")
+            }
+        }
         if loaded.problems.isEmpty {
             Console.line("\(loaded.canaries.count) canaries valid")
             return 0
