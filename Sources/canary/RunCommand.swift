@@ -7,7 +7,7 @@ struct RunCommand {
     static let flags: Set<String> = [
         "--var", "--jobs", "--results", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait",
         "--keep", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook",
-        "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age", "--screenshots", "--shard", "--location",
+        "--on-alarm", "--run-events", "--allow-unused-vars", "--sink-timeout", "--sink-max-age", "--screenshots", "--shard", "--location",
     ]
     let options: RunOptions
 
@@ -21,6 +21,7 @@ struct RunCommand {
             if junit == "-" { Console.linesToStandardError = true }
         }
         try StartChecks.caFile(options.caFile, command: "run")
+        try StartChecks.variableValues(options.variables, command: "run")
         let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
         for problem in loaded.problems { Console.error("invalid: \(problem)") }
         for entry in loaded.skipped { Console.error("skipped: \(entry)") }
@@ -126,6 +127,8 @@ struct RunCommand {
         }
         let selected = options.prepare(canaries)
         try StartChecks.selection(selected, of: canaries, options: options, command: "run")
+        try StartChecks.environment(of: selected, command: "run")
+        try StartChecks.unusedVariables(options, by: selected, command: "run")
         return selected
     }
 }
