@@ -11,6 +11,7 @@ enum Help {
       canary validate PATH...          parse and check only; list every problem; exit 0 or 2
       canary list PATH...              name, steps, schedule and next run time of each canary
       canary report [--results DIR] [-o FILE.html]   one self-contained HTML page of the results
+      canary baseline CANARY [--run RUNID]   a run's screenshots become the visual baseline
       canary help COMMAND              options of one command
       canary --version
 
@@ -40,7 +41,11 @@ enum Help {
       --on-alarm PROGRAM   run PROGRAM (no shell) with each event on stdin
       --run-events         emit an event for every finished run, not only on alarm changes
       --sink-timeout D     limit per webhook attempt and program run (default 5s)
-      --screenshots        render HTML responses to NN-<step>.png with headless Chromium
+      --screenshots MODE   HTML responses rendered to NN-<step>.png by headless Chromium: failed
+                           (default when Chromium is installed: every failing step), all, none
+      --screenshot-jobs N  browsers rendering at once (default 2); never holds up other canaries
+      --screenshot-timeout D   limit per screenshot (default 15s)
+      --browser PATH       the Chromium to use (default: chromium on PATH)
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)
       -v, --verbose        print each request and response (secrets shown as ***)
@@ -73,6 +78,13 @@ enum Help {
     time stacked by phase.
     """
 
+    static let baseline = """
+    Usage: canary baseline CANARY [--run RUNID] [--results DIR]
+
+    Makes the screenshots of one recorded run of CANARY (default: its newest run with screenshots)
+    the baseline its `expect.visual` steps are compared with, in DIR/.baselines/CANARY/.
+    """
+
     static let schedule = """
     Usage: canary schedule PATH... [options]
 
@@ -96,6 +108,7 @@ enum Help {
         case "list": return list
         case "report": return report
         case "schedule": return schedule
+        case "baseline": return baseline
         default: return nil
         }
     }

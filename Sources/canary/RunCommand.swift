@@ -8,6 +8,7 @@ struct RunCommand {
         "--var", "--jobs", "--results", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait",
         "--keep", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook",
         "--on-alarm", "--run-events", "--sink-timeout", "--screenshots", "--shard", "--location",
+        "--screenshot-jobs", "--screenshot-timeout", "--browser",
     ]
     let options: RunOptions
 
@@ -27,7 +28,7 @@ struct RunCommand {
         let engine = try CurlEngine()
         let outputs = RunOutputs(
             directory: options.results, settings: options.outputs, engine: engine, canaries: canaries, loadingStateWhileRunning: ())
-        let screenshotter = options.screenshots ? Screenshots(results: options.results) : nil
+        let screenshots = ScreenshotSetup.pass(options, canaries: canaries)
         let runner = Runner(engine: engine, settings: RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes))
 
         let clock = ContinuousClock()
@@ -35,19 +36,20 @@ struct RunCommand {
         var passed = 0, failed = 0
         var recordingError: (any Error)?
         Console.progress("[0/\(canaries.count)] running…")
-        await runner.run(canaries, jobs: options.jobs) { result -> RecordingError? in
+        await runner.run(canaries, jobs: options.jobs, finishesOffSlot: { screenshots.hasWork($0) }) { ran -> (RunResult, RecordingError?) in
+            let result = screenshots.hasWork(ran) ? await screenshots.process(ran) : ran
             do throws(RecordingError) {
                 try await store.record(result)
-                return nil
+                return (result, nil)
             } catch {
-                return error
+                return (result, error)
             }
-        } consume: { result, failedRecording in
+        } consume: { _, finished in
+            let (result, failedRecording) = finished
             if result.record.passed { passed += 1 } else { failed += 1 }
             if let failedRecording { recordingError = recordingError ?? failedRecording }
             let record = Redactor(secrets: result.secrets).redact(result.record)
             await outputs.add(record)
-            await screenshotter?.capture(result)
             report(result, redacted: record)
             Console.progress("[\(passed + failed)/\(canaries.count)] \(passed) passed, \(failed) failed")
         }
@@ -74,6 +76,7 @@ struct RunCommand {
     }
 
     private func report(_ result: RunResult, redacted record: RunRecord) {
+        ScreenshotSetup.warn(about: record)
         guard !options.quiet || !record.passed else { return }
         Console.line(ConsoleReport.line(for: record))
         if options.verbose { Console.line(ConsoleReport.verbose(result)) }

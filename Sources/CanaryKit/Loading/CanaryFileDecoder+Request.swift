@@ -3,7 +3,7 @@ extension CanaryFileDecoder {
     static let requestKeys = [
         "method", "url", "query", "headers", "json", "body", "form", "timeout", "followRedirects", "maxRedirects", "insecure",
     ]
-    static let defaultsKeys = ["headers", "timeout", "followRedirects", "maxRedirects", "insecure"]
+    static let defaultsKeys = ["headers", "timeout", "followRedirects", "maxRedirects", "insecure", "screenshot"]
 
     func decodeRequest(_ value: LocatedJSON) -> RequestTemplate? {
         guard let fields = fields(value, in: "'request'", allowed: Self.requestKeys) else { return nil }
@@ -33,6 +33,7 @@ extension CanaryFileDecoder {
         if let follow = fields["followRedirects"] { defaults.followRedirects = bool(follow, for: "'followRedirects'") }
         if let maximum = fields["maxRedirects"] { defaults.maxRedirects = integer(maximum, for: "'maxRedirects'", in: 0...100) }
         if let insecure = fields["insecure"] { defaults.insecure = bool(insecure, for: "'insecure'") }
+        if let screenshot = fields["screenshot"] { defaultScreenshot = decodeScreenshot(screenshot, base: ScreenshotSettings()) }
         return defaults
     }
 

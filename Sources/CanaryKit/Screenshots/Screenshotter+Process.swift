@@ -1,59 +1,49 @@
 import Foundation
 
-/// Runs the browser as a child process (no shell in between) with a deadline.
+/// Runs the browser as a child process (no shell in between) with a deadline, through the one
+/// spawn path (`ProgramChild`): Foundation's `Process` would hand the browser our ignored SIGPIPE
+/// and our concurrency threads' blocked signals.
 enum BrowserProcess {
     enum Outcome: Equatable {
         case exited(Int32)
+        case killedBySignal(Int32)
         case timedOut
         case failedToStart(String)
     }
 
-    /// Starts `executable`, waits up to `timeout`, and kills it (and its helper processes, when
-    /// it leads a process group of its own) if it is still running then, or if the task is cancelled.
-    /// HOME and the XDG folders point into `home` so the browser leaves nothing behind elsewhere.
+    /// Starts `executable`, waits up to `timeout`, and kills its whole process group (the browser
+    /// and its zygote and renderer helpers) if it is still running then, or if the task is
+    /// cancelled. HOME and the XDG folders point into `home` so the browser leaves nothing behind
+    /// elsewhere; its stderr goes to `log`, its stdout nowhere.
     static func run(executable: String, arguments: [String], home: String, log: String, timeout: Duration) async -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["HOME"] = home
-        environment["XDG_CONFIG_HOME"] = home + "/config"
-        environment["XDG_CACHE_HOME"] = home + "/cache"
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
         let logFD = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        if logFD >= 0 {
-            process.standardError = FileHandle(fileDescriptor: logFD, closeOnDealloc: true)
-        } else {
-            process.standardError = FileHandle.nullDevice
+        let nullFD = open("/dev/null", O_RDWR | O_CLOEXEC)
+        defer {
+            if logFD >= 0 { close(logFD) }
+            if nullFD >= 0 { close(nullFD) }
         }
+        guard nullFD >= 0 else { return .failedToStart("cannot open /dev/null: \(String(cString: strerror(errno)))") }
+        let child: ProgramChild
         do {
-            try process.run()
+            child = try ProgramChild(
+                executable: executable, argv: [executable] + arguments, input: nullFD, output: nullFD,
+                errors: logFD >= 0 ? logFD : nullFD,
+                environment: ["HOME": home, "XDG_CONFIG_HOME": home + "/config", "XDG_CACHE_HOME": home + "/cache"])
         } catch {
-            return .failedToStart((error as NSError).localizedDescription)
+            return .failedToStart(error.reason)
         }
-        let pid = process.processIdentifier
-        // Read while the child surely exists (a reaped pid could be reused): whether it leads a
-        // process group of its own, which is then safe to kill as a whole.
-        let ownGroup = getpgid(pid) == pid && pid != getpgrp()
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        // Polling keeps this free of callbacks from Foundation's own threads; 50 ms is
-        // nothing next to a browser start.
-        var stopped = false
-        while process.isRunning {
-            if ContinuousClock.now >= deadline || Task.isCancelled {
-                _ = ownGroup ? kill(-pid, SIGKILL) : kill(pid, SIGKILL)
-                stopped = true
-                break
-            }
-            try? await Task.sleep(for: .milliseconds(50))
+        let watchdog = Task {
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
+            child.signal(SIGKILL, timedOut: true)
         }
-        while process.isRunning {
-            try? await Task.sleep(for: .milliseconds(20))
+        let exit = await withTaskCancellationHandler {
+            await child.wait()
+        } onCancel: {
+            watchdog.cancel()
+            child.signal(SIGKILL)
         }
-        // Helpers (zygote, renderer) normally exit with the browser; make sure of it.
-        if ownGroup { _ = kill(-pid, SIGKILL) }
-        return stopped ? .timedOut : .exited(process.terminationStatus)
+        watchdog.cancel()
+        if exit.timedOut { return .timedOut }
+        return exit.signalled ? .killedBySignal(exit.status) : .exited(exit.status)
     }
 }
