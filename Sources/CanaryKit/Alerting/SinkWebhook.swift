@@ -1,60 +1,24 @@
 import CurlEngine
 import Foundation
 
-/// POSTs one event to one webhook through the engine, with bounded retries and an overall
-/// deadline, and turns the last failure into a warning line.
+/// What one attempt at delivering one event to one sink came to.
+enum SinkAttempt: Sendable, Equatable {
+    case delivered
+    /// Worth another try later: a transport error, a timeout, 408, 429 or a 5xx. `retryAfter`
+    /// is the receiver's `Retry-After`, when it gave one.
+    case retryable(String, retryAfter: Duration?)
+    /// Trying again would not help: a 4xx that is not 408 or 429, an invalid URL.
+    case refused(String)
+    /// We stopped it (the run's sink time ran out): neither delivered nor refused.
+    case cancelled
+}
+
+/// POSTs one event to one webhook through the engine, once; the outbox decides about retries.
 struct WebhookDelivery: Sendable {
     let engine: CurlEngine
     let session: HTTPSession
-    /// Per attempt, the whole transfer (connect, send, wait, receive).
-    let timeout: Duration
-    let retries: Int
 
-    /// Pause before retry n (1-based): 200 ms, 400 ms, 800 ms… short, because the run waits.
-    static func backoff(beforeRetry n: Int) -> Duration {
-        .milliseconds(200 << min(max(n - 1, 0), 5))
-    }
-
-    /// The longest a delivery may take: every attempt timing out, plus the pauses between them,
-    /// plus a little for the engine to hand back a timed-out transfer.
-    var budget: Duration {
-        let pauses = (0..<retries).reduce(Duration.zero) { $0 + Self.backoff(beforeRetry: $1 + 1) }
-        return timeout * (retries + 1) + pauses + .milliseconds(300)
-    }
-
-    /// nil when the webhook answered 2xx, else a warning naming it, e.g.
-    /// `webhook https://hooks.example.com/…: timed out after 5s (3 attempts)`.
-    func post(_ payload: [UInt8], to url: String, label: String) async -> String? {
-        let attempts = retries + 1
-        // The deadline backs up the per-attempt timeout for a server that trickles bytes or a
-        // resolver that hangs: whatever happens, this returns within `budget`.
-        return await withDeadline(budget, onTimeout: "\(label): no answer within \(budget.humanText) (gave up)") {
-            var problem = ""
-            for attempt in 1...attempts {
-                if attempt > 1 {
-                    try? await Task.sleep(for: Self.backoff(beforeRetry: attempt - 1))
-                    if Task.isCancelled { break }
-                }
-                switch await attemptOnce(payload, to: url) {
-                case .delivered:
-                    return nil
-                case .retryable(let text):
-                    problem = text
-                case .final(let text):
-                    return "\(label): \(text) (\(attempt) attempt\(attempt == 1 ? "" : "s"))"
-                }
-            }
-            return "\(label): \(problem) (\(attempts) attempt\(attempts == 1 ? "" : "s"))"
-        }
-    }
-
-    private enum Outcome {
-        case delivered
-        case retryable(String)
-        case final(String)
-    }
-
-    private func attemptOnce(_ payload: [UInt8], to url: String) async -> Outcome {
+    func attempt(_ payload: [UInt8], to url: String, timeout: Duration) async -> SinkAttempt {
         let request = HTTPRequest(
             method: "POST", url: url,
             headers: [HTTPHeader(name: "Content-Type", value: "application/json"), HTTPHeader(name: "User-Agent", value: "canary")],
@@ -67,18 +31,33 @@ struct WebhookDelivery: Sendable {
             let response = try await engine.perform(request, in: session)
             switch response.statusCode {
             case 200..<300: return .delivered
-            // Server trouble and rate limits may pass; a 4xx means the request itself is wrong.
-            case 408, 429, 500...: return .retryable("HTTP \(response.statusCode)")
-            default: return .final("HTTP \(response.statusCode)")
+            // Server trouble and rate limits pass; a 4xx means the request itself is wrong.
+            case 408, 429, 500...:
+                let retryAfter = response.headers.value(named: "Retry-After").flatMap { Self.retryAfter($0) }
+                return .retryable("HTTP \(response.statusCode)", retryAfter: retryAfter)
+            default: return .refused("HTTP \(response.statusCode)")
             }
         } catch {
             switch error.kind {
-            case .timeout: return .retryable("timed out after \(timeout.humanText)")
-            case .cancelled: return .final("cancelled")
-            case .invalidRequest: return .final(error.description)
-            default: return .retryable(error.description)
+            case .timeout: return .retryable("timed out after \(timeout.humanText)", retryAfter: nil)
+            case .cancelled: return .cancelled
+            case .invalidRequest: return .refused(error.description)
+            default: return .retryable(error.description, retryAfter: nil)
             }
         }
+    }
+
+    /// `Retry-After` as seconds (`120`) or an HTTP date (`Wed, 21 Oct 2026 07:28:00 GMT`);
+    /// nil for anything else, which then counts as absent. Never negative.
+    static func retryAfter(_ value: String, now: Date = Date()) -> Duration? {
+        let text = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Int(text) { return seconds >= 0 ? .seconds(seconds) : nil }
+        let format = DateFormatter()
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.timeZone = TimeZone(identifier: "GMT")
+        format.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = format.date(from: text) else { return nil }
+        return .milliseconds(max(0, Int(date.timeIntervalSince(now) * 1000)))
     }
 
     /// The URL as it may appear in a log: scheme, host and port only, because webhook URLs often
