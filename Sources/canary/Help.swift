@@ -101,6 +101,7 @@ enum Help {
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)
       --log-format F       text (default) or json: one line per run and lifecycle event
+      --screenshots MODE, --screenshot-jobs N, --screenshot-timeout D, --browser PATH   as for run
     """
 
     static func text(for command: String) -> String? {

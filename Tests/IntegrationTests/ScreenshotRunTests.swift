@@ -73,6 +73,10 @@ struct ScreenshotRunTests {
         #expect(png.width == 400 && png.height == 300)
         #expect((steps.last?["screenshot"] as? [String: Any])?["file"] as? String == "02-cart.png")
         #expect(steps.first?["screenshot"] == nil)
+        let report = try await CLI.run(["report", "--results", folder + "/r", "-o", folder + "/report.html"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let html = try String(contentsOfFile: folder + "/report.html", encoding: .utf8)
+        #expect(html.contains("/02-cart.png\">screenshot</a>"), "the report links the failing step's screenshot")
     }
 
     @Test("visual monitoring: passes unchanged, fails changed with the difference, ignores an ignored region, baseline command")

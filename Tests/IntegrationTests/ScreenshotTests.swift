@@ -101,6 +101,17 @@ struct ScreenshotTests {
         keepForInspection(scratch.path + "/moby.png")
     }
 
+    @Test("fullPage: the PNG is as tall as the page, not the window; without it, the window's size")
+    func fullPage() async throws {
+        guard let browser = screenshotBrowser() else { return }
+        let page = Array(#"<body style="margin:0;background:#fff"><div style="height:1000px;background:#c00"></div></body>"#.utf8)
+        let full = await browser.capture(html: page, settings: ScreenshotSettings(width: 400, height: 300, fullPage: true))
+        let window = await browser.capture(html: page, settings: ScreenshotSettings(width: 400, height: 300))
+        let fullImage = try full.get().image, windowImage = try window.get().image
+        #expect(fullImage.width == 400 && (1000...1010).contains(fullImage.height), "\(fullImage.width)×\(fullImage.height)")
+        #expect(windowImage.width == 400 && windowImage.height == 300)
+    }
+
     @Test("a browser that doesn't finish is stopped at the timeout")
     func timeout() async throws {
         let scratch = try ScratchFolder()

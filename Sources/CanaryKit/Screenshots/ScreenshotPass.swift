@@ -13,7 +13,7 @@ public struct ScreenshotPass: Sendable {
     let timeout: Duration
     private let slots: RenderSlots
     /// Steps by canary and step name, for their screenshot settings and visual expectations.
-    private let steps: [String: [String: Step]]
+    private var steps: [String: [String: Step]]
 
     public init(
         mode: ScreenshotMode, screenshotter: Screenshotter?, results: String, canaries: [Canary],
@@ -24,7 +24,18 @@ public struct ScreenshotPass: Sendable {
         baselines = Baselines(results: results)
         self.timeout = timeout
         slots = RenderSlots(limit: jobs)
-        steps = Dictionary(
+        steps = Self.index(canaries)
+    }
+
+    /// The same pass (and render slots) for the canaries after a reload.
+    public func reloaded(_ canaries: [Canary]) -> ScreenshotPass {
+        var pass = self
+        pass.steps = Self.index(canaries)
+        return pass
+    }
+
+    private static func index(_ canaries: [Canary]) -> [String: [String: Step]] {
+        Dictionary(
             canaries.map { canary in (canary.name, Dictionary(canary.steps.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })) },
             uniquingKeysWith: { first, _ in first })
     }
@@ -76,7 +87,9 @@ public struct ScreenshotPass: Sendable {
     private func isDue(_ exchange: Exchange, in result: RunResult) -> Bool {
         guard let response = exchange.response else { return false }
         if steps[result.record.canary]?[exchange.step]?.visual != nil { return true }
-        guard Self.isHTML(response) else { return false }
+        // An empty body (httpbin's /status/500, most bare error statuses) would be a blank PNG:
+        // no evidence, and a browser start for nothing.
+        guard Self.isHTML(response), !response.body.isEmpty else { return false }
         switch mode {
         case .all: return true
         case .none: return false
