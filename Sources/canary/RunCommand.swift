@@ -13,8 +13,14 @@ struct RunCommand {
     let options: RunOptions
 
     func execute() async throws -> Int32 {
+        if let junit = options.outputs.junitPath {
+            try OutputFile.prepare(junit, flag: "--junit")
+            // The XML owns stdout; the console lines go to stderr beside the problems.
+            if junit == "-" { Console.linesToStandardError = true }
+        }
         let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
         for problem in loaded.problems { Console.error("invalid: \(problem)") }
+        for entry in loaded.skipped { Console.error("skipped: \(entry)") }
         let canaries = try select(loaded.canaries)
         let invalid = !loaded.problems.isEmpty
 
@@ -99,6 +105,7 @@ struct ValidateCommand {
     func execute() -> Int32 {
         let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
         for problem in loaded.problems { Console.line("\(problem)") }
+        for entry in loaded.skipped { Console.line("skipped: \(entry)") }
         if loaded.problems.isEmpty {
             Console.line("\(loaded.canaries.count) canaries valid")
             return 0
@@ -115,6 +122,7 @@ struct ListCommand {
     func execute() -> Int32 {
         let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
         for problem in loaded.problems { Console.error("invalid: \(problem)") }
+        for entry in loaded.skipped { Console.error("skipped: \(entry)") }
         let now = Date()
         let rows = options.prepare(loaded.canaries).map { canary -> [String] in
             [canary.name, "\(canary.steps.count)", canary.schedule?.description ?? "-", nextRuns(canary.schedule, after: now)]
