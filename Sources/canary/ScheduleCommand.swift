@@ -14,6 +14,7 @@ struct ScheduleCommand {
 
     func execute() async throws -> Int32 {
         let log = ScheduleLog(json: options.logJSON)
+        try StartChecks.caFile(options.caFile, command: "schedule")
         let signals = signalStream([SIGTERM, SIGINT, SIGHUP])
         guard let lock = try ResultsLock(directory: options.results, wait: false) else {
             Console.error("schedule: results folder \(options.results) is in use by another canary process")
