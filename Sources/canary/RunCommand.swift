@@ -23,6 +23,9 @@ struct RunCommand {
         for problem in loaded.problems { Console.error("invalid: \(problem)") }
         for entry in loaded.skipped { Console.error("skipped: \(entry)") }
         let canaries = try select(loaded.canaries)
+        for warning in Canary.shortSecretWarnings(canaries, environment: ProcessInfo.processInfo.environment) {
+            Console.error("warning: \(warning)")
+        }
         let invalid = !loaded.problems.isEmpty
 
         guard let lock = try ResultsLock(directory: options.results, wait: options.wait) else {

@@ -29,7 +29,12 @@ struct ScheduleCommand {
             directory: options.results, options: RecordingOptions(keep: options.keep, maxSnapshotBytes: options.maxSnapshotBytes))
         let engine = try CurlEngine()
         let outputs = try RunOutputs(directory: options.results, settings: options.outputs, engine: engine, canaries: Array(first.values))
-        let runner = Runner(engine: engine, settings: RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes))
+        var settings = RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes)
+        settings.secretNames = Set(first.values.flatMap(\.secretNames))
+        for warning in Canary.shortSecretWarnings(Array(first.values), environment: settings.environment) {
+            log.event("warning", warning)
+        }
+        let runner = Runner(engine: engine, settings: settings)
         let screenshots = ScreenshotSetup.pass(options, canaries: Array(first.values))
         let daemon = Daemon(runner: runner, store: store, outputs: outputs, log: log, jobs: options.jobs, screenshots: screenshots)
         await daemon.install(first)
