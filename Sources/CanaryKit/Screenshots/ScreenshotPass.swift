@@ -85,7 +85,8 @@ public struct ScreenshotPass: Sendable {
     static let noBrowser = "no browser to render it: install Chromium (Debian package chromium) or give --browser PATH"
 
     private func isDue(_ exchange: Exchange, in result: RunResult) -> Bool {
-        guard let response = exchange.response else { return false }
+        // A run stopped by SIGTERM ends at once: nothing is rendered for it.
+        guard let response = exchange.response, result.record.cancelled != true else { return false }
         if steps[result.record.canary]?[exchange.step]?.visual != nil { return true }
         // An empty body (httpbin's /status/500, most bare error statuses) would be a blank PNG:
         // no evidence, and a browser start for nothing.
