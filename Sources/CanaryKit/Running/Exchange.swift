@@ -20,4 +20,31 @@ public struct RunResult: Sendable {
     public var exchanges: [Exchange]
     /// Values substituted from `{{secret.X}}`: every artifact and console line masks them.
     public var secrets: Set<String>
+    /// Files to write into the run's folder with the rest of it (screenshots, diff images).
+    public var artifacts: [Artifact] = []
+}
+
+/// A file of a run beside its snapshots, by name.
+public struct Artifact: Sendable {
+    public var name: String
+    public var bytes: [UInt8]
+    public init(name: String, bytes: [UInt8]) {
+        self.name = name
+        self.bytes = bytes
+    }
+}
+
+extension Exchange {
+    /// The request headers as libcurl sent them on the final hop (Host, Accept, User-Agent…)
+    /// when it got as far as a response; otherwise the headers the request was built with.
+    func sentHeaders() -> [HTTPHeader] {
+        let block = response?.requestHeaderBlock ?? ""
+        guard !block.isEmpty else { return request.headers }
+        // The first line is the request line; the rest are `Name: value`.
+        return block.split(whereSeparator: \.isNewline).dropFirst().compactMap { line in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            let value = line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
+            return HTTPHeader(name: String(line[..<colon]), value: String(value))
+        }
+    }
 }
