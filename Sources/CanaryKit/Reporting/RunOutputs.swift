@@ -31,6 +31,8 @@ public actor RunOutputs {
     private var events: [AlarmEvent] = []
     private var records: [RunRecord] = []
     private var touched: [String] = []
+    /// The scheduler's own series, written at the end of metrics.prom.
+    private var scheduler: SchedulerMetrics?
 
     /// Loads `state.json` now: an unreadable one throws, to be shown before anything runs (the
     /// scheduler refuses to start on it).
@@ -93,6 +95,11 @@ public actor RunOutputs {
         touched.append(record.canary)
     }
 
+    /// `canary schedule`: its skipped runs and load, for the next metrics.prom.
+    public func setScheduler(_ metrics: SchedulerMetrics) {
+        scheduler = metrics
+    }
+
     /// Events not yet delivered: the scheduler flushes sooner when there are some.
     public var hasPendingEvents: Bool { !events.isEmpty }
 
@@ -116,7 +123,7 @@ public actor RunOutputs {
         // The two files on two cores: for 10,000 canaries each took a few hundred ms.
         let directory = self.directory
         async let stateSaved: Void = Task.detached { try StateFile.save(states, directory: directory) }.value
-        try PrometheusText.write(metrics, to: directory)
+        try PrometheusText.write(metrics, to: directory, trailer: scheduler?.prometheusText ?? "")
         try await stateSaved
         if let path = settings.junitPath { try JUnitReport.write(records, to: path) }
 
