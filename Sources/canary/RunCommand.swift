@@ -7,13 +7,14 @@ struct RunCommand {
     static let flags: Set<String> = [
         "--var", "--jobs", "--results", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait",
         "--keep", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook",
-        "--on-alarm", "--run-events", "--sink-timeout", "--screenshots", "--shard", "--location",
+        "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age", "--screenshots", "--shard", "--location",
     ]
     let options: RunOptions
 
     func execute() async throws -> Int32 {
         let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
         for problem in loaded.problems { Console.error("invalid: \(problem)") }
+        for entry in loaded.skipped { Console.error("skipped: \(entry)") }
         let canaries = try select(loaded.canaries)
         let invalid = !loaded.problems.isEmpty
 
@@ -96,6 +97,7 @@ struct ValidateCommand {
     func execute() -> Int32 {
         let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
         for problem in loaded.problems { Console.line("\(problem)") }
+        for entry in loaded.skipped { Console.line("skipped: \(entry)") }
         if loaded.problems.isEmpty {
             Console.line("\(loaded.canaries.count) canaries valid")
             return 0
@@ -112,6 +114,7 @@ struct ListCommand {
     func execute() -> Int32 {
         let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
         for problem in loaded.problems { Console.error("invalid: \(problem)") }
+        for entry in loaded.skipped { Console.error("skipped: \(entry)") }
         let now = Date()
         let rows = options.prepare(loaded.canaries).map { canary -> [String] in
             [canary.name, "\(canary.steps.count)", canary.schedule?.description ?? "-", nextRuns(canary.schedule, after: now)]

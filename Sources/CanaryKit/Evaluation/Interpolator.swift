@@ -9,6 +9,10 @@ public enum InterpolationError: Error, Sendable, Equatable, CustomStringConverti
     case unsetSecret(String)
     /// A JSON body string whose `{{…}}` syntax is broken.
     case invalidTemplate(source: String, reason: String)
+    /// Variables whose values use each other in a circle: `a → b → a`.
+    case variableCycle([String])
+    /// An expectation's JSONPath key that is not a JSONPath once its placeholders are filled in.
+    case invalidPath(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -21,6 +25,10 @@ public enum InterpolationError: Error, Sendable, Equatable, CustomStringConverti
             return "secret '\(name)' is not set: {{secret.\(name)}} reads the environment variable \(name)"
         case let .invalidTemplate(source, reason):
             return "template \(ValueStyle.truncated(JSONValue.quoted(source))) is not valid: \(reason)"
+        case let .variableCycle(chain):
+            return "variable '\(chain.first ?? "")' uses itself: \(chain.joined(separator: " → ")); give one of them a value without placeholders"
+        case let .invalidPath(path, reason):
+            return "JSONPath \(ValueStyle.truncated(JSONValue.quoted(path))) (after filling in its placeholders) is not valid: \(reason)"
         }
     }
 }
@@ -32,16 +40,36 @@ public struct Interpolator: Sendable {
     private let environment: [String: String]
     /// Values substituted from `{{secret.X}}`, to be replaced by `***` wherever they would be written.
     public private(set) var secretValues: Set<String> = []
+    /// Variables whose values may hold placeholders (`api: "{{base}}/v1"`), expanded on first
+    /// use. Captures are server text and are never expanded.
+    private var unexpanded: Set<String>
+    /// The variables being expanded, outermost first, to name a cycle.
+    private var expanding: [String] = []
 
     /// `variables` already merged (`--var` over the canary's own); `environment` is the process's.
     public init(variables: [String: String], environment: [String: String]) {
         self.variables = variables
         self.environment = environment
+        unexpanded = Set(variables.filter { $0.value.contains("{{") }.keys)
     }
 
     /// Captures become variables for later steps; a capture replaces a variable of the same name.
     public mutating func set(_ name: String, _ value: String) {
         variables[name] = value
+        unexpanded.remove(name)
+    }
+
+    /// A variable's value, its own placeholders filled in (once: the result is kept).
+    private mutating func value(of name: String) throws(InterpolationError) -> String? {
+        guard let value = variables[name] else { return nil }
+        guard unexpanded.contains(name) else { return value }
+        if let start = expanding.firstIndex(of: name) { throw .variableCycle(Array(expanding[start...]) + [name]) }
+        expanding.append(name)
+        defer { expanding.removeLast() }
+        let expanded = try render(Self.parseTemplate(value))
+        variables[name] = expanded
+        unexpanded.remove(name)
+        return expanded
     }
 
     /// The template with every placeholder replaced.
@@ -52,7 +80,7 @@ public struct Interpolator: Sendable {
             case .literal(let text):
                 out += text
             case .variable(let name):
-                guard let value = variables[name] else {
+                guard let value = try value(of: name) else {
                     throw .undefinedVariable(name: name, suggestion: closestName(to: name, among: variables.keys))
                 }
                 out += value
@@ -70,7 +98,7 @@ public struct Interpolator: Sendable {
     }
 
     /// JSON body strings are templates too; the loader checked them, this re-reads them at run time.
-    private static func parseTemplate(_ text: String) throws(InterpolationError) -> Template {
+    static func parseTemplate(_ text: String) throws(InterpolationError) -> Template {
         do {
             return try Template.parse(text)
         } catch {

@@ -77,6 +77,11 @@ public struct ResponseFacts: Sendable {
 }
 
 extension Timings {
+    /// Waiting for the first byte once the connection was ready: time to first byte less dns,
+    /// connect and tls (clipped at 0: libcurl's timestamps can overlap). With those three and
+    /// `transfer`, the lengths that add up to `total`.
+    public var wait: Double { max(0, firstByte - dns - connect - tls) }
+
     /// One phase by name, in milliseconds.
     public func milliseconds(of phase: Query.Phase) -> Double {
         switch phase {

@@ -5,14 +5,16 @@ import Synchronization
 /// Loads canary files: expands directories, parses JSON5, checks everything that can be checked
 /// before a run, and reports every problem with its place.
 public enum CanaryLoader {
-    /// Loads every path: a directory stands for the `*.json` files directly inside it (in name
-    /// order); a file is loaded whatever its extension. Collects every problem of every file; a
+    /// Loads every path: a directory stands for the `*.json` and `*.json5` files directly inside
+    /// it (in name order; what else it holds is listed in `skipped`); a file is loaded whatever its
+    /// extension. Collects every problem of every file; a
     /// file with any problem yields no canary. `definedVariables` are the `--var` names.
     public static func load(paths: [String], definedVariables: Set<String> = []) -> LoadResult {
         var result = LoadResult(canaries: [], problems: [])
+        var skipped: [String] = []
         var loadedFiles: Set<String> = []
         // A file named twice (itself and through its directory) is loaded once.
-        let files = expand(paths, problems: &result.problems).filter {
+        let files = expand(paths, problems: &result.problems, skipped: &skipped).filter {
             loadedFiles.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted
         }
         var namesInUse: [String: SourceLocation] = [:]
@@ -32,6 +34,7 @@ public enum CanaryLoader {
             namesInUse[canary.name] = place
             result.canaries.append(canary)
         }
+        result.skipped = skipped
         return result
     }
 
@@ -73,14 +76,21 @@ public enum CanaryLoader {
         return (problems.isEmpty ? canary : nil, problems, decoder.nameLocation)
     }
 
-    /// The file name without its directory and `.json`.
+    /// The file name without its directory and `.json` or `.json5`.
     static func defaultName(of file: String) -> String {
         let base = (file as NSString).lastPathComponent
-        return base.hasSuffix(".json") ? String(base.dropLast(5)) : base
+        for suffix in canaryExtensions where base.hasSuffix(suffix) && base.count > suffix.count {
+            return String(base.dropLast(suffix.count))
+        }
+        return base
     }
 
-    /// Directories become their `*.json` files (not recursive, in name order); missing paths are problems.
-    private static func expand(_ paths: [String], problems: inout [LoadProblem]) -> [String] {
+    /// What a folder scan reads.
+    static let canaryExtensions = [".json", ".json5"]
+
+    /// Directories become their `*.json` and `*.json5` files (not recursive, in name order); missing
+    /// paths are problems; subfolders and other files are listed in `skipped` (hidden ones are not).
+    private static func expand(_ paths: [String], problems: inout [LoadProblem], skipped: inout [String]) -> [String] {
         var files: [String] = []
         for path in paths {
             var isDirectory: ObjCBool = false
@@ -96,14 +106,20 @@ public enum CanaryLoader {
                 problems.append(wholeFile(path, "can't list the directory (permissions?)"))
                 continue
             }
-            let canaryFiles = names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
-                .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-                .map { (path as NSString).appendingPathComponent($0) }
-                .filter { file in
-                    var isDirectory: ObjCBool = false
-                    return FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) && !isDirectory.boolValue
+            var canaryFiles: [String] = []
+            for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where !name.hasPrefix(".") {
+                let file = (path as NSString).appendingPathComponent(name)
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else { continue }
+                if isDirectory.boolValue {
+                    skipped.append("\(file): a folder (folders are not searched; name it to load its files)")
+                } else if canaryExtensions.contains(where: { name.hasSuffix($0) }) {
+                    canaryFiles.append(file)
+                } else {
+                    skipped.append("\(file): not a canary file (only *.json and *.json5 are read)")
                 }
-            if canaryFiles.isEmpty { problems.append(wholeFile(path, "the directory holds no *.json canary files")) }
+            }
+            if canaryFiles.isEmpty { problems.append(wholeFile(path, "the directory holds no *.json or *.json5 canary files")) }
             files += canaryFiles
         }
         return files

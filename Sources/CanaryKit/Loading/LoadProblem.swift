@@ -58,8 +58,11 @@ public struct LoadProblem: Error, Sendable, Equatable, CustomStringConvertible {
 public struct LoadResult: Sendable {
     public var canaries: [Canary]
     public var problems: [LoadProblem]
-    public init(canaries: [Canary], problems: [LoadProblem]) {
+    /// What folder scans left out, one `path: reason` line each: not problems, but said.
+    public var skipped: [String]
+    public init(canaries: [Canary], problems: [LoadProblem], skipped: [String] = []) {
         self.canaries = canaries
         self.problems = problems
+        self.skipped = skipped
     }
 }

@@ -15,12 +15,11 @@ enum HAR {
         var ssl: Double
 
         init(_ t: Timings) {
-            let wait = max(0, t.firstByte - t.dns - t.connect - t.tls)
             blocked = 0
             dns = round3(t.dns)
             connect = round3(t.connect + t.tls)
             send = 0
-            self.wait = round3(wait)
+            wait = round3(t.wait)
             receive = round3(t.transfer)
             ssl = t.tls > 0 ? round3(t.tls) : -1
         }

@@ -19,8 +19,11 @@ struct StepExecution {
         var record = StepRecord.skipped(step.name)
         record.outcome = .failed
         let request: HTTPRequest
+        var assertions: [Assertion] = []
         do {
             request = try builder.build(step.request, with: &interpolator)
+            // Before sending: an expectation that can't be filled in must not cost a request.
+            for assertion in step.assertions { assertions.append(try interpolator.render(assertion)) }
         } catch {
             record.error = "\(canary.file): step '\(step.name)': \(error)"
             record.errorKind = "interpolation"
@@ -50,7 +53,7 @@ struct StepExecution {
         // Parse the body only when something reads it as JSON: most steps don't.
         let bodyJSON = readsJSON ? try? JSON5.parseJSON(response.body) : nil
         let facts = ResponseFacts(response: response, bodyJSON: bodyJSON)
-        record.failures = step.assertions.compactMap { AssertionEvaluator.evaluate($0, on: facts) }
+        record.failures = assertions.compactMap { AssertionEvaluator.evaluate($0, on: facts) }
         for capture in step.captures {
             do {
                 interpolator.set(capture.name, try CaptureExtractor.extract(capture, from: facts))
