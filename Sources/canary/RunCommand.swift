@@ -12,6 +12,11 @@ struct RunCommand {
     let options: RunOptions
 
     func execute() async throws -> Int32 {
+        if let junit = options.outputs.junitPath {
+            try OutputFile.prepare(junit, flag: "--junit")
+            // The XML owns stdout; the console lines go to stderr beside the problems.
+            if junit == "-" { Console.linesToStandardError = true }
+        }
         let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
         for problem in loaded.problems { Console.error("invalid: \(problem)") }
         for entry in loaded.skipped { Console.error("skipped: \(entry)") }

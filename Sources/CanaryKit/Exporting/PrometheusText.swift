@@ -17,7 +17,7 @@ public enum PrometheusText {
     /// `trailer` is more text in the same format to end the file with (the scheduler's own series).
     public static func write(_ canaries: [CanaryMetrics], to directory: String, trailer: String = "") throws {
         try FileIO.makeDirectory(directory)
-        let path = (directory as NSString).appendingPathComponent("metrics.prom")
+        let path = LocalPath.join(directory, "metrics.prom")
         try FileIO.writeAtomically(to: path) { (out: inout FileIO.ChunkedOutput) throws(RecordingError) in
             var pending: [UInt8] = []
             try renderBytes(canaries, canaryLabel: true, into: &pending) { (full: inout [UInt8]) throws(RecordingError) in
