@@ -40,8 +40,11 @@ struct RunCommand {
             directory: options.results,
             options: RecordingOptions(keep: options.keep, maxSnapshotBytes: options.maxSnapshotBytes))
         let engine = try CurlEngine()
+        var settings = options.outputs
+        settings.invalidFiles = Dictionary(grouping: loaded.problems, by: \.location.file).sorted { $0.key < $1.key }
+            .map { (file: $0.key, message: $0.value.map { "\($0)" }.joined(separator: "\n")) }
         let outputs = RunOutputs(
-            directory: options.results, settings: options.outputs, engine: engine, canaries: canaries, loadingStateWhileRunning: ())
+            directory: options.results, settings: settings, engine: engine, canaries: canaries, loadingStateWhileRunning: ())
         let screenshots = ScreenshotSetup.pass(options, canaries: canaries)
         let runner = Runner(engine: engine, settings: RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes))
 

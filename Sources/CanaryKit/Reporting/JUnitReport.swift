@@ -8,22 +8,38 @@ import Foundation
 /// testcase named `(run)` carrying the error, so the suite never reads green when the run was red.
 /// Times are seconds with millisecond precision; the suites' total time is the sum of the runs'.
 public enum JUnitReport {
-    /// The whole XML document.
-    public static func render(_ records: [RunRecord]) -> String {
+    /// The whole XML document. `invalidFiles` (file, problem) become one suite of their own, a
+    /// testcase with an `<error>` per file, as pytest reports collection errors: a run that exits
+    /// 2 over an invalid canary file never reads green.
+    public static func render(_ records: [RunRecord], invalidFiles: [(file: String, message: String)] = []) -> String {
         let suites = records.map(Suite.init)
-        let totals = "tests=\"\(suites.sum(\.tests))\" failures=\"\(suites.sum(\.failures))\" "
-            + "errors=\"\(suites.sum(\.errors))\" time=\"\(seconds(records.reduce(0) { $0 + $1.durationMs }))\""
+        let tests = suites.sum(\.tests) + invalidFiles.count
+        let errors = suites.sum(\.errors) + invalidFiles.count
+        let totals = "tests=\"\(tests)\" failures=\"\(suites.sum(\.failures))\" "
+            + "errors=\"\(errors)\" time=\"\(seconds(records.reduce(0) { $0 + $1.durationMs }))\""
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites name=\"canary\" \(totals)>\n"
         for suite in suites { out += suite.xml }
+        if !invalidFiles.isEmpty { out += invalidSuite(invalidFiles) }
         out += "</testsuites>\n"
         return out
     }
 
+    private static func invalidSuite(_ files: [(file: String, message: String)]) -> String {
+        let name = "invalid canary files"
+        var out = "  <testsuite name=\"\(name)\" tests=\"\(files.count)\" failures=\"0\" errors=\"\(files.count)\" skipped=\"0\" time=\"0.000\">\n"
+        for (file, message) in files {
+            out += "    <testcase classname=\"\(name)\" name=\"\(XMLText.attribute(file))\" time=\"0.000\">\n"
+            out += "      <error message=\"\(XMLText.attribute(message))\" type=\"invalid\">\(XMLText.content(message))</error>\n"
+            out += "    </testcase>\n"
+        }
+        return out + "  </testsuite>\n"
+    }
+
     /// Writes the document atomically to `path`, so a CI job never picks up half a file;
     /// `-` is stdout.
-    public static func write(_ records: [RunRecord], to path: String) throws {
-        let bytes = Array(render(records).utf8)
+    public static func write(_ records: [RunRecord], invalidFiles: [(file: String, message: String)] = [], to path: String) throws {
+        let bytes = Array(render(records, invalidFiles: invalidFiles).utf8)
         guard path == "-" else { return try FileIO.writeAtomically(bytes, to: path) }
         try FileIO.writeAll(STDOUT_FILENO, bytes, path: "stdout")
     }

@@ -11,6 +11,8 @@ public struct OutputSettings: Sendable {
     public var runEvents = false
     public var pushgateway: String?
     public var junitPath: String?
+    /// Canary files that did not load, one (file, problems) each: JUnit lists them as errors.
+    public var invalidFiles: [(file: String, message: String)] = []
     /// `--sink-timeout`: the whole time a run (or one scheduler flush, or the drain on SIGTERM)
     /// waits for its sinks; what is not delivered by then stays in the outbox.
     public var sinkTimeout: Duration = .seconds(5)
@@ -201,7 +203,7 @@ public actor RunOutputs {
         }.value
         try PrometheusText.write(metrics, to: directory, trailer: scheduler?.prometheusText ?? "")
         try await stateSaved
-        if let path = settings.junitPath { try JUnitReport.write(records, to: path) }
+        if let path = settings.junitPath { try JUnitReport.write(records, invalidFiles: settings.invalidFiles, to: path) }
 
         // Sent after the pass before this one has ended, within this call's own deadline,
         // whatever the earlier pass took.
