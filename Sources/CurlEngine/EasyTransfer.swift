@@ -23,6 +23,10 @@ final class EasyTransfer {
     /// the ones collected so far, so only the final hop's remain.
     var responseStartedSinceRequest = false
     var maxBodyBytes: Int { request.maxBodyBytes }
+    var redirectPolicy: RedirectPolicy { request.redirectPolicy }
+    var followsRedirects: Bool { request.followRedirects }
+    /// Set when a redirect was refused by the request's `RedirectPolicy`; the transfer stops.
+    var refusedRedirect: String?
 
     // Memory libcurl reads during the transfer without copying it.
     private var headerList: UnsafeMutablePointer<curl_slist>?

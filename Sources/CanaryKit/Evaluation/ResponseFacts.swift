@@ -17,6 +17,8 @@ public struct ResponseFacts: Sendable {
     public var certificateNotAfter: Date?
     /// The reference time for `certificate.expiresIn`.
     public var now: Date
+    /// Masks the secrets and credentials of this exchange in every value a message quotes.
+    public var redactor = Redactor(secrets: [])
 
     /// The body JSON is passed in already parsed, so evaluation stays a pure function of values
     /// and the body is parsed once per response, however many assertions read it.

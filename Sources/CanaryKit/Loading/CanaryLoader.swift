@@ -78,7 +78,7 @@ public enum CanaryLoader {
 
     /// The file name without its directory and `.json` or `.json5`.
     static func defaultName(of file: String) -> String {
-        let base = (file as NSString).lastPathComponent
+        let base = LocalPath.lastComponent(of: file)
         for suffix in canaryExtensions where base.hasSuffix(suffix) && base.count > suffix.count {
             return String(base.dropLast(suffix.count))
         }
@@ -89,43 +89,74 @@ public enum CanaryLoader {
     static let canaryExtensions = [".json", ".json5"]
 
     /// Directories become their `*.json` and `*.json5` files (not recursive, in name order); missing
-    /// paths are problems; subfolders and other files are listed in `skipped` (hidden ones are not).
+    /// paths are problems, and so are FIFOs, sockets and devices (reading a FIFO would wait
+    /// forever); subfolders and other files are listed in `skipped` (hidden ones are not).
     private static func expand(_ paths: [String], problems: inout [LoadProblem], skipped: inout [String]) -> [String] {
         var files: [String] = []
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            switch FileKind(path) {
+            case .missing:
                 problems.append(wholeFile(path, "no such file or directory"))
-                continue
-            }
-            guard isDirectory.boolValue else {
+            case .other(let kind):
+                problems.append(wholeFile(path, "this is a \(kind), not a canary file; name a *.json file or a folder of them"))
+            case .file:
                 files.append(path)
-                continue
+            case .folder:
+                files += scan(path, problems: &problems, skipped: &skipped)
             }
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
-                problems.append(wholeFile(path, "can't list the directory (permissions?)"))
-                continue
-            }
-            var canaryFiles: [String] = []
-            for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where !name.hasPrefix(".") {
-                let file = (path as NSString).appendingPathComponent(name)
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else { continue }
-                if isDirectory.boolValue {
-                    skipped.append("\(file): a folder (folders are not searched; name it to load its files)")
-                } else if canaryExtensions.contains(where: { name.hasSuffix($0) }) {
-                    canaryFiles.append(file)
-                } else {
-                    skipped.append("\(file): not a canary file (only *.json and *.json5 are read)")
-                }
-            }
-            if canaryFiles.isEmpty { problems.append(wholeFile(path, "the directory holds no *.json or *.json5 canary files")) }
-            files += canaryFiles
         }
         return files
     }
 
+    /// A folder's canary files; a FIFO or socket named like one is skipped, never read.
+    private static func scan(_ path: String, problems: inout [LoadProblem], skipped: inout [String]) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+            problems.append(wholeFile(path, "can't list the directory (permissions?)"))
+            return []
+        }
+        var canaryFiles: [String] = []
+        for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where !name.hasPrefix(".") {
+            let file = LocalPath.join(path, name)
+            switch FileKind(file) {
+            case .missing:
+                continue
+            case .folder:
+                skipped.append("\(file): a folder (folders are not searched; name it to load its files)")
+            case .other(let kind):
+                skipped.append("\(file): a \(kind), not a canary file")
+            case .file where canaryExtensions.contains(where: { name.hasSuffix($0) }):
+                canaryFiles.append(file)
+            case .file:
+                skipped.append("\(file): not a canary file (only *.json and *.json5 are read)")
+            }
+        }
+        if canaryFiles.isEmpty { problems.append(wholeFile(path, "the directory holds no *.json or *.json5 canary files")) }
+        return canaryFiles
+    }
+
     private static func wholeFile(_ path: String, _ message: String) -> LoadProblem {
         LoadProblem(location: SourceLocation(file: path, line: 1, column: 1), message: message)
+    }
+}
+
+/// What a path names, following symlinks.
+enum FileKind: Equatable {
+    case missing, file, folder
+    /// A FIFO, socket or device, by name.
+    case other(String)
+
+    init(_ path: String) {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            self = .missing
+            return
+        }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: self = .file
+        case S_IFDIR: self = .folder
+        case S_IFIFO: self = .other("FIFO (named pipe)")
+        case S_IFSOCK: self = .other("socket")
+        default: self = .other("device")
+        }
     }
 }

@@ -44,7 +44,7 @@ extension HTMLReport {
         func components(_ path: String) -> [String] {
             URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().pathComponents.filter { $0 != "/" }
         }
-        let from = components((output as NSString).deletingLastPathComponent.isEmpty ? "." : (output as NSString).deletingLastPathComponent)
+        let from = components(LocalPath.parent(of: output))
         let to = components(resultsDirectory)
         let shared = zip(from, to).prefix { $0 == $1 }.count
         return Array(repeating: "..", count: from.count - shared) + to.dropFirst(shared)
