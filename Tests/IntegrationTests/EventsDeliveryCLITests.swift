@@ -23,7 +23,7 @@ struct EventsDeliveryCLITests {
         let receiver = try WebhookReceiver(mode: "limit", folder: folder)
         defer { receiver.stop() }
         let output = try await CLI.run(
-            ["run", try failingCanaries(10, in: folder), "--results", folder + "/r", "--webhook", receiver.url, "--sink-timeout", "20s"]
+            ["run", try failingCanaries(10, in: folder), "--results", folder + "/r", "--webhook", receiver.url, "--sink-timeout", "20s", "--screenshots", "none"]
                 + TestServers.varArguments)
         #expect(output.status == 1, "\(output.stderr)")
         let logged = EventsFiles.jsonLines(folder + "/r/events.jsonl")
@@ -41,7 +41,7 @@ struct EventsDeliveryCLITests {
         let clock = ContinuousClock()
         let started = clock.now
         let output = try await CLI.run(
-            ["run", canaries, "--results", folder + "/r", "--webhook", hanging.url, "--sink-timeout", "2s"] + TestServers.varArguments)
+            ["run", canaries, "--results", folder + "/r", "--webhook", hanging.url, "--sink-timeout", "2s", "--screenshots", "none"] + TestServers.varArguments)
         let elapsed = clock.now - started
         hanging.stop()
         #expect(output.status == 1)

@@ -88,7 +88,7 @@ struct OutputsCLITests {
         let clock = ContinuousClock()
         let started = clock.now
         let output = try await CLI.run(
-            ["run", folder + "/down.json", "--results", folder + "/r", "--webhook", receiver.url, "--sink-timeout", "1s"] + TestServers.varArguments)
+            ["run", folder + "/down.json", "--results", folder + "/r", "--webhook", receiver.url, "--sink-timeout", "1s", "--screenshots", "none"] + TestServers.varArguments)
         let elapsed = clock.now - started
         #expect(output.status == 1)
         #expect(output.stderr.contains("warning: webhook"), "\(output.stderr)")
