@@ -125,7 +125,9 @@ actor Daemon {
         for canary in next.values { book.update(canary, now: now) }
         if !byFile.isEmpty {
             let added = names.subtracting(known).sorted()
-            log.event("reloaded", "\(names.count) canaries; added: \(added.joined(separator: ", ")); removed: \(removed.joined(separator: ", "))",
+            // Only the lists that have names: "added: ; removed: " read like a bug.
+            let changes = [("added", added), ("removed", removed)].filter { !$0.1.isEmpty }.map { "\($0.0): \($0.1.joined(separator: ", "))" }
+            log.event("reloaded", "\(names.count) canaries; " + (changes.isEmpty ? "none added or removed" : changes.joined(separator: "; ")),
                       [("added", .array(added.map { .string($0) })), ("removed", .array(removed.map { .string($0) }))])
         }
         byFile = next
