@@ -42,6 +42,8 @@ public actor RunOutputs {
     private var loadedTags: [String: [String: String]]
     /// Canaries pushed to the Pushgateway by this process: each goes once even before it runs.
     private var pushedOnce: Set<String> = []
+    /// The scheduler's own series, written at the end of metrics.prom.
+    private var scheduler: SchedulerMetrics?
     /// The outbox of this process, and its delivery pass in progress: passes run one after the
     /// other, so one canary's events never race each other to a sink.
     private let outbox: Outbox
@@ -139,6 +141,11 @@ public actor RunOutputs {
         touched.append(record.canary)
     }
 
+    /// `canary schedule`: its skipped runs and load, for the next metrics.prom.
+    public func setScheduler(_ metrics: SchedulerMetrics) {
+        scheduler = metrics
+    }
+
     /// Events not yet delivered: the scheduler flushes sooner when there are some.
     public var hasPendingEvents: Bool { !events.isEmpty }
 
@@ -220,7 +227,7 @@ public actor RunOutputs {
             try StateFile.save(states, directory: directory)
             try StateRebuild.saveMark(mark, directory: directory)
         }.value
-        try PrometheusText.write(metrics, to: directory)
+        try PrometheusText.write(metrics, to: directory, trailer: scheduler?.prometheusText ?? "")
         try await stateSaved
         if let path = settings.junitPath { try JUnitReport.write(records, to: path) }
 
