@@ -1,4 +1,5 @@
 import CanaryKit
+import Foundation
 
 /// A command line that could not be understood; printed with a pointer to `--help`. Exit 2.
 struct UsageError: Error, CustomStringConvertible {
@@ -27,6 +28,9 @@ struct RunOptions {
     var shard: Shard?
     var location: String?
     var logJSON = false
+    /// `--results-mode`: mode of result files (folders get the matching search bits).
+    var resultsMode: mode_t?
+    var allowSharedResults = false
 
     /// --only, --tag and --shard select; --location labels (as the tag `location`, so records,
     /// metrics and events all carry it).
@@ -80,6 +84,13 @@ struct ArgumentReader {
             case "--verbose": options.verbose = true
             case "--quiet": options.quiet = true
             case "--no-wait": options.wait = false
+            case "--allow-shared-results": options.allowSharedResults = true
+            case "--results-mode":
+                let text = try value(of: flag, inline)
+                guard let mode = ResultsAccess.parseMode(text) else {
+                    throw UsageError("\(command): --results-mode '\(text)' is not a file mode; give octal digits the owner can read and write, like 0600 or 0640")
+                }
+                options.resultsMode = mode
             case "--var":
                 let (name, value) = try pair(try value(of: flag, inline), flag: flag, example: "base=https://staging.example.com")
                 options.variables[name] = value

@@ -5,6 +5,7 @@ import Foundation
 /// `canary run`: load, select, run with bounded concurrency, record, print, exit 0/1/2.
 struct RunCommand {
     static let flags: Set<String> = [
+        "--allow-shared-results", "--results-mode",
         "--var", "--jobs", "--results", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait",
         "--keep", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook",
         "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age", "--screenshots", "--shard", "--location",
@@ -12,6 +13,7 @@ struct RunCommand {
     let options: RunOptions
 
     func execute() async throws -> Int32 {
+        ResultsAccess.configure(fileMode: options.resultsMode, allowShared: options.allowSharedResults)
         if let junit = options.outputs.junitPath {
             try OutputFile.prepare(junit, flag: "--junit")
             // The XML owns stdout; the console lines go to stderr beside the problems.

@@ -6,6 +6,7 @@ import Foundation
 /// Records, state, metrics and events are written exactly as `run` writes them.
 struct ScheduleCommand {
     static let flags: Set<String> = [
+        "--allow-shared-results", "--results-mode",
         "--var", "--jobs", "--results", "--only", "--tag", "--cacert", "--keep", "--max-snapshot-bytes",
         "--max-body-bytes", "--pushgateway", "--webhook", "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age",
         "--shard", "--location", "--log-format",
@@ -13,6 +14,7 @@ struct ScheduleCommand {
     let options: RunOptions
 
     func execute() async throws -> Int32 {
+        ResultsAccess.configure(fileMode: options.resultsMode, allowShared: options.allowSharedResults)
         let log = ScheduleLog(json: options.logJSON)
         try StartChecks.caFile(options.caFile, command: "schedule")
         let signals = signalStream([SIGTERM, SIGINT, SIGHUP])
