@@ -14,6 +14,9 @@ struct RunCommand {
 
     func execute() async throws -> Int32 {
         ResultsAccess.configure(fileMode: options.resultsMode, allowShared: options.allowSharedResults)
+        let stop = RunStop()
+        let watcher = stop.watch()
+        defer { watcher.cancel() }
         if let junit = options.outputs.junitPath {
             try OutputFile.prepare(junit, flag: "--junit")
             // The XML owns stdout; the console lines go to stderr beside the problems.
@@ -44,9 +47,52 @@ struct RunCommand {
 
         let clock = ContinuousClock()
         let started = clock.now
-        var passed = 0, failed = 0
-        var recordingError: (any Error)?
         Console.progress("[0/\(canaries.count)] running…")
+        let batch = Task { [self] in
+            await runBatch(canaries, runner: runner, store: store, outputs: outputs, screenshotter: screenshotter)
+        }
+        stop.onStop { batch.cancel() }
+        var tally = await batch.value
+        store.close()
+        do {
+            for warning in try await outputs.finish() { Console.error("warning: \(warning)") }
+        } catch {
+            tally.recordingError = tally.recordingError ?? error
+        }
+        engine.shutdown()
+        withExtendedLifetime(lock) {}
+
+        Console.clearProgress()
+        let elapsed = (clock.now - started).milliseconds
+        let signal = stop.signal
+        if !options.quiet || tally.failed > 0 || invalid || signal != nil {
+            var summary = ConsoleReport.summary(passed: tally.passed, failed: tally.failed, elapsedMs: elapsed)
+            if let signal {
+                summary += "; stopped by \(RunStop.name(signal)): \(tally.cancelled) cancelled, "
+                    + "\(canaries.count - tally.passed - tally.failed - tally.cancelled) not started"
+            }
+            Console.line(summary)
+        }
+        if invalid { Console.error("\(loaded.problems.count) problem(s) in canary files; see above") }
+        if let recordingError = tally.recordingError {
+            Console.error("run: \(recordingError)")
+            return 2
+        }
+        if let signal { return 128 + signal }
+        return invalid ? 2 : (tally.failed > 0 ? 1 : 0)
+    }
+
+    /// What the batch came to.
+    private struct Tally {
+        var passed = 0, failed = 0, cancelled = 0
+        var recordingError: (any Error)?
+    }
+
+    /// Runs and records every canary, printing each as it ends; cancelling the task stops it.
+    private func runBatch(
+        _ canaries: [Canary], runner: Runner, store: ResultsStore, outputs: RunOutputs, screenshotter: Screenshots?
+    ) async -> Tally {
+        var tally = Tally()
         await runner.run(canaries, jobs: options.jobs) { result -> RecordingError? in
             do throws(RecordingError) {
                 try await store.record(result)
@@ -55,34 +101,17 @@ struct RunCommand {
                 return error
             }
         } consume: { result, failedRecording in
-            if result.record.passed { passed += 1 } else { failed += 1 }
-            if let failedRecording { recordingError = recordingError ?? failedRecording }
+            if result.record.cancelled == true {
+                tally.cancelled += 1
+            } else if result.record.passed { tally.passed += 1 } else { tally.failed += 1 }
+            if let failedRecording { tally.recordingError = tally.recordingError ?? failedRecording }
             let record = Redactor(secrets: result.secrets).redact(result.record)
             await outputs.add(record)
             await screenshotter?.capture(result)
             report(result, redacted: record)
-            Console.progress("[\(passed + failed)/\(canaries.count)] \(passed) passed, \(failed) failed")
+            Console.progress("[\(tally.passed + tally.failed)/\(canaries.count)] \(tally.passed) passed, \(tally.failed) failed")
         }
-        store.close()
-        do {
-            for warning in try await outputs.finish() { Console.error("warning: \(warning)") }
-        } catch {
-            recordingError = recordingError ?? error
-        }
-        engine.shutdown()
-        withExtendedLifetime(lock) {}
-
-        Console.clearProgress()
-        let elapsed = (clock.now - started).milliseconds
-        if !options.quiet || failed > 0 || invalid {
-            Console.line(ConsoleReport.summary(passed: passed, failed: failed, elapsedMs: elapsed))
-        }
-        if invalid { Console.error("\(loaded.problems.count) problem(s) in canary files; see above") }
-        if let recordingError {
-            Console.error("run: \(recordingError)")
-            return 2
-        }
-        return invalid ? 2 : (failed > 0 ? 1 : 0)
+        return tally
     }
 
     private func report(_ result: RunResult, redacted record: RunRecord) {

@@ -23,6 +23,9 @@ public struct RunRecord: Sendable, Codable {
     public var error: String?
     public var file: String
     public var steps: [StepRecord]
+    /// true when the run was stopped from outside (SIGTERM/SIGINT) before it finished: recorded,
+    /// but not a datapoint of the alarm (the target did nothing wrong). Absent otherwise.
+    public var cancelled: Bool? = nil
 }
 
 /// One step of a recorded run.

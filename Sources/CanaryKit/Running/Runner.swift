@@ -62,11 +62,12 @@ public struct Runner: Sendable {
                 return (result, await finish(result))
             }
             for _ in 0..<max(1, jobs) {
-                guard let canary = pending.next() else { break }
+                guard !Task.isCancelled, let canary = pending.next() else { break }
                 group.addTask { await task(canary) }
             }
+            // Once cancelled (SIGTERM), no canary starts; the running ones end as cancelled.
             while let (result, finished) = await group.next() {
-                if let canary = pending.next() { group.addTask { await task(canary) } }
+                if !Task.isCancelled, let canary = pending.next() { group.addTask { await task(canary) } }
                 await consume(result, finished)
             }
         }
@@ -116,6 +117,8 @@ public struct Runner: Sendable {
             runError = "canary timeout of \(canary.timeout.humanText) exceeded"
             output.markTimedOut(message: runError ?? "")
         }
+        let cancelled = Task.isCancelled && !timedSteps.timedOut
+        if cancelled { runError = "cancelled: canary was stopped before this run finished" }
         let end = Date()
         let passed = !output.steps.contains { $0.outcome == .failed } && runError == nil
         if !passed, runError == nil, let failed = output.steps.first(where: { $0.outcome == .failed }) {
@@ -125,7 +128,7 @@ public struct Runner: Sendable {
             canary: canary.name, runId: RunID.make(at: start), start: RunID.iso8601(start),
             end: RunID.iso8601(end), durationMs: (clock.now - began).milliseconds, passed: passed,
             attempt: attempt, tags: Dictionary(canary.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }),
-            error: runError, file: canary.file, steps: output.steps)
+            error: runError, file: canary.file, steps: output.steps, cancelled: cancelled ? true : nil)
         return RunResult(record: record, exchanges: output.exchanges, secrets: output.secrets)
     }
 
