@@ -9,6 +9,7 @@ struct RunCommand {
         "--var", "--jobs", "--results", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait",
         "--keep", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook",
         "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age", "--screenshots", "--shard", "--location",
+        "--screenshot-jobs", "--screenshot-timeout", "--browser",
     ]
     let options: RunOptions
 
@@ -42,14 +43,14 @@ struct RunCommand {
         let engine = try CurlEngine()
         let outputs = RunOutputs(
             directory: options.results, settings: options.outputs, engine: engine, canaries: canaries, loadingStateWhileRunning: ())
-        let screenshotter = options.screenshots ? Screenshots(results: options.results) : nil
+        let screenshots = ScreenshotSetup.pass(options, canaries: canaries)
         let runner = Runner(engine: engine, settings: RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes))
 
         let clock = ContinuousClock()
         let started = clock.now
         Console.progress("[0/\(canaries.count)] running…")
         let batch = Task { [self] in
-            await runBatch(canaries, runner: runner, store: store, outputs: outputs, screenshotter: screenshotter)
+            await runBatch(canaries, runner: runner, store: store, outputs: outputs, screenshots: screenshots)
         }
         stop.onStop { batch.cancel() }
         var tally = await batch.value
@@ -89,25 +90,27 @@ struct RunCommand {
     }
 
     /// Runs and records every canary, printing each as it ends; cancelling the task stops it.
+    /// A run with screenshots due renders them off its --jobs slot, before it is recorded.
     private func runBatch(
-        _ canaries: [Canary], runner: Runner, store: ResultsStore, outputs: RunOutputs, screenshotter: Screenshots?
+        _ canaries: [Canary], runner: Runner, store: ResultsStore, outputs: RunOutputs, screenshots: ScreenshotPass
     ) async -> Tally {
         var tally = Tally()
-        await runner.run(canaries, jobs: options.jobs) { result -> RecordingError? in
+        await runner.run(canaries, jobs: options.jobs, finishesOffSlot: { screenshots.hasWork($0) }) { ran -> (RunResult, RecordingError?) in
+            let result = screenshots.hasWork(ran) ? await screenshots.process(ran) : ran
             do throws(RecordingError) {
                 try await store.record(result)
-                return nil
+                return (result, nil)
             } catch {
-                return error
+                return (result, error)
             }
-        } consume: { result, failedRecording in
+        } consume: { _, finished in
+            let (result, failedRecording) = finished
             if result.record.cancelled == true {
                 tally.cancelled += 1
             } else if result.record.passed { tally.passed += 1 } else { tally.failed += 1 }
             if let failedRecording { tally.recordingError = tally.recordingError ?? failedRecording }
             let record = Redactor(secrets: result.secrets).redact(result.record)
             await outputs.add(record)
-            await screenshotter?.capture(result)
             report(result, redacted: record)
             Console.progress("[\(tally.passed + tally.failed)/\(canaries.count)] \(tally.passed) passed, \(tally.failed) failed")
         }
@@ -115,6 +118,7 @@ struct RunCommand {
     }
 
     private func report(_ result: RunResult, redacted record: RunRecord) {
+        ScreenshotSetup.warn(about: record)
         guard !options.quiet || !record.passed else { return }
         Console.line(ConsoleReport.line(for: record))
         if options.verbose { Console.line(ConsoleReport.verbose(result)) }

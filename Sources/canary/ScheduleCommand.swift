@@ -9,7 +9,7 @@ struct ScheduleCommand {
         "--allow-shared-results", "--results-mode",
         "--var", "--jobs", "--results", "--only", "--tag", "--cacert", "--keep", "--max-snapshot-bytes",
         "--max-body-bytes", "--pushgateway", "--webhook", "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age",
-        "--shard", "--location", "--log-format",
+        "--shard", "--location", "--log-format", "--screenshots", "--screenshot-jobs", "--screenshot-timeout", "--browser",
     ]
     let options: RunOptions
 
@@ -37,7 +37,8 @@ struct ScheduleCommand {
             log.event("warning", warning)
         }
         let runner = Runner(engine: engine, settings: settings)
-        let daemon = Daemon(runner: runner, store: store, outputs: outputs, log: log, jobs: options.jobs)
+        let screenshots = ScreenshotSetup.pass(options, canaries: Array(first.values))
+        let daemon = Daemon(runner: runner, store: store, outputs: outputs, log: log, jobs: options.jobs, screenshots: screenshots)
         await daemon.install(first)
         log.event("started", "\(first.count) canaries, --jobs \(options.jobs), results in \(options.results)")
 
@@ -93,6 +94,9 @@ actor Daemon {
     private let outputs: RunOutputs
     private let log: ScheduleLog
     private let jobs: Int
+    private var screenshots: ScreenshotPass
+    /// Runs that ended and wait for their screenshots: they no longer hold a --jobs slot.
+    private var rendering: Set<String> = []
     private var book = ScheduleBook()
     private var byFile: [String: Canary] = [:]
     private var running: [String: Task<Void, Never>] = [:]
@@ -101,7 +105,8 @@ actor Daemon {
     private var flushing = false
     private var lastFlush = ContinuousClock.now
 
-    init(runner: Runner, store: ResultsStore, outputs: RunOutputs, log: ScheduleLog, jobs: Int) {
+    init(runner: Runner, store: ResultsStore, outputs: RunOutputs, log: ScheduleLog, jobs: Int, screenshots: ScreenshotPass) {
+        self.screenshots = screenshots
         self.runner = runner
         self.store = store
         self.outputs = outputs
@@ -126,6 +131,7 @@ actor Daemon {
                       [("added", .array(added.map { .string($0) })), ("removed", .array(removed.map { .string($0) }))])
         }
         byFile = next
+        screenshots = screenshots.reloaded(Array(next.values))
     }
 
     func stop() { stopping = true }
@@ -135,7 +141,7 @@ actor Daemon {
     func loop() async {
         while !stopping {
             let now = Date()
-            let (start, notes) = book.due(at: now, slots: max(0, jobs - running.count))
+            let (start, notes) = book.due(at: now, slots: max(0, jobs - running.count + rendering.count))
             for note in notes {
                 switch note {
                 case .skipped(let canary, let total):
@@ -156,15 +162,20 @@ actor Daemon {
     }
 
     private func launch(_ canary: Canary) {
-        let runner = self.runner
+        let runner = self.runner, screenshots = self.screenshots
         running[canary.name] = Task {
-            let result = await runner.run(canary)
+            var result = await runner.run(canary)
+            if screenshots.hasWork(result) {
+                self.rendering.insert(canary.name)
+                result = await screenshots.process(result)
+            }
             await self.finished(result)
         }
     }
 
     private func finished(_ result: RunResult) async {
         let name = result.record.canary
+        rendering.remove(name)
         do {
             try await store.record(result)
         } catch {
@@ -173,6 +184,9 @@ actor Daemon {
         let record = Redactor(secrets: result.secrets).redact(result.record)
         await outputs.add(record)
         log.run(record)
+        for step in record.steps {
+            if let problem = step.screenshot?.error { log.event("warning", "screenshot of \(name) step \(step.name): \(problem)") }
+        }
         book.finished(name)
         running[name] = nil
         dirty = true

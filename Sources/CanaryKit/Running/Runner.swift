@@ -38,39 +38,57 @@ public struct Runner: Sendable {
 
     /// Runs `canaries` with at most `jobs` at once. `finish` runs in each canary's own task right
     /// after it (so results are recorded concurrently, not one after another); `consume` then sees
-    /// each result and what `finish` returned, one at a time, in completion order.
+    /// each result and what `finish` returned, one at a time, in completion order. A result for
+    /// which `finishesOffSlot` is true gives its slot to the next canary before `finish` starts,
+    /// so a slow finish (rendering screenshots) never holds up the other canaries' runs.
     public func run<Finished: Sendable>(
         _ canaries: [Canary], jobs: Int,
+        finishesOffSlot: @escaping @Sendable (RunResult) -> Bool = { _ in false },
         finish: @escaping @Sendable (RunResult) async -> Finished,
         consume: (RunResult, Finished) async -> Void
     ) async {
         var settings = settings
         settings.secretNames.formUnion(canaries.flatMap(\.secretNames))
         let runner = Runner(engine: engine, settings: settings)
-        await runner.runBatch(canaries, jobs: jobs, finish: finish, consume: consume)
+        await runner.runBatch(canaries, jobs: jobs, finishesOffSlot: finishesOffSlot, finish: finish, consume: consume)
     }
 
     private func runBatch<Finished: Sendable>(
         _ canaries: [Canary], jobs: Int,
+        finishesOffSlot: @escaping @Sendable (RunResult) -> Bool,
         finish: @escaping @Sendable (RunResult) async -> Finished,
         consume: (RunResult, Finished) async -> Void
     ) async {
-        await withTaskGroup(of: (RunResult, Finished).self) { group in
+        await withTaskGroup(of: Done<Finished>.self) { group in
             var pending = canaries.makeIterator()
-            let task = { @Sendable (canary: Canary) in
+            let task = { @Sendable (canary: Canary) -> Done<Finished> in
                 let result = await self.run(canary)
-                return (result, await finish(result))
+                if finishesOffSlot(result) { return .ran(result) }
+                return .finished(result, await finish(result), heldSlot: true)
             }
             for _ in 0..<max(1, jobs) {
                 guard !Task.isCancelled, let canary = pending.next() else { break }
                 group.addTask { await task(canary) }
             }
             // Once cancelled (SIGTERM), no canary starts; the running ones end as cancelled.
-            while let (result, finished) = await group.next() {
-                if !Task.isCancelled, let canary = pending.next() { group.addTask { await task(canary) } }
-                await consume(result, finished)
+            while let done = await group.next() {
+                switch done {
+                case .ran(let result):
+                    group.addTask { .finished(result, await finish(result), heldSlot: false) }
+                    if !Task.isCancelled, let canary = pending.next() { group.addTask { await task(canary) } }
+                case .finished(let result, let finished, let heldSlot):
+                    if heldSlot, !Task.isCancelled, let canary = pending.next() { group.addTask { await task(canary) } }
+                    await consume(result, finished)
+                }
             }
         }
+    }
+
+    /// A task of `run(_:jobs:…)`: a canary that ran and still needs its finish off the slot, or a
+    /// finished one (whose task may have held a slot the next canary takes).
+    private enum Done<Finished: Sendable>: Sendable {
+        case ran(RunResult)
+        case finished(RunResult, Finished, heldSlot: Bool)
     }
 
     /// One canary, with its retries: the last attempt is the one returned.
