@@ -37,6 +37,8 @@ struct RunOptions {
     /// `--results-mode`: mode of result files (folders get the matching search bits).
     var resultsMode: mode_t?
     var allowSharedResults = false
+    /// `--pass-env NAME`: variables child processes get besides PATH, HOME, LANG and TZ.
+    var passEnvironment: [String] = []
 
     /// --only, --tag and --shard select; --location labels (as the tag `location`, so records,
     /// metrics and events all carry it).
@@ -91,6 +93,12 @@ struct ArgumentReader {
             case "--quiet": options.quiet = true
             case "--no-wait": options.wait = false
             case "--allow-shared-results": options.allowSharedResults = true
+            case "--pass-env":
+                let name = try value(of: flag, inline)
+                guard ChildEnvironment.isName(name) else {
+                    throw UsageError("\(command): --pass-env takes the name of an environment variable, not '\(name)'")
+                }
+                options.passEnvironment.append(name)
             case "--results-mode":
                 let text = try value(of: flag, inline)
                 guard let mode = ResultsAccess.parseMode(text) else {

@@ -6,7 +6,7 @@ import Foundation
 /// Records, state, metrics and events are written exactly as `run` writes them.
 struct ScheduleCommand {
     static let flags: Set<String> = [
-        "--allow-shared-results", "--results-mode",
+        "--allow-shared-results", "--results-mode", "--pass-env",
         "--var", "--jobs", "--results", "--only", "--tag", "--cacert", "--keep", "--max-snapshot-bytes",
         "--max-body-bytes", "--pushgateway", "--webhook", "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age",
         "--shard", "--location", "--log-format", "--screenshots", "--screenshot-jobs", "--screenshot-timeout", "--browser",
@@ -15,6 +15,7 @@ struct ScheduleCommand {
 
     func execute() async throws -> Int32 {
         ResultsAccess.configure(fileMode: options.resultsMode, allowShared: options.allowSharedResults)
+        ChildEnvironment.configure(passing: options.passEnvironment)
         let log = ScheduleLog(json: options.logJSON)
         try StartChecks.caFile(options.caFile, command: "schedule")
         let signals = signalStream([SIGTERM, SIGINT, SIGHUP])
