@@ -39,6 +39,8 @@ struct RunOptions {
     var allowSharedResults = false
     /// `--pass-env NAME`: variables child processes get besides PATH, HOME, LANG and TZ.
     var passEnvironment: [String] = []
+    /// `--allow-unused-vars`: a --var no selected canary uses is a warning, not an error.
+    var allowUnusedVars = false
 
     /// --only, --tag and --shard select; --location labels (as the tag `location`, so records,
     /// metrics and events all carry it).
@@ -105,6 +107,7 @@ struct ArgumentReader {
                     throw UsageError("\(command): --results-mode '\(text)' is not a file mode; give octal digits the owner can read and write, like 0600 or 0640")
                 }
                 options.resultsMode = mode
+            case "--allow-unused-vars": options.allowUnusedVars = true
             case "--var":
                 let (name, value) = try pair(try value(of: flag, inline), flag: flag, example: "base=https://staging.example.com")
                 options.variables[name] = value
