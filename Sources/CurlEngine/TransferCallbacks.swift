@@ -1,5 +1,6 @@
 import CCurl
 import CCurlShim  // as well: curl.h is textually in both modules; either copy may be the one Swift finds
+import Glibc
 
 // libcurl's C callbacks. Each receives the EasyTransfer as an unretained context pointer;
 // the loop guarantees it outlives the handle's callbacks (see EventLoop.complete).
@@ -76,4 +77,13 @@ extension String {
               let end = lastIndex(where: { !isWhitespace($0) }) else { return "" }
         return String(self[start...end])
     }
+}
+
+/// CURLOPT_OPENSOCKETFUNCTION: the socket() libcurl would make, remembering why it failed. Out of
+/// descriptors, libcurl says "Couldn't connect to server" with no errno, as if the target refused.
+func openSocket(_ context: UnsafeMutableRawPointer?, _ purpose: curlsocktype, _ address: UnsafeMutablePointer<curl_sockaddr>?) -> curl_socket_t {
+    guard let address else { return -1 }
+    let descriptor = socket(address.pointee.family, address.pointee.socktype, address.pointee.protocol)
+    if descriptor < 0, let transfer = transfer(from: context) { transfer.socketErrno = errno }
+    return descriptor
 }
