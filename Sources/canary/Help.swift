@@ -48,7 +48,9 @@ enum Help {
 
     Exit codes: 0 every canary passed; 1 at least one failed; 2 bad usage, an invalid canary
     file (the valid ones still run) or results that could not be written (read-only, no
-    permission, disk full); 3 the results folder is busy (with --no-wait).
+    permission, disk full); 3 the results folder is busy (with --no-wait); 4 none failed but
+    at least one was inconclusive: the runner itself lacked a file descriptor, local port or
+    memory, so the target was not asked (1 wins over 4).
     """
 
     static let validate = """

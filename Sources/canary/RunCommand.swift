@@ -10,6 +10,9 @@ struct RunCommand {
         "--on-alarm", "--run-events", "--sink-timeout", "--screenshots", "--shard", "--location",
     ]
     let options: RunOptions
+    /// Some runs were inconclusive (the runner lacked a descriptor, port or memory) and none
+    /// failed: cron and CI can tell "the runner is starved" from "the service is down" (1).
+    static let inconclusiveExit: Int32 = 4
 
     func execute() async throws -> Int32 {
         let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
@@ -25,6 +28,9 @@ struct RunCommand {
             directory: options.results,
             options: RecordingOptions(keep: options.keep, maxSnapshotBytes: options.maxSnapshotBytes))
         let engine = try CurlEngine()
+        // After the engine started: it raised the soft open-file limit to the hard one.
+        let (jobs, jobsNotice) = DescriptorBudget.current().cap(jobs: options.jobs)
+        if let jobsNotice { Console.error("notice: \(jobsNotice)") }
         let outputs = RunOutputs(
             directory: options.results, settings: options.outputs, engine: engine, canaries: canaries, loadingStateWhileRunning: ())
         let screenshotter = options.screenshots ? Screenshots(results: options.results) : nil
@@ -32,10 +38,10 @@ struct RunCommand {
 
         let clock = ContinuousClock()
         let started = clock.now
-        var passed = 0, failed = 0
+        var passed = 0, failed = 0, inconclusive = 0
         var recordingError: (any Error)?
         Console.progress("[0/\(canaries.count)] running…")
-        await runner.run(canaries, jobs: options.jobs) { result -> RecordingError? in
+        await runner.run(canaries, jobs: jobs) { result -> RecordingError? in
             do throws(RecordingError) {
                 try await store.record(result)
                 return nil
@@ -43,13 +49,13 @@ struct RunCommand {
                 return error
             }
         } consume: { result, failedRecording in
-            if result.record.passed { passed += 1 } else { failed += 1 }
+            if result.record.passed { passed += 1 } else if result.record.isInconclusive { inconclusive += 1 } else { failed += 1 }
             if let failedRecording { recordingError = recordingError ?? failedRecording }
             let record = Redactor(secrets: result.secrets).redact(result.record)
             await outputs.add(record)
             await screenshotter?.capture(result)
             report(result, redacted: record)
-            Console.progress("[\(passed + failed)/\(canaries.count)] \(passed) passed, \(failed) failed")
+            Console.progress("[\(passed + failed + inconclusive)/\(canaries.count)] \(passed) passed, \(failed) failed")
         }
         store.close()
         do {
@@ -62,15 +68,16 @@ struct RunCommand {
 
         Console.clearProgress()
         let elapsed = (clock.now - started).milliseconds
-        if !options.quiet || failed > 0 || invalid {
-            Console.line(ConsoleReport.summary(passed: passed, failed: failed, elapsedMs: elapsed))
+        if !options.quiet || failed > 0 || inconclusive > 0 || invalid {
+            Console.line(ConsoleReport.summary(passed: passed, failed: failed, inconclusive: inconclusive, elapsedMs: elapsed))
         }
         if invalid { Console.error("\(loaded.problems.count) problem(s) in canary files; see above") }
         if let recordingError {
             Console.error("run: \(recordingError)")
             return 2
         }
-        return invalid ? 2 : (failed > 0 ? 1 : 0)
+        if invalid { return 2 }
+        return failed > 0 ? 1 : (inconclusive > 0 ? RunCommand.inconclusiveExit : 0)
     }
 
     private func report(_ result: RunResult, redacted record: RunRecord) {

@@ -31,6 +31,7 @@ struct MetricsRenderingTests {
             #"canary_alarm_state{canary="checkout",state="OK"} 0"#,
             #"canary_alarm_state{canary="checkout",state="ALARM"} 0"#,
             #"canary_alarm_state{canary="checkout",state="INSUFFICIENT_DATA"} 1"#,
+            #"canary_runner_errors_total{canary="checkout",kind="localResource"} 0"#,
         ])
         #expect(text.contains("# HELP canary_runs_total "))
         #expect(text.contains("# TYPE canary_runs_total counter\n"))

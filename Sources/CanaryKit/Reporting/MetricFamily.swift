@@ -18,7 +18,7 @@ struct MetricSample: Equatable {
 /// step of the canary has a series. Failed steps report the timings they got before failing.
 enum MetricFamily: CaseIterable {
     case success, duration, stepDuration, stepPhase, stepStatusCode, runs, lastRunTimestamp
-    case certificateExpiry, alarmState
+    case certificateExpiry, alarmState, runnerErrors
 
     var name: String {
         switch self {
@@ -31,6 +31,7 @@ enum MetricFamily: CaseIterable {
         case .lastRunTimestamp: "canary_last_run_timestamp_seconds"
         case .certificateExpiry: "canary_certificate_expiry_timestamp_seconds"
         case .alarmState: "canary_alarm_state"
+        case .runnerErrors: "canary_runner_errors_total"
         }
     }
 
@@ -45,10 +46,11 @@ enum MetricFamily: CaseIterable {
         case .lastRunTimestamp: "Unix time the last run of the canary ended."
         case .certificateExpiry: "Unix time the leaf TLS certificate seen by the step expires (notAfter)."
         case .alarmState: "1 for the current alarm state of the canary, 0 for the others."
+        case .runnerErrors: "Runs the runner could not carry out for want of its own resources (inconclusive), by kind."
         }
     }
 
-    var type: String { self == .runs ? "counter" : "gauge" }
+    var type: String { self == .runs || self == .runnerErrors ? "counter" : "gauge" }
 
     func samples(of metrics: CanaryMetrics) -> [MetricSample] {
         let canary = ("canary", metrics.canary)
@@ -86,6 +88,8 @@ enum MetricFamily: CaseIterable {
             return CanaryMetrics.alarmStates.map {
                 MetricSample(labels: [canary, ("state", $0)], value: $0 == metrics.alarmState ? 1 : 0)
             }
+        case .runnerErrors:
+            return [MetricSample(labels: [canary, ("kind", TransferError.Kind.localResource.rawValue)], value: Double(metrics.runsInconclusive))]
         }
     }
 

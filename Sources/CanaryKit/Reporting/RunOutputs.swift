@@ -111,7 +111,9 @@ public actor RunOutputs {
         let states = try await loadedStates()
         let metrics = states.values.compactMap { state -> CanaryMetrics? in
             guard let last = state.last else { return nil }
-            return CanaryMetrics(last: last, runsPassed: state.runsPassed, runsFailed: state.runsFailed, alarmState: state.state.rawValue)
+            var metrics = CanaryMetrics(last: last, runsPassed: state.runsPassed, runsFailed: state.runsFailed, alarmState: state.state.rawValue)
+            metrics.runsInconclusive = state.runsInconclusive
+            return metrics
         }
         // The two files on two cores: for 10,000 canaries each took a few hundred ms.
         let directory = self.directory
