@@ -29,9 +29,13 @@ struct ScheduleCommand {
         let engine = try CurlEngine()
         let outputs = try RunOutputs(directory: options.results, settings: options.outputs, engine: engine, canaries: Array(first.values))
         let runner = Runner(engine: engine, settings: RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes))
-        let daemon = Daemon(runner: runner, store: store, outputs: outputs, log: log, jobs: options.jobs)
+        // Canaries due together (10,000 at the top of the minute) start at most `jobs` at a time,
+        // and `jobs` fits the open-file limit the engine raised: the rest wait their turn.
+        let (jobs, jobsNotice) = DescriptorBudget.current().cap(jobs: options.jobs)
+        if let jobsNotice { log.event("notice", jobsNotice) }
+        let daemon = Daemon(runner: runner, store: store, outputs: outputs, log: log, jobs: jobs)
         await daemon.install(first)
-        log.event("started", "\(first.count) canaries, --jobs \(options.jobs), results in \(options.results)")
+        log.event("started", "\(first.count) canaries, --jobs \(jobs), results in \(options.results)")
 
         let control = Task {
             for await number in signals {
