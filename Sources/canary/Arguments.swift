@@ -100,6 +100,12 @@ struct ArgumentReader {
                     throw UsageError("\(command): --sink-timeout takes a duration like 5s or 500ms, got '\(text)'")
                 }
                 options.outputs.sinkTimeout = timeout
+            case "--sink-max-age":
+                let text = try value(of: flag, inline)
+                guard let age = Duration(humanText: text), age > .zero else {
+                    throw UsageError("\(command): --sink-max-age takes a duration like 1h or 30m, got '\(text)'")
+                }
+                options.outputs.sinkMaxAge = age
             case "--shard":
                 let text = try value(of: flag, inline)
                 guard let shard = Shard(text) else {

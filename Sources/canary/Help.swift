@@ -39,7 +39,9 @@ enum Help {
       --webhook URL        POST every alarm event as JSON; repeatable
       --on-alarm PROGRAM   run PROGRAM (no shell) with each event on stdin
       --run-events         emit an event for every finished run, not only on alarm changes
-      --sink-timeout D     limit per webhook attempt and program run (default 5s)
+      --sink-timeout D     the whole time a run waits for its sinks (default 5s); the rest
+                           stays in the outbox for the next run
+      --sink-max-age D     retry undelivered events until they are this old (default 1h)
       --screenshots        render HTML responses to NN-<step>.png with headless Chromium
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)
@@ -84,7 +86,7 @@ enum Help {
     previous one is skipped; two missed runs in a row set its alarm to INSUFFICIENT_DATA.
 
     Options: --jobs N, --results DIR, --var, --only, --tag, --cacert, --keep, --max-snapshot-bytes,
-    --max-body-bytes, --pushgateway, --webhook, --on-alarm, --run-events, --sink-timeout (as for
+    --max-body-bytes, --pushgateway, --webhook, --on-alarm, --run-events, --sink-timeout, --sink-max-age (as for
     run), and:
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)

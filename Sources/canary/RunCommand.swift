@@ -7,7 +7,7 @@ struct RunCommand {
     static let flags: Set<String> = [
         "--var", "--jobs", "--results", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait",
         "--keep", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook",
-        "--on-alarm", "--run-events", "--sink-timeout", "--screenshots", "--shard", "--location",
+        "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age", "--screenshots", "--shard", "--location",
     ]
     let options: RunOptions
     /// Some runs were inconclusive (the runner lacked a descriptor, port or memory) and none

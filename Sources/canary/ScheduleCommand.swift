@@ -7,7 +7,7 @@ import Foundation
 struct ScheduleCommand {
     static let flags: Set<String> = [
         "--var", "--jobs", "--results", "--only", "--tag", "--cacert", "--keep", "--max-snapshot-bytes",
-        "--max-body-bytes", "--pushgateway", "--webhook", "--on-alarm", "--run-events", "--sink-timeout",
+        "--max-body-bytes", "--pushgateway", "--webhook", "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age",
         "--shard", "--location", "--log-format",
     ]
     let options: RunOptions
@@ -178,7 +178,19 @@ actor Daemon {
     /// when events wait to go out, otherwise every 10 s. Rewriting state.json and metrics.prom
     /// for 1,000 canaries every second cost a fifth of a core; SIGTERM still writes everything.
     private func flushIfDue() async {
-        guard dirty, !flushing else { return }
+        guard !flushing else { return }
+        if !dirty {
+            // Events a sink refused wait in the outbox; retry them when due, without a flush.
+            guard ContinuousClock.now - lastFlush >= .seconds(1), await outputs.outboxDue else { return }
+            flushing = true
+            lastFlush = ContinuousClock.now
+            let outputs = self.outputs, log = self.log
+            Task {
+                for warning in await outputs.retryOutbox() { log.event("warning", warning) }
+                self.flushed()
+            }
+            return
+        }
         let since = ContinuousClock.now - lastFlush
         let eventsWaiting = await outputs.hasPendingEvents
         guard since >= .seconds(10) || (since >= .seconds(1) && eventsWaiting) else { return }

@@ -42,7 +42,9 @@ struct EventsProgramTests {
         let started = clock.now
         let warnings = await sinks(folder, ["/bin/sleep", "30"], timeout: .seconds(1)).deliver([event])
         #expect(clock.now - started < .seconds(3))
-        #expect(warnings == ["on-alarm /bin/sleep: still running after 1s, killed"])
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.hasPrefix("on-alarm /bin/sleep: still running after") == true)
+        #expect(warnings.first?.contains("killed (1 attempt); 1 event kept in the outbox") == true)
     }
 
     @Test("a program (and its children) ignoring SIGTERM is killed a second later")
@@ -53,18 +55,23 @@ struct EventsProgramTests {
         let started = clock.now
         let warnings = await sinks(folder, ["/bin/sh", "-c", "trap '' TERM; sleep 30; sleep 30"], timeout: .seconds(1)).deliver([event])
         #expect(clock.now - started < .milliseconds(3500))
-        #expect(warnings == ["on-alarm /bin/sh: still running after 1s, killed"])
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.hasPrefix("on-alarm /bin/sh: still running after") == true)
     }
 
     @Test("a failing or missing program is a warning", arguments: [
-        (["/bin/sh", "-c", "exit 3"], "on-alarm /bin/sh: exited with status 3"),
-        (["/no/such/program"], "on-alarm /no/such/program: no such program (give a path, or a name found on PATH)"),
-        (["no-such-program-on-path"], "on-alarm no-such-program-on-path: no such program (give a path, or a name found on PATH)"),
+        (["/bin/sh", "-c", "exit 3"], "on-alarm /bin/sh: exited with status 3 ("),
+        (["/no/such/program"], "on-alarm /no/such/program: event "),
+        (["no-such-program-on-path"], "on-alarm no-such-program-on-path: event "),
     ])
     func failingProgram(argv: [String], warning: String) async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        #expect(await sinks(folder, argv).deliver([event]) == [warning])
+        let warnings = await sinks(folder, argv, timeout: .seconds(1)).deliver([event])
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.hasPrefix(warning) == true)
+        // A program that is not there is refused for good, with the reason.
+        if argv.first != "/bin/sh" { #expect(warnings.first?.hasSuffix("refused (no such program (give a path, or a name found on PATH)); dropped") == true) }
     }
 
     @Test("several events run the program once each and are logged in order")

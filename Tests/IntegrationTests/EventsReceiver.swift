@@ -6,13 +6,17 @@ import Testing
 /// scripts/webhook-receiver.py on a free loopback port, started by the test and stopped by it.
 final class WebhookReceiver {
     let url: String
+    let port: Int
     /// One line per POST body received.
     let outfile: String
     private let process: Process
 
-    init(mode: String, folder: String) throws {
-        let port = try Self.freePort()
+    /// `port` nil: a free one; given: the port of a receiver stopped before, to play the same
+    /// webhook coming back.
+    init(mode: String, folder: String, port given: Int? = nil) throws {
+        let port = try given ?? Self.freePort()
         outfile = folder + "/webhook-\(mode)-\(port).jsonl"
+        self.port = port
         url = "http://127.0.0.1:\(port)/hooks/secret-token"
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         process = Process()

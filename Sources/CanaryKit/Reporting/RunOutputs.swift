@@ -11,8 +11,11 @@ public struct OutputSettings: Sendable {
     public var runEvents = false
     public var pushgateway: String?
     public var junitPath: String?
-    /// Per webhook attempt and per program run.
+    /// `--sink-timeout`: the whole time a run (or one scheduler flush, or the drain on SIGTERM)
+    /// waits for its sinks; what is not delivered by then stays in the outbox.
     public var sinkTimeout: Duration = .seconds(5)
+    /// `--sink-max-age`: how long an undelivered event is retried before it is dropped.
+    public var sinkMaxAge: Duration = .seconds(3600)
     public init() {}
 }
 
@@ -31,6 +34,10 @@ public actor RunOutputs {
     private var events: [AlarmEvent] = []
     private var records: [RunRecord] = []
     private var touched: [String] = []
+    /// The outbox of this process, and its delivery pass in progress: passes run one after the
+    /// other, so one canary's events never race each other to a sink.
+    private let outbox: Outbox
+    private var delivery: Task<[String], Never>?
 
     /// Loads `state.json` now: an unreadable one throws, to be shown before anything runs (the
     /// scheduler refuses to start on it).
@@ -57,6 +64,7 @@ public actor RunOutputs {
         rules = Self.rules(of: canaries)
         self.states = states
         self.stateLoad = stateLoad
+        outbox = Outbox(directory: directory)
     }
 
     private static func rules(of canaries: [Canary]) -> [String: AlarmRule] {
@@ -96,6 +104,34 @@ public actor RunOutputs {
     /// Events not yet delivered: the scheduler flushes sooner when there are some.
     public var hasPendingEvents: Bool { !events.isEmpty }
 
+    /// An undelivered event in the outbox is due for another attempt.
+    public var outboxDue: Bool {
+        get async {
+            let now = Date().timeIntervalSince1970
+            return await outbox.all().contains { $0.notBefore <= now }
+        }
+    }
+
+    /// Another delivery pass over the outbox, without writing state or metrics: the scheduler
+    /// calls it between flushes while events wait for a sink.
+    public func retryOutbox() async -> [String] {
+        let deadline = ContinuousClock.now + settings.sinkTimeout
+        let sinks = makeSinks()
+        let previous = delivery
+        let pass = Task {
+            _ = await previous?.value
+            return await sinks.drain(until: deadline)
+        }
+        delivery = pass
+        return await pass.value
+    }
+
+    private func makeSinks() -> EventSinks {
+        EventSinks(
+            resultsDirectory: directory, webhooks: settings.webhooks, onAlarm: settings.onAlarm,
+            engine: engine, timeout: settings.sinkTimeout, maxAge: settings.sinkMaxAge, outbox: outbox)
+    }
+
     /// The scheduler saw `canary` miss two runs in a row.
     public func missedRuns(_ canary: String, now: Date = Date()) {
         guard states != nil else { return pending.append((nil, canary, now)) }
@@ -123,14 +159,22 @@ public actor RunOutputs {
         if let path = settings.junitPath { try JUnitReport.write(records, to: path) }
 
         var warnings: [String] = []
-        let sinks = EventSinks(
-            resultsDirectory: directory, webhooks: settings.webhooks, onAlarm: settings.onAlarm,
-            engine: engine, timeout: settings.sinkTimeout)
+        let sinks = makeSinks()
         let batch = events
         let pushed = Set(touched)
         events = []
         touched = []
-        async let delivered = sinks.deliver(batch)
+        // Logged and queued durably now; sent after the pass before this one has ended, and
+        // within this call's own deadline, whatever the earlier pass took.
+        warnings += await sinks.record(batch)
+        let deadline = ContinuousClock.now + settings.sinkTimeout
+        let previous = delivery
+        let pass = Task {
+            _ = await previous?.value
+            return await sinks.drain(until: deadline)
+        }
+        delivery = pass
+        async let delivered = pass.value
         if let url = settings.pushgateway {
             let gateway = Pushgateway(url: url, engine: engine, timeout: settings.sinkTimeout)
             warnings += await withTaskGroup(of: String?.self) { group in

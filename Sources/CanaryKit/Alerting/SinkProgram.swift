@@ -8,21 +8,21 @@ struct ProgramDelivery: Sendable {
     /// How long the program may run before SIGTERM; SIGKILL follows a second later.
     let timeout: Duration
 
-    /// nil when the program exited 0, else a warning naming it.
-    func run(with payload: [UInt8]) async -> String? {
-        let label = "on-alarm \(argv.first ?? "")"
+    /// Delivered when the program exited 0; a program that cannot be found is refused for good,
+    /// any other failure is worth another attempt later.
+    func run(with payload: [UInt8]) async -> SinkAttempt {
         guard let program = argv.first, let executable = Self.resolve(program) else {
-            return "\(label): no such program (give a path, or a name found on PATH)"
+            return .refused("no such program (give a path, or a name found on PATH)")
         }
         guard let input = Self.inputFile(holding: payload + [UInt8(ascii: "\n")]) else {
-            return "\(label): cannot write the event for its stdin: \(String(cString: strerror(errno)))"
+            return .retryable("cannot write the event for its stdin: \(String(cString: strerror(errno)))", retryAfter: nil)
         }
         defer { close(input) }
         let child: ProgramChild
         do {
             child = try ProgramChild(executable: executable, argv: argv, input: input)
         } catch {
-            return "\(label): cannot start: \(error.reason)"
+            return .retryable("cannot start: \(error.reason)", retryAfter: nil)
         }
         let watchdog = Task { [timeout] in
             // Cancelled once the program has ended, this does nothing; cancelled because our caller
@@ -39,9 +39,10 @@ struct ProgramDelivery: Sendable {
             watchdog.cancel()
         }
         watchdog.cancel()
-        if exit.timedOut { return "\(label): still running after \(timeout.humanText), killed" }
-        if exit.signalled { return "\(label): killed by signal \(exit.status)" }
-        return exit.status == 0 ? nil : "\(label): exited with status \(exit.status)"
+        if Task.isCancelled { return .cancelled }
+        if exit.timedOut { return .retryable("still running after \(timeout.humanText), killed", retryAfter: nil) }
+        if exit.signalled { return .retryable("killed by signal \(exit.status)", retryAfter: nil) }
+        return exit.status == 0 ? .delivered : .retryable("exited with status \(exit.status)", retryAfter: nil)
     }
 
     /// The event in an unlinked temp file, rewound, for the child's stdin. A file rather than a
