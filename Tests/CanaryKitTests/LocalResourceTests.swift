@@ -55,6 +55,29 @@ struct LocalResourceTests {
         #expect(ConsoleReport.summary(passed: 3, failed: 0, inconclusive: 2, elapsedMs: 1000) == "3 passed, 0 failed, 2 inconclusive (5 canaries in 1s)")
     }
 
+    @Test("the HTML report shows an inconclusive last run as ?, not failing, and keeps it out of the success rate")
+    func htmlReport() {
+        let runs = [AlarmTestRuns.run(passed: true, runId: "20261122T142841Z-0001"), Self.inconclusiveRun()]
+        let html = HTMLReport.render(records: runs, generatedAt: AlarmTestRuns.time(), skippedLines: 0)
+        #expect(html.contains("1 passing, 0 failing"))
+        #expect(html.contains("title=\"inconclusive: the runner lacked a resource\">?</span>"))
+        #expect(html.contains("last run inconclusive"))
+        #expect(html.contains("100% (1 of 1)"))
+        #expect(html.contains("No failures in the recorded runs."))
+    }
+
+    @Test("JUnit: a step the runner could not carry out is skipped with the reason, not an error")
+    func junit() {
+        let xml = JUnitReport.render([Self.inconclusiveRun()])
+        #expect(xml.contains("failures=\"0\" errors=\"0\" skipped=\"1\""))
+        #expect(xml.contains("<skipped message=\"inconclusive: the runner could not get a local resource"))
+    }
+
+    @Test("a run event for an inconclusive run says so instead of \"Canary Run Failed\"")
+    func runEvent() {
+        #expect(AlarmEvent.runFinished(Self.inconclusiveRun(), now: AlarmTestRuns.time()).detailType == "Canary Run Inconclusive")
+    }
+
     @Test("a run is inconclusive only when every failed step failed for want of a local resource")
     func inconclusiveRule() {
         let local = StepRecord(name: "a", outcome: .failed, statusCode: 0, timings: Timings(), failures: [], error: "x",

@@ -41,7 +41,18 @@ public final class ResultsStore: Sendable {
         let canaryFolder = directory + "/" + record.canary
         let runFolder = canaryFolder + "/" + record.runId
         let json = try encode(record, path: runFolder + "/run.json")
-        try writeRunFolder(result, record: record, json: json, redactor: redactor, canaryFolder: canaryFolder, runFolder: runFolder)
+        // Out of descriptors (the budget in DescriptorBudget is an estimate): wait for running
+        // transfers to free some rather than lose the run; 50 ms doubling, about 3 s in all.
+        var pause = 50.0
+        while true {
+            do {
+                try writeRunFolder(result, record: record, json: json, redactor: redactor, canaryFolder: canaryFolder, runFolder: runFolder)
+                break
+            } catch where (error.errnoCode == EMFILE || error.errnoCode == ENFILE) && pause < 3000 {
+                try? await Task.sleep(for: .milliseconds(pause))
+                pause *= 2
+            }
+        }
         defer { prune(canaryFolder) }
         try await log.append(JSONWriter.compacted(json) + [UInt8(ascii: "\n")])
     }
