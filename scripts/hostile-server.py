@@ -13,10 +13,15 @@
 /loop           302 to itself, forever
 /headers        200 with 2,000 response headers
 /huge-headers   200 with 2,000 headers of 200 bytes each (400 kB, past libcurl's header limit)
+/reflect?v=V&pad=N   401 whose reason phrase holds V, a header named X-Bad-V, and a body of N
+                     bytes of padding, then V, then V in base64 (for the redaction tests)
+/echo           200 whose body is the request exactly as received, head and body
+/escape         200 with terminal escape sequences (ESC, BEL, CR) in a header value and the body
 
 Every connection has its own thread, so a hanging one never holds up the others. Each response
 closes its connection (Connection: close). Prints "listening" once the socket is bound.
 """
+import base64
 import os
 import random
 import socket
@@ -24,6 +29,7 @@ import struct
 import sys
 import threading
 import time
+import urllib.parse
 
 DRIP_INTERVAL = 0.5
 # Nobody waits longer than this for a hanging or dripping answer; the thread then gives up.
@@ -40,6 +46,23 @@ def read_request_head(conn):
         data += chunk
         if len(data) > 65536:
             return None
+    return data
+
+
+def read_rest(conn, head):
+    """The whole request: the head plus a body of Content-Length bytes (a short wait for it)."""
+    length = 0
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip() or 0)
+    body_start = head.index(b"\r\n\r\n") + 4
+    data = head
+    while len(data) - body_start < length:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
     return data
 
 
@@ -105,6 +128,35 @@ def huge_headers(conn, path):
     conn.sendall(response_head("200 OK", many + [("Content-Type", "text/plain"), ("Content-Length", "3")]) + b"ok\n")
 
 
+def query_value(query, name, default=""):
+    for pair in query.split("&"):
+        key, _, value = pair.partition("=")
+        if key == name:
+            return urllib.parse.unquote(value)
+    return default
+
+
+def reflect(conn, path, query="", request=b""):
+    value = query_value(query, "v")
+    pad = int(query_value(query, "pad", "0"))
+    body = ("x" * pad + value + "\nbase64: " + base64.b64encode(value.encode()).decode() + "\n").encode()
+    conn.sendall(response_head("401 Invalid token " + value, [
+        ("X-Bad-" + value, "1"), ("Content-Type", "text/plain"), ("Content-Length", str(len(body)))]) + body)
+
+
+def echo(conn, path, query="", request=b""):
+    conn.sendall(response_head("200 OK", [
+        ("Content-Type", "text/plain"), ("Content-Length", str(len(request)))]) + request)
+
+
+def escape(conn, path, query="", request=b""):
+    body = b"body \x1b[2J\x1b]0;pwned\x07 end\n"
+    conn.sendall(b"HTTP/1.1 200 OK\r\nX-Evil: a\x1b[31mred\x1b]0;title\x07\rb\r\nContent-Type: text/plain\r\n"
+                 + b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+
+
+WITH_REQUEST = {"/reflect": reflect, "/echo": echo, "/escape": escape}
+
 ROUTES = {
     "/ok": ok, "/hang": hang, "/reset": reset, "/drip": drip, "/drip-headers": drip_headers,
     "/garbage": garbage, "/binary": binary, "/loop": loop, "/headers": headers,
@@ -123,8 +175,12 @@ def serve(conn):
         if head is None:
             return
         parts = head.split(b"\r\n", 1)[0].split(b" ")
-        path = parts[1].decode("latin-1").split("?", 1)[0] if len(parts) > 1 else "/"
-        ROUTES.get(path, not_found)(conn, path)
+        target = parts[1].decode("latin-1") if len(parts) > 1 else "/"
+        path, _, query = target.partition("?")
+        if path in WITH_REQUEST:
+            WITH_REQUEST[path](conn, path, query, read_rest(conn, head))
+        else:
+            ROUTES.get(path, not_found)(conn, path)
     except OSError:
         pass  # the client went away: that is what clients of these servers do
     finally:

@@ -135,12 +135,16 @@ http {
         listen 127.0.0.1:$http;
         root $dir/www;
         location = /redirect-home { return 302 /hello.txt; }
+        # /to-port/PORT/PATH: a 307 to the same path on another loopback port (redirect tests).
+        location ~ ^/to-port/(\d+)/(.*)\$ { return 307 http://127.0.0.1:\$1/\$2\$is_args\$args; }
     }
     server {
         listen 127.0.0.1:$https ssl http2;
         ssl_certificate $dir/certs/good.pem;
         ssl_certificate_key $dir/certs/good.key;
         root $dir/www;
+        # /to-http/PORT/PATH: a 307 from https down to plain http on a loopback port.
+        location ~ ^/to-http/(\d+)/(.*)\$ { return 307 http://127.0.0.1:\$1/\$2\$is_args\$args; }
     }
     server {
         listen 127.0.0.1:$expired ssl;

@@ -26,6 +26,10 @@ final class EasyTransfer {
     /// refused connection and leaves CURLINFO_OS_ERRNO at 0.
     var socketErrno: Int32 = 0
     var maxBodyBytes: Int { request.maxBodyBytes }
+    var redirectPolicy: RedirectPolicy { request.redirectPolicy }
+    var followsRedirects: Bool { request.followRedirects }
+    /// Set when a redirect was refused by the request's `RedirectPolicy`; the transfer stops.
+    var refusedRedirect: String?
 
     // Memory libcurl reads during the transfer without copying it.
     private var headerList: UnsafeMutablePointer<curl_slist>?

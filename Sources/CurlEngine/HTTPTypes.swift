@@ -42,12 +42,14 @@ public struct HTTPRequest: Sendable {
     /// `User-Agent` when set) that must not be sent at all, like curl's `-H "Name:"`.
     /// A header in `headers` with an empty value is sent empty (`Name:` with no value).
     public var removedHeaders: [String]
+    /// Which redirects may be followed without leaking what the request carries.
+    public var redirectPolicy: RedirectPolicy
 
     public init(
         method: String = "GET", url: String, headers: [HTTPHeader] = [], body: [UInt8]? = nil,
         timeout: Duration = .seconds(10), followRedirects: Bool = true, maxRedirects: Int = 10,
         insecure: Bool = false, caFile: String? = nil, maxBodyBytes: Int = 64 << 20,
-        removedHeaders: [String] = []
+        removedHeaders: [String] = [], redirectPolicy: RedirectPolicy = RedirectPolicy()
     ) {
         self.method = method
         self.url = url
@@ -60,7 +62,65 @@ public struct HTTPRequest: Sendable {
         self.caFile = caFile
         self.maxBodyBytes = maxBodyBytes
         self.removedHeaders = removedHeaders
+        self.redirectPolicy = redirectPolicy
     }
+}
+
+/// Redirects that would carry a secret somewhere it was not sent, or down from https to http,
+/// end the transfer with `.insecureRedirect` instead of being followed. libcurl itself drops
+/// Authorization and Cookie (and user-info credentials) when the origin changes; other headers
+/// and a 307/308's body it would send on.
+public struct RedirectPolicy: Sendable, Equatable {
+    /// A header other than Authorization/Cookie carries a secret: stay on the origin.
+    public var secretInHeaders: Bool
+    /// The body carries a secret: a 307 or 308 (which resend it) stays on the origin.
+    public var secretInBody: Bool
+    /// Follow https → http (the step's `allowInsecureRedirects: true`).
+    public var allowsDowngrade: Bool
+    public init(secretInHeaders: Bool = false, secretInBody: Bool = false, allowsDowngrade: Bool = false) {
+        self.secretInHeaders = secretInHeaders
+        self.secretInBody = secretInBody
+        self.allowsDowngrade = allowsDowngrade
+    }
+
+    /// Why following a `status` redirect from `current` to `target` is refused; nil to follow it.
+    public func refusal(status: Int, from current: String, to target: String) -> String? {
+        guard let here = Origin(current), let there = Origin(target) else { return nil }
+        if here.scheme == "https" && there.scheme == "http" && !allowsDowngrade {
+            return "refused to follow a \(status) redirect from https down to http (\(there.text)): "
+                + "the request would go out in clear text; set \"allowInsecureRedirects\": true on the request to follow it"
+        }
+        guard here != there else { return nil }
+        if secretInHeaders || (secretInBody && (status == 307 || status == 308)) {
+            let what = secretInHeaders ? "a header holding a secret" : "a body holding a secret"
+            return "refused to follow a \(status) redirect from \(here.text) to another origin, \(there.text): "
+                + "the request carries \(what), which must not be sent there; point the step at the final URL"
+        }
+        return nil
+    }
+}
+
+/// Scheme, host and port of a URL, the unit a secret is scoped to.
+struct Origin: Equatable {
+    var scheme: String
+    var host: String
+    var port: Int
+
+    init?(_ url: String) {
+        guard let range = url.range(of: "://") else { return nil }
+        scheme = url[..<range.lowerBound].lowercased()
+        let authority = url[range.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        var hostPort = authority.split(separator: "@", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+        var port = scheme == "https" ? 443 : 80
+        if let colon = hostPort.lastIndex(of: ":"), !hostPort[colon...].contains("]") {
+            port = Int(hostPort[hostPort.index(after: colon)...]) ?? port
+            hostPort = String(hostPort[..<colon])
+        }
+        host = hostPort.lowercased()
+        self.port = port
+    }
+
+    var text: String { "\(scheme)://\(host):\(port)" }
 }
 
 /// Phase timings of one transfer in milliseconds, derived from libcurl's cumulative `*_TIME_T`.
@@ -139,7 +199,7 @@ public struct HTTPResponse: Sendable {
 public struct TransferError: Error, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable, Codable {
         case timeout, connectionRefused, dns, tls, certificate, reset, tooManyRedirects
-        case malformedResponse, bodyTooLarge, cancelled, invalidRequest, other
+        case malformedResponse, bodyTooLarge, cancelled, invalidRequest, insecureRedirect, other
         /// Our side ran out of something (file descriptors, local ports, buffers, memory): the
         /// target was never asked, so this says nothing about it.
         case localResource

@@ -1,6 +1,6 @@
 import CCurl
-import CCurlShim  // as well: curl.h is textually in both modules; either copy may be the one Swift finds
-import Glibc
+import CCurlShim
+import Foundation  // as well: curl.h is textually in both modules; either copy may be the one Swift finds
 
 // libcurl's C callbacks. Each receives the EasyTransfer as an unretained context pointer;
 // the loop guarantees it outlives the handle's callbacks (see EventLoop.complete).
@@ -38,7 +38,9 @@ func receiveHeaderLine(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ coun
         line = line.dropLast()
     }
     transfer.responseStartedSinceRequest = true
-    guard let first = line.first else { return length }  // blank line ending a header block
+    guard let first = line.first else {  // blank line ending a header block
+        return transfer.mayFollowRedirect() ? length : 0
+    }
     if line.starts(with: "HTTP/".utf8) {
         transfer.statusLine = String(decoding: line, as: UTF8.self)
         transfer.responseHeaders.removeAll(keepingCapacity: true)
@@ -68,6 +70,20 @@ func receiveDebugData(
     }
     transfer.requestHeaderBytes.append(contentsOf: bytes(data, size))
     return 0
+}
+
+extension EasyTransfer {
+    /// At the end of a redirect's headers, before libcurl follows it: false (which stops the
+    /// transfer) when the request's policy refuses where it leads.
+    func mayFollowRedirect() -> Bool {
+        guard followsRedirects, let location = responseHeaders.value(named: "Location") else { return true }
+        let status = Int(statusLine.split(separator: " ").dropFirst().first ?? "") ?? 0
+        guard (300...399).contains(status) else { return true }
+        let current = handle.string(CURLINFO_EFFECTIVE_URL)
+        guard let target = URL(string: location, relativeTo: URL(string: current))?.absoluteString else { return true }
+        refusedRedirect = redirectPolicy.refusal(status: status, from: current, to: target)
+        return refusedRedirect == nil
+    }
 }
 
 extension String {

@@ -24,6 +24,9 @@ extension EasyTransfer {
     }
 
     func error(code: CURLcode) -> TransferError {
+        if let refusedRedirect, code == CURLE_WRITE_ERROR {
+            return TransferError(kind: .insecureRedirect, code: Int(code.rawValue), message: refusedRedirect, timings: timings())
+        }
         if exceededMaxBody && code == CURLE_WRITE_ERROR {
             let message = "response body exceeds the limit of \(maxBodyBytes) bytes"
             return TransferError(kind: .bodyTooLarge, code: Int(code.rawValue), message: message, timings: timings())

@@ -57,9 +57,15 @@ struct ArgumentReader {
 
     mutating func parseRun(allowed: Set<String>, needsPaths: Bool = true) throws(UsageError) -> RunOptions {
         var options = RunOptions()
+        var onlyPaths = false
         while !remaining.isEmpty {
             let argument = remaining.removeFirst()
-            guard argument.hasPrefix("-"), argument != "-" else {
+            // `--` ends the options: what follows are paths, even `-v` (a file named so).
+            if argument == "--", !onlyPaths {
+                onlyPaths = true
+                continue
+            }
+            guard argument.hasPrefix("-"), argument != "-", !onlyPaths else {
                 options.paths.append(argument)
                 continue
             }

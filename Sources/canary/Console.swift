@@ -5,11 +5,13 @@ import Foundation
 enum Console {
     static let isTerminal = isatty(STDOUT_FILENO) == 1
     nonisolated(unsafe) private static var progressShown = false
+    /// Set once at start when stdout carries a document (`--junit -`).
+    nonisolated(unsafe) static var linesToStandardError = false
 
     /// One line on stdout, above the progress line if there is one.
     static func line(_ text: String) {
         clearProgress()
-        write(text + "\n", to: STDOUT_FILENO)
+        write(text + "\n", to: linesToStandardError ? STDERR_FILENO : STDOUT_FILENO)
     }
 
     static func error(_ text: String) {
@@ -19,7 +21,7 @@ enum Console {
 
     /// `[12/100] running…` on a TTY; nothing otherwise.
     static func progress(_ text: String) {
-        guard isTerminal else { return }
+        guard isTerminal, !linesToStandardError else { return }
         write("\r\u{1B}[K" + text, to: STDOUT_FILENO)
         progressShown = true
     }

@@ -5,6 +5,7 @@ struct ReportCommand {
     let options: RunOptions
 
     func execute() throws -> Int32 {
+        try OutputFile.prepare(options.reportOutput, flag: "-o")
         let summary = try HTMLReport.build(resultsDirectory: options.results, output: options.reportOutput)
         Console.line("wrote \(options.reportOutput): \(summary.canaries) canaries, \(summary.runs) runs"
             + (summary.skippedLines > 0 ? " (\(summary.skippedLines) unreadable lines in runs.jsonl skipped)" : ""))

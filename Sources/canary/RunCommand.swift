@@ -15,9 +15,19 @@ struct RunCommand {
     static let inconclusiveExit: Int32 = 4
 
     func execute() async throws -> Int32 {
+        if let junit = options.outputs.junitPath {
+            try OutputFile.prepare(junit, flag: "--junit")
+            // The XML owns stdout; the console lines go to stderr beside the problems.
+            if junit == "-" { Console.linesToStandardError = true }
+        }
+        try StartChecks.caFile(options.caFile, command: "run")
         let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
         for problem in loaded.problems { Console.error("invalid: \(problem)") }
+        for entry in loaded.skipped { Console.error("skipped: \(entry)") }
         let canaries = try select(loaded.canaries)
+        for warning in Canary.shortSecretWarnings(canaries, environment: ProcessInfo.processInfo.environment) {
+            Console.error("warning: \(warning)")
+        }
         let invalid = !loaded.problems.isEmpty
 
         guard let lock = try ResultsLock(directory: options.results, wait: options.wait) else {
@@ -92,7 +102,9 @@ struct RunCommand {
         for name in options.only where !known.contains(name) {
             throw UsageError("run: --only \(name): no such canary" + NameSuggestion.hint(for: name, among: known.sorted()))
         }
-        return options.prepare(canaries)
+        let selected = options.prepare(canaries)
+        try StartChecks.selection(selected, of: canaries, options: options, command: "run")
+        return selected
     }
 }
 
@@ -103,6 +115,7 @@ struct ValidateCommand {
     func execute() -> Int32 {
         let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
         for problem in loaded.problems { Console.line("\(problem)") }
+        for entry in loaded.skipped { Console.line("skipped: \(entry)") }
         if loaded.problems.isEmpty {
             Console.line("\(loaded.canaries.count) canaries valid")
             return 0
@@ -119,6 +132,7 @@ struct ListCommand {
     func execute() -> Int32 {
         let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
         for problem in loaded.problems { Console.error("invalid: \(problem)") }
+        for entry in loaded.skipped { Console.error("skipped: \(entry)") }
         let now = Date()
         let rows = options.prepare(loaded.canaries).map { canary -> [String] in
             [canary.name, "\(canary.steps.count)", canary.schedule?.description ?? "-", nextRuns(canary.schedule, after: now)]

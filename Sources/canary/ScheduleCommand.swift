@@ -14,6 +14,7 @@ struct ScheduleCommand {
 
     func execute() async throws -> Int32 {
         let log = ScheduleLog(json: options.logJSON)
+        try StartChecks.caFile(options.caFile, command: "schedule")
         let signals = signalStream([SIGTERM, SIGINT, SIGHUP])
         guard let lock = try ResultsLock(directory: options.results, wait: false) else {
             Console.error("schedule: results folder \(options.results) is in use by another canary process")
@@ -28,7 +29,12 @@ struct ScheduleCommand {
             directory: options.results, options: RecordingOptions(keep: options.keep, maxSnapshotBytes: options.maxSnapshotBytes))
         let engine = try CurlEngine()
         let outputs = try RunOutputs(directory: options.results, settings: options.outputs, engine: engine, canaries: Array(first.values))
-        let runner = Runner(engine: engine, settings: RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes))
+        var settings = RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes)
+        settings.secretNames = Set(first.values.flatMap(\.secretNames))
+        for warning in Canary.shortSecretWarnings(Array(first.values), environment: settings.environment) {
+            log.event("warning", warning)
+        }
+        let runner = Runner(engine: engine, settings: settings)
         // Canaries due together (10,000 at the top of the minute) start at most `jobs` at a time,
         // and `jobs` fits the open-file limit the engine raised: the rest wait their turn.
         let (jobs, jobsNotice) = DescriptorBudget.current().cap(jobs: options.jobs)

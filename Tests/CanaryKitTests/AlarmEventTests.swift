@@ -84,12 +84,18 @@ struct AlarmEventTests {
         #expect(detail["failure"] as? String == "timeout: the canary took longer than 60s")
     }
 
-    @Test("an event is one line and decodes back to itself; ids differ between events")
+    @Test("an event is one line and decodes back to itself; ids differ between runs and kinds, and are the same when remade for the same run")
     func roundTrip() throws {
         let event = alarmEvent(passed: false, from: .insufficientData, to: .alarm)
         let bytes = try event.jsonBytes()
         #expect(!bytes.contains(UInt8(ascii: "\n")))
         #expect(try JSONDecoder().decode(AlarmEvent.self, from: Data(bytes)) == event)
-        #expect(alarmEvent(passed: false, from: .ok, to: .alarm).id != event.id)
+        // Rebuilt from runs.jsonl after a crash, the event keeps its id, so receivers de-duplicate.
+        #expect(alarmEvent(passed: false, from: .insufficientData, to: .alarm).id == event.id)
+        var other = AlarmTestRuns.run(passed: false)
+        other.runId += "-next"
+        let later = AlarmEvent.stateChange(of: other, from: .ok, to: .alarm, reason: "", now: AlarmTestRuns.time())
+        #expect(later.id != event.id)
+        #expect(AlarmEvent.runFinished(AlarmTestRuns.run(passed: false), now: AlarmTestRuns.time()).id != event.id)
     }
 }

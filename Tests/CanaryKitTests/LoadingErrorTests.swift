@@ -67,7 +67,7 @@ private let stepErrors: [StepErrorCase] = [
     StepErrorCase("{name: 's', request: {url: '{{base}}'}, expect: {duration: {lt: null}}}", at: "null", "expected a duration like \"800ms\""),
     StepErrorCase("{name: 's', request: {url: '{{base}}'}, expect: {timings: {conect: {lt: 5}}}}", at: "conect", "unknown key 'conect' in expect 'timings'; did you mean 'connect'?"),
     StepErrorCase("{name: 's', request: {url: '{{base}}'}, expect: {certificate: {expires: {gt: '1d'}}}}", at: "expires", "did you mean 'expiresIn'?"),
-    StepErrorCase("{name: 's', request: {url: '{{base}}'}, expect: {headers: {'Content-Length': {gt: 10}}}}", at: "10}", "expected a string for header Content-Length (header values and bodies are text), found number 10; write \"10\""),
+    StepErrorCase("{name: 's', request: {url: '{{base}}'}, expect: {headers: {'Content-Length': {contains: 10}}}}", at: "10}", "expected a string for header Content-Length (header values and bodies are text), found number 10; write \"10\""),
     StepErrorCase("{name: 's', request: {url: '{{base}}'}, expect: {size: {lt: '1MB'}}}", at: "'1MB'", "expected a number for size, found string \"1MB\""),
     StepErrorCase("{name: 's', request: {url: '{{base}}'}, capture: {t: {json: '$.a', header: 'X'}}}", at: "{json", "capture 't' takes exactly one of"),
     StepErrorCase("{name: 's', request: {url: '{{base}}'}, capture: {t: {regex: 'x'}}}", at: "{regex", "found none"),

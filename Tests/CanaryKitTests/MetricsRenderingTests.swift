@@ -20,7 +20,7 @@ struct MetricsRenderingTests {
             #"canary_step_phase_seconds{canary="checkout",step="login",phase="dns"} 0.001"#,
             #"canary_step_phase_seconds{canary="checkout",step="login",phase="connect"} 0.002"#,
             #"canary_step_phase_seconds{canary="checkout",step="login",phase="tls"} 0.003"#,
-            #"canary_step_phase_seconds{canary="checkout",step="login",phase="firstbyte"} 0.04"#,
+            #"canary_step_phase_seconds{canary="checkout",step="login",phase="wait"} 0.034"#,
             #"canary_step_phase_seconds{canary="checkout",step="login",phase="transfer"} 0.004"#,
             #"canary_step_status_code{canary="checkout",step="login"} 200"#,
             #"canary_step_status_code{canary="checkout",step="pay"} 0"#,

@@ -38,7 +38,7 @@ struct PredicateCheckTests {
     ])
     func equality(_ row: PredicateCase) { expectOutcome(row) }
 
-    @Test("ordering works on two numbers or two strings and fails on anything else", arguments: [
+    @Test("ordering works on two numbers or two strings (numerically when both read as numbers) and fails on anything else", arguments: [
         PredicateCase(.lessThan(.number(300)), .number(299.5), true),
         PredicateCase(.lessThan(.number(300)), .number(300), false),
         PredicateCase(.lessThanOrEqual(.number(300)), .number(300), true),
@@ -48,7 +48,16 @@ struct PredicateCheckTests {
         PredicateCase(.lessThan(.string("b")), .string("abc"), true),
         PredicateCase(.greaterThan(.string("b")), .string("abc"), false),
         PredicateCase(.lessThan(.number(300)), .string("abc"), false),
-        PredicateCase(.lessThan(.number(300)), .string("12"), false),
+        PredicateCase(.lessThan(.number(300)), .string("12"), true),
+        PredicateCase(.greaterThan(.string("10")), .string("9"), false),
+        PredicateCase(.lessThan(.string("100")), .string("99"), true),
+        PredicateCase(.greaterThan(.number(10)), .string("9"), false),
+        PredicateCase(.greaterThanOrEqual(.string("1e3")), .number(1000), true),
+        PredicateCase(.lessThan(.string("-2.5")), .string("-3"), true),
+        PredicateCase(.lessThan(.string("b")), .string("10"), true),
+        PredicateCase(.lessThan(.number(300)), .string("0x10"), false),
+        PredicateCase(.lessThan(.number(300)), .string("inf"), false),
+        PredicateCase(.lessThan(.number(300)), .string(" 12"), false),
         PredicateCase(.lessThan(.string("m")), .number(5), false),
         PredicateCase(.gte(.number(0)), .bool(true), false),
         PredicateCase(.lessThan(.number(3)), .null, false),

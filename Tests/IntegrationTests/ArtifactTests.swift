@@ -52,7 +52,7 @@ struct ArtifactTests {
         #expect(String(decoding: har, as: UTF8.self).contains("truncated: first 1048576 of 3000000 bytes"))
     }
 
-    @Test("a planted secret in headers, query and JSON body, echoed back by httpbin, appears in no file and no output")
+    @Test("a planted secret in headers, query and JSON body, echoed back by httpbin, appears in no file and no output (see also SecretLeakTests)")
     func plantedSecret() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }

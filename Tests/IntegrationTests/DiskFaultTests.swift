@@ -46,7 +46,7 @@ struct DiskFaultTests {
         for results in [file, file + "/sub"] {
             let output = try await run(canaries, results: results)
             #expect(output.status == 2)
-            #expect(output.stderr == "canary: cannot use results folder \(file): it exists and is not a folder\n")
+            #expect(output.stderr == "canary: cannot use results folder \(file): it exists and is not a folder; move that file away, or pass --results with a folder\n")
         }
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "not a folder")
     }

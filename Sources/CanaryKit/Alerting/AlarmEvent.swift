@@ -45,7 +45,7 @@ public struct AlarmEvent: Sendable, Codable, Equatable {
         let detail = Detail(
             canary: run.canary, runId: run.runId, tags: run.tags, step: failure.step, failure: failure.message,
             previousState: previous, state: state, reason: reason)
-        return AlarmEvent(id: newID(), detailType: stateChangeType, time: timestamp(now), detail: detail)
+        return AlarmEvent(id: id(of: run, stateChangeType), detailType: stateChangeType, time: timestamp(now), detail: detail)
     }
 
     /// The `--run-events` event for one finished run, like CloudWatch Synthetics' TestRun events.
@@ -55,7 +55,7 @@ public struct AlarmEvent: Sendable, Codable, Equatable {
             canary: run.canary, runId: run.runId, tags: run.tags, step: failure.step, failure: failure.message,
             durationMs: run.durationMs.isFinite ? run.durationMs.rounded() : 0, passed: run.passed)
         return AlarmEvent(
-            id: newID(), detailType: run.passed ? runSucceededType : run.isInconclusive ? runInconclusiveType : runFailedType, time: timestamp(now), detail: detail)
+            id: id(of: run, runSucceededType), detailType: run.passed ? runSucceededType : run.isInconclusive ? runInconclusiveType : runFailedType, time: timestamp(now), detail: detail)
     }
 
     /// The event as one line of compact JSON with sorted keys, as written to `events.jsonl`,
@@ -70,6 +70,22 @@ public struct AlarmEvent: Sendable, Codable, Equatable {
     }
 
     static func newID() -> String { UUID().uuidString.lowercased() }
+
+    /// The id of `run`'s event of `kind`, the same every time it is made: when state is rebuilt
+    /// from runs.jsonl after a crash, an event that may have gone out already goes out again with
+    /// the same id, which receivers de-duplicate. UUID-shaped, from two 64-bit FNV-1a hashes.
+    static func id(of run: RunRecord, _ kind: String) -> String {
+        let high = Shard.fnv1a(kind + "\u{0}" + run.canary + "\u{0}" + run.runId)
+        let low = Shard.fnv1a(run.runId + "\u{0}" + run.canary + "\u{0}" + kind)
+        let hex = [high, low].map { value in
+            let digits = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }.joined()
+        let parts = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { range in
+            String(hex.dropFirst(range.lowerBound).prefix(range.count))
+        }
+        return parts.joined(separator: "-")
+    }
 
     /// The failing step and its message, nil for a passed run; a run-level error (timeout,
     /// interpolation) has a message but no step.

@@ -35,12 +35,7 @@ struct SinkKey: Sendable, Hashable {
 
     /// 64-bit FNV-1a in hex: stable across runs and builds (Swift's `Hasher` is seeded per process).
     private static func fnv1a(_ bytes: [UInt8]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
+        let hex = String(Shard.fnv1a(String(decoding: bytes, as: UTF8.self)), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

@@ -24,7 +24,7 @@ public enum AssertionEvaluator {
     /// nil when every predicate of the assertion holds; otherwise the first failing predicate's failure.
     public static func evaluate(_ assertion: Assertion, on facts: ResponseFacts) -> AssertionFailure? {
         let (value, missingReason) = facts.value(of: assertion.query)
-        let checker = PredicateCheck(style: ValueStyle(unit: unit(of: assertion.query), missingReason: missingReason))
+        let checker = PredicateCheck(style: ValueStyle(unit: unit(of: assertion.query), missingReason: missingReason, redactor: facts.redactor))
         for predicate in assertion.predicates {
             let operandsInMs = assertion.query.isDuration ? predicate.withDurationOperandsInMilliseconds() : predicate
             guard case .fails(let expected, let actual, let reason) = checker.check(operandsInMs, against: value) else { continue }

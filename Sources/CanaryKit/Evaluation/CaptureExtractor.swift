@@ -2,7 +2,7 @@
 public enum CaptureError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The source had no value: a missing header, a path that selected nothing, a non-JSON body.
     case missing(capture: String, reason: String)
-    /// The regex did not match the source's text (shown truncated).
+    /// The regex did not match the source's text (`text` as shown: quoted, masked, then cut).
     case regexDidNotMatch(capture: String, regex: String, source: String, text: String)
     /// The regex does not compile (the loader normally catches this first).
     case invalidRegex(capture: String, regex: String, reason: String)
@@ -12,7 +12,7 @@ public enum CaptureError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .missing(capture, reason):
             return "capture '\(capture)': \(reason)"
         case let .regexDidNotMatch(capture, regex, source, text):
-            return "capture '\(capture)': regex /\(regex)/ did not match \(source) \(ValueStyle.truncated(JSONValue.quoted(text)))"
+            return "capture '\(capture)': regex /\(regex)/ did not match \(source) \(text)"
         case let .invalidRegex(capture, regex, reason):
             return "capture '\(capture)': regex /\(regex)/ is not valid: \(reason)"
         }
@@ -33,7 +33,8 @@ public enum CaptureExtractor {
             throw .invalidRegex(capture: capture.name, regex: pattern, reason: error.reason)
         }
         guard let groups else {
-            throw .regexDidNotMatch(capture: capture.name, regex: pattern, source: label(of: capture.source), text: text)
+            throw .regexDidNotMatch(capture: capture.name, regex: pattern, source: label(of: capture.source),
+                                    text: ValueStyle.truncated(JSONValue.quoted(text), masking: facts.redactor))
         }
         // A first group that took no part in the match (`(a)?`) captures the empty string.
         return groups.count > 1 ? (groups[1] ?? "") : (groups[0] ?? "")

@@ -90,8 +90,9 @@ struct PredicateCheck: Sendable {
         return explained("expected \(expected), got \(style.kindedText(value))", expected, value)
     }
 
-    /// Numbers order numerically, strings lexicographically; anything else is a kind mismatch,
-    /// reported as a failure rather than guessed at (no "12" < 3 coercion).
+    /// Numbers order numerically, and so do strings that read as numbers (header values are
+    /// always text: "9" > "10" as text); other strings order lexicographically. Anything else is
+    /// a kind mismatch, reported as a failure rather than guessed at.
     private func compare(
         _ value: JSONValue, with operand: JSONValue, expected: String,
         numbers: (Double, Double) -> Bool, orStrings strings: (String, String) -> Bool
@@ -99,6 +100,8 @@ struct PredicateCheck: Sendable {
         let holds: Bool
         switch (value, operand) {
         case let (.number(lhs), .number(rhs)): holds = numbers(lhs, rhs)
+        case let (lhs, rhs) where lhs.orderedNumber != nil && rhs.orderedNumber != nil:
+            holds = numbers(lhs.orderedNumber ?? 0, rhs.orderedNumber ?? 0)
         case let (.string(lhs), .string(rhs)): holds = strings(lhs, rhs)
         case (_, .number), (_, .string):
             return explained("expected a \(operand.typeName) to compare with \(expected), got \(style.kindedText(value))", expected, value)
@@ -151,5 +154,16 @@ struct PredicateCheck: Sendable {
             return .fails(expected: "length " + inner, actual: actual, reason: "expected length \(inner), got length \(actual)")
         }
         return .holds
+    }
+}
+
+extension JSONValue {
+    /// A number, or a string that reads as one: what ordering predicates compare numerically.
+    fileprivate var orderedNumber: Double? {
+        switch self {
+        case .number(let number): return number
+        case .string(let text): return NumericText.value(of: text)
+        default: return nil
+        }
     }
 }

@@ -17,6 +17,8 @@ public struct ResponseFacts: Sendable {
     public var certificateNotAfter: Date?
     /// The reference time for `certificate.expiresIn`.
     public var now: Date
+    /// Masks the secrets and credentials of this exchange in every value a message quotes.
+    public var redactor = Redactor(secrets: [])
 
     /// The body JSON is passed in already parsed, so evaluation stays a pure function of values
     /// and the body is parsed once per response, however many assertions read it.
@@ -77,6 +79,11 @@ public struct ResponseFacts: Sendable {
 }
 
 extension Timings {
+    /// Waiting for the first byte once the connection was ready: time to first byte less dns,
+    /// connect and tls (clipped at 0: libcurl's timestamps can overlap). With those three and
+    /// `transfer`, the lengths that add up to `total`.
+    public var wait: Double { max(0, firstByte - dns - connect - tls) }
+
     /// One phase by name, in milliseconds.
     public func milliseconds(of phase: Query.Phase) -> Double {
         switch phase {

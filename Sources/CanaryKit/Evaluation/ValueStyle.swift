@@ -12,6 +12,9 @@ struct ValueStyle: Sendable {
     var unit: Unit = .plain
     /// Why the query found no value, shown as `nothing (…)`.
     var missingReason: String = "no value"
+    /// Masks secrets in actual values before they are cut to `actualLimit` (a secret straddling
+    /// the cut must not survive in part).
+    var redactor = Redactor(secrets: [])
 
     /// Actual values longer than this are truncated in messages (a body can be megabytes).
     static let actualLimit = 200
@@ -27,8 +30,20 @@ struct ValueStyle: Sendable {
     }
 
     /// The actual value, cut to `actualLimit` characters with a marker saying how long it was.
+    /// Masked before it is quoted (quoting escapes `"` and `\` a second time) and before it is cut.
     func actualText(_ value: JSONValue) -> String {
-        Self.truncated(text(value))
+        redactor.maskedPrefix(text(masked(value)), characters: Self.actualLimit)
+    }
+
+    /// Every string (and key) of `value` with its secrets masked.
+    private func masked(_ value: JSONValue) -> JSONValue {
+        guard !redactor.isEmpty else { return value }
+        switch value {
+        case .string(let text): return .string(redactor.redact(text))
+        case .array(let elements): return .array(elements.map(masked))
+        case .object(let pairs): return .object(pairs.map { (redactor.redact($0.key), masked($0.value)) })
+        case .null, .bool, .number: return value
+        }
     }
 
     /// The actual value with its kind, for comparisons between different kinds: `string "abc"`.
@@ -39,9 +54,8 @@ struct ValueStyle: Sendable {
 
     var missingText: String { "nothing (\(missingReason))" }
 
-    static func truncated(_ text: String) -> String {
-        guard text.count > actualLimit else { return text }
-        return String(text.prefix(actualLimit)) + "… (\(text.count) characters in all)"
+    static func truncated(_ text: String, masking redactor: Redactor = Redactor(secrets: [])) -> String {
+        redactor.maskedPrefix(text, characters: actualLimit)
     }
 
     /// At most `places` decimals, trailing zeros dropped: 1234, 0.42, 9.5.

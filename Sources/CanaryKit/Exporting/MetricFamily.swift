@@ -40,7 +40,7 @@ enum MetricFamily: CaseIterable {
         case .success: "1 if the last run of the canary passed, else 0."
         case .duration: "Wall time of the last run of the canary."
         case .stepDuration: "Total time of each step in the last run."
-        case .stepPhase: "Time of each phase of each step's transfer in the last run."
+        case .stepPhase: "Length of each phase of each step in the last run: dns lookup, tcp connect, tls handshake, wait for the first byte, transfer of the rest; they add up to the step's total."
         case .stepStatusCode: "HTTP status of each step in the last run, 0 when there was no response."
         case .runs: "Runs of the canary by result, kept across invocations."
         case .lastRunTimestamp: "Unix time the last run of the canary ended."
@@ -94,6 +94,6 @@ enum MetricFamily: CaseIterable {
     }
 
     private static func phases(_ t: Timings) -> [(phase: String, ms: Double)] {
-        [("dns", t.dns), ("connect", t.connect), ("tls", t.tls), ("firstbyte", t.firstByte), ("transfer", t.transfer)]
+        [("dns", t.dns), ("connect", t.connect), ("tls", t.tls), ("wait", t.wait), ("transfer", t.transfer)]
     }
 }

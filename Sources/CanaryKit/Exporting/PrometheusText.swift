@@ -16,7 +16,7 @@ public enum PrometheusText {
     /// it at any moment and must see the old file or the new one, never half of one.
     public static func write(_ canaries: [CanaryMetrics], to directory: String) throws {
         try FileIO.makeDirectory(directory)
-        let path = (directory as NSString).appendingPathComponent("metrics.prom")
+        let path = LocalPath.join(directory, "metrics.prom")
         try FileIO.writeAtomically(to: path) { (out: inout FileIO.ChunkedOutput) throws(RecordingError) in
             var pending: [UInt8] = []
             try renderBytes(canaries, canaryLabel: true, into: &pending) { (full: inout [UInt8]) throws(RecordingError) in

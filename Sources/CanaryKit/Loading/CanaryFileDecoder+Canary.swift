@@ -20,6 +20,7 @@ extension CanaryFileDecoder {
         var canary = Canary(name: name, file: file, steps: [])
         if let value = fields["variables"] { canary.variables = decodeVariables(value) }
         knownNames = Set(canary.variables.keys).union(definedVariables)
+        if let value = fields["variables"] { checkVariableTemplates(value, canary.variables) }
         if let value = fields["description"] { canary.description = string(value, for: "'description'") }
         if let value = fields["schedule"] { canary.schedule = decodeSchedule(value) }
         if let value = fields["timeout"], let timeout = positiveDuration(value, for: "the canary 'timeout'") {
@@ -41,13 +42,23 @@ extension CanaryFileDecoder {
 
     private func decodeName(_ fields: Fields, defaultName: String) -> String {
         guard let value = fields["name"] else {
-            checkFileSafeName(defaultName, kind: "canary (taken from the file name; set \"name\" to choose another)", at: fileStart)
+            let kind = "canary (taken from the file name; set \"name\" to choose another)"
+            checkFolderName(defaultName, kind: kind, at: fileStart)
             return defaultName
         }
         guard let name = string(value, for: "'name'") else { return defaultName }
         nameLocation = value.location
-        checkFileSafeName(name, kind: "canary", at: value.location)
+        checkFolderName(name, kind: "canary", at: value.location)
         return name
+    }
+
+    /// A canary's name is its folder's name, beside the results folder's own files: it must be
+    /// safe in a path and must not take their names.
+    private func checkFolderName(_ name: String, kind: String, at location: SourceLocation) {
+        let before = problems.count
+        checkFileSafeName(name, kind: kind, at: location)
+        guard problems.count == before, let reason = ResultsStore.reservedReason(for: name) else { return }
+        report("\(kind) name '\(Self.excerpt(name))' \(reason); choose another name", at: location)
     }
 
     private func decodeVariables(_ value: LocatedJSON) -> [String: String] {

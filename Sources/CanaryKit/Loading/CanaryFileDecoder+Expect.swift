@@ -13,7 +13,9 @@ extension CanaryFileDecoder {
             switch key {
             case "headers":
                 for member in map(entry, in: "expect 'headers'") ?? [] {
-                    if !Self.isToken(member.key) {
+                    if member.key.contains("{{") {
+                        _ = template(member.key, at: member.keyLocation, for: "the header name")
+                    } else if !Self.isToken(member.key) {
                         report("'\(Self.excerpt(member.key))' is not a valid header name, so no response can have it", at: member.keyLocation)
                     }
                     assertions += assertion(.header(member.key), member.value, at: member.keyLocation)
@@ -21,7 +23,7 @@ extension CanaryFileDecoder {
             case "json":
                 for member in map(entry, in: "expect 'json'") ?? [] {
                     // Decode the predicate even when the path is bad, to report its problems too.
-                    let path = jsonPath(member.key, at: member.keyLocation)
+                    let path = member.key.contains("{{") ? templatedPath(member.key, at: member.keyLocation) : jsonPath(member.key, at: member.keyLocation)
                     let checked = assertion(.json(path ?? JSONPath(source: member.key, segments: [])), member.value, at: member.keyLocation)
                     if path != nil { assertions += checked }
                 }
@@ -62,6 +64,12 @@ extension CanaryFileDecoder {
             report("invalid JSONPath '\(Self.excerpt(text))' \(error.description)", at: location)
             return nil
         }
+    }
+
+    /// A JSONPath key with placeholders is parsed once they are filled in, at run time; here its
+    /// placeholders are checked.
+    private func templatedPath(_ text: String, at location: SourceLocation) -> JSONPath? {
+        template(text, at: location, for: "the JSONPath").map { _ in JSONPath(source: text, segments: []) }
     }
 
     /// Compiles with the engine used at run time (NSRegularExpression), so a bad pattern is a

@@ -112,6 +112,8 @@ extension CanaryFileDecoder {
         case "notContains": return operand(value, kind: kind, what: what).map { .notContains($0) }
         case "matches":
             guard let pattern = string(value, for: "'matches' of \(what)", like: "^2\\\\d\\\\d$") else { return nil }
+            // A pattern with placeholders is compiled once they are filled in, at run time.
+            if pattern.contains("{{") { return template(pattern, at: value.location, for: "'matches' of \(what)").map { _ in .matches(pattern) } }
             return checkRegex(pattern, at: value.location, for: "'matches' of \(what)") ? .matches(pattern) : nil
         default:
             return predicates(value, kind: .number, what: "the length of \(what)").map { .length($0) }
@@ -123,8 +125,10 @@ extension CanaryFileDecoder {
         return checked.contains { $0 == nil } ? nil : checked.compactMap { $0 }
     }
 
-    /// `lt`/`gt` compare numbers or strings only.
+    /// `lt`/`gt` compare numbers or strings only. Header values and bodies are text, but
+    /// ordering them against a number compares numerically, so `{gt: 10}` needs no quotes.
     private func orderedOperand(_ value: LocatedJSON, kind: OperandKind, what: String) -> JSONValue? {
+        if kind == .text, case .number(let number) = value.kind, number.isFinite { return .number(number) }
         if kind == .any {
             switch value.kind {
             case .number, .string: break
@@ -140,7 +144,11 @@ extension CanaryFileDecoder {
     private func operand(_ value: LocatedJSON, kind: OperandKind, what: String) -> JSONValue? {
         switch (kind, value.kind) {
         case (.any, _):
+            checkTemplates(inJSON: value, for: "the expected value of \(what)")
             return value.value
+        case (_, .string(let text)) where text.contains("{{"):
+            // Filled in at run time (and read as a number or duration then, where one is expected).
+            return template(text, at: value.location, for: "the expected value of \(what)").map { _ in .string(text) }
         case (.statusCode, .number(let number)) where number == number.rounded() && (100...999).contains(number):
             return .number(number)
         case (.statusCode, _):

@@ -2,8 +2,9 @@
 extension CanaryFileDecoder {
     static let requestKeys = [
         "method", "url", "query", "headers", "json", "body", "form", "timeout", "followRedirects", "maxRedirects", "insecure",
+        "allowInsecureRedirects",
     ]
-    static let defaultsKeys = ["headers", "timeout", "followRedirects", "maxRedirects", "insecure"]
+    static let defaultsKeys = ["headers", "timeout", "followRedirects", "maxRedirects", "insecure", "allowInsecureRedirects"]
 
     func decodeRequest(_ value: LocatedJSON) -> RequestTemplate? {
         guard let fields = fields(value, in: "'request'", allowed: Self.requestKeys) else { return nil }
@@ -22,6 +23,7 @@ extension CanaryFileDecoder {
         if let follow = fields["followRedirects"] { request.followRedirects = bool(follow, for: "'followRedirects'") }
         if let maximum = fields["maxRedirects"] { request.maxRedirects = integer(maximum, for: "'maxRedirects'", in: 0...100) }
         if let insecure = fields["insecure"] { request.insecure = bool(insecure, for: "'insecure'") }
+        if let allow = fields["allowInsecureRedirects"] { request.allowInsecureRedirects = bool(allow, for: "'allowInsecureRedirects'") }
         return request
     }
 
@@ -33,6 +35,7 @@ extension CanaryFileDecoder {
         if let follow = fields["followRedirects"] { defaults.followRedirects = bool(follow, for: "'followRedirects'") }
         if let maximum = fields["maxRedirects"] { defaults.maxRedirects = integer(maximum, for: "'maxRedirects'", in: 0...100) }
         if let insecure = fields["insecure"] { defaults.insecure = bool(insecure, for: "'insecure'") }
+        if let allow = fields["allowInsecureRedirects"] { defaults.allowInsecureRedirects = bool(allow, for: "'allowInsecureRedirects'") }
         return defaults
     }
 

@@ -112,7 +112,9 @@ extension CanaryFileDecoder {
     /// name (255 bytes, less the step number, extension and temp-file suffix added when recording).
     func checkFileSafeName(_ name: String, kind: String, at location: SourceLocation) {
         let dotless = name.replacingOccurrences(of: ".", with: "_")
-        if name == "." || name == ".." || !Template.isValidName(dotless) {
+        if name == "." || name == ".." {
+            report("\(kind) name '\(name)' means \(name == "." ? "the folder itself" : "the parent folder") in a path; choose another name (it is used in file names)", at: location)
+        } else if !Template.isValidName(dotless) {
             report("\(kind) name '\(Self.excerpt(name))' may only use letters, digits, '_', '.' and '-' (it is used in file names)", at: location)
         } else if name.utf8.count > Self.maximumNameLength {
             report("\(kind) name '\(Self.excerpt(name))' is \(name.utf8.count) characters long; at most \(Self.maximumNameLength) (it is used in file names)", at: location)

@@ -5,14 +5,16 @@ import Synchronization
 /// Loads canary files: expands directories, parses JSON5, checks everything that can be checked
 /// before a run, and reports every problem with its place.
 public enum CanaryLoader {
-    /// Loads every path: a directory stands for the `*.json` files directly inside it (in name
-    /// order); a file is loaded whatever its extension. Collects every problem of every file; a
+    /// Loads every path: a directory stands for the `*.json` and `*.json5` files directly inside
+    /// it (in name order; what else it holds is listed in `skipped`); a file is loaded whatever its
+    /// extension. Collects every problem of every file; a
     /// file with any problem yields no canary. `definedVariables` are the `--var` names.
     public static func load(paths: [String], definedVariables: Set<String> = []) -> LoadResult {
         var result = LoadResult(canaries: [], problems: [])
+        var skipped: [String] = []
         var loadedFiles: Set<String> = []
         // A file named twice (itself and through its directory) is loaded once.
-        let files = expand(paths, problems: &result.problems).filter {
+        let files = expand(paths, problems: &result.problems, skipped: &skipped).filter {
             loadedFiles.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted
         }
         var namesInUse: [String: SourceLocation] = [:]
@@ -32,6 +34,7 @@ public enum CanaryLoader {
             namesInUse[canary.name] = place
             result.canaries.append(canary)
         }
+        result.skipped = skipped
         return result
     }
 
@@ -73,43 +76,87 @@ public enum CanaryLoader {
         return (problems.isEmpty ? canary : nil, problems, decoder.nameLocation)
     }
 
-    /// The file name without its directory and `.json`.
+    /// The file name without its directory and `.json` or `.json5`.
     static func defaultName(of file: String) -> String {
-        let base = (file as NSString).lastPathComponent
-        return base.hasSuffix(".json") ? String(base.dropLast(5)) : base
+        let base = LocalPath.lastComponent(of: file)
+        for suffix in canaryExtensions where base.hasSuffix(suffix) && base.count > suffix.count {
+            return String(base.dropLast(suffix.count))
+        }
+        return base
     }
 
-    /// Directories become their `*.json` files (not recursive, in name order); missing paths are problems.
-    private static func expand(_ paths: [String], problems: inout [LoadProblem]) -> [String] {
+    /// What a folder scan reads.
+    static let canaryExtensions = [".json", ".json5"]
+
+    /// Directories become their `*.json` and `*.json5` files (not recursive, in name order); missing
+    /// paths are problems, and so are FIFOs, sockets and devices (reading a FIFO would wait
+    /// forever); subfolders and other files are listed in `skipped` (hidden ones are not).
+    private static func expand(_ paths: [String], problems: inout [LoadProblem], skipped: inout [String]) -> [String] {
         var files: [String] = []
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            switch FileKind(path) {
+            case .missing:
                 problems.append(wholeFile(path, "no such file or directory"))
-                continue
-            }
-            guard isDirectory.boolValue else {
+            case .other(let kind):
+                problems.append(wholeFile(path, "this is a \(kind), not a canary file; name a *.json file or a folder of them"))
+            case .file:
                 files.append(path)
-                continue
+            case .folder:
+                files += scan(path, problems: &problems, skipped: &skipped)
             }
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
-                problems.append(wholeFile(path, "can't list the directory (permissions?)"))
-                continue
-            }
-            let canaryFiles = names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
-                .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-                .map { (path as NSString).appendingPathComponent($0) }
-                .filter { file in
-                    var isDirectory: ObjCBool = false
-                    return FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) && !isDirectory.boolValue
-                }
-            if canaryFiles.isEmpty { problems.append(wholeFile(path, "the directory holds no *.json canary files")) }
-            files += canaryFiles
         }
         return files
     }
 
+    /// A folder's canary files; a FIFO or socket named like one is skipped, never read.
+    private static func scan(_ path: String, problems: inout [LoadProblem], skipped: inout [String]) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+            problems.append(wholeFile(path, "can't list the directory (permissions?)"))
+            return []
+        }
+        var canaryFiles: [String] = []
+        for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where !name.hasPrefix(".") {
+            let file = LocalPath.join(path, name)
+            switch FileKind(file) {
+            case .missing:
+                continue
+            case .folder:
+                skipped.append("\(file): a folder (folders are not searched; name it to load its files)")
+            case .other(let kind):
+                skipped.append("\(file): a \(kind), not a canary file")
+            case .file where canaryExtensions.contains(where: { name.hasSuffix($0) }):
+                canaryFiles.append(file)
+            case .file:
+                skipped.append("\(file): not a canary file (only *.json and *.json5 are read)")
+            }
+        }
+        if canaryFiles.isEmpty { problems.append(wholeFile(path, "the directory holds no *.json or *.json5 canary files")) }
+        return canaryFiles
+    }
+
     private static func wholeFile(_ path: String, _ message: String) -> LoadProblem {
         LoadProblem(location: SourceLocation(file: path, line: 1, column: 1), message: message)
+    }
+}
+
+/// What a path names, following symlinks.
+enum FileKind: Equatable {
+    case missing, file, folder
+    /// A FIFO, socket or device, by name.
+    case other(String)
+
+    init(_ path: String) {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            self = .missing
+            return
+        }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: self = .file
+        case S_IFDIR: self = .folder
+        case S_IFIFO: self = .other("FIFO (named pipe)")
+        case S_IFSOCK: self = .other("socket")
+        default: self = .other("device")
+        }
     }
 }

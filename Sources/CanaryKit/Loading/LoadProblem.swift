@@ -18,21 +18,7 @@ public struct LoadProblem: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// `text` with C0 and C1 control characters and DEL written as `\n`, `\t`, `\r` or `\u001B`.
     static func printable(_ text: String) -> String {
-        let isControl = { (scalar: Unicode.Scalar) in scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) }
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
-            case _ where isControl(scalar):
-                let hex = String(scalar.value, radix: 16, uppercase: true)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
+        PrintableText.escaping(text)
     }
 
     /// Text from the file as quoted in a message: control characters escaped, and only the first
@@ -58,8 +44,11 @@ public struct LoadProblem: Error, Sendable, Equatable, CustomStringConvertible {
 public struct LoadResult: Sendable {
     public var canaries: [Canary]
     public var problems: [LoadProblem]
-    public init(canaries: [Canary], problems: [LoadProblem]) {
+    /// What folder scans left out, one `path: reason` line each: not problems, but said.
+    public var skipped: [String]
+    public init(canaries: [Canary], problems: [LoadProblem], skipped: [String] = []) {
         self.canaries = canaries
         self.problems = problems
+        self.skipped = skipped
     }
 }

@@ -53,6 +53,8 @@ public struct RequestDefaults: Sendable, Equatable {
     public var followRedirects: Bool?
     public var maxRedirects: Int?
     public var insecure: Bool?
+    /// Follow redirects from https down to http (refused by default).
+    public var allowInsecureRedirects: Bool?
     public init(
         headers: [(name: String, value: Template)] = [], timeout: Duration? = nil,
         followRedirects: Bool? = nil, maxRedirects: Int? = nil, insecure: Bool? = nil
@@ -67,6 +69,7 @@ public struct RequestDefaults: Sendable, Equatable {
         lhs.headers.elementsEqual(rhs.headers) { $0.name == $1.name && $0.value == $1.value }
             && lhs.timeout == rhs.timeout && lhs.followRedirects == rhs.followRedirects
             && lhs.maxRedirects == rhs.maxRedirects && lhs.insecure == rhs.insecure
+            && lhs.allowInsecureRedirects == rhs.allowInsecureRedirects
     }
 }
 
@@ -110,6 +113,8 @@ public struct RequestTemplate: Sendable {
     public var followRedirects: Bool?
     public var maxRedirects: Int?
     public var insecure: Bool?
+    /// Follow redirects from https down to http (refused by default).
+    public var allowInsecureRedirects: Bool?
     public init(
         method: String = "GET", url: Template, query: [(name: String, value: Template)] = [],
         headers: [(name: String, value: Template)] = [], body: Body? = nil, timeout: Duration? = nil,

@@ -176,16 +176,18 @@ enum FileIO {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {
-                throw RecordingError(action: "use results folder", path: path, reason: "it exists and is not a folder")
+                throw RecordingError(
+                    action: "use results folder", path: path, reason: "it exists and is not a folder",
+                    hint: "move that file away, or pass --results with a folder")
             }
             return
         }
-        let parent = (path as NSString).deletingLastPathComponent
-        if !parent.isEmpty, parent != path { try makeDirectory(parent) }
+        let parent = LocalPath.parent(of: path)
+        if parent != path, parent != "." { try makeDirectory(parent) }
         guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw RecordingError("create folder", path) }
     }
 
-    fileprivate static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(RecordingError) {
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(RecordingError) {
         let code: Int32 = bytes.withUnsafeBytes { buffer in
             guard let base = buffer.baseAddress else { return 0 }
             var offset = 0
@@ -203,8 +205,7 @@ enum FileIO {
     }
 
     private static func syncDirectory(of path: String) {
-        let directory = (path as NSString).deletingLastPathComponent
-        let fd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let fd = open(LocalPath.parent(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return }
         fsync(fd)
         close(fd)
@@ -212,9 +213,10 @@ enum FileIO {
 }
 
 extension RecordingError {
-    init(action: String, path: String, reason: String) {
+    init(action: String, path: String, reason: String, hint: String? = nil) {
         self.action = action
         self.path = path
         self.reason = reason
+        self.hint = hint
     }
 }

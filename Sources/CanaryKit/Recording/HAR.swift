@@ -15,12 +15,11 @@ enum HAR {
         var ssl: Double
 
         init(_ t: Timings) {
-            let wait = max(0, t.firstByte - t.dns - t.connect - t.tls)
             blocked = 0
             dns = round3(t.dns)
             connect = round3(t.connect + t.tls)
             send = 0
-            self.wait = round3(wait)
+            wait = round3(t.wait)
             receive = round3(t.transfer)
             ssl = t.tls > 0 ? round3(t.tls) : -1
         }
@@ -73,7 +72,7 @@ enum HAR {
         if let body = request.body, !body.isEmpty {
             out.begin("postData")
             out.member("mimeType", request.headers.value(named: "Content-Type") ?? "")
-            out.member("text", redactor.redact(String(decoding: body.prefix(maxBodyBytes), as: UTF8.self)))
+            out.member("text", String(decoding: redactor.maskedPrefix(body, limit: maxBodyBytes).bytes, as: UTF8.self))
             out.end()
         }
         out.member("headersSize", -1)
@@ -114,7 +113,7 @@ enum HAR {
             return
         }
         out.member("status", response.statusCode)
-        out.member("statusText", response.reason)
+        out.member("statusText", redactor.redact(response.reason))
         out.member("httpVersion", response.httpVersion)
         out.begin("cookies", array: true)
         out.end()
@@ -123,13 +122,13 @@ enum HAR {
         out.member("size", response.body.count)
         out.member("mimeType", response.headers.value(named: "Content-Type") ?? "")
         let truncated = "truncated: first \(maxBodyBytes) of \(response.body.count) bytes"
-        switch BodyText.classify(response.body, limit: maxBodyBytes) {
+        switch BodyText.classify(response.body, limit: maxBodyBytes, redactor: redactor) {
         case .empty: break
         case .text(let text, let cut):
-            out.member("text", redactor.redact(text))
+            out.member("text", text)
             if cut { out.member("comment", truncated) }
-        case .binary:
-            out.member("text", Data(redactor.redact(bytes: Array(response.body.prefix(maxBodyBytes)))).base64EncodedString())
+        case .binary(let bytes):
+            out.member("text", Data(bytes).base64EncodedString())
             out.member("encoding", "base64")
             if response.body.count > maxBodyBytes { out.member("comment", truncated) }
         }
@@ -142,8 +141,8 @@ enum HAR {
 
     private static func headers(_ headers: [HTTPHeader], redactor: Redactor, to out: RecordJSON.Stream) {
         out.begin("headers", array: true)
-        for header in headers {
-            nameValue(header.name, redactor.redactHeader(name: header.name, value: header.value), to: out)
+        for header in headers.map(redactor.redact) {
+            nameValue(header.name, header.value, to: out)
         }
         out.end()
     }

@@ -1,39 +1,94 @@
+import CurlEngine
 import Foundation
 
-/// The one place secrets are masked. Every value substituted from `{{secret.X}}` becomes `***`
-/// wherever it appears (also percent- or JSON-encoded), and the values of credential headers are
-/// masked whole.
+/// The one place secrets are masked. Every value substituted from `{{secret.X}}` (and every
+/// credential the request carried, see `Credentials`) becomes `***` wherever it appears, in any
+/// encoding a server plausibly echoes (see `SecretPattern`); the values of credential headers
+/// are masked whole. Text is masked before it is cut to a length, never after.
 public struct Redactor: Sendable {
     public static let mask = "***"
     /// Header names whose values are never shown, compared lowercased.
     public static let sensitiveHeaders: Set<String> = ["authorization", "cookie", "set-cookie", "proxy-authorization"]
+    /// Secrets shorter than this mask ordinary text too (`PIN=1` turns 127.0.0.1 into
+    /// `***27.0.0.***`); the CLI warns about them.
+    public static let shortSecretLength = 4
 
-    /// Longest first, so a secret that contains another is masked whole.
-    private let needles: [String]
+    /// Longest secret first, so a secret that contains another is masked whole.
+    private let patterns: [SecretPattern]
+    /// Which bytes can start an occurrence of some pattern.
+    private let starts: [Bool]
+    /// The longest run of bytes one occurrence can span.
+    private let margin: Int
 
     public init(secrets: Set<String>) {
-        var forms = Set<String>()
-        for secret in secrets where !secret.isEmpty {
-            forms.insert(secret)
-            forms.insert(RequestBuilder.percentEncode(secret))
-            forms.insert(JSON5.serialize(.string(secret)).dropFirst().dropLast().description)
+        patterns = secrets.flatMap(SecretPattern.patterns(for:)).sorted { $0.weight > $1.weight }
+        var starts = [Bool](repeating: false, count: 256)
+        for pattern in patterns {
+            for byte in pattern.firstBytes { starts[Int(byte)] = true }
         }
-        needles = forms.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+        self.starts = starts
+        margin = patterns.map(\.maximumLength).max() ?? 0
     }
 
     /// Whether there is anything to mask besides credential headers.
-    public var isEmpty: Bool { needles.isEmpty }
+    public var isEmpty: Bool { patterns.isEmpty }
 
     public func redact(_ text: String) -> String {
-        var result = text
-        for needle in needles where result.contains(needle) {
-            result = result.replacingOccurrences(of: needle, with: Self.mask)
-        }
-        return result
+        guard !isEmpty else { return text }
+        let bytes = Array(text.utf8)
+        let masked = redact(bytes: bytes)
+        return masked.count == bytes.count && masked == bytes ? text : String(decoding: masked, as: UTF8.self)
     }
 
     public func redact(_ text: String?) -> String? {
         text.map { redact($0) }
+    }
+
+    /// Whether `bytes` hold a secret in any encoding.
+    public func finds(in bytes: [UInt8]) -> Bool {
+        redact(bytes: bytes) != bytes
+    }
+
+    /// Raw bytes with every occurrence of a secret masked (bodies, text or binary).
+    public func redact(bytes: [UInt8]) -> [UInt8] {
+        guard !isEmpty else { return bytes }
+        return bytes.withUnsafeBufferPointer { text in
+            var out: [UInt8] = []
+            var copied = 0, index = 0
+            while index < text.count {
+                if starts[Int(text[index])], let length = patterns.lazy.compactMap({ $0.match(text, at: index) }).first {
+                    if out.isEmpty { out.reserveCapacity(text.count) }
+                    out.append(contentsOf: text[copied..<index])
+                    out.append(contentsOf: Self.mask.utf8)
+                    index += length
+                    copied = index
+                } else {
+                    index += 1
+                }
+            }
+            if copied == 0 { return bytes }
+            out.append(contentsOf: text[copied...])
+            return out
+        }
+    }
+
+    /// The first `limit` bytes of `bytes` as they may be shown: masked first, then cut, so a secret
+    /// that straddles the cut is never shown in part. `truncated` says whether anything was cut.
+    /// The one place every length cap on shown bytes goes through (`-v`, snapshots, the HAR).
+    public func maskedPrefix(_ bytes: [UInt8], limit: Int) -> (bytes: [UInt8], truncated: Bool) {
+        guard bytes.count > limit else { return (redact(bytes: bytes), false) }
+        guard !isEmpty else { return (Array(bytes.prefix(limit)), true) }
+        // A secret cut by the window's end may stay unmasked in the window's last `margin` bytes.
+        let window = redact(bytes: Array(bytes.prefix(limit + margin)))
+        return (Array(window.dropLast(margin).prefix(limit)), true)
+    }
+
+    /// Text as it may be shown in at most `limit` characters: masked first, then cut, with the
+    /// length in all said (failure messages quote values this way).
+    public func maskedPrefix(_ text: String, characters limit: Int) -> String {
+        let masked = redact(text)
+        guard masked.count > limit else { return masked }
+        return String(masked.prefix(limit)) + "… (\(text.count) characters in all)"
     }
 
     /// A header value as it may be shown: credentials masked, secrets masked.
@@ -41,37 +96,19 @@ public struct Redactor: Sendable {
         Self.sensitiveHeaders.contains(name.lowercased()) ? Self.mask : redact(value)
     }
 
-    /// `Name: value` as sent or received, with the value masked as `redactHeader` does.
-    public func redactHeaderLine(_ line: String) -> String {
-        guard let colon = line.firstIndex(of: ":") else { return redact(line) }
-        let name = String(line[..<colon])
-        // Trimmed by hand: Foundation's trimmingCharacters(in:) was a visible cost per header.
-        var value = line[line.index(after: colon)...]
-        while let first = value.first, first == " " || first == "\t" { value = value.dropFirst() }
-        while let last = value.last, last == " " || last == "\t" { value = value.dropLast() }
-        return "\(name): \(redactHeader(name: name, value: String(value)))"
+    /// A header as it may be shown: its name masked like any text, its value as `redactHeader` does.
+    public func redact(_ header: HTTPHeader) -> HTTPHeader {
+        HTTPHeader(name: redact(header.name), value: redactHeader(name: header.name, value: header.value))
     }
 
-    /// Raw bytes with every occurrence of a secret's bytes masked (binary bodies).
-    public func redact(bytes: [UInt8]) -> [UInt8] {
-        var result = bytes
-        for needle in needles.map({ Array($0.utf8) }) where !needle.isEmpty {
-            var out: [UInt8] = []
-            out.reserveCapacity(result.count)
-            var index = 0
-            while index < result.count {
-                if result[index] == needle[0], index + needle.count <= result.count,
-                   result[index..<index + needle.count].elementsEqual(needle) {
-                    out += Self.mask.utf8
-                    index += needle.count
-                } else {
-                    out.append(result[index])
-                    index += 1
-                }
-            }
-            result = out
-        }
-        return result
+    /// `Name: value` as sent or received: the whole line masked first (a secret may hold a colon),
+    /// then a credential header's value masked whole.
+    public func redactHeaderLine(_ line: String) -> String {
+        let masked = redact(line)
+        guard let colon = masked.firstIndex(of: ":") else { return masked }
+        let name = String(masked[..<colon])
+        guard Self.sensitiveHeaders.contains(name.lowercased()) else { return masked }
+        return "\(name): \(Self.mask)"
     }
 
     /// The record with every free-text field masked.

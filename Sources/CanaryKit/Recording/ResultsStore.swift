@@ -89,6 +89,23 @@ public final class ResultsStore: Sendable {
     /// Folders being written (or left by a crash mid-write) start with this; readers skip them.
     static let partialPrefix = ".partial-"
 
+    /// The folder's own files, beside the canaries' folders (`.lock` and partial folders start
+    /// with '.', which no canary name may). A canary named like one would take its place.
+    public static let ownFiles = ["runs.jsonl", "events.jsonl", StateFile.fileName, "metrics.prom", Outbox.fileName, StateRebuild.markFileName]
+
+    /// Why `canaryName` can't be a folder here (it is, or starts like, one of the folder's own
+    /// entries), or nil when it can.
+    public static func reservedReason(for canaryName: String) -> String? {
+        if canaryName.hasPrefix(".") {
+            return "starts with '.', which the results folder keeps for its lock and unfinished run folders"
+        }
+        // Also their temp files while they are replaced (`metrics.prom.tmp-…`).
+        if let file = ownFiles.first(where: { canaryName == $0 || canaryName.hasPrefix($0 + ".") }) {
+            return "is taken by the results folder's own file \(file)"
+        }
+        return nil
+    }
+
     /// Keeps the newest `keep` run folders of a canary (run ids sort by time), and removes partial
     /// folders a crash left. Best effort: what can't be removed now is tried after the next run.
     /// A canary never runs twice at once, so no partial folder here is still being written.

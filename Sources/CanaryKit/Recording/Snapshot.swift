@@ -25,21 +25,21 @@ public struct Snapshot {
         out += "\n" + requestBlock()
         var binary: [UInt8]?
         if let response = exchange.response {
-            out += "\n\(response.httpVersion) \(response.statusCode) \(sanitizeLine(response.reason))\n"
-            for header in response.headers {
-                out += "\(sanitizeLine(header.name)): \(sanitizeLine(redactor.redactHeader(name: header.name, value: header.value)))\n"
+            out += "\n\(response.httpVersion) \(response.statusCode) \(sanitizeLine(redactor.redact(response.reason)))\n"
+            for header in response.headers.map(redactor.redact) {
+                out += "\(sanitizeLine(header.name)): \(sanitizeLine(header.value))\n"
             }
             out += "\n"
-            switch BodyText.classify(response.body, limit: maxBodyBytes) {
+            switch BodyText.classify(response.body, limit: maxBodyBytes, redactor: redactor) {
             case .empty:
                 break
             case .text(let text, let truncated):
-                out += redactor.redact(text)
+                out += text
                 if truncated {
                     out += "\n[truncated: \(response.body.count) bytes in all, first \(maxBodyBytes) shown]\n"
                 }
-            case .binary:
-                binary = redactor.redact(bytes: Array(response.body.prefix(maxBodyBytes)))
+            case .binary(let bytes):
+                binary = bytes
                 out += "[binary body: \(response.body.count) bytes, saved as \(baseName).body"
                 out += response.body.count > maxBodyBytes ? ", first \(maxBodyBytes) bytes kept]\n" : "]\n"
             }
@@ -66,23 +66,23 @@ public struct Snapshot {
     }
 
     private func requestBlock() -> String {
-        var out = exchange.requestHeaderLines(redactor: redactor).map { $0 + "\n" }.joined()
+        var out = exchange.requestHeaderLines(redactor: redactor).map { sanitizeLine($0) + "\n" }.joined()
         if let body = exchange.request.body, !body.isEmpty {
             out += "\n"
-            switch BodyText.classify(body, limit: maxBodyBytes) {
+            switch BodyText.classify(body, limit: maxBodyBytes, redactor: redactor) {
             case .empty: break
             case .text(let text, let truncated):
-                out += redactor.redact(text) + (truncated ? "\n[truncated: \(body.count) bytes in all]" : "") + "\n"
+                out += text + (truncated ? "\n[truncated: \(body.count) bytes in all]" : "") + "\n"
             case .binary: out += "[binary request body: \(body.count) bytes]\n"
             }
         }
         return out
     }
 
-    /// Header values come from the server: no line breaks may sneak extra lines in.
+    /// Header lines come from the server: no line break may add a line, no escape sequence
+    /// may reach a terminal that shows the file.
     private func sanitizeLine(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return text }
-        return text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+        PrintableText.escaping(text)
     }
 }
 
@@ -95,30 +95,32 @@ extension Exchange {
             return sent.split(whereSeparator: \.isNewline).filter { !$0.isEmpty }.map { redactor.redactHeaderLine(String($0)) }
         }
         return ["\(request.method) \(redactor.redact(request.url))"]
-            + request.headers.map { "\($0.name): \(redactor.redactHeader(name: $0.name, value: $0.value))" }
+            + request.headers.map(redactor.redact).map { "\($0.name): \($0.value)" }
     }
 }
 
-/// Whether a body is shown as text: valid UTF-8 without NUL bytes (a cut in the middle of a
-/// character at the cap is tolerated).
+/// A body as it may be shown, masked first and then cut to `limit` bytes (`Redactor.maskedPrefix`):
+/// text when valid UTF-8 without NUL bytes (a cut in the middle of a character is tolerated),
+/// otherwise binary.
 enum BodyText {
     enum Kind {
         case empty
         case text(String, truncated: Bool)
-        case binary
+        case binary([UInt8])
     }
 
-    static func classify(_ body: [UInt8], limit: Int) -> Kind {
+    static func classify(_ body: [UInt8], limit: Int, redactor: Redactor) -> Kind {
         guard !body.isEmpty else { return .empty }
-        let shown = body.prefix(limit)
-        if shown.contains(0) { return .binary }
+        let (shown, truncated) = redactor.maskedPrefix(body, limit: limit)
+        guard !shown.isEmpty else { return .text("", truncated: truncated) }
+        if shown.contains(0) { return .binary(shown) }
         // Up to 3 bytes of a character cut by the cap may dangle at the end.
         for cut in 0...min(3, shown.count - 1) {
             if let text = String(validating: shown.dropLast(cut), as: UTF8.self) {
-                if cut > 0 && shown.count == body.count { return .binary }
-                return .text(text, truncated: body.count > limit)
+                if cut > 0 && !truncated { return .binary(shown) }
+                return .text(text, truncated: truncated)
             }
         }
-        return .binary
+        return .binary(shown)
     }
 }

@@ -37,18 +37,18 @@ public enum ConsoleReport {
                     out += responseLines(response, redactor: redactor, bodyLimit: bodyLimit)
                 }
             }
-            if let error = step.error { out.append("  ! \(error)") }
+            if let error = step.error { out.append("  ! \(sanitize(error))") }
             for failure in step.failures {
-                out.append("  ✗ \(failure.message)")
-                out.append("      expected: \(failure.expected)")
-                out.append("      actual:   \(failure.actual)")
+                out.append("  ✗ \(sanitize(failure.message))")
+                out.append("      expected: \(sanitize(failure.expected))")
+                out.append("      actual:   \(sanitize(failure.actual))")
             }
         }
         return out.joined(separator: "\n")
     }
 
     private static func requestLines(_ exchange: Exchange, redactor: Redactor, bodyLimit: Int) -> [String] {
-        var out = exchange.requestHeaderLines(redactor: redactor).map { "  > " + $0 }
+        var out = exchange.requestHeaderLines(redactor: redactor).map { "  > " + sanitize($0) }
         if let body = exchange.request.body, !body.isEmpty {
             out.append("  >")
             out += bodyLines(body, prefix: "  > ", redactor: redactor, limit: bodyLimit)
@@ -57,9 +57,9 @@ public enum ConsoleReport {
     }
 
     private static func responseLines(_ response: HTTPResponse, redactor: Redactor, bodyLimit: Int) -> [String] {
-        var out = ["  < \(response.httpVersion) \(response.statusCode) \(response.reason)"]
-        for header in response.headers {
-            out.append("  < \(header.name): \(redactor.redactHeader(name: header.name, value: header.value))")
+        var out = ["  < \(response.httpVersion) \(response.statusCode) \(sanitize(redactor.redact(response.reason)))"]
+        for header in response.headers.map(redactor.redact) {
+            out.append("  < \(sanitize(header.name)): \(sanitize(header.value))")
         }
         if !response.body.isEmpty {
             out.append("  <")
@@ -71,26 +71,17 @@ public enum ConsoleReport {
     /// Text bodies as text (control characters escaped, so a hostile body can't drive the
     /// terminal), binary bodies as a byte count, long bodies cut with the real size said.
     static func bodyLines(_ body: [UInt8], prefix: String, redactor: Redactor, limit: Int) -> [String] {
-        let shown = body.prefix(limit)
-        guard let text = String(validating: shown, as: UTF8.self) ?? String(validating: shown.dropLast(3), as: UTF8.self) else {
+        guard case .text(let text, let truncated) = BodyText.classify(body, limit: limit, redactor: redactor) else {
             return ["\(prefix)(binary body, \(body.count) bytes)"]
         }
-        var lines = redactor.redact(text).split(separator: "\n", omittingEmptySubsequences: false).map { prefix + sanitize($0) }
-        if body.count > limit { lines.append("\(prefix)… (\(body.count) bytes in all, first \(limit) shown)") }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { prefix + sanitize($0) }
+        if truncated { lines.append("\(prefix)… (\(body.count) bytes in all, first \(limit) shown)") }
         return lines
     }
 
-    /// Escapes control characters (ESC and friends) except tab.
-    public static func sanitize(_ text: Substring) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 && scalar != "\t" || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) {
-                out += "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+    /// Escapes control characters (ESC and friends) except tab, as `PrintableText` does everywhere.
+    public static func sanitize(_ text: some StringProtocol) -> String {
+        PrintableText.escaping(text, keepingTabs: true)
     }
 
     /// A measured time for people: `4.2ms`, `850ms`, `1.23s` (three significant digits at most).

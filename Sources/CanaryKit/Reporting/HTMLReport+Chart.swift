@@ -20,8 +20,7 @@ struct LatencyChart {
         var sums = [Double](repeating: 0, count: phases.count)
         for step in run.steps {
             let t = step.timings
-            let wait = max(0, t.firstByte - t.dns - t.connect - t.tls)
-            let values = [t.dns, t.connect, t.tls, wait, t.transfer]
+            let values = [t.dns, t.connect, t.tls, t.wait, t.transfer]
             for (index, value) in values.enumerated() where value.isFinite { sums[index] += max(0, value) }
         }
         return sums

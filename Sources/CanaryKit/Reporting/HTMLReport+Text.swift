@@ -26,14 +26,28 @@ extension HTMLReport {
     /// A relative URL path from percent-encoded segments: nothing but unreserved characters
     /// survive, so a name can neither add a scheme (`javascript:`) nor climb out with `/`.
     /// A leading `./` keeps it relative even for a segment that looks like a host.
-    static func relativePath(_ segments: [String]) -> String {
+    static func relativePath(_ segments: [String], from base: [String] = []) -> String {
         let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
         let encoded = segments.map { segment -> String in
             let safe = segment.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
             // "." and ".." are unreserved but mean "this" and "parent" folder in a path.
             return safe == "." || safe == ".." ? safe.replacingOccurrences(of: ".", with: "%2E") : safe
         }
-        return "./" + encoded.joined(separator: "/")
+        let up = base.prefix { $0 == ".." }
+        let down = base.dropFirst(up.count).map { $0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
+        return "./" + (up + down + encoded).joined(separator: "/")
+    }
+
+    /// The way from the folder `output` is written in to `resultsDirectory`, as path segments,
+    /// so links work wherever the page is written (`report.html` beside `results/` by default).
+    static func linkBase(from output: String, to resultsDirectory: String) -> [String] {
+        func components(_ path: String) -> [String] {
+            URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().pathComponents.filter { $0 != "/" }
+        }
+        let from = components(LocalPath.parent(of: output))
+        let to = components(resultsDirectory)
+        let shared = zip(from, to).prefix { $0 == $1 }.count
+        return Array(repeating: "..", count: from.count - shared) + to.dropFirst(shared)
     }
 
     /// An id for a canary's section: names are `[A-Za-z0-9_.-]+`; anything else is encoded.

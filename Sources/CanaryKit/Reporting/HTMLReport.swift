@@ -29,6 +29,12 @@ public enum HTMLReport {
     /// Reads `<resultsDirectory>/runs.jsonl` and writes the page to `output` atomically.
     public static func build(resultsDirectory: String, output: String, now: Date = Date()) throws -> ReportSummary {
         let path = resultsDirectory + "/runs.jsonl"
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: resultsDirectory, isDirectory: &isFolder), isFolder.boolValue else {
+            throw RecordingError(
+                action: "read", path: resultsDirectory,
+                reason: "no such results folder; pass the folder `canary run` wrote to with --results DIR (default ./results)")
+        }
         let bytes: Data
         do {
             bytes = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -36,7 +42,7 @@ public enum HTMLReport {
             throw RecordingError(action: "read", path: path, reason: (error as NSError).localizedDescription)
         }
         let (records, skipped) = decodeLines(bytes)
-        let page = render(records: records, generatedAt: now, skippedLines: skipped)
+        let page = render(records: records, generatedAt: now, skippedLines: skipped, linkBase: linkBase(from: output, to: resultsDirectory))
         try FileIO.writeAtomically(Array(page.utf8), to: output, durable: false)
         return ReportSummary(canaries: Set(records.map(\.canary)).count, runs: records.count, skippedLines: skipped)
     }
@@ -62,7 +68,8 @@ public enum HTMLReport {
         return (records, skipped)
     }
 
-    static func render(records: [RunRecord], generatedAt: Date, skippedLines: Int) -> String {
+    /// `linkBase`: the path from the page's folder to the results folder, as segments (`..`, `results`).
+    static func render(records: [RunRecord], generatedAt: Date, skippedLines: Int, linkBase: [String] = []) -> String {
         let canaries = group(records)
         // An inconclusive run (the runner lacked a resource) says nothing about the target.
         let failing = canaries.filter { !($0.runs.last { !$0.isInconclusive }?.passed ?? true) }.count
@@ -87,7 +94,7 @@ public enum HTMLReport {
             html += "<p class=\"empty\">No runs recorded yet.</p>\n"
         } else {
             html += overview(canaries, now: generatedAt)
-            for canary in canaries { html += section(canary, now: generatedAt) }
+            for canary in canaries { html += section(canary, now: generatedAt, linkBase: linkBase) }
         }
         html += "</main>\n</body></html>\n"
         return html
@@ -132,7 +139,7 @@ public enum HTMLReport {
         return html + "</tbody></table>\n"
     }
 
-    private static func section(_ canary: CanaryRuns, now: Date) -> String {
+    private static func section(_ canary: CanaryRuns, now: Date, linkBase: [String]) -> String {
         guard let last = canary.runs.last else { return "" }
         var html = "<section class=\"canary \(last.passed ? "pass" : "fail")\" id=\"\(anchor(canary.name))\">\n"
         html += "<h2>\(statusBadge(last)) \(escape(canary.name))</h2>\n<dl class=\"facts\">"
@@ -144,7 +151,7 @@ public enum HTMLReport {
         html += fact("Last duration", ConsoleReport.formatMilliseconds(last.durationMs))
         html += "</dl>\n"
         if let failed = canary.runs.last(where: { !$0.passed && !$0.isInconclusive }) {
-            html += failureBlock(failed, now: now)
+            html += failureBlock(failed, now: now, linkBase: linkBase)
         } else {
             html += "<p class=\"nofailure\">No failures in the recorded runs.</p>\n"
         }
@@ -153,7 +160,7 @@ public enum HTMLReport {
     }
 
     /// The last failed run: which step, what went wrong, and links to its snapshot and run.json.
-    private static func failureBlock(_ run: RunRecord, now: Date) -> String {
+    private static func failureBlock(_ run: RunRecord, now: Date, linkBase: [String]) -> String {
         var html = "<div class=\"failure\"><h3>Last failure <span class=\"when\">\(escape(displayTime(run.start)))\(age(of: run.start, now: now))</span></h3>\n"
         let failedIndex = run.steps.firstIndex { $0.outcome == .failed }
         let message = run.firstFailure?.message ?? run.error ?? "failed"
@@ -165,9 +172,9 @@ public enum HTMLReport {
         // A step that never sent its request (an interpolation error) has no snapshot.
         if let index = failedIndex, run.steps[index].request != nil {
             let snapshot = Snapshot.baseName(index: index + 1, step: run.steps[index].name) + ".http"
-            html += "<a href=\"\(relativePath([run.canary, run.runId, snapshot]))\">snapshot of step \(index + 1)</a> · "
+            html += "<a href=\"\(relativePath([run.canary, run.runId, snapshot], from: linkBase))\">snapshot of step \(index + 1)</a> · "
         }
-        html += "<a href=\"\(relativePath([run.canary, run.runId, "run.json"]))\">run.json</a> <span class=\"runid\">\(escape(run.runId))</span></p></div>\n"
+        html += "<a href=\"\(relativePath([run.canary, run.runId, "run.json"], from: linkBase))\">run.json</a> <span class=\"runid\">\(escape(run.runId))</span></p></div>\n"
         return html
     }
 

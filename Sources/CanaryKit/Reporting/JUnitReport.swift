@@ -21,9 +21,12 @@ public enum JUnitReport {
         return out
     }
 
-    /// Writes the document atomically to `path`, so a CI job never picks up half a file.
+    /// Writes the document atomically to `path`, so a CI job never picks up half a file;
+    /// `-` is stdout.
     public static func write(_ records: [RunRecord], to path: String) throws {
-        try FileIO.writeAtomically(Array(render(records).utf8), to: path)
+        let bytes = Array(render(records).utf8)
+        guard path == "-" else { return try FileIO.writeAtomically(bytes, to: path) }
+        try FileIO.writeAll(STDOUT_FILENO, bytes, path: "stdout")
     }
 
     static func seconds(_ milliseconds: Double) -> String {

@@ -29,7 +29,9 @@ public actor RunOutputs {
     private var rules: [String: AlarmRule]
     /// nil while `state.json` is still loading in the background; changes wait in `pending`.
     private var states: [String: CanaryState]?
-    private var stateLoad: Task<[String: CanaryState], any Error>?
+    private var stateLoad: Task<Loaded, any Error>?
+    /// Every run logged before this offset of runs.jsonl is in the states (see `StateRebuild`).
+    private var safeMark: UInt64
     private var pending: [(record: RunRecord?, canary: String, now: Date)] = []
     private var events: [AlarmEvent] = []
     private var records: [RunRecord] = []
@@ -42,22 +44,43 @@ public actor RunOutputs {
     /// Loads `state.json` now: an unreadable one throws, to be shown before anything runs (the
     /// scheduler refuses to start on it).
     public init(directory: String, settings: OutputSettings, engine: CurlEngine, canaries: [Canary]) throws(StateFileError) {
+        let end = StateRebuild.logSize(directory: directory)
+        let loaded = try Self.load(directory: directory, rules: Self.rules(of: canaries), end: end)
         self.init(directory: directory, settings: settings, engine: engine, canaries: canaries,
-                  states: try StateFile.load(directory: directory), stateLoad: nil)
+                  states: loaded.states, stateLoad: nil, end: end, events: loaded.events)
     }
 
     /// Loads `state.json` while the canaries run (for 10,000 canaries it took 0.4 s before the
     /// first could start); an unreadable one throws from `finish()`, after the runs are recorded,
     /// and is left as it was.
     public init(directory: String, settings: OutputSettings, engine: CurlEngine, canaries: [Canary], loadingStateWhileRunning: Void) {
+        // Measured before any run of this process can log: the rebuild stops there, and this
+        // process's own runs come through `add`.
+        let end = StateRebuild.logSize(directory: directory)
+        let rules = Self.rules(of: canaries)
         self.init(directory: directory, settings: settings, engine: engine, canaries: canaries,
-                  states: nil, stateLoad: Task.detached { try StateFile.load(directory: directory) })
+                  states: nil, stateLoad: Task.detached { try Self.load(directory: directory, rules: rules, end: end) }, end: end)
+    }
+
+    /// state.json, and the runs of runs.jsonl up to `end` that it had not counted yet.
+    private struct Loaded: Sendable {
+        var states: [String: CanaryState]
+        var events: [AlarmEvent]
+    }
+
+    private static func load(directory: String, rules: [String: AlarmRule], end: UInt64) throws(StateFileError) -> Loaded {
+        var states = try StateFile.load(directory: directory)
+        let mark = StateRebuild.savedMark(directory: directory)
+        let events = StateRebuild.replay(into: &states, directory: directory, from: mark, to: end, rules: rules)
+        return Loaded(states: states, events: events)
     }
 
     private init(
         directory: String, settings: OutputSettings, engine: CurlEngine, canaries: [Canary],
-        states: [String: CanaryState]?, stateLoad: Task<[String: CanaryState], any Error>?
+        states: [String: CanaryState]?, stateLoad: Task<Loaded, any Error>?, end: UInt64, events: [AlarmEvent] = []
     ) {
+        safeMark = end
+        self.events = events
         self.directory = directory
         self.settings = settings
         self.engine = engine
@@ -74,13 +97,14 @@ public actor RunOutputs {
     /// The states, once loaded, with the changes that waited for them applied.
     private func loadedStates() async throws -> [String: CanaryState] {
         if let states { return states }
-        let loaded = try await stateLoad?.value ?? [:]
-        states = loaded
+        let loaded = try await stateLoad?.value ?? Loaded(states: [:], events: [])
+        states = loaded.states
+        events = loaded.events + events
         for change in pending {
             if let record = change.record { add(record, now: change.now) } else { missedRuns(change.canary, now: change.now) }
         }
         pending = []
-        return states ?? loaded
+        return states ?? loaded.states
     }
 
     /// After a reload: alarm rules come from the canaries' current versions.
@@ -151,22 +175,31 @@ public actor RunOutputs {
             metrics.runsInconclusive = state.runsInconclusive
             return metrics
         }
-        // The two files on two cores: for 10,000 canaries each took a few hundred ms.
-        let directory = self.directory
-        async let stateSaved: Void = Task.detached { try StateFile.save(states, directory: directory) }.value
-        try PrometheusText.write(metrics, to: directory)
-        try await stateSaved
-        if let path = settings.junitPath { try JUnitReport.write(records, to: path) }
-
         var warnings: [String] = []
         let sinks = makeSinks()
         let batch = events
         let pushed = Set(touched)
         events = []
         touched = []
-        // Logged and queued durably now; sent after the pass before this one has ended, and
-        // within this call's own deadline, whatever the earlier pass took.
+        // Logged and queued durably before state.json counts their runs: a crash in between
+        // makes them again from runs.jsonl (same ids), instead of losing them.
         warnings += await sinks.record(batch)
+        // A lagging mark: runs logged since the last call may still be on their way to `add`.
+        let mark = safeMark
+        safeMark = StateRebuild.logSize(directory: directory)
+
+        // The two files on two cores: for 10,000 canaries each took a few hundred ms.
+        let directory = self.directory
+        async let stateSaved: Void = Task.detached {
+            try StateFile.save(states, directory: directory)
+            try StateRebuild.saveMark(mark, directory: directory)
+        }.value
+        try PrometheusText.write(metrics, to: directory)
+        try await stateSaved
+        if let path = settings.junitPath { try JUnitReport.write(records, to: path) }
+
+        // Sent after the pass before this one has ended, within this call's own deadline,
+        // whatever the earlier pass took.
         let deadline = ContinuousClock.now + settings.sinkTimeout
         let previous = delivery
         let pass = Task {

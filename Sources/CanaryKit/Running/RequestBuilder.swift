@@ -8,7 +8,7 @@ struct RequestBuilder {
     let maxBodyBytes: Int
 
     func build(_ template: RequestTemplate, with interpolator: inout Interpolator) throws(InterpolationError) -> HTTPRequest {
-        var url = try interpolator.render(template.url)
+        var url = try interpolator.renderLine(template.url, field: "the URL")
         if !template.query.isEmpty {
             var pairs: [String] = []
             for (name, value) in template.query {
@@ -39,13 +39,21 @@ struct RequestBuilder {
             Self.setDefault(&headers, "Content-Type", "application/x-www-form-urlencoded")
         }
         let defaults = canary.defaults
+        let secrets = Redactor(secrets: interpolator.secretValues)
+        let policy = RedirectPolicy(
+            secretInHeaders: headers.contains { header in
+                !Credentials.droppedByLibcurl.contains(header.name.lowercased())
+                    && (Credentials.looksLikeCredential(header.name) || secrets.finds(in: Array(header.value.utf8)))
+            },
+            secretInBody: body.map(secrets.finds(in:)) ?? false,
+            allowsDowngrade: template.allowInsecureRedirects ?? defaults.allowInsecureRedirects ?? false)
         return HTTPRequest(
             method: template.method, url: url, headers: headers, body: body,
             timeout: template.timeout ?? defaults.timeout ?? .seconds(10),
             followRedirects: template.followRedirects ?? defaults.followRedirects ?? true,
             maxRedirects: template.maxRedirects ?? defaults.maxRedirects ?? 10,
             insecure: template.insecure ?? defaults.insecure ?? false,
-            caFile: caFile, maxBodyBytes: maxBodyBytes, removedHeaders: removed)
+            caFile: caFile, maxBodyBytes: maxBodyBytes, removedHeaders: removed, redirectPolicy: policy)
     }
 
     /// The canary's default headers, overridden (case-insensitively) by the step's own.
@@ -53,12 +61,21 @@ struct RequestBuilder {
         let own = Set(template.headers.map { $0.name.lowercased() })
         var headers: [HTTPHeader] = []
         for (name, value) in canary.defaults.headers where !own.contains(name.lowercased()) {
-            headers.append(HTTPHeader(name: name, value: try interpolator.render(value)))
+            headers.append(try header(name, value, with: &interpolator))
         }
         for (name, value) in template.headers {
-            headers.append(HTTPHeader(name: name, value: try interpolator.render(value)))
+            headers.append(try header(name, value, with: &interpolator))
         }
         return headers
+    }
+
+    /// A header whose name and value stay on one line: a CR or LF would start another header
+    /// or another request, a NUL would cut it; a colon in the name would shift the value.
+    private func header(_ name: String, _ value: Template, with interpolator: inout Interpolator) throws(InterpolationError) -> HTTPHeader {
+        if let character = Interpolator.lineBreakCharacter(in: name) ?? (name.contains(":") ? "colon" : nil) {
+            throw .lineBreak(field: "a header name", source: "the canary file's text", character: character)
+        }
+        return HTTPHeader(name: name, value: try interpolator.renderLine(value, field: "header \(name)"))
     }
 
     private static func setDefault(_ headers: inout [HTTPHeader], _ name: String, _ value: String) {

@@ -11,6 +11,8 @@ public struct RunSettings: Sendable {
     public var caFile: String?
     /// Past this many bytes a response body fails its step.
     public var maxBodyBytes: Int
+    /// Names read as `{{secret.NAME}}` anywhere in the run: `{{env.NAME}}` of them is masked too.
+    public var secretNames: Set<String> = []
 
     public init(
         variables: [String: String] = [:], environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -38,6 +40,17 @@ public struct Runner: Sendable {
     /// after it (so results are recorded concurrently, not one after another); `consume` then sees
     /// each result and what `finish` returned, one at a time, in completion order.
     public func run<Finished: Sendable>(
+        _ canaries: [Canary], jobs: Int,
+        finish: @escaping @Sendable (RunResult) async -> Finished,
+        consume: (RunResult, Finished) async -> Void
+    ) async {
+        var settings = settings
+        settings.secretNames.formUnion(canaries.flatMap(\.secretNames))
+        let runner = Runner(engine: engine, settings: settings)
+        await runner.runBatch(canaries, jobs: jobs, finish: finish, consume: consume)
+    }
+
+    private func runBatch<Finished: Sendable>(
         _ canaries: [Canary], jobs: Int,
         finish: @escaping @Sendable (RunResult) async -> Finished,
         consume: (RunResult, Finished) async -> Void
@@ -123,7 +136,8 @@ public struct Runner: Sendable {
     private func runSteps(_ canary: Canary, session: HTTPSession) async -> StepsOutput {
         var variables = canary.variables
         variables.merge(settings.variables) { _, override in override }
-        var interpolator = Interpolator(variables: variables, environment: settings.environment)
+        var interpolator = Interpolator(
+            variables: variables, environment: settings.environment, secretNames: settings.secretNames.union(canary.secretNames))
         let builder = RequestBuilder(canary: canary, caFile: settings.caFile, maxBodyBytes: settings.maxBodyBytes)
         var output = StepsOutput(canary: canary)
         var stopped = false

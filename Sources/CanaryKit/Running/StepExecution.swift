@@ -19,14 +19,18 @@ struct StepExecution {
         var record = StepRecord.skipped(step.name)
         record.outcome = .failed
         var request: HTTPRequest
+        var assertions: [Assertion] = []
         do {
             request = try builder.build(step.request, with: &interpolator)
+            // Before sending: an expectation that can't be filled in must not cost a request.
+            for assertion in step.assertions { assertions.append(try interpolator.render(assertion)) }
         } catch {
             record.error = "\(canary.file): step '\(step.name)': \(error)"
-            record.errorKind = "interpolation"
+            if case .lineBreak = error { record.errorKind = TransferError.Kind.invalidRequest.rawValue } else { record.errorKind = "interpolation" }
             return (record, nil)
         }
         record.request = RequestSummary(method: request.method, url: request.url)
+        interpolator.remember(secrets: Credentials.carried(by: request))
         if index == canary.steps.count { request.asksServerToClose() }
 
         let started = Date()
@@ -48,10 +52,12 @@ struct StepExecution {
             newConnections: response.newConnections,
             certificateNotAfter: response.certificate.map { RunID.iso8601($0.notAfter) })
 
+        interpolator.remember(secrets: Credentials.set(by: response))
         // Parse the body only when something reads it as JSON: most steps don't.
         let bodyJSON = readsJSON ? try? JSON5.parseJSON(response.body) : nil
-        let facts = ResponseFacts(response: response, bodyJSON: bodyJSON)
-        record.failures = step.assertions.compactMap { AssertionEvaluator.evaluate($0, on: facts) }
+        var facts = ResponseFacts(response: response, bodyJSON: bodyJSON)
+        facts.redactor = Redactor(secrets: interpolator.secretValues)
+        record.failures = assertions.compactMap { AssertionEvaluator.evaluate($0, on: facts) }
         for capture in step.captures {
             do {
                 interpolator.set(capture.name, try CaptureExtractor.extract(capture, from: facts))

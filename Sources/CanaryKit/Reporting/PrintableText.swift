@@ -1,0 +1,27 @@
+/// The one escaping style for text shown to people from untrusted sources (server headers and
+/// bodies, canary files): C0 and C1 control characters and DEL become `\n`, `\r`, `\t` or
+/// `\u001B`, so no byte a server sends can drive a terminal or add a line.
+public enum PrintableText {
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    /// `text` with control characters escaped; `keepingTabs` leaves tabs as they are (bodies).
+    public static func escaping(_ text: some StringProtocol, keepingTabs: Bool = false) -> String {
+        guard text.unicodeScalars.contains(where: { isControl($0) && !(keepingTabs && $0 == "\t") }) else { return String(text) }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\t" where keepingTabs: result.unicodeScalars.append(scalar)
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case "\r": result += "\\r"
+            case _ where isControl(scalar):
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+/// The planted-secret test (issues 3, 22.7–22.8, 23.6, 25.3–25.6): secrets and credentials
+/// planted on every path a value can travel, echoed back by real servers in every encoding they
+/// use, must appear in no file of the results folder and in no console output, whole or cut.
+@Suite("security: planted secrets reach no file and no output")
+struct SecretLeakTests {
+    static let planted = "Pl4ntedSeCreT0xC0FFEE"
+    static let encoded = "EnC0ded/Val+ue= \"q\" \\ é"
+    static let colon = "c0lonSecr:et42x"
+    static let password = "Pa55wordXyzQ"
+    static let envToken = "EnvT0kenValue77"
+
+    /// What must not appear, and which path it would have leaked through.
+    static var leaks: [(text: String, path: String)] {
+        [
+            (String(planted.prefix(10)), "a {{secret.X}} value, whole or cut by a length cap"),
+            ("EnC0ded", "a secret in any encoding (percent-encoded, JSON-escaped, \\u00e9, in a form)"),
+            (Data(encoded.utf8).base64EncodedString().dropLast(4).description, "a secret in base64"),
+            ("c0lonSecr", "a secret with a colon in the request line"),
+            (Data("alice:\(password)".utf8).base64EncodedString(), "the Basic token derived from user-info"),
+            (password, "a user-info password"),
+            ("LiteralTok3nValue", "a literal Authorization value from the file, echoed in a body"),
+            ("LiteralC00kieVal", "a literal Cookie value from the file, echoed in a body"),
+            ("SrvSessionZ77", "a Set-Cookie value quoted by a failure message"),
+            (envToken, "an {{env.X}} whose name looks like a credential"),
+        ]
+    }
+
+    static let canaries: [String: String] = [
+        "secrets.json": """
+            {name: "secrets", steps: [
+              {name: "colon", request: {url: "{{httpbin}}/anything?token={{secret.COLON}}&at=12:00"}, continueOnFailure: true,
+               expect: {status: 201}},
+              {name: "encoded", request: {method: "POST", url: "{{httpbin}}/anything", query: {api_key: "{{secret.ENCODED}}"},
+                json: {k: "{{secret.ENCODED}}"}, headers: {"X-Api-Key": "{{secret.PLANTED}}"}},
+               continueOnFailure: true, expect: {status: 201, body: {contains: "nope"}}},
+              {name: "form", request: {method: "POST", url: "{{httpbin}}/anything", form: {k: "{{secret.ENCODED}}"}},
+               continueOnFailure: true, expect: {body: {contains: "nope"}}},
+              {name: "base64", request: {url: "{{hostile}}/reflect", query: {v: "{{secret.ENCODED}}"}}, continueOnFailure: true},
+              {name: "reason", request: {url: "{{hostile}}/reflect", query: {v: "{{secret.PLANTED}}", pad: "185"}},
+               continueOnFailure: true, expect: {status: 200, body: {contains: "nope"}}},
+              {name: "long", request: {url: "{{hostile}}/reflect", query: {v: "{{secret.PLANTED}}", pad: "4088"}},
+               continueOnFailure: true, expect: {body: {contains: "nope"}}},
+            ]}
+            """,
+        "credentials.json": """
+            {name: "credentials", steps: [
+              {name: "userinfo", request: {url: "{{userinfo}}/anything"}, continueOnFailure: true, expect: {status: 201}},
+              {name: "literal", request: {url: "{{httpbin}}/anything",
+                headers: {Authorization: "Bearer LiteralTok3nValue", Cookie: "sid=LiteralC00kieVal"}},
+               continueOnFailure: true, expect: {body: {contains: "nope"}}},
+              {name: "setcookie", request: {url: "{{httpbin}}/response-headers", query: {"Set-Cookie": "session=SrvSessionZ77; Path=/; HttpOnly"}},
+               continueOnFailure: true, expect: {headers: {"Set-Cookie": {contains: "Secure"}}}},
+            ]}
+            """,
+        "env.json": """
+            {name: "env", steps: [
+              {name: "env", request: {url: "{{httpbin}}/anything", query: {a: "{{env.PLANTED}}", b: "{{env.MY_API_TOKEN}}"}},
+               expect: {status: 201}},
+            ]}
+            """,
+    ]
+
+    @Test("every planted value, in every encoding and cut, is absent from the results folder and the console")
+    func planted() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for (name, text) in Self.canaries { try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
+        let httpbin = URL(string: TestServers.httpbin)
+        let userinfo = "http://alice:\(Self.password)@127.0.0.1:\(httpbin?.port ?? 0)"
+        let environment = ["PLANTED": Self.planted, "ENCODED": Self.encoded, "COLON": Self.colon, "MY_API_TOKEN": Self.envToken]
+        var consoles: [String] = []
+        for verbose in [false, true] {
+            let output = try await CLI.run(
+                ["run", folder, "--results", folder + "/r", "--max-snapshot-bytes", "4096", "--var", "userinfo=\(userinfo)"]
+                    + (verbose ? ["-v"] : []) + TestServers.varArguments,
+                environment: environment)
+            #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
+            consoles.append(output.stdout + output.stderr)
+        }
+        #expect(consoles[1].contains("***"))
+        for (index, console) in consoles.enumerated() {
+            for leak in Self.leaks where console.contains(leak.text) {
+                Issue.record("console (verbose: \(index == 1)) leaks \(leak.path): \(leak.text)")
+            }
+        }
+        var files = 0
+        let enumerator = FileManager.default.enumerator(atPath: folder + "/r")
+        while let path = enumerator?.nextObject() as? String {
+            let text = String(decoding: FileManager.default.contents(atPath: folder + "/r/" + path) ?? Data(), as: UTF8.self)
+            files += 1
+            for leak in Self.leaks where text.contains(leak.text) {
+                Issue.record("\(path) leaks \(leak.path): \(leak.text)")
+            }
+        }
+        #expect(files >= 20)
+    }
+
+    @Test("a secret shorter than 4 characters is warned about at start, by name and length, never by value")
+    func shortSecret() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try #"{name: "pin", steps: [{request: {url: "{{site}}/hello.txt", headers: {"X-Pin": "{{secret.PIN}}"}}}]}"#
+            .write(toFile: folder + "/pin.json", atomically: true, encoding: .utf8)
+        let output = try await CLI.run(["run", folder, "--results", folder + "/r"] + TestServers.varArguments, environment: ["PIN": "7"])
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+        #expect(output.stderr.contains("warning: secret PIN is 1 character long"), "\(output.stderr)")
+        #expect(!output.stderr.contains("7"), "\(output.stderr)")
+    }
+}
