@@ -38,6 +38,8 @@ start_bench_nginx() {
     bench_addresses=$k
     mkdir -p "$bench_dir/www" "$bench_dir/tmp"
     printf 'ok\n' > "$bench_dir/www/hello.txt"
+    # An error page for bench/screenshots.sh to render.
+    printf '<!DOCTYPE html><html><body><h1>503 Service Unavailable</h1><p>The cart service is down. Request id 7f3a.</p></body></html>\n' > "$bench_dir/www/error.html"
     chmod 755 "$bench_dir"
     local user_line="" listens=""
     [ "$(id -u)" = 0 ] && user_line="user $(id -un) $(id -gn);"
@@ -57,6 +59,7 @@ http {
     uwsgi_temp_path $bench_dir/tmp;
     scgi_temp_path $bench_dir/tmp;
     default_type text/plain;
+    types { text/plain txt; text/html html; }
     server { $listens root $bench_dir/www; }
 }
 CONF

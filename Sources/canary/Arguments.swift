@@ -22,7 +22,13 @@ struct RunOptions {
     var maxSnapshotBytes = 1 << 20
     var maxBodyBytes = 64 << 20
     var outputs = OutputSettings()
-    var screenshots = false
+    /// `--screenshots`; nil: `failed` when a browser is found, else none (with one notice).
+    var screenshots: ScreenshotMode?
+    var screenshotJobs = 2
+    var screenshotTimeout: Duration = .seconds(15)
+    var browser: String?
+    /// `canary baseline --run RUNID`.
+    var runId: String?
     var reportOutput = "report.html"
     var shard: Shard?
     var location: String?
@@ -93,7 +99,16 @@ struct ArgumentReader {
             case "--pushgateway": options.outputs.pushgateway = try value(of: flag, inline)
             case "--webhook": options.outputs.webhooks.append(try value(of: flag, inline))
             case "--run-events": options.outputs.runEvents = true
-            case "--screenshots": options.screenshots = true
+            case "--screenshots": options.screenshots = try screenshotMode(inline)
+            case "--screenshot-jobs": options.screenshotJobs = try count(try value(of: flag, inline), flag: flag, minimum: 1)
+            case "--screenshot-timeout":
+                let text = try value(of: flag, inline)
+                guard let timeout = Duration(humanText: text), timeout > .zero else {
+                    throw UsageError("\(command): --screenshot-timeout takes a duration like 15s, got '\(text)'")
+                }
+                options.screenshotTimeout = timeout
+            case "--browser": options.browser = try value(of: flag, inline)
+            case "--run": options.runId = try value(of: flag, inline)
             case "--output": options.reportOutput = try value(of: flag, inline)
             case "--on-alarm":
                 // A program and its arguments split on spaces; never handed to a shell.
@@ -141,6 +156,22 @@ struct ArgumentReader {
         if let inline { return inline }
         guard !remaining.isEmpty else { throw UsageError("\(command): \(flag) needs a value") }
         return remaining.removeFirst()
+    }
+
+    /// `--screenshots failed|all|none`; a bare `--screenshots` (its older form) means `all`.
+    private mutating func screenshotMode(_ inline: String?) throws(UsageError) -> ScreenshotMode {
+        let modes = ScreenshotMode.allCases.map(\.rawValue)
+        if let inline {
+            guard let mode = ScreenshotMode(rawValue: inline) else {
+                throw UsageError("\(command): --screenshots takes \(modes.joined(separator: ", ")), got '\(inline)'")
+            }
+            return mode
+        }
+        if let next = remaining.first, let mode = ScreenshotMode(rawValue: next) {
+            remaining.removeFirst()
+            return mode
+        }
+        return .all
     }
 
     private func count(_ text: String, flag: String, minimum: Int) throws(UsageError) -> Int {

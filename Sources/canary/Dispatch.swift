@@ -18,7 +18,7 @@ func dispatch(_ arguments: [String]) async throws -> Int32 {
             return 0
         }
         guard let text = Help.text(for: topic) else {
-            throw UsageError("help: no command '\(topic)'; commands: run, schedule, validate, list, report")
+            throw UsageError("help: no command '\(topic)'; commands: run, schedule, validate, list, report, baseline")
         }
         print(text)
         return 0
@@ -31,11 +31,14 @@ func dispatch(_ arguments: [String]) async throws -> Int32 {
     case "report":
         var reader = ArgumentReader(command: "report", arguments: rest)
         return try ReportCommand(options: try reader.parseRun(allowed: ["--results", "--output"], needsPaths: false)).execute()
+    case "baseline":
+        var reader = ArgumentReader(command: "baseline", arguments: rest)
+        return try BaselineCommand(options: try reader.parseRun(allowed: ["--results", "--run"])).execute()
     case "validate", "list":
         var reader = ArgumentReader(command: command, arguments: rest)
         let options = try reader.parseRun(allowed: ["--var", "--shard", "--only", "--tag"])
         return command == "validate" ? ValidateCommand(options: options).execute() : ListCommand(options: options).execute()
     default:
-        throw UsageError("canary: unknown command '\(command)'; commands: run, schedule, validate, list, report, help")
+        throw UsageError("canary: unknown command '\(command)'; commands: run, schedule, validate, list, report, baseline, help")
     }
 }

@@ -11,6 +11,7 @@ enum Help {
       canary validate PATH...          parse and check only; list every problem; exit 0 or 2
       canary list PATH...              name, steps, schedule and next run time of each canary
       canary report [--results DIR] [-o FILE.html]   one self-contained HTML page of the results
+      canary baseline CANARY [--run RUNID]   a run's screenshots become the visual baseline
       canary help COMMAND              options of one command
       canary --version
 
@@ -42,7 +43,11 @@ enum Help {
       --sink-timeout D     the whole time a run waits for its sinks (default 5s); the rest
                            stays in the outbox for the next run
       --sink-max-age D     retry undelivered events until they are this old (default 1h)
-      --screenshots        render HTML responses to NN-<step>.png with headless Chromium
+      --screenshots MODE   HTML responses rendered to NN-<step>.png by headless Chromium: failed
+                           (default when Chromium is installed: every failing step), all, none
+      --screenshot-jobs N  browsers rendering at once (default 2); never holds up other canaries
+      --screenshot-timeout D   limit per screenshot (default 15s)
+      --browser PATH       the Chromium to use (default: chromium on PATH)
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)
       -v, --verbose        print each request and response (secrets shown as ***)
@@ -77,6 +82,13 @@ enum Help {
     time stacked by phase.
     """
 
+    static let baseline = """
+    Usage: canary baseline CANARY [--run RUNID] [--results DIR]
+
+    Makes the screenshots of one recorded run of CANARY (default: its newest run with screenshots)
+    the baseline its `expect.visual` steps are compared with, in DIR/.baselines/CANARY/.
+    """
+
     static let schedule = """
     Usage: canary schedule PATH... [options]
 
@@ -91,6 +103,7 @@ enum Help {
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)
       --log-format F       text (default) or json: one line per run and lifecycle event
+      --screenshots MODE, --screenshot-jobs N, --screenshot-timeout D, --browser PATH   as for run
     """
 
     static func text(for command: String) -> String? {
@@ -100,6 +113,7 @@ enum Help {
         case "list": return list
         case "report": return report
         case "schedule": return schedule
+        case "baseline": return baseline
         default: return nil
         }
     }

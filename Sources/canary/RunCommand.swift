@@ -8,6 +8,7 @@ struct RunCommand {
         "--var", "--jobs", "--results", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait",
         "--keep", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook",
         "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age", "--screenshots", "--shard", "--location",
+        "--screenshot-jobs", "--screenshot-timeout", "--browser",
     ]
     let options: RunOptions
     /// Some runs were inconclusive (the runner lacked a descriptor, port or memory) and none
@@ -15,6 +16,9 @@ struct RunCommand {
     static let inconclusiveExit: Int32 = 4
 
     func execute() async throws -> Int32 {
+        let stop = RunStop()
+        let watcher = stop.watch()
+        defer { watcher.cancel() }
         if let junit = options.outputs.junitPath {
             try OutputFile.prepare(junit, flag: "--junit")
             // The XML owns stdout; the console lines go to stderr beside the problems.
@@ -43,54 +47,91 @@ struct RunCommand {
         if let jobsNotice { Console.error("notice: \(jobsNotice)") }
         let outputs = RunOutputs(
             directory: options.results, settings: options.outputs, engine: engine, canaries: canaries, loadingStateWhileRunning: ())
-        let screenshotter = options.screenshots ? Screenshots(results: options.results) : nil
+        let screenshots = ScreenshotSetup.pass(options, canaries: canaries)
         let runner = Runner(engine: engine, settings: RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes))
 
         let clock = ContinuousClock()
         let started = clock.now
-        var passed = 0, failed = 0, inconclusive = 0
-        var recordingError: (any Error)?
         Console.progress("[0/\(canaries.count)] running…")
-        await runner.run(canaries, jobs: jobs) { result -> RecordingError? in
-            do throws(RecordingError) {
-                try await store.record(result)
-                return nil
-            } catch {
-                return error
-            }
-        } consume: { result, failedRecording in
-            if result.record.passed { passed += 1 } else if result.record.isInconclusive { inconclusive += 1 } else { failed += 1 }
-            if let failedRecording { recordingError = recordingError ?? failedRecording }
-            let record = Redactor(secrets: result.secrets).redact(result.record)
-            await outputs.add(record)
-            await screenshotter?.capture(result)
-            report(result, redacted: record)
-            Console.progress("[\(passed + failed + inconclusive)/\(canaries.count)] \(passed) passed, \(failed) failed")
+        let batch = Task { [self] in
+            await runBatch(canaries, jobs: jobs, runner: runner, store: store, outputs: outputs, screenshots: screenshots)
         }
+        stop.onStop { batch.cancel() }
+        var tally = await batch.value
         store.close()
         do {
             for warning in try await outputs.finish() { Console.error("warning: \(warning)") }
         } catch {
-            recordingError = recordingError ?? error
+            tally.recordingError = tally.recordingError ?? error
         }
         engine.shutdown()
         withExtendedLifetime(lock) {}
 
         Console.clearProgress()
         let elapsed = (clock.now - started).milliseconds
-        if !options.quiet || failed > 0 || inconclusive > 0 || invalid {
-            Console.line(ConsoleReport.summary(passed: passed, failed: failed, inconclusive: inconclusive, elapsedMs: elapsed))
+        let signal = stop.signal
+        if !options.quiet || tally.failed > 0 || tally.inconclusive > 0 || invalid || signal != nil {
+            var summary = ConsoleReport.summary(passed: tally.passed, failed: tally.failed, inconclusive: tally.inconclusive, elapsedMs: elapsed)
+            if let signal {
+                summary += "; stopped by \(RunStop.name(signal)): \(tally.cancelled) cancelled, "
+                    + "\(canaries.count - tally.passed - tally.failed - tally.inconclusive - tally.cancelled) not started"
+            }
+            Console.line(summary)
         }
         if invalid { Console.error("\(loaded.problems.count) problem(s) in canary files; see above") }
-        if let recordingError {
+        if let recordingError = tally.recordingError {
             Console.error("run: \(recordingError)")
             return 2
         }
+        if let signal { return 128 + signal }
         if invalid { return 2 }
-        return failed > 0 ? 1 : (inconclusive > 0 ? RunCommand.inconclusiveExit : 0)
+        return tally.failed > 0 ? 1 : (tally.inconclusive > 0 ? RunCommand.inconclusiveExit : 0)
+    }
+
+    /// What the batch came to.
+    private struct Tally {
+        var passed = 0, failed = 0, cancelled = 0
+        /// The runner lacked a descriptor, port or memory: neither passed nor failed.
+        var inconclusive = 0
+        var recordingError: (any Error)?
+    }
+
+    /// Runs and records every canary, printing each as it ends; cancelling the task stops it.
+    /// A run with screenshots due renders them off its --jobs slot, before it is recorded.
+    private func runBatch(
+        _ canaries: [Canary], jobs: Int, runner: Runner, store: ResultsStore, outputs: RunOutputs, screenshots: ScreenshotPass
+    ) async -> Tally {
+        var tally = Tally()
+        await runner.run(canaries, jobs: jobs, finishesOffSlot: { screenshots.hasWork($0) }) { ran -> (RunResult, RecordingError?) in
+            let result = screenshots.hasWork(ran) ? await screenshots.process(ran) : ran
+            do throws(RecordingError) {
+                try await store.record(result)
+                return (result, nil)
+            } catch {
+                return (result, error)
+            }
+        } consume: { _, finished in
+            let (result, failedRecording) = finished
+            if result.record.cancelled == true {
+                tally.cancelled += 1
+            } else if result.record.passed {
+                tally.passed += 1
+            } else if result.record.isInconclusive {
+                tally.inconclusive += 1
+            } else {
+                tally.failed += 1
+            }
+            if let failedRecording { tally.recordingError = tally.recordingError ?? failedRecording }
+            let record = Redactor(secrets: result.secrets).redact(result.record)
+            await outputs.add(record)
+            report(result, redacted: record)
+            Console.progress("[\(tally.passed + tally.failed + tally.inconclusive)/\(canaries.count)] \(tally.passed) passed, \(tally.failed) failed")
+        }
+        return tally
     }
 
     private func report(_ result: RunResult, redacted record: RunRecord) {
+        ScreenshotSetup.warn(about: record)
         guard !options.quiet || !record.passed else { return }
         Console.line(ConsoleReport.line(for: record))
         if options.verbose { Console.line(ConsoleReport.verbose(result)) }

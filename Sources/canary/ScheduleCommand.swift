@@ -8,7 +8,7 @@ struct ScheduleCommand {
     static let flags: Set<String> = [
         "--var", "--jobs", "--results", "--only", "--tag", "--cacert", "--keep", "--max-snapshot-bytes",
         "--max-body-bytes", "--pushgateway", "--webhook", "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age",
-        "--shard", "--location", "--log-format",
+        "--shard", "--location", "--log-format", "--screenshots", "--screenshot-jobs", "--screenshot-timeout", "--browser",
     ]
     let options: RunOptions
 
@@ -39,7 +39,8 @@ struct ScheduleCommand {
         // and `jobs` fits the open-file limit the engine raised: the rest wait their turn.
         let (jobs, jobsNotice) = DescriptorBudget.current().cap(jobs: options.jobs)
         if let jobsNotice { log.event("notice", jobsNotice) }
-        let daemon = Daemon(runner: runner, store: store, outputs: outputs, log: log, jobs: jobs)
+        let screenshots = ScreenshotSetup.pass(options, canaries: Array(first.values))
+        let daemon = Daemon(runner: runner, store: store, outputs: outputs, log: log, jobs: jobs, screenshots: screenshots)
         await daemon.install(first)
         log.event("started", "\(first.count) canaries, --jobs \(jobs), results in \(options.results)")
 
@@ -95,6 +96,9 @@ actor Daemon {
     private let outputs: RunOutputs
     private let log: ScheduleLog
     private let jobs: Int
+    private var screenshots: ScreenshotPass
+    /// Runs that ended and wait for their screenshots: they no longer hold a --jobs slot.
+    private var rendering: Set<String> = []
     private var book = ScheduleBook()
     private var byFile: [String: Canary] = [:]
     private var running: [String: Task<Void, Never>] = [:]
@@ -103,7 +107,8 @@ actor Daemon {
     private var flushing = false
     private var lastFlush = ContinuousClock.now
 
-    init(runner: Runner, store: ResultsStore, outputs: RunOutputs, log: ScheduleLog, jobs: Int) {
+    init(runner: Runner, store: ResultsStore, outputs: RunOutputs, log: ScheduleLog, jobs: Int, screenshots: ScreenshotPass) {
+        self.screenshots = screenshots
         self.runner = runner
         self.store = store
         self.outputs = outputs
@@ -128,6 +133,7 @@ actor Daemon {
                       [("added", .array(added.map { .string($0) })), ("removed", .array(removed.map { .string($0) }))])
         }
         byFile = next
+        screenshots = screenshots.reloaded(Array(next.values))
     }
 
     func stop() { stopping = true }
@@ -137,7 +143,7 @@ actor Daemon {
     func loop() async {
         while !stopping {
             let now = Date()
-            let (start, notes) = book.due(at: now, slots: max(0, jobs - running.count))
+            let (start, notes) = book.due(at: now, slots: max(0, jobs - running.count + rendering.count))
             for note in notes {
                 switch note {
                 case .skipped(let canary, let total):
@@ -158,15 +164,20 @@ actor Daemon {
     }
 
     private func launch(_ canary: Canary) {
-        let runner = self.runner
+        let runner = self.runner, screenshots = self.screenshots
         running[canary.name] = Task {
-            let result = await runner.run(canary)
+            var result = await runner.run(canary)
+            if screenshots.hasWork(result) {
+                self.rendering.insert(canary.name)
+                result = await screenshots.process(result)
+            }
             await self.finished(result)
         }
     }
 
     private func finished(_ result: RunResult) async {
         let name = result.record.canary
+        rendering.remove(name)
         do {
             try await store.record(result)
         } catch {
@@ -175,6 +186,9 @@ actor Daemon {
         let record = Redactor(secrets: result.secrets).redact(result.record)
         await outputs.add(record)
         log.run(record)
+        for step in record.steps {
+            if let problem = step.screenshot?.error { log.event("warning", "screenshot of \(name) step \(step.name): \(problem)") }
+        }
         book.finished(name)
         running[name] = nil
         dirty = true

@@ -1,32 +1,29 @@
 import CanaryKit
 import Foundation
 
-/// `--screenshots`: HTML responses rendered to `NN-<step>.png` beside their snapshots by headless
-/// Chromium (JavaScript off, no network). Without Chromium the run says so once and goes on.
-final class Screenshots: @unchecked Sendable {
-    private let results: String
-    private let screenshotter: Screenshotter?
-
-    init(results: String) {
-        self.results = results
-        screenshotter = Screenshotter.find()
-        if screenshotter == nil {
-            Console.error("note: --screenshots needs Chromium (Debian package chromium); going on without screenshots")
+/// The run's screenshot settings from its options: which browser, which responses, how many
+/// renders at once; and the console's side of them.
+enum ScreenshotSetup {
+    /// Without `--screenshots`, failing steps are rendered when a browser is found; when none is,
+    /// one notice says so and evidence screenshots are off (visual checks still record why they
+    /// could not run).
+    static func pass(_ options: RunOptions, canaries: [Canary]) -> ScreenshotPass {
+        let screenshotter = options.browser.map(Screenshotter.init(executable:)) ?? Screenshotter.find()
+        let mode = options.screenshots ?? (screenshotter == nil ? .none : .failed)
+        if screenshotter == nil, options.screenshots != ScreenshotMode.none {
+            Console.error("note: no Chromium found, so \(options.screenshots == nil ? "failing steps get" : "this run gets") no screenshots; "
+                + "install Debian's chromium, give --browser PATH, or --screenshots none to silence this")
         }
+        return ScreenshotPass(
+            mode: mode, screenshotter: screenshotter, results: options.results, canaries: canaries,
+            jobs: options.screenshotJobs, timeout: options.screenshotTimeout)
     }
 
-    func capture(_ result: RunResult) async {
-        guard let screenshotter else { return }
-        let folder = results + "/" + result.record.canary + "/" + result.record.runId
-        let redactor = Redactor(secrets: result.secrets)
-        for exchange in result.exchanges {
-            guard let response = exchange.response,
-                  response.headers.value(named: "Content-Type")?.lowercased().contains("text/html") == true
-            else { continue }
-            let png = folder + "/" + Snapshot.baseName(index: exchange.index, step: exchange.step) + ".png"
-            // The page is rendered from the redacted body: a secret echoed back must not reach the PNG.
-            if let problem = await screenshotter.capture(html: redactor.redact(bytes: response.body), to: png) {
-                Console.error("warning: screenshot of \(result.record.canary) step \(exchange.step): \(problem)")
+    /// A warning for every screenshot that was due and not written.
+    static func warn(about record: RunRecord) {
+        for step in record.steps {
+            if let problem = step.screenshot?.error {
+                Console.error("warning: screenshot of \(record.canary) step \(step.name): \(problem)")
             }
         }
     }

@@ -13,10 +13,24 @@ func screenshotBrowser() -> Screenshotter? {
 /// Width and height from a PNG's IHDR chunk, which must come first; nil for anything that
 /// isn't a PNG.
 func pngSize(_ bytes: [UInt8]) -> (width: Int, height: Int)? {
-    guard bytes.count > 33, bytes.starts(with: Screenshotter.pngSignature),
+    guard bytes.count > 33, bytes.starts(with: PNGImage.signature),
           bytes[8..<16].elementsEqual([0, 0, 0, 13] + Array("IHDR".utf8)) else { return nil }
     func bigEndian(_ at: Int) -> Int { bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
     return (bigEndian(16), bigEndian(20))
+}
+
+extension Screenshotter {
+    /// A screenshot written to `png`; nil on success, else what went wrong.
+    func capture(
+        html: [UInt8], to png: String, settings: ScreenshotSettings = ScreenshotSettings(), timeout: Duration = .seconds(15)
+    ) async -> String? {
+        switch await capture(html: html, settings: settings, timeout: timeout) {
+        case .success(let shot):
+            return FileManager.default.createFile(atPath: png, contents: Data(shot.png)) ? nil : "cannot write \(png)"
+        case .failure(let failure):
+            return failure.description
+        }
+    }
 }
 
 /// A throwaway folder, removed by `remove()`.

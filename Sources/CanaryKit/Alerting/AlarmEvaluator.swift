@@ -8,6 +8,8 @@ public enum AlarmEvaluator {
     public static func record(
         _ run: RunRecord, rule: AlarmRule, into state: CanaryState, now: Date
     ) -> (CanaryState, AlarmEvent?) {
+        // A run stopped by SIGTERM/SIGINT says nothing about the target: no datapoint.
+        if run.cancelled == true { return (state, nil) }
         // The rule comes from the canary file and may have changed since state.json was written,
         // or be out of range when built in code: clamp rather than trust it.
         let periods = max(1, rule.evaluationPeriods)

@@ -25,13 +25,18 @@ final class ProgramChild: Sendable {
         var waiter: CheckedContinuation<Exit, Never>?
     }
 
-    /// Starts `executable` with `argv`, stdin from `input`, stdout and stderr to our stderr.
-    init(executable: String, argv: [String], input: Int32) throws(ProgramSpawnError) {
+    /// Starts `executable` with `argv`, stdin from `input`, stdout to `output` and stderr to
+    /// `errors` (both our stderr unless given), and the environment with `environment` overriding.
+    init(
+        executable: String, argv: [String], input: Int32, output: Int32 = 2, errors: Int32 = 2,
+        environment overrides: [String: String] = [:]
+    ) throws(ProgramSpawnError) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, input, 0)
-        posix_spawn_file_actions_adddup2(&actions, 2, 1)
+        posix_spawn_file_actions_adddup2(&actions, output, 1)
+        if errors != 2 { posix_spawn_file_actions_adddup2(&actions, errors, 2) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -46,7 +51,8 @@ final class ProgramChild: Sendable {
         posix_spawnattr_setpgroup(&attributes, 0)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
 
-        let environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
+        let environment = ProcessInfo.processInfo.environment.merging(overrides) { _, override in override }
+            .map { "\($0.key)=\($0.value)" }
         let cArguments = argv.map { strdup($0) } + [nil]
         let cEnvironment = environment.map { strdup($0) } + [nil]
         defer {

@@ -1,6 +1,6 @@
 /// One step: its name, request, expectations and captures.
 extension CanaryFileDecoder {
-    static let stepKeys = ["name", "request", "expect", "capture", "continueOnFailure"]
+    static let stepKeys = ["name", "request", "expect", "capture", "continueOnFailure", "screenshot"]
 
     func decodeStep(_ value: LocatedJSON, number: Int, usedNames: inout [String: SourceLocation]) -> Step? {
         stepName = "step-\(number)"
@@ -37,9 +37,12 @@ extension CanaryFileDecoder {
         }
         guard let request else { return nil }
         checkCertificateNeedsHTTPS(request, assertions)
-        return Step(
+        var step = Step(
             name: name, request: request, assertions: assertions, captures: captures,
             continueOnFailure: continueOnFailure, location: value.location)
+        step.screenshot = fields["screenshot"].map { decodeScreenshot($0, base: defaultScreenshot) } ?? defaultScreenshot
+        step.visual = fields["expect"].flatMap(visualExpectation)
+        return step
     }
 
     static let captureKeys = ["json", "header", "body", "status", "regex"]

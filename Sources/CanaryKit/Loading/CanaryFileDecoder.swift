@@ -15,6 +15,8 @@ final class CanaryFileDecoder {
     var knownNames: Set<String> = []
     /// Captures of the current and later steps, by name → step, to explain "captured too late".
     var laterCaptures: [String: String] = [:]
+    /// `defaults.screenshot`, the base of every step's own `screenshot`.
+    var defaultScreenshot = ScreenshotSettings()
 
     init(file: String, definedVariables: Set<String>) {
         self.file = file

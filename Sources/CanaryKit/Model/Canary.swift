@@ -82,6 +82,10 @@ public struct Step: Sendable {
     /// false (default): a failed step ends the run and later steps are skipped.
     public var continueOnFailure: Bool
     public var location: SourceLocation?
+    /// How its HTML response is rendered (the step's `screenshot`, else `defaults.screenshot`).
+    public var screenshot = ScreenshotSettings()
+    /// `expect.visual`: compare the screenshot with the canary's baseline.
+    public var visual: VisualExpectation?
     public init(
         name: String, request: RequestTemplate, assertions: [Assertion] = [], captures: [Capture] = [],
         continueOnFailure: Bool = false, location: SourceLocation? = nil

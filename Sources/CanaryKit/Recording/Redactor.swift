@@ -118,6 +118,7 @@ public struct Redactor: Sendable {
         for index in record.steps.indices {
             var step = record.steps[index]
             step.error = redact(step.error)
+            if let problem = step.screenshot?.error { step.screenshot?.error = redact(problem) }
             if let url = step.request?.url { step.request?.url = redact(url) }
             if let url = step.response?.effectiveURL { step.response?.effectiveURL = redact(url) }
             step.failures = step.failures.map { failure in

@@ -76,6 +76,9 @@ public final class ResultsStore: Sendable {
                     try write(binary, snapshot.baseName + ".body")
                 }
             }
+            for artifact in result.artifacts {
+                try write(artifact.bytes, artifact.name)
+            }
             let har = HAR.render(result.exchanges, steps: result.record.steps, redactor: redactor, maxBodyBytes: options.maxSnapshotBytes)
             try write(har, "run.har")
             try write(json + [UInt8(ascii: "\n")], "run.json")

@@ -173,8 +173,21 @@ public enum HTMLReport {
         if let index = failedIndex, run.steps[index].request != nil {
             let snapshot = Snapshot.baseName(index: index + 1, step: run.steps[index].name) + ".http"
             html += "<a href=\"\(relativePath([run.canary, run.runId, snapshot], from: linkBase))\">snapshot of step \(index + 1)</a> · "
+            html += screenshotLinks(run, step: index, from: linkBase)
         }
         html += "<a href=\"\(relativePath([run.canary, run.runId, "run.json"], from: linkBase))\">run.json</a> <span class=\"runid\">\(escape(run.runId))</span></p></div>\n"
+        return html
+    }
+
+    /// The failed step's screenshot and visual diff, or why it has none. The names are rebuilt
+    /// from the step, not taken from the record, so a link can only point into the run's folder.
+    private static func screenshotLinks(_ run: RunRecord, step index: Int, from linkBase: [String]) -> String {
+        guard let shot = run.steps[index].screenshot else { return "" }
+        let base = Snapshot.baseName(index: index + 1, step: run.steps[index].name)
+        var html = ""
+        if shot.file != nil { html += "<a href=\"\(relativePath([run.canary, run.runId, base + ".png"], from: linkBase))\">screenshot</a> · " }
+        if shot.diffFile != nil { html += "<a href=\"\(relativePath([run.canary, run.runId, base + ".diff.png"], from: linkBase))\">visual diff</a> · " }
+        if let problem = shot.error { html += "<span class=\"when\">no screenshot: \(escape(truncated(problem)))</span> · " }
         return html
     }
 

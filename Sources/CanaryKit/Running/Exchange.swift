@@ -20,4 +20,16 @@ public struct RunResult: Sendable {
     public var exchanges: [Exchange]
     /// Values substituted from `{{secret.X}}`: every artifact and console line masks them.
     public var secrets: Set<String>
+    /// Files to write into the run's folder with the rest of it (screenshots, diff images).
+    public var artifacts: [Artifact] = []
+}
+
+/// A file of a run beside its snapshots, by name.
+public struct Artifact: Sendable {
+    public var name: String
+    public var bytes: [UInt8]
+    public init(name: String, bytes: [UInt8]) {
+        self.name = name
+        self.bytes = bytes
+    }
 }

@@ -29,6 +29,9 @@ public struct RunRecord: Sendable, Codable {
 
     /// The run says nothing about the target: alarms, success metrics and exit 1 ignore it.
     public var isInconclusive: Bool { inconclusive == true }
+    /// true when the run was stopped from outside (SIGTERM/SIGINT) before it finished: recorded,
+    /// but not a datapoint of the alarm (the target did nothing wrong). Absent otherwise.
+    public var cancelled: Bool? = nil
 }
 
 /// One step of a recorded run.
@@ -45,6 +48,27 @@ public struct StepRecord: Sendable, Codable {
     public var errorKind: String?
     public var request: RequestSummary?
     public var response: ResponseSummary?
+    /// The step's screenshot, when one was due: written, or why not.
+    public var screenshot: ScreenshotRecord?
+}
+
+/// A step's screenshot in the record. `error` says why none was written (never silence); the
+/// visual fields are set when the step has `expect.visual`.
+public struct ScreenshotRecord: Sendable, Codable, Equatable {
+    /// The PNG's name in the run folder.
+    public var file: String?
+    public var error: String?
+    /// Changed pixels over compared pixels, against the canary's baseline (0...1).
+    public var difference: Double?
+    /// The image highlighting what changed, in the run folder.
+    public var diffFile: String?
+    /// true when this screenshot became the canary's baseline for the step.
+    public var newBaseline: Bool?
+
+    public init(file: String? = nil, error: String? = nil) {
+        self.file = file
+        self.error = error
+    }
 }
 
 /// The request of a step as sent (redacted).

@@ -38,38 +38,57 @@ public struct Runner: Sendable {
 
     /// Runs `canaries` with at most `jobs` at once. `finish` runs in each canary's own task right
     /// after it (so results are recorded concurrently, not one after another); `consume` then sees
-    /// each result and what `finish` returned, one at a time, in completion order.
+    /// each result and what `finish` returned, one at a time, in completion order. A result for
+    /// which `finishesOffSlot` is true gives its slot to the next canary before `finish` starts,
+    /// so a slow finish (rendering screenshots) never holds up the other canaries' runs.
     public func run<Finished: Sendable>(
         _ canaries: [Canary], jobs: Int,
+        finishesOffSlot: @escaping @Sendable (RunResult) -> Bool = { _ in false },
         finish: @escaping @Sendable (RunResult) async -> Finished,
         consume: (RunResult, Finished) async -> Void
     ) async {
         var settings = settings
         settings.secretNames.formUnion(canaries.flatMap(\.secretNames))
         let runner = Runner(engine: engine, settings: settings)
-        await runner.runBatch(canaries, jobs: jobs, finish: finish, consume: consume)
+        await runner.runBatch(canaries, jobs: jobs, finishesOffSlot: finishesOffSlot, finish: finish, consume: consume)
     }
 
     private func runBatch<Finished: Sendable>(
         _ canaries: [Canary], jobs: Int,
+        finishesOffSlot: @escaping @Sendable (RunResult) -> Bool,
         finish: @escaping @Sendable (RunResult) async -> Finished,
         consume: (RunResult, Finished) async -> Void
     ) async {
-        await withTaskGroup(of: (RunResult, Finished).self) { group in
+        await withTaskGroup(of: Done<Finished>.self) { group in
             var pending = canaries.makeIterator()
-            let task = { @Sendable (canary: Canary) in
+            let task = { @Sendable (canary: Canary) -> Done<Finished> in
                 let result = await self.run(canary)
-                return (result, await finish(result))
+                if finishesOffSlot(result) { return .ran(result) }
+                return .finished(result, await finish(result), heldSlot: true)
             }
             for _ in 0..<max(1, jobs) {
-                guard let canary = pending.next() else { break }
+                guard !Task.isCancelled, let canary = pending.next() else { break }
                 group.addTask { await task(canary) }
             }
-            while let (result, finished) = await group.next() {
-                if let canary = pending.next() { group.addTask { await task(canary) } }
-                await consume(result, finished)
+            // Once cancelled (SIGTERM), no canary starts; the running ones end as cancelled.
+            while let done = await group.next() {
+                switch done {
+                case .ran(let result):
+                    group.addTask { .finished(result, await finish(result), heldSlot: false) }
+                    if !Task.isCancelled, let canary = pending.next() { group.addTask { await task(canary) } }
+                case .finished(let result, let finished, let heldSlot):
+                    if heldSlot, !Task.isCancelled, let canary = pending.next() { group.addTask { await task(canary) } }
+                    await consume(result, finished)
+                }
             }
         }
+    }
+
+    /// A task of `run(_:jobs:…)`: a canary that ran and still needs its finish off the slot, or a
+    /// finished one (whose task may have held a slot the next canary takes).
+    private enum Done<Finished: Sendable>: Sendable {
+        case ran(RunResult)
+        case finished(RunResult, Finished, heldSlot: Bool)
     }
 
     /// One canary, with its retries: the last attempt is the one returned.
@@ -118,9 +137,12 @@ public struct Runner: Sendable {
             runError = "canary timeout of \(canary.timeout.humanText) exceeded"
             output.markTimedOut(message: runError ?? "")
         }
+        let cancelled = Task.isCancelled && !timedSteps.timedOut
+        if cancelled { runError = "cancelled: canary was stopped before this run finished" }
         let end = Date()
         let passed = !output.steps.contains { $0.outcome == .failed } && runError == nil
-        let inconclusive = output.isInconclusive
+        // Stopped from outside is cancelled, whatever the steps were waiting for.
+        let inconclusive = output.isInconclusive && !cancelled
         if !passed, runError == nil || inconclusive, let failed = output.steps.first(where: { $0.outcome == .failed }) {
             runError = "step \(failed.name): " + (failed.error ?? failed.failures.first?.message ?? "failed")
         }
@@ -128,7 +150,8 @@ public struct Runner: Sendable {
             canary: canary.name, runId: RunID.make(at: start), start: RunID.iso8601(start),
             end: RunID.iso8601(end), durationMs: (clock.now - began).milliseconds, passed: passed,
             attempt: attempt, tags: Dictionary(canary.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }),
-            error: runError, file: canary.file, steps: output.steps, inconclusive: inconclusive ? true : nil)
+            error: runError, file: canary.file, steps: output.steps, inconclusive: inconclusive ? true : nil,
+            cancelled: cancelled ? true : nil)
         return RunResult(record: record, exchanges: output.exchanges, secrets: output.secrets)
     }
 

@@ -1,9 +1,10 @@
 import Foundation
 
 /// Renders a saved response body to a PNG with headless Chromium. The page is hostile: it is
-/// loaded from a throwaway folder with scripts and every subresource blocked by a
-/// Content-Security-Policy we put in front of it, and with all network traffic (loopback too)
-/// sent to a proxy that doesn't exist, so rendering it can't reach any server or local file.
+/// loaded from a throwaway folder into a frame sandboxed against scripts, forms and navigation,
+/// with every subresource blocked by a Content-Security-Policy we put in front of it, and with
+/// all network traffic (loopback too) sent to a proxy that doesn't exist, so rendering it can't
+/// reach any server or local file, nor turn into another page.
 public struct Screenshotter: Sendable {
     /// The browser to run.
     public let executable: String
@@ -29,46 +30,70 @@ public struct Screenshotter: Sendable {
         return nil
     }
 
-    /// Writes a 1280×900 screenshot of `html` to `png` (atomically). Returns nil on success,
-    /// otherwise what went wrong, for a person. The browser is killed after `timeout`.
-    public func capture(html: [UInt8], to png: String, timeout: Duration = .seconds(15)) async -> String? {
+    /// A screenshot of `html` as `settings` say: the PNG's bytes and its pixels, or what went
+    /// wrong, for a person. The browser is killed after `timeout`.
+    ///
+    /// The page is shown inside a sandboxed frame (`<iframe sandbox>` with no permissions) of a
+    /// page of our own, so nothing in it can replace what is captured: scripts, forms, meta
+    /// refresh and navigating the top page are all refused by the sandbox. Rendered directly, a
+    /// `<meta http-equiv="refresh">` page lost its PNG 4 runs in 6.
+    public func capture(
+        html: [UInt8], settings: ScreenshotSettings = ScreenshotSettings(), timeout: Duration = .seconds(15)
+    ) async -> Result<Screenshot, ScreenshotFailure> {
         let folder: String
         do {
             folder = try Self.makeThrowawayFolder()
         } catch {
-            return "cannot create a temporary folder for the screenshot: \(error)"
+            return .failure(ScreenshotFailure("cannot create a temporary folder for the screenshot: \(error)"))
         }
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let page = folder + "/page.html", shot = folder + "/shot.png", log = folder + "/browser.log"
+        let shot = folder + "/shot.png", log = folder + "/browser.log"
         do {
-            try FileIO.writeAtomically(Self.guarded(html), to: page, durable: false)
+            try FileIO.writeAtomically(Self.guarded(html), to: folder + "/page.html", durable: false)
+            try FileIO.writeAtomically(Array(Self.frame.utf8), to: folder + "/frame.html", durable: false)
         } catch {
-            return "\(error)"
+            return .failure(ScreenshotFailure("\(error)"))
         }
-        let arguments = Self.arguments(profile: folder + "/profile", screenshot: shot, page: URL(fileURLWithPath: page).absoluteString)
+        let windowHeight = settings.fullPage ? Self.fullPageHeight(settings) : settings.height
+        let arguments = Self.arguments(
+            profile: folder + "/profile", screenshot: shot, page: URL(fileURLWithPath: folder + "/frame.html").absoluteString,
+            width: settings.width, height: windowHeight)
         let run = await BrowserProcess.run(executable: executable, arguments: arguments, home: folder, log: log, timeout: timeout)
         switch run {
         case .failedToStart(let reason):
-            return "cannot start \(executable): \(reason)"
+            return .failure(ScreenshotFailure("cannot start \(executable): \(reason)"))
         case .timedOut:
-            return "\(executable) did not finish the screenshot within \(timeout.humanText); it was stopped"
+            return .failure(ScreenshotFailure("\(executable) did not finish the screenshot within \(timeout.humanText); it was stopped"))
+        case .killedBySignal(let signal):
+            return .failure(ScreenshotFailure("\(executable) crashed (signal \(signal))\(Self.lastLogLine(log))"))
         case .exited(let status) where status != 0:
-            return "\(executable) exited with status \(status)\(Self.lastLogLine(log))"
+            return .failure(ScreenshotFailure("\(executable) exited with status \(status)\(Self.lastLogLine(log))"))
         case .exited:
             break
         }
-        guard let bytes = FileManager.default.contents(atPath: shot), bytes.starts(with: Self.pngSignature) else {
-            return "\(executable) wrote no screenshot\(Self.lastLogLine(log))"
+        guard let bytes = FileManager.default.contents(atPath: shot).map(Array.init) else {
+            return .failure(ScreenshotFailure("\(executable) exited without writing a screenshot (the page may have navigated away)\(Self.lastLogLine(log))"))
         }
-        do {
-            try FileIO.writeAtomically(Array(bytes), to: png, durable: false)
+        do throws(PNGError) {
+            let image = try PNGImage(png: bytes)
+            guard settings.fullPage else { return .success(Screenshot(png: bytes, image: image)) }
+            let trimmed = image.trimmingBottom(toAtLeast: settings.height)
+            return .success(Screenshot(png: trimmed.png(), image: trimmed))
         } catch {
-            return "\(error)"
+            return .failure(ScreenshotFailure("\(executable) wrote an empty or unreadable image: \(error)"))
         }
-        return nil
     }
 
-    static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    /// Our page around the saved one: a frame filling the window, sandboxed with no permissions.
+    static let frame = "<!DOCTYPE html><html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        + "frame-src file:; style-src 'unsafe-inline'\"><style>html,body{margin:0;height:100%;overflow:hidden}"
+        + "iframe{border:0;width:100%;height:100%;display:block}</style></head>"
+        + "<body><iframe sandbox src=\"page.html\"></iframe></body></html>"
+
+    /// A full page is rendered in a window this tall, then the blank rows below the page are cut.
+    static func fullPageHeight(_ settings: ScreenshotSettings) -> Int {
+        min(16384, max(settings.height, settings.height * 8))
+    }
 
     /// The policy put in front of the page. `default-src 'none'` blocks scripts (inline ones
     /// too), images, frames, fetches and `file://` reads; inline styles and `data:` images and
@@ -104,7 +129,7 @@ public struct Screenshotter: Sendable {
     /// Headless Chromium with no way out: every URL, loopback included (`<-loopback>` removes
     /// the implicit bypass), goes to a proxy on the discard port, and host names resolve to
     /// nothing, so neither the internet nor a local service can be reached by the page.
-    static func arguments(profile: String, screenshot: String, page: String) -> [String] {
+    static func arguments(profile: String, screenshot: String, page: String, width: Int = 1280, height: Int = 900) -> [String] {
         [
             "--headless", "--disable-gpu",
             // We run as root in containers, where Chromium's sandbox can't start.
@@ -115,7 +140,10 @@ public struct Screenshotter: Sendable {
             "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
             "--disable-domain-reliability", "--disable-breakpad", "--no-first-run", "--no-default-browser-check",
             "--disable-extensions", "--disable-sync", "--metrics-recording-only", "--mute-audio",
-            "--hide-scrollbars", "--window-size=1280,900",
+            // The sandboxed frame stays in the page's renderer: in a process of its own (Chromium's
+            // default) it was captured before it had painted, blank, in 2 renders of 3.
+            "--disable-features=IsolateSandboxedIframes", "--disable-site-isolation-trials",
+            "--hide-scrollbars", "--window-size=\(width),\(height)",
             "--screenshot=" + screenshot,
             page,
         ]
@@ -134,4 +162,16 @@ public struct Screenshotter: Sendable {
         let line = text.split(whereSeparator: \.isNewline).last { !$0.contains("dbus") && !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         return line.map { ": " + String($0.prefix(300)) } ?? ""
     }
+}
+
+/// A rendered page: the PNG as written, and its pixels.
+public struct Screenshot: Sendable {
+    public var png: [UInt8]
+    public var image: PNGImage
+}
+
+/// Why a screenshot was not taken, for a person.
+public struct ScreenshotFailure: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
 }
