@@ -35,7 +35,7 @@ struct LocalResourceTests {
         metrics.runsInconclusive = 2
         let text = PrometheusText.render([metrics])
         #expect(text.contains("# TYPE canary_runner_errors_total counter\n"))
-        #expect(text.contains(#"canary_runner_errors_total{canary="checkout",kind="localResource"} 2"#))
+        #expect(text.contains(#"canary_runner_errors_total{canary="checkout",team="payments",kind="localResource"} 2"#))
     }
 
     @Test("state.json keeps the inconclusive count across invocations")

@@ -82,6 +82,7 @@ struct MetricsRenderingTests {
             #"canary_alarm_state{canary="new",location="eu-west-1",state="OK"} 0"#,
             #"canary_alarm_state{canary="new",location="eu-west-1",state="ALARM"} 0"#,
             #"canary_alarm_state{canary="new",location="eu-west-1",state="INSUFFICIENT_DATA"} 1"#,
+            #"canary_runner_errors_total{canary="new",location="eu-west-1",kind="localResource"} 0"#,
         ])
     }
 
