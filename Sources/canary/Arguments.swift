@@ -33,6 +33,8 @@ struct RunOptions {
     var shard: Shard?
     var location: String?
     var logJSON = false
+    /// `schedule`: after SIGTERM, how long runs in flight may go on before they are cancelled.
+    var stopTimeout: Duration = .seconds(10)
     /// `--allow-unused-vars`: a --var no selected canary uses is a warning, not an error.
     var allowUnusedVars = false
 
@@ -66,9 +68,11 @@ struct ArgumentReader {
         remaining = arguments
     }
 
-    mutating func parseRun(allowed: Set<String>, needsPaths: Bool = true) throws(UsageError) -> RunOptions {
+    mutating func parseRun(allowed: Set<String>, refused: [String: String] = [:], needsPaths: Bool = true) throws(UsageError) -> RunOptions {
         var options = RunOptions()
         var onlyPaths = false
+        // --on-alarm / --on-run and their -arg flags, joined once all flags are read.
+        var programs: [String: [String]] = [:], programArgs: [String: [String]] = [:]
         while !remaining.isEmpty {
             let argument = remaining.removeFirst()
             // `--` ends the options: what follows are paths, even `-v` (a file named so).
@@ -84,6 +88,7 @@ struct ArgumentReader {
             if flag == "-v" { flag = "--verbose" }
             if flag == "-q" { flag = "--quiet" }
             if flag == "-o" { flag = "--output" }
+            if let reason = refused[flag] { throw UsageError("\(command): \(flag) is an option of `canary run` only: \(reason)") }
             guard allowed.contains(flag) else {
                 throw UsageError("\(command): unknown option '\(flag)'" + Self.suggestion(flag, in: allowed))
             }
@@ -116,11 +121,20 @@ struct ArgumentReader {
             case "--browser": options.browser = try value(of: flag, inline)
             case "--run": options.runId = try value(of: flag, inline)
             case "--output": options.reportOutput = try value(of: flag, inline)
-            case "--on-alarm":
-                // A program and its arguments split on spaces; never handed to a shell.
-                let argv = try value(of: flag, inline).split(separator: " ").map(String.init)
-                guard !argv.isEmpty else { throw UsageError("\(command): --on-alarm needs a program") }
-                options.outputs.onAlarm = argv
+            // The program's path as given (spaces and all), its arguments one flag each: no shell,
+            // no splitting, so nothing in a path or an argument is ever reinterpreted.
+            case "--on-alarm", "--on-run":
+                let program = try value(of: flag, inline)
+                guard !program.isEmpty else { throw UsageError("\(command): \(flag) needs a program") }
+                programs[flag, default: []].insert(program, at: 0)
+            case "--on-alarm-arg", "--on-run-arg":
+                programArgs[String(flag.dropLast(4)), default: []].append(try value(of: flag, inline))
+            case "--stop-timeout":
+                let text = try value(of: flag, inline)
+                guard let timeout = Duration(humanText: text), timeout >= .zero else {
+                    throw UsageError("\(command): --stop-timeout takes a duration like 10s or 500ms, got '\(text)'")
+                }
+                options.stopTimeout = timeout
             case "--sink-timeout":
                 let text = try value(of: flag, inline)
                 guard let timeout = Duration(humanText: text), timeout > .zero else {
@@ -153,6 +167,11 @@ struct ArgumentReader {
                 throw UsageError("\(command): option '\(flag)' is not supported here")
             }
         }
+        for (flag, args) in programArgs where programs[flag] == nil {
+            throw UsageError("\(command): \(flag)-arg \(args[0]) needs \(flag) PROGRAM")
+        }
+        options.outputs.onAlarm = programs["--on-alarm"].map { [$0[0]] + (programArgs["--on-alarm"] ?? []) }
+        options.outputs.onRun = programs["--on-run"].map { [$0[0]] + (programArgs["--on-run"] ?? []) }
         guard !options.paths.isEmpty || !needsPaths else {
             throw UsageError("\(command): name at least one canary file or folder, e.g. `canary \(command) canaries/`")
         }

@@ -43,7 +43,9 @@ enum Help {
       --junit FILE         also write JUnit XML (one testsuite per canary, one testcase per step)
       --pushgateway URL    also push the metrics to a Prometheus Pushgateway (job canary, per canary)
       --webhook URL        POST every alarm event as JSON; repeatable
-      --on-alarm PROGRAM   run PROGRAM (no shell) with each event on stdin
+      --on-alarm PROGRAM   run PROGRAM (the path as given, no shell) with each alarm state change
+                           on stdin; --on-alarm-arg ARG (repeatable) passes it arguments
+      --on-run PROGRAM     the same for run events (--run-events); --on-run-arg ARG
       --run-events         emit an event for every finished run, not only on alarm changes
       --sink-timeout D     the whole time a run waits for its sinks (default 5s); the rest
                            stays in the outbox for the next run
@@ -99,16 +101,21 @@ enum Help {
     Usage: canary schedule PATH... [options]
 
     Runs each canary with a "schedule" on it (rate(N unit) or cron(m h dom mon dow), UTC) until
-    SIGTERM or SIGINT, which stop new runs, let running ones finish and exit 0. SIGHUP reloads the
-    files (an invalid file keeps its last good version). A run that would overlap the canary's
-    previous one is skipped; two missed runs in a row set its alarm to INSUFFICIENT_DATA.
+    SIGTERM or SIGINT, which stop new runs and attempts, give running ones --stop-timeout, cancel
+    the rest and exit 0. SIGHUP reloads the files (an invalid file keeps its last good version).
+    Canaries without a schedule are listed as not run. Due runs wait for a free --jobs slot, oldest
+    first; a run due while the previous one still goes, or still queued when due again, is skipped
+    and counted (canary_scheduler_skipped_runs_total), never missing data. Two due times missed in
+    a row (the process was paused or stopped) set the alarm to INSUFFICIENT_DATA.
 
     Options: --jobs N, --results DIR, --var, --only, --tag, --cacert, --keep, --max-snapshot-bytes,
-    --max-body-bytes, --pushgateway, --webhook, --on-alarm, --run-events, --sink-timeout, --sink-max-age, --account (as for
+    --max-body-bytes, --pushgateway, --webhook, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --account (as for
     run), and:
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)
       --log-format F       text (default) or json: one line per run and lifecycle event
+      --stop-timeout D     after SIGTERM, how long runs in flight may go on (default 10s)
+    -v, -q, --junit and --no-wait are run-only.
       --screenshots MODE, --screenshot-jobs N, --screenshot-timeout D, --browser PATH   as for run
     """
 
