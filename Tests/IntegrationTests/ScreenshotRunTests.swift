@@ -54,6 +54,27 @@ struct ScreenshotRunTests {
         #expect(!FileManager.default.fileExists(atPath: path + "/01-page.png"))
     }
 
+    @Test("without Chromium on PATH, the default says so once per run, and records nothing against the steps")
+    func noBrowserNotice() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/canaries", withIntermediateDirectories: true)
+        for name in ["a", "b"] {
+            try #"{name: "\#(name)", steps: [{name: "page", request: {url: "\#(pageURL("<h1>down</h1>"))"}, expect: {status: 500}}]}"#
+                .write(toFile: folder + "/canaries/\(name).json", atomically: true, encoding: .utf8)
+        }
+        let output = try await CLI.run(
+            ["run", folder + "/canaries", "--results", folder + "/r"] + TestServers.varArguments, environment: ["PATH": folder + "/empty"])
+        #expect(output.status == 1)
+        #expect(output.stderr.components(separatedBy: "note: no Chromium found").count == 2, "\(output.stderr)")
+        #expect(!output.stderr.contains("warning"), "\(output.stderr)")
+        #expect(try lastRun(folder, "a").steps.first?["screenshot"] == nil)
+        let silenced = try await CLI.run(
+            ["run", folder + "/canaries", "--results", folder + "/r", "--screenshots", "none"] + TestServers.varArguments,
+            environment: ["PATH": folder + "/empty"])
+        #expect(!silenced.stderr.contains("note:"), "\(silenced.stderr)")
+    }
+
     @Test("a slow screenshot does not hold up the next canary: with --jobs 1 it starts while the first one renders")
     func renderingOffTheSlot() async throws {
         let folder = try makeTemporaryDirectory()
