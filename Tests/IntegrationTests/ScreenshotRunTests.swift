@@ -164,6 +164,8 @@ struct ScreenshotRunTests {
         #expect(output.status == 1, "the same change, not ignored: \(output.stdout)")
         #expect(output.stdout.contains("10% of its compared pixels differ"), "\(output.stdout)")
 
+        output = try await CLI.run(["baseline", "../site", "--results", folder + "/r"])
+        #expect(output.status == 2 && output.stderr.contains("not a canary or run name"), "\(output.stderr)")
         output = try await CLI.run(["baseline", "site", "--run", changedRun, "--results", folder + "/r"])
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         output = try await run(canary(red), in: folder)
