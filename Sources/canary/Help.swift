@@ -1,6 +1,8 @@
+import CanaryKit
+
 /// `canary --help` and `canary help COMMAND`.
 enum Help {
-    static let version = "canary 0.1.0"
+    static let version = "canary \(CanaryVersion.number)"
 
     static let overview = """
     canary — synthetic canaries: HTTP steps with assertions, run through libcurl, recorded to disk.
@@ -51,7 +53,7 @@ enum Help {
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)
       -v, --verbose        print each request and response (secrets shown as ***)
-      -q, --quiet          print only failures and the summary
+      -q, --quiet          print only failures, and the summary when one failed (nothing when all pass)
 
     Exit codes: 0 every canary passed; 1 at least one failed; 2 bad usage, an invalid canary
     file (the valid ones still run) or results that could not be written (read-only, no

@@ -22,7 +22,7 @@ struct RunCommand {
             if junit == "-" { Console.linesToStandardError = true }
         }
         try StartChecks.caFile(options.caFile, command: "run")
-        let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
+        let loaded = CanaryLoader.load(paths: options.paths, variables: options.variables)
         for problem in loaded.problems { Console.error("invalid: \(problem)") }
         for entry in loaded.skipped { Console.error("skipped: \(entry)") }
         let canaries = try select(loaded.canaries)
@@ -31,7 +31,7 @@ struct RunCommand {
         }
         let invalid = !loaded.problems.isEmpty
 
-        guard let lock = try ResultsLock(directory: options.results, wait: options.wait) else {
+        guard let lock = try await RunLock.acquire(directory: options.results, wait: options.wait) else {
             Console.error("run: results folder \(options.results) is in use by another canary run (--no-wait given)")
             return 3
         }
@@ -139,8 +139,9 @@ struct ValidateCommand {
     let options: RunOptions
 
     func execute() -> Int32 {
-        let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
+        let loaded = CanaryLoader.load(paths: options.paths, variables: options.variables, environment: ProcessInfo.processInfo.environment)
         for problem in loaded.problems { Console.line("\(problem)") }
+        for warning in loaded.warnings { Console.line("warning: \(warning)") }
         for entry in loaded.skipped { Console.line("skipped: \(entry)") }
         if loaded.problems.isEmpty {
             Console.line("\(loaded.canaries.count) canaries valid")
@@ -156,7 +157,7 @@ struct ListCommand {
     let options: RunOptions
 
     func execute() -> Int32 {
-        let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
+        let loaded = CanaryLoader.load(paths: options.paths, variables: options.variables)
         for problem in loaded.problems { Console.error("invalid: \(problem)") }
         for entry in loaded.skipped { Console.error("skipped: \(entry)") }
         let now = Date()

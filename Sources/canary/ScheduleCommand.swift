@@ -39,6 +39,7 @@ struct ScheduleCommand {
         let daemon = Daemon(runner: runner, store: store, outputs: outputs, log: log, jobs: options.jobs, screenshots: screenshots)
         await daemon.install(first)
         log.event("started", "\(first.count) canaries, --jobs \(options.jobs), results in \(options.results)")
+        await daemon.warnIfTheyCannotFit()
 
         let control = Task {
             for await number in signals {
@@ -98,6 +99,8 @@ actor Daemon {
     private var book = ScheduleBook()
     private var byFile: [String: Canary] = [:]
     private var running: [String: Task<Void, Never>] = [:]
+    /// Whether the last check found the measured work above `--jobs` (to log each crossing once).
+    private var overloaded = false
     private var stopping = false
     private var dirty = false
     private var flushing = false
@@ -125,7 +128,9 @@ actor Daemon {
         for canary in next.values { book.update(canary, now: now) }
         if !byFile.isEmpty {
             let added = names.subtracting(known).sorted()
-            log.event("reloaded", "\(names.count) canaries; added: \(added.joined(separator: ", ")); removed: \(removed.joined(separator: ", "))",
+            // Only the lists that have names: "added: ; removed: " read like a bug.
+            let changes = [("added", added), ("removed", removed)].filter { !$0.1.isEmpty }.map { "\($0.0): \($0.1.joined(separator: ", "))" }
+            log.event("reloaded", "\(names.count) canaries; " + (changes.isEmpty ? "none added or removed" : changes.joined(separator: "; ")),
                       [("added", .array(added.map { .string($0) })), ("removed", .array(removed.map { .string($0) }))])
         }
         byFile = next
@@ -134,44 +139,65 @@ actor Daemon {
 
     func stop() { stopping = true }
 
+    /// At start: would the canaries fit in `--jobs` slots if every run took its whole timeout?
+    func warnIfTheyCannotFit() {
+        let worst = book.worstCaseSlots
+        guard worst > Double(jobs) else { return }
+        log.event("warning", "if every run lasted its whole timeout, the canaries would need \(Self.slots(worst)) slots at once and --jobs is \(jobs): "
+            + "slow targets would make others wait and skip runs (canary_scheduler_skipped_runs_total); size --jobs by work per interval (README, Sizing --jobs)")
+    }
+
     /// Wakes at the next due time (at most every 250 ms, to notice signals), starts what is due,
     /// and after SIGTERM waits for the runs in flight.
     func loop() async {
         while !stopping {
-            let now = Date()
-            let (start, notes) = book.due(at: now, slots: max(0, jobs - running.count + rendering.count))
-            for note in notes {
-                switch note {
-                case .skipped(let canary, let total):
-                    log.event("skipped", "\(canary): still running when due (\(total) skipped so far)", [("canary", .string(canary))])
-                case .missedTwo(let canary):
-                    log.event("missed", "\(canary): missed 2 scheduled runs in a row", [("canary", .string(canary))])
-                    await outputs.missedRuns(canary)
-                    dirty = true
-                }
-            }
-            for canary in start { launch(canary) }
+            await tick()
             await flushIfDue()
-            let wait = min(max((book.nextDue ?? now.addingTimeInterval(1)).timeIntervalSince(Date()), 0.005), 0.25)
+            let wait = min(max((book.nextDue ?? Date().addingTimeInterval(1)).timeIntervalSince(Date()), 0.005), 0.25)
             try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
         }
         for task in running.values { await task.value }
+        await outputs.setScheduler(schedulerMetrics())
         dirty = false
+    }
+
+    /// Starts what is due into the free slots (oldest due first) and logs what was skipped.
+    private func tick() async {
+        guard !stopping else { return }
+        // A run rendering its screenshots holds no --jobs slot.
+        let (start, notes) = book.due(at: Date(), slots: max(0, jobs - running.count + rendering.count))
+        for note in notes {
+            switch note {
+            case .skipped(let canary, .running, let seconds):
+                log.event("skipped", "\(canary): still running when due (for \(Self.seconds(seconds)))",
+                          [("canary", .string(canary)), ("reason", .string("running"))])
+            case .skipped(let canary, .queue, let seconds):
+                log.event("skipped", "\(canary): queue full for \(Self.seconds(seconds)) (all \(jobs) --jobs slots busy)",
+                          [("canary", .string(canary)), ("reason", .string("queue"))])
+            case .missedTwo(let canary):
+                log.event("missed", "\(canary): missed 2 scheduled runs in a row", [("canary", .string(canary))])
+                await outputs.missedRuns(canary)
+                dirty = true
+            }
+        }
+        for canary in start { launch(canary) }
     }
 
     private func launch(_ canary: Canary) {
         let runner = self.runner, screenshots = self.screenshots
         running[canary.name] = Task {
+            let began = ContinuousClock.now
             var result = await runner.run(canary)
+            let seconds = (ContinuousClock.now - began).milliseconds / 1000
             if screenshots.hasWork(result) {
                 self.rendering.insert(canary.name)
                 result = await screenshots.process(result)
             }
-            await self.finished(result)
+            await self.finished(result, seconds: seconds)
         }
     }
 
-    private func finished(_ result: RunResult) async {
+    private func finished(_ result: RunResult, seconds: Double) async {
         let name = result.record.canary
         rendering.remove(name)
         do {
@@ -185,9 +211,10 @@ actor Daemon {
         for step in record.steps {
             if let problem = step.screenshot?.error { log.event("warning", "screenshot of \(name) step \(step.name): \(problem)") }
         }
-        book.finished(name)
+        book.finished(name, seconds: seconds)
         running[name] = nil
         dirty = true
+        await tick()
     }
 
     /// State, metrics and sinks off the loop (a slow webhook must not delay runs): within a second
@@ -213,6 +240,7 @@ actor Daemon {
         dirty = false
         flushing = true
         lastFlush = ContinuousClock.now
+        await outputs.setScheduler(schedulerMetrics())
         let outputs = self.outputs, log = self.log
         Task {
             do {
@@ -225,4 +253,21 @@ actor Daemon {
     }
 
     private func flushed() { flushing = false }
+
+    /// The scheduler's own series for metrics.prom; logs when the measured work crosses `--jobs`.
+    private func schedulerMetrics() -> SchedulerMetrics {
+        let needed = book.neededSlots
+        if (needed > Double(jobs)) != overloaded {
+            overloaded.toggle()
+            log.event("warning", overloaded
+                ? "the canaries need about \(Self.slots(needed)) slots (mean run time / interval, summed) and --jobs is \(jobs): runs wait and some are skipped; raise --jobs"
+                : "the canaries fit in --jobs \(jobs) again (about \(Self.slots(needed)) slots needed)")
+        }
+        return SchedulerMetrics(jobs: jobs, neededSlots: needed, skipped: book.skippedTotals)
+    }
+
+    private static func seconds(_ value: Double) -> String { ConsoleReport.formatMilliseconds(value * 1000) }
+
+    /// Whole slots, rounded up: 2.1 slots of work need 3.
+    private static func slots(_ value: Double) -> String { String(Int(value.rounded(.up))) }
 }

@@ -8,7 +8,7 @@ struct ScheduleBookTests {
         Canary(name: name, file: name + ".json", schedule: try Schedule.parse(schedule), steps: [])
     }
 
-    @Test("a rate canary starts within half its interval, then every interval; overlapping runs are skipped and counted")
+    @Test("a rate canary starts within half its interval, then every interval; runs due while the previous one still goes are skipped and counted, never missed data")
     func overlap() throws {
         var book = ScheduleBook()
         let t0 = Date(timeIntervalSince1970: 1_800_000_000)
@@ -16,14 +16,14 @@ struct ScheduleBookTests {
         let first = try #require(book.nextDue)
         #expect(first >= t0 && first < t0.addingTimeInterval(5))
         #expect(book.due(at: first, slots: 10).start.map(\.name) == ["a"])
-        #expect(book.due(at: first.addingTimeInterval(10), slots: 10).notes == [.skipped(canary: "a", total: 1)])
-        let missed = book.due(at: first.addingTimeInterval(20), slots: 10).notes
-        #expect(missed == [.skipped(canary: "a", total: 2), .missedTwo(canary: "a")])
-        book.finished("a")
+        #expect(book.due(at: first.addingTimeInterval(10), slots: 10).notes == [.skipped(canary: "a", reason: .running, seconds: 10)])
+        #expect(book.due(at: first.addingTimeInterval(20), slots: 10).notes == [.skipped(canary: "a", reason: .running, seconds: 20)])
+        #expect(book.skippedTotals == [.running: 2])
+        book.finished("a", seconds: 25)
         #expect(book.due(at: first.addingTimeInterval(30), slots: 10).start.map(\.name) == ["a"])
     }
 
-    @Test("--jobs bounds how many start at once; the rest count as missed")
+    @Test("--jobs bounds how many start at once; the rest wait in the queue")
     func slots() throws {
         var book = ScheduleBook()
         let t0 = Date(timeIntervalSince1970: 1_800_000_000)
@@ -31,6 +31,7 @@ struct ScheduleBookTests {
         let due = book.due(at: t0.addingTimeInterval(60), slots: 2)
         #expect(due.start.count == 2)
         #expect(book.runningCount == 2)
+        #expect(book.queuedCount == 1)
     }
 
     @Test("a process paused past two due times notes the missed runs when it wakes")
@@ -40,7 +41,7 @@ struct ScheduleBookTests {
         book.add(try canary("a", "rate(10 seconds)"), now: t0)
         let first = try #require(book.nextDue)
         _ = book.due(at: first, slots: 1)
-        book.finished("a")
+        book.finished("a", seconds: 1)
         let woke = book.due(at: first.addingTimeInterval(35), slots: 1)
         #expect(woke.start.map(\.name) == ["a"])
         #expect(woke.notes == [.missedTwo(canary: "a")])

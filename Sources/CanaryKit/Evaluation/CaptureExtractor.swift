@@ -40,6 +40,17 @@ public enum CaptureExtractor {
         return groups.count > 1 ? (groups[1] ?? "") : (groups[0] ?? "")
     }
 
+    /// The captured value with its JSON type, where it has one: a JSON capture without a regex
+    /// (a number stays a number), or the status. nil for text captures.
+    public static func jsonValue(of capture: Capture, from facts: ResponseFacts) -> JSONValue? {
+        guard capture.regex == nil else { return nil }
+        switch capture.source {
+        case .status: return .number(Double(facts.status))
+        case .json(let path): return facts.bodyJSON.flatMap { JSONPathEvaluator.query(path, in: $0) }
+        case .body, .header: return nil
+        }
+    }
+
     private static func sourceText(of capture: Capture, in facts: ResponseFacts) throws(CaptureError) -> String {
         switch capture.source {
         case .status:

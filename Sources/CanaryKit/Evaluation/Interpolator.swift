@@ -55,6 +55,9 @@ public struct Interpolator: Sendable {
     private var unexpanded: Set<String>
     /// The variables being expanded, outermost first, to name a cycle.
     private var expanding: [String] = []
+    /// Captures with their JSON type (a number, an object…), for a JSON string that is exactly
+    /// one `{{name}}`.
+    private var typed: [String: JSONValue] = [:]
 
     /// `variables` already merged (`--var` over the canary's own); `environment` is the process's.
     public init(variables: [String: String], environment: [String: String], secretNames: Set<String> = []) {
@@ -70,9 +73,11 @@ public struct Interpolator: Sendable {
     }
 
     /// Captures become variables for later steps; a capture replaces a variable of the same name.
-    public mutating func set(_ name: String, _ value: String) {
+    /// `json` is the captured value with its type, when it has one.
+    public mutating func set(_ name: String, _ value: String, json: JSONValue? = nil) {
         variables[name] = value
         unexpanded.remove(name)
+        typed[name] = json
     }
 
     /// A variable's value, its own placeholders filled in (once: the result is kept).
@@ -160,15 +165,18 @@ public struct Interpolator: Sendable {
         }
     }
 
-    /// A JSON body with every string value rendered as a template (keys are left as written;
-    /// a placeholder inside a string stays a string, so `"{{n}}"` never becomes a number).
+    /// A JSON body with every string value rendered as a template (keys are left as written).
+    /// A string that is exactly one `{{capture}}` becomes the captured value with its JSON type
+    /// (`"{{n}}"` sends `3` when a number was captured); any other placeholder stays a string.
     public mutating func render(json: JSONValue) throws(InterpolationError) -> JSONValue {
         switch json {
         case .null, .bool, .number:
             return json
         case .string(let text):
             guard text.contains("{{") else { return json }
-            return .string(try render(Self.parseTemplate(text)))
+            let template = try Self.parseTemplate(text)
+            if template.parts.count == 1, case .variable(let name) = template.parts[0], let value = typed[name] { return value }
+            return .string(try render(template))
         case .array(let elements):
             var rendered: [JSONValue] = []
             for element in elements { rendered.append(try render(json: element)) }

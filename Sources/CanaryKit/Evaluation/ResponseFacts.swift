@@ -80,9 +80,10 @@ public struct ResponseFacts: Sendable {
 
 extension Timings {
     /// Waiting for the first byte once the connection was ready: time to first byte less dns,
-    /// connect and tls (clipped at 0: libcurl's timestamps can overlap). With those three and
-    /// `transfer`, the lengths that add up to `total`.
-    public var wait: Double { max(0, firstByte - dns - connect - tls) }
+    /// connect and tls (clipped at 0: libcurl's timestamps can overlap); without a first byte (a
+    /// timeout), the time waited for one. With those three and `transfer`, the lengths that add
+    /// up to `total`.
+    public var wait: Double { max(0, (firstByte > 0 ? firstByte : total - transfer) - dns - connect - tls) }
 
     /// One phase by name, in milliseconds.
     public func milliseconds(of phase: Query.Phase) -> Double {

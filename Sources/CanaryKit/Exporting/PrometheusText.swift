@@ -14,7 +14,8 @@ public enum PrometheusText {
 
     /// Rewrites `<directory>/metrics.prom` atomically: node_exporter's textfile collector may read
     /// it at any moment and must see the old file or the new one, never half of one.
-    public static func write(_ canaries: [CanaryMetrics], to directory: String) throws {
+    /// `trailer` is more text in the same format to end the file with (the scheduler's own series).
+    public static func write(_ canaries: [CanaryMetrics], to directory: String, trailer: String = "") throws {
         try FileIO.makeDirectory(directory)
         let path = LocalPath.join(directory, "metrics.prom")
         try FileIO.writeAtomically(to: path) { (out: inout FileIO.ChunkedOutput) throws(RecordingError) in
@@ -24,6 +25,7 @@ public enum PrometheusText {
                 full.removeAll(keepingCapacity: true)
             }
             try out.append(pending)
+            try out.append(Array(trailer.utf8))
         }
     }
 

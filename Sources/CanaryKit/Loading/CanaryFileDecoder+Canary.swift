@@ -19,6 +19,7 @@ extension CanaryFileDecoder {
         canaryName = name
         var canary = Canary(name: name, file: file, steps: [])
         if let value = fields["variables"] { canary.variables = decodeVariables(value) }
+        fileVariables = canary.variables
         knownNames = Set(canary.variables.keys).union(definedVariables)
         if let value = fields["variables"] { checkVariableTemplates(value, canary.variables) }
         if let value = fields["description"] { canary.description = string(value, for: "'description'") }

@@ -87,13 +87,50 @@ extension CanaryFileDecoder {
         return pairs(of: members.filter { Self.isToken($0.key) }, in: what)
     }
 
-    /// Without placeholders in front, the scheme can be checked now: only http and https.
+    /// The scheme is checked now as far as the URL's start is known: literal text, and variables
+    /// whose values are known (`--var base=host:port` is caught like a literal `host:port`).
+    /// Only http and https.
     private func checkURL(_ url: Template, at location: SourceLocation) {
-        guard case .literal(let prefix)? = url.parts.first else { return }
+        var prefix = ""
+        var complete = true
+        var from: [String] = []
+        scan: for part in url.parts {
+            switch part {
+            case .literal(let text):
+                prefix += text
+            case .variable(let name):
+                guard let (value, origin) = knownValue(of: name) else {
+                    complete = false
+                    break scan
+                }
+                prefix += value
+                from.append("{{\(name)}} is \"\(Self.excerpt(value))\" (\(origin))")
+            case .env, .secret:
+                complete = false
+                break scan
+            }
+        }
         let lowered = prefix.lowercased()
         if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") { return }
-        if url.parts.count > 1, !prefix.contains(":") { return }
-        report("the url \"\(url.source)\" must start with http:// or https:// (or a {{variable}} holding that)", at: location)
+        if !complete, !prefix.contains(":") { return }
+        let values = from.isEmpty ? "" : "; " + from.joined(separator: ", ")
+        report("the url \"\(url.source)\" must start with http:// or https:// (or a {{variable}} holding that)\(values)", at: location)
+    }
+
+    /// A variable's value as loading knows it, and where it comes from; nil for captures, for
+    /// values with placeholders, and for `--var` names given without their values.
+    private func knownValue(of name: String) -> (String, String)? {
+        guard !capturedSoFar.contains(name) else { return nil }
+        let known: (String, String)?
+        if let value = variableValues[name] {
+            known = (value, "from --var \(name)")
+        } else if definedVariables.contains(name) {
+            known = nil
+        } else {
+            known = fileVariables[name].map { ($0, "from \"variables\"") }
+        }
+        guard let known, !known.0.contains("{{") else { return nil }
+        return known
     }
 
     static func isToken(_ text: String) -> Bool {

@@ -30,10 +30,13 @@ extension CanaryFileDecoder {
         let assertions = fields["expect"].map(decodeExpect) ?? []
         let captures = fields["capture"].map(decodeCaptures) ?? []
         let continueOnFailure = fields["continueOnFailure"].flatMap { bool($0, for: "'continueOnFailure'") } ?? false
-        // From here on, this step's captures are known to the steps that follow.
-        for capture in captures {
-            knownNames.insert(capture.name)
-            if laterCaptures[capture.name] == name { laterCaptures[capture.name] = nil }
+        // From here on, this step's captures are known to the steps that follow; a broken one
+        // too, so its problem is reported once, at the capture, and not again at every use.
+        let captureNames = fields["capture"]?.objectMembers?.map(\.key) ?? captures.map(\.name)
+        for captureName in captureNames {
+            knownNames.insert(captureName)
+            capturedSoFar.insert(captureName)
+            if laterCaptures[captureName] == name { laterCaptures[captureName] = nil }
         }
         guard let request else { return nil }
         checkCertificateNeedsHTTPS(request, assertions)

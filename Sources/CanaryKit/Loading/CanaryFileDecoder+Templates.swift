@@ -10,6 +10,7 @@ extension CanaryFileDecoder {
         do {
             let template = try Template.parse(text)
             checkVariables(of: template, at: location)
+            checkEnvironment(of: template, at: location)
             return template
         } catch {
             report("invalid placeholder in \(what) \"\(Self.excerpt(text))\" \(error.description)", at: location)

@@ -4,6 +4,17 @@ final class CanaryFileDecoder {
     let file: String
     /// Names given on the command line (`--var`), defined for every canary.
     let definedVariables: Set<String>
+    /// Their values, where known, to check a URL that starts with one.
+    let variableValues: [String: String]
+    /// The canary's own `variables`, once decoded.
+    var fileVariables: [String: String] = [:]
+    /// Captures of the steps decoded so far: their values come from responses.
+    var capturedSoFar: Set<String> = []
+    /// Where `{{env.X}}` and `{{secret.X}}` are checked for warnings; nil checks nothing.
+    let environment: [String: String]?
+    /// Placeholders whose environment variable is unset: warnings, since it may be set where
+    /// the canary runs. One per name.
+    private(set) var warnings: [LoadProblem] = []
     /// Context for problems: set once the canary name is known, and while inside a step.
     var canaryName: String?
     var stepName: String?
@@ -18,14 +29,33 @@ final class CanaryFileDecoder {
     /// `defaults.screenshot`, the base of every step's own `screenshot`.
     var defaultScreenshot = ScreenshotSettings()
 
-    init(file: String, definedVariables: Set<String>) {
+    init(file: String, definedVariables: Set<String>, variableValues: [String: String] = [:], environment: [String: String]? = nil) {
         self.file = file
-        self.definedVariables = definedVariables
+        self.definedVariables = definedVariables.union(variableValues.keys)
+        self.variableValues = variableValues
+        self.environment = environment
         nameLocation = SourceLocation(file: file, line: 1, column: 1)
     }
 
     func report(_ message: String, at location: SourceLocation) {
         problems.append(LoadProblem(location: location, canary: canaryName, step: stepName, message: message))
+    }
+
+    /// `{{env.X}}` / `{{secret.X}}` with X unset here: a warning (the first use of each name).
+    func checkEnvironment(of template: Template, at location: SourceLocation) {
+        guard let environment else { return }
+        for part in template.parts {
+            let (name, kind): (String, String)
+            switch part {
+            case .env(let variable): (name, kind) = (variable, "environment variable")
+            case .secret(let variable): (name, kind) = (variable, "secret")
+            case .literal, .variable: continue
+            }
+            guard environment[name] == nil, !warnings.contains(where: { $0.message.hasPrefix("\(kind) '\(name)' ") }) else { continue }
+            warnings.append(LoadProblem(
+                location: location, canary: canaryName, step: stepName,
+                message: "\(kind) '\(name)' is not set in this environment: runs fail unless \(name) is set where they run"))
+        }
     }
 
     /// Place for problems about the whole file.

@@ -7,9 +7,14 @@ import Synchronization
 public enum CanaryLoader {
     /// Loads every path: a directory stands for the `*.json` and `*.json5` files directly inside
     /// it (in name order; what else it holds is listed in `skipped`); a file is loaded whatever its
-    /// extension. Collects every problem of every file; a
-    /// file with any problem yields no canary. `definedVariables` are the `--var` names.
-    public static func load(paths: [String], definedVariables: Set<String> = []) -> LoadResult {
+    /// extension. Collects every problem of every file; a file with any problem yields no canary.
+    /// `definedVariables` are the `--var` names, `variables` the `--var`s with their values (a URL
+    /// starting with one is checked with its value); with an `environment`, `{{env.X}}` and
+    /// `{{secret.X}}` unset in it become warnings.
+    public static func load(
+        paths: [String], definedVariables: Set<String> = [], variables: [String: String] = [:], environment: [String: String]? = nil
+    ) -> LoadResult {
+        let context = Context(definedVariables: definedVariables, variables: variables, environment: environment)
         var result = LoadResult(canaries: [], problems: [])
         var skipped: [String] = []
         var loadedFiles: Set<String> = []
@@ -18,12 +23,13 @@ public enum CanaryLoader {
             loadedFiles.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted
         }
         var namesInUse: [String: SourceLocation] = [:]
-        for (file, loaded) in zip(files, loadConcurrently(files, definedVariables: definedVariables)) {
-            guard let (canary, problems, place) = loaded else {
+        for (file, loaded) in zip(files, loadConcurrently(files, context: context)) {
+            guard let (canary, problems, warnings, place) = loaded else {
                 result.problems.append(wholeFile(file, "can't read the file (permissions?)"))
                 continue
             }
             result.problems += problems
+            result.warnings += warnings
             guard let canary else { continue }
             if let first = namesInUse[canary.name] {
                 result.problems.append(LoadProblem(
@@ -38,42 +44,52 @@ public enum CanaryLoader {
         return result
     }
 
-    private typealias FileResult = (Canary?, [LoadProblem], nameLocation: SourceLocation)
+    /// What every file is loaded against.
+    private struct Context: Sendable {
+        var definedVariables: Set<String>
+        var variables: [String: String] = [:]
+        var environment: [String: String]?
+    }
+
+    private typealias FileResult = (Canary?, [LoadProblem], warnings: [LoadProblem], nameLocation: SourceLocation)
 
     /// Reads and parses files on every core (10,000 canaries took 0.6 s on one); nil for a file
     /// that can't be read. Results come back in the order of `files`.
-    private static func loadConcurrently(_ files: [String], definedVariables: Set<String>) -> [FileResult?] {
+    private static func loadConcurrently(_ files: [String], context: Context) -> [FileResult?] {
         let results = Mutex<[FileResult?]>(Array(repeating: nil, count: files.count))
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             guard let data = FileManager.default.contents(atPath: files[index]) else { return }
-            let loaded = loadFile(source: [UInt8](data), file: files[index], definedVariables: definedVariables)
+            let loaded = loadFile(source: [UInt8](data), file: files[index], context: context)
             results.withLock { $0[index] = loaded }
         }
         return results.withLock { $0 }
     }
 
     /// Loads one canary from the bytes of a file. The canary is nil when there is any problem.
-    public static func load(source: [UInt8], file: String, definedVariables: Set<String> = []) -> (Canary?, [LoadProblem]) {
-        let (canary, problems, _) = loadFile(source: source, file: file, definedVariables: definedVariables)
+    public static func load(
+        source: [UInt8], file: String, definedVariables: Set<String> = [], variables: [String: String] = [:]
+    ) -> (Canary?, [LoadProblem]) {
+        let (canary, problems, _, _) = loadFile(
+            source: source, file: file, context: Context(definedVariables: definedVariables, variables: variables))
         return (canary, problems)
     }
 
-    /// `load(source:…)` plus where the canary's name is written, for the duplicate-name message.
-    private static func loadFile(
-        source: [UInt8], file: String, definedVariables: Set<String>
-    ) -> (Canary?, [LoadProblem], nameLocation: SourceLocation) {
+    /// `load(source:…)` plus its warnings and where the canary's name is written, for the
+    /// duplicate-name message.
+    private static func loadFile(source: [UInt8], file: String, context: Context) -> FileResult {
         let defaultName = Self.defaultName(of: file)
         let root: LocatedJSON
         do {
             root = try JSON5.parseLocated(source, file: file)
         } catch {
             let location = SourceLocation(file: file, line: error.line, column: error.column)
-            return (nil, [LoadProblem(location: location, message: error.message)], location)
+            return (nil, [LoadProblem(location: location, message: error.message)], [], location)
         }
-        let decoder = CanaryFileDecoder(file: file, definedVariables: definedVariables)
+        let decoder = CanaryFileDecoder(
+            file: file, definedVariables: context.definedVariables, variableValues: context.variables, environment: context.environment)
         let canary = decoder.decodeCanary(root, defaultName: defaultName)
         let problems = decoder.problems.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
-        return (problems.isEmpty ? canary : nil, problems, decoder.nameLocation)
+        return (problems.isEmpty ? canary : nil, problems, decoder.warnings, decoder.nameLocation)
     }
 
     /// The file name without its directory and `.json` or `.json5`.

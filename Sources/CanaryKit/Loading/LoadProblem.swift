@@ -46,9 +46,13 @@ public struct LoadResult: Sendable {
     public var problems: [LoadProblem]
     /// What folder scans left out, one `path: reason` line each: not problems, but said.
     public var skipped: [String]
-    public init(canaries: [Canary], problems: [LoadProblem], skipped: [String] = []) {
+    /// What may still work where the canaries run (an environment variable unset here); the
+    /// canaries load.
+    public var warnings: [LoadProblem]
+    public init(canaries: [Canary], problems: [LoadProblem], skipped: [String] = [], warnings: [LoadProblem] = []) {
         self.canaries = canaries
         self.problems = problems
         self.skipped = skipped
+        self.warnings = warnings
     }
 }

@@ -65,7 +65,7 @@ enum HAR {
         out.member("httpVersion", exchange.response?.httpVersion ?? "HTTP/1.1")
         out.begin("cookies", array: true)
         out.end()
-        headers(request.headers, redactor: redactor, to: out)
+        headers(exchange.sentHeaders(), redactor: redactor, to: out)
         out.begin("queryString", array: true)
         for (name, value) in queryPairs(url) { nameValue(name, value, to: out) }
         out.end()

@@ -36,6 +36,8 @@ public actor RunOutputs {
     private var events: [AlarmEvent] = []
     private var records: [RunRecord] = []
     private var touched: [String] = []
+    /// The scheduler's own series, written at the end of metrics.prom.
+    private var scheduler: SchedulerMetrics?
     /// The outbox of this process, and its delivery pass in progress: passes run one after the
     /// other, so one canary's events never race each other to a sink.
     private let outbox: Outbox
@@ -125,6 +127,11 @@ public actor RunOutputs {
         touched.append(record.canary)
     }
 
+    /// `canary schedule`: its skipped runs and load, for the next metrics.prom.
+    public func setScheduler(_ metrics: SchedulerMetrics) {
+        scheduler = metrics
+    }
+
     /// Events not yet delivered: the scheduler flushes sooner when there are some.
     public var hasPendingEvents: Bool { !events.isEmpty }
 
@@ -192,7 +199,7 @@ public actor RunOutputs {
             try StateFile.save(states, directory: directory)
             try StateRebuild.saveMark(mark, directory: directory)
         }.value
-        try PrometheusText.write(metrics, to: directory)
+        try PrometheusText.write(metrics, to: directory, trailer: scheduler?.prometheusText ?? "")
         try await stateSaved
         if let path = settings.junitPath { try JUnitReport.write(records, to: path) }
 

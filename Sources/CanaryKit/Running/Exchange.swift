@@ -33,3 +33,18 @@ public struct Artifact: Sendable {
         self.bytes = bytes
     }
 }
+
+extension Exchange {
+    /// The request headers as libcurl sent them on the final hop (Host, Accept, User-Agent…)
+    /// when it got as far as a response; otherwise the headers the request was built with.
+    func sentHeaders() -> [HTTPHeader] {
+        let block = response?.requestHeaderBlock ?? ""
+        guard !block.isEmpty else { return request.headers }
+        // The first line is the request line; the rest are `Name: value`.
+        return block.split(whereSeparator: \.isNewline).dropFirst().compactMap { line in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            let value = line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
+            return HTTPHeader(name: String(line[..<colon]), value: String(value))
+        }
+    }
+}

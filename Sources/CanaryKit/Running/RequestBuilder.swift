@@ -18,6 +18,7 @@ struct RequestBuilder {
             url += (url.contains("?") ? "&" : "?") + pairs.joined(separator: "&")
         }
         var headers = try mergedHeaders(template, with: &interpolator)
+        Self.setDefault(&headers, "User-Agent", CanaryVersion.userAgent)
         var body: [UInt8]?
         var removed: [String] = []
         switch template.body {

@@ -59,7 +59,8 @@ struct StepExecution {
         record.failures = assertions.compactMap { AssertionEvaluator.evaluate($0, on: facts) }
         for capture in step.captures {
             do {
-                interpolator.set(capture.name, try CaptureExtractor.extract(capture, from: facts))
+                let text = try CaptureExtractor.extract(capture, from: facts)
+                interpolator.set(capture.name, text, json: CaptureExtractor.jsonValue(of: capture, from: facts))
             } catch {
                 record.failures.append(AssertionFailure(
                     assertion: "capture \(capture.name)", expected: "a value", actual: "nothing",

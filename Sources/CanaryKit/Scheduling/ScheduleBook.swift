@@ -1,27 +1,49 @@
 import Foundation
 
 /// The scheduler's bookkeeping, with no clock and no I/O: when each canary is due next, which
-/// are running, what was skipped because a run would overlap, and which missed their runs.
+/// are running, which wait for a free `--jobs` slot, and which runs were skipped and why.
 /// The daemon loop asks it what to start at `now` and tells it when runs finish.
+///
+/// A canary that falls due while every slot is busy waits in a queue, oldest due time first, so
+/// no canary starves another. A run that is still waiting when the canary falls due again is
+/// skipped (`SkipReason.queue`), and so is a due time that comes while the previous run still
+/// goes (`SkipReason.running`): both are the scheduler's doing, not missing data of the target.
+/// Missing data is a due time nobody looked at (the process was paused or stopped).
 public struct ScheduleBook: Sendable {
     struct Entry: Sendable {
         var canary: Canary
+        /// The next due time not yet handled.
         var next: Date
-        var running = false
-        /// Scheduled runs in a row that did not start (overlap, or the process was paused).
+        /// When the run in progress started.
+        var runningSince: Date?
+        /// The due time of the run waiting for a slot.
+        var queuedSince: Date?
+        /// Due times in a row that passed unseen (the process was paused).
         var missedInARow = 0
-        var skippedTotal = 0
+        /// Mean run time in seconds (moving average), nil before the first run ends.
+        var meanSeconds: Double?
+    }
+
+    /// Why a scheduled run did not happen.
+    public enum SkipReason: String, Sendable, CaseIterable {
+        /// The canary's previous run was still going.
+        case running
+        /// Every `--jobs` slot was busy until the canary fell due again.
+        case queue
     }
 
     /// What happened at a tick besides the runs started.
     public enum Note: Sendable, Equatable {
-        /// A run was due while the previous one still ran.
-        case skipped(canary: String, total: Int)
+        /// A run was skipped; `seconds` is how long the previous run had gone (`running`) or how
+        /// long this one had waited for a slot (`queue`).
+        case skipped(canary: String, reason: SkipReason, seconds: Double)
         /// The canary has now missed two scheduled runs in a row.
         case missedTwo(canary: String)
     }
 
     private var entries: [String: Entry] = [:]
+    /// Skipped runs by reason since the book was made.
+    public private(set) var skippedTotals: [SkipReason: Int] = [:]
 
     public init() {}
 
@@ -40,6 +62,7 @@ public struct ScheduleBook: Sendable {
         guard var entry = entries[canary.name] else { return add(canary, now: now) }
         if entry.canary.schedule != canary.schedule, let schedule = canary.schedule {
             entry.next = Self.first(schedule, name: canary.name, after: now)
+            entry.queuedSince = nil
         }
         entry.canary = canary
         entries[canary.name] = entry
@@ -49,49 +72,108 @@ public struct ScheduleBook: Sendable {
         entries[name] = nil
     }
 
-    /// Canaries to start now (at most `slots`), marked running. A due canary that is still running
-    /// is skipped and counted; every due time already past moves on to the next one after `now`.
+    /// Canaries to start now (at most `slots`, oldest due first), marked running, and what was
+    /// skipped or missed. Every due time already past moves on to the next one after `now`.
     public mutating func due(at now: Date, slots: Int) -> (start: [Canary], notes: [Note]) {
-        var start: [Canary] = []
         var notes: [Note] = []
-        // One pass to find what is due (the loop wakes often), then earliest first among those.
-        let dueNames = entries.compactMap { $0.value.next <= now ? ($0.key, $0.value.next) : nil }
-            .sorted { $0.1 < $1.1 }.map(\.0)
-        for name in dueNames {
-            guard var entry = entries[name], let schedule = entry.canary.schedule else { continue }
-            let missedBefore = entry.missedInARow
-            var passed = 0
-            var next = entry.next
-            while next <= now, let following = Self.after(schedule, next) {
-                passed += 1
-                next = following
-            }
-            if entry.running || start.count >= slots {
-                guard !entry.running || passed > 0 else { continue }
-                entry.skippedTotal += entry.running ? passed : 0
-                entry.missedInARow += passed
-                if entry.running { notes.append(.skipped(canary: name, total: entry.skippedTotal)) }
-            } else {
-                // More than one due time passed unseen: the process was paused or overloaded.
-                entry.missedInARow = passed > 1 ? entry.missedInARow + passed - 1 : 0
-                entry.running = true
-                start.append(entry.canary)
-            }
-            if missedBefore < 2 && entry.missedInARow >= 2 { notes.append(.missedTwo(canary: name)) }
-            entry.next = next
+        for name in entries.compactMap({ $0.value.next <= now ? $0.key : nil }) {
+            guard var entry = entries[name] else { continue }
+            notes += fallDue(&entry, name: name, now: now)
             entries[name] = entry
+        }
+        var start: [Canary] = []
+        guard slots > 0 else { return (start, notes) }
+        let queue = entries.compactMap { entry in entry.value.queuedSince.map { (entry.key, $0) } }
+            .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
+        for (name, _) in queue.prefix(slots) {
+            guard var entry = entries[name] else { continue }
+            entry.queuedSince = nil
+            entry.runningSince = now
+            entry.missedInARow = 0
+            entries[name] = entry
+            start.append(entry.canary)
         }
         return (start, notes)
     }
 
-    public mutating func finished(_ name: String) {
-        entries[name]?.running = false
+    /// Handles the due times of `entry` up to `now`: queue the latest, skip what can't run.
+    private mutating func fallDue(_ entry: inout Entry, name: String, now: Date) -> [Note] {
+        guard let schedule = entry.canary.schedule else { return [] }
+        var passed: [Date] = []
+        while entry.next <= now, let following = Self.after(schedule, entry.next) {
+            passed.append(entry.next)
+            entry.next = following
+        }
+        guard let latest = passed.last else { return [] }
+        if let since = entry.runningSince {
+            skippedTotals[.running, default: 0] += passed.count
+            return [.skipped(canary: name, reason: .running, seconds: now.timeIntervalSince(since))]
+        }
+        var notes: [Note] = []
+        if let since = entry.queuedSince {
+            skippedTotals[.queue, default: 0] += passed.count
+            notes.append(.skipped(canary: name, reason: .queue, seconds: now.timeIntervalSince(since)))
+        } else if passed.count > 1 {
+            // Due times passed with nobody looking: the process was paused or stopped.
+            let before = entry.missedInARow
+            entry.missedInARow += passed.count - 1
+            if before < 2 && entry.missedInARow >= 2 { notes.append(.missedTwo(canary: name)) }
+        }
+        entry.queuedSince = latest
+        return notes
+    }
+
+    /// The run of `name` ended after `seconds`; its slot is free.
+    public mutating func finished(_ name: String, seconds: Double) {
+        guard var entry = entries[name] else { return }
+        entry.runningSince = nil
+        entry.meanSeconds = entry.meanSeconds.map { $0 * 0.8 + seconds * 0.2 } ?? seconds
+        entries[name] = entry
     }
 
     /// The earliest due time on the book.
     public var nextDue: Date? { entries.values.map(\.next).min() }
 
-    public var runningCount: Int { entries.values.filter(\.running).count }
+    /// The due time on the book of one canary.
+    public func nextDue(of name: String) -> Date? { entries[name]?.next }
+
+    public var runningCount: Int { entries.values.filter { $0.runningSince != nil }.count }
+
+    /// Runs waiting for a slot.
+    public var queuedCount: Int { entries.values.filter { $0.queuedSince != nil }.count }
+
+    /// Slots the canaries need on average, from their measured run times: the sum over canaries
+    /// of mean run time / interval. Above `--jobs`, runs wait and some are skipped.
+    public var neededSlots: Double {
+        entries.values.reduce(0) { sum, entry in
+            guard let mean = entry.meanSeconds, let interval = entry.canary.schedule.flatMap(Self.interval) else { return sum }
+            return sum + mean / interval
+        }
+    }
+
+    /// Slots the canaries would need if every run lasted as long as its timeouts allow.
+    public var worstCaseSlots: Double {
+        entries.values.reduce(0) { sum, entry in
+            guard let interval = entry.canary.schedule.flatMap(Self.interval) else { return sum }
+            return sum + entry.canary.worstCaseSeconds / interval
+        }
+    }
+
+    /// Seconds between two runs: a rate's interval, or the shortest gap among a cron's next fires.
+    public static func interval(_ schedule: Schedule) -> Double? {
+        switch schedule {
+        case .rate(let interval, _): return interval.milliseconds / 1000
+        case .cron:
+            var date = Date()
+            var gaps: [Double] = []
+            for _ in 0..<8 {
+                guard let next = schedule.nextFire(after: date) else { break }
+                gaps.append(next.timeIntervalSince(date))
+                date = next
+            }
+            return gaps.dropFirst().min()
+        }
+    }
 
     private static func first(_ schedule: Schedule, name: String, after now: Date) -> Date {
         let base: Date
@@ -114,4 +196,9 @@ public struct ScheduleBook: Sendable {
         case .cron: return schedule.nextFire(after: date)
         }
     }
+}
+
+extension Canary {
+    /// The longest a run can last: its timeout for each attempt.
+    public var worstCaseSeconds: Double { timeout.milliseconds / 1000 * Double(retries + 1) }
 }
