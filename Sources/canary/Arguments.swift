@@ -33,6 +33,8 @@ struct RunOptions {
     var shard: Shard?
     var location: String?
     var logJSON = false
+    /// `--allow-unused-vars`: a --var no selected canary uses is a warning, not an error.
+    var allowUnusedVars = false
 
     /// --only, --tag and --shard select; --location labels (as the tag `location`, so records,
     /// metrics and events all carry it).
@@ -86,6 +88,7 @@ struct ArgumentReader {
             case "--verbose": options.verbose = true
             case "--quiet": options.quiet = true
             case "--no-wait": options.wait = false
+            case "--allow-unused-vars": options.allowUnusedVars = true
             case "--var":
                 let (name, value) = try pair(try value(of: flag, inline), flag: flag, example: "base=https://staging.example.com")
                 options.variables[name] = value

@@ -5,6 +5,11 @@ func dispatch(_ arguments: [String]) async throws -> Int32 {
         return 2
     }
     let rest = Array(arguments.dropFirst())
+    // `canary run --help` and `-h` on every command: that command's help (before any `--`).
+    if let text = Help.text(for: command), rest.prefix(while: { $0 != "--" }).contains(where: { $0 == "--help" || $0 == "-h" }) {
+        print(text)
+        return 0
+    }
     switch command {
     case "--version", "version":
         print(Help.version)
@@ -36,7 +41,7 @@ func dispatch(_ arguments: [String]) async throws -> Int32 {
         return try BaselineCommand(options: try reader.parseRun(allowed: ["--results", "--run"])).execute()
     case "validate", "list":
         var reader = ArgumentReader(command: command, arguments: rest)
-        let options = try reader.parseRun(allowed: ["--var", "--shard", "--only", "--tag"])
+        let options = try reader.parseRun(allowed: ["--var", "--shard", "--only", "--tag", "--allow-unused-vars"])
         return command == "validate" ? ValidateCommand(options: options).execute() : ListCommand(options: options).execute()
     default:
         throw UsageError("canary: unknown command '\(command)'; commands: run, schedule, validate, list, report, baseline, help")

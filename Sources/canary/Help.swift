@@ -27,7 +27,10 @@ enum Help {
     up to --jobs at once, and records each run under --results.
 
     Options:
-      --var NAME=VALUE     set a variable for every canary (overrides its own); repeatable
+      --var NAME=VALUE     set a variable for every canary (overrides its own); repeatable;
+                           one no selected canary uses is an error (a typo) unless
+      --allow-unused-vars  is given
+      --junit -            JUnit XML to stdout (console lines then go to stderr)
       --jobs N             canaries run at once (default 32)
       --results DIR        results folder (default ./results)
       --only NAME          run only this canary; repeatable

@@ -7,7 +7,7 @@ struct RunCommand {
     static let flags: Set<String> = [
         "--var", "--jobs", "--results", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait",
         "--keep", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook",
-        "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age", "--screenshots", "--shard", "--location",
+        "--on-alarm", "--run-events", "--allow-unused-vars", "--sink-timeout", "--sink-max-age", "--screenshots", "--shard", "--location",
         "--screenshot-jobs", "--screenshot-timeout", "--browser",
     ]
     let options: RunOptions
@@ -22,6 +22,7 @@ struct RunCommand {
             if junit == "-" { Console.linesToStandardError = true }
         }
         try StartChecks.caFile(options.caFile, command: "run")
+        try StartChecks.variableValues(options.variables, command: "run")
         let loaded = CanaryLoader.load(paths: options.paths, variables: options.variables)
         for problem in loaded.problems { Console.error("invalid: \(problem)") }
         for entry in loaded.skipped { Console.error("skipped: \(entry)") }
@@ -130,6 +131,8 @@ struct RunCommand {
         }
         let selected = options.prepare(canaries)
         try StartChecks.selection(selected, of: canaries, options: options, command: "run")
+        try StartChecks.environment(of: selected, command: "run")
+        try StartChecks.unusedVariables(options, by: selected, command: "run")
         return selected
     }
 }
@@ -143,6 +146,12 @@ struct ValidateCommand {
         for problem in loaded.problems { Console.line("\(problem)") }
         for warning in loaded.warnings { Console.line("warning: \(warning)") }
         for entry in loaded.skipped { Console.line("skipped: \(entry)") }
+        for canary in loaded.canaries {
+            for step in canary.steps where step.assertions.isEmpty {
+                let place = step.location.map { "\($0)" } ?? canary.file
+                Console.line("\(place): warning: step '\(step.name)' of '\(canary.name)' asserts nothing: it passes on any 2xx or 3xx answer; add an expect")
+            }
+        }
         if loaded.problems.isEmpty {
             Console.line("\(loaded.canaries.count) canaries valid")
             return 0

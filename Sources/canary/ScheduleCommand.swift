@@ -8,7 +8,7 @@ struct ScheduleCommand {
     static let flags: Set<String> = [
         "--var", "--jobs", "--results", "--only", "--tag", "--cacert", "--keep", "--max-snapshot-bytes",
         "--max-body-bytes", "--pushgateway", "--webhook", "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age",
-        "--shard", "--location", "--log-format", "--screenshots", "--screenshot-jobs", "--screenshot-timeout", "--browser",
+        "--shard", "--location", "--log-format", "--screenshots", "--screenshot-jobs", "--screenshot-timeout", "--browser", "--allow-unused-vars",
     ]
     let options: RunOptions
 

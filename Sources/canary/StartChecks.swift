@@ -25,4 +25,31 @@ enum StartChecks {
         throw UsageError("\(command): no canary matches \(given.joined(separator: " ")) (of \(loaded.count) loaded"
             + (tags.isEmpty ? "" : "; their tags: \(tags.prefix(20).joined(separator: ", "))") + ")")
     }
+
+    /// `--var base=$BASE_URL` with BASE_URL unset gives an empty value: a mistake, not a URL.
+    static func variableValues(_ variables: [String: String], command: String) throws(UsageError) {
+        guard let name = variables.keys.sorted().first(where: { variables[$0] == "" }) else { return }
+        throw UsageError("\(command): --var \(name) has an empty value (an unset shell variable, as in --var \(name)=$X?); "
+            + "give it a value or leave the --var out")
+    }
+
+    /// `{{env.X}}` and `{{secret.X}}` in requests whose variable is not set: every one is listed.
+    static func environment(of canaries: [Canary], command: String) throws(UsageError) {
+        let messages = Canary.unsetEnvironmentMessages(canaries, environment: ProcessInfo.processInfo.environment)
+        guard !messages.isEmpty else { return }
+        throw UsageError(messages.map { "\(command): \($0)" }.joined(separator: "\n") + "\n\(command): nothing ran")
+    }
+
+    /// A `--var` that no selected canary uses is a typo until told otherwise: an error with the
+    /// closest name. `--allow-unused-vars` allows them silently (a CI job passing one shared set
+    /// of variables to many canaries would otherwise print the same warnings on every run).
+    static func unusedVariables(_ options: RunOptions, by canaries: [Canary], command: String) throws(UsageError) {
+        guard !options.variables.isEmpty, !options.allowUnusedVars else { return }
+        let used = canaries.reduce(into: Set<String>()) { $0.formUnion($1.variableNamesUsed) }
+        let unused = options.variables.keys.sorted().filter { !used.contains($0) }.map { name in
+            "--var \(name): no selected canary uses {{\(name)}}" + NameSuggestion.hint(for: name, among: used.sorted())
+        }
+        guard !unused.isEmpty else { return }
+        throw UsageError(unused.map { "\(command): \($0)" }.joined(separator: "\n") + " (--allow-unused-vars to run anyway)")
+    }
 }

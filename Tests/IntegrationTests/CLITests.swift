@@ -20,7 +20,7 @@ struct CLITests {
             "b-unknown-key.json": "{\"name\": \"b\", \"steps\": [{\"request\": {\"url\": \"http://x\"}, \"expekt\": {}}]}",
             "c-bad-duration.json": "{\"name\": \"c\", \"timeout\": \"5 parsecs\", \"steps\": [{\"request\": {\"url\": \"http://x\"}}]}",
             "d-unknown-variable.json": "{\"name\": \"d\", \"steps\": [{\"name\": \"s\", \"request\": {\"url\": \"{{bsae}}/x\"}}], \"variables\": {\"base\": \"http://x\"}}",
-            "e-good.json": "{\"name\": \"e\", \"steps\": [{\"request\": {\"url\": \"http://127.0.0.1:1/\"}}]}",
+            "e-good.json": "{\"name\": \"e\", \"steps\": [{\"request\": {\"url\": \"http://127.0.0.1:1/\"}, \"expect\": {\"status\": 200}}]}",
         ])
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let output = try await CLI.run(["validate", folder])

@@ -52,9 +52,10 @@ enum TestServers {
          "wronghost": nginxTLSWrongHost, "hostile": hostile, "closed": "http://127.0.0.1:\(closedPort)"]
     }
 
-    /// `--var NAME=VALUE` for each of `variables`, for runs of the binary.
+    /// `--var NAME=VALUE` for each of `variables`, for runs of the binary; most canaries use a
+    /// few of them, hence `--allow-unused-vars`.
     static var varArguments: [String] {
-        variables.sorted { $0.key < $1.key }.flatMap { ["--var", "\($0.key)=\($0.value)"] }
+        variables.sorted { $0.key < $1.key }.flatMap { ["--var", "\($0.key)=\($0.value)"] } + ["--allow-unused-vars"]
     }
 
     /// One engine for the whole test process, as in the CLI.

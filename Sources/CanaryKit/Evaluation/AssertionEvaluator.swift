@@ -34,6 +34,15 @@ public enum AssertionEvaluator {
         return nil
     }
 
+    /// A step without a `status` expectation expects 2xx or 3xx, so a 500 is never a pass
+    /// because nothing asked (blackbox_exporter's default is 2xx). nil when it holds or a
+    /// `status` expectation is given.
+    public static func defaultStatus(_ status: Int, assertions: [Assertion]) -> AssertionFailure? {
+        guard !assertions.contains(where: { $0.query == .status }), !(200..<400).contains(status) else { return nil }
+        let expected = "2xx or 3xx (the default without a status expectation)"
+        return AssertionFailure(assertion: "status", expected: expected, actual: "\(status)", message: "status: expected \(expected), got \(status)")
+    }
+
     /// Lower level, for tests and reuse: does the predicate hold for this (possibly missing) value.
     /// Values and operands read plainly; a missing value reads `nothing (no value)`.
     public static func check(_ predicate: Predicate, against value: JSONValue?) -> PredicateOutcome {

@@ -2,25 +2,14 @@ extension Canary {
     /// Every NAME this canary reads as `{{secret.NAME}}`: another canary's `{{env.NAME}}` of the
     /// same variable is masked too (issue 25 item 6).
     public var secretNames: Set<String> {
-        var templates = defaults.headers.map(\.value)
-        for step in steps {
-            let request = step.request
-            templates += [request.url] + request.query.map(\.value) + request.headers.map(\.value)
-            switch request.body {
-            case .raw(let template): templates.append(template)
-            case .form(let fields): templates += fields.map(\.value)
-            case .json(let value): templates += Self.templates(in: value)
-            case nil: break
-            }
-        }
         var names = Set<String>()
-        for template in templates {
+        for template in requestTemplates {
             for case .secret(let name) in template.parts { names.insert(name) }
         }
         return names
     }
 
-    private static func templates(in value: JSONValue) -> [Template] {
+    static func templates(in value: JSONValue) -> [Template] {
         switch value {
         case .string(let text): return text.contains("{{") ? [(try? Template.parse(text))].compactMap { $0 } : []
         case .array(let elements): return elements.flatMap(templates(in:))

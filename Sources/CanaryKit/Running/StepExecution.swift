@@ -57,6 +57,9 @@ struct StepExecution {
         var facts = ResponseFacts(response: response, bodyJSON: bodyJSON)
         facts.redactor = Redactor(secrets: interpolator.secretValues)
         record.failures = assertions.compactMap { AssertionEvaluator.evaluate($0, on: facts) }
+        if let failure = AssertionEvaluator.defaultStatus(response.statusCode, assertions: assertions) {
+            record.failures.insert(failure, at: 0)
+        }
         for capture in step.captures {
             do {
                 let text = try CaptureExtractor.extract(capture, from: facts)

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+/// Mistakes in configuration are bad input, exit 2 before anything runs, never a failed run
+/// that feeds the alarm state.
+@Suite("canary run: configuration mistakes")
+struct RunConfigMistakesTests {
+    private func scratch(_ source: String) throws -> String {
+        let folder = try makeTemporaryDirectory()
+        try source.write(toFile: folder + "/c.json", atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    @Test("an unset {{secret.X}} or {{env.X}} is exit 2 naming the variable, and nothing is recorded", arguments: [
+        ("headers: {Authorization: \"Bearer {{secret.CANARY_TEST_UNSET_TOKEN}}\"}", "CANARY_TEST_UNSET_TOKEN"),
+        ("query: {user: \"{{env.CANARY_TEST_UNSET_USER}}\"}", "CANARY_TEST_UNSET_USER"),
+    ])
+    func unsetEnvironment(request: String, name: String) async throws {
+        let folder = try scratch("{name: \"c\", steps: [{request: {url: \"{{site}}/hello.txt\", \(request)}}]}")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let output = try await CLI.run(["run", folder + "/c.json", "--results", folder + "/r"] + TestServers.varArguments)
+        #expect(output.status == 2, "\(output.stdout)\(output.stderr)")
+        #expect(output.stderr.contains(name) && output.stderr.contains("not set"), "\(output.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/r/runs.jsonl"), "a run was recorded")
+    }
+
+    @Test("--var with an empty value is exit 2 naming it")
+    func emptyVar() async throws {
+        let folder = try scratch(#"{name: "c", variables: {base: "http://127.0.0.1:1"}, steps: [{request: {url: "{{base}}/x"}}]}"#)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let output = try await CLI.run(["run", folder + "/c.json", "--var", "base=", "--results", folder + "/r"])
+        #expect(output.status == 2, "\(output.stdout)\(output.stderr)")
+        #expect(output.stderr.contains("--var base") && output.stderr.contains("empty"), "\(output.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/r/runs.jsonl"))
+    }
+
+    @Test("a --var no selected canary uses is exit 2 with did-you-mean; --allow-unused-vars allows it")
+    func unusedVar() async throws {
+        let folder = try scratch(#"{name: "c", variables: {base: "{{site}}"}, steps: [{request: {url: "{{base}}/hello.txt"}}]}"#)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let site = ["--var", "site=\(TestServers.nginx)"]
+        let typo = try await CLI.run(["run", folder + "/c.json", "--var", "bsae=http://127.0.0.1:1", "--results", folder + "/r"] + site)
+        #expect(typo.status == 2, "\(typo.stdout)\(typo.stderr)")
+        #expect(typo.stderr.contains("--var bsae") && typo.stderr.contains("did you mean 'base'"), "\(typo.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/r/runs.jsonl"))
+        let allowed = try await CLI.run(
+            ["run", folder + "/c.json", "--var", "bsae=x", "--allow-unused-vars", "--results", folder + "/r"] + site)
+        #expect(allowed.status == 0, "\(allowed.stdout)\(allowed.stderr)")
+    }
+}
