@@ -37,7 +37,7 @@ struct RunOptions {
     var allowUnusedVars = false
 
     /// --only, --tag and --shard select; --location labels (as the tag `location`, so records,
-    /// metrics and events all carry it).
+    /// metrics and events all carry it), replacing a `location` tag of the file.
     func prepare(_ canaries: [Canary]) -> [Canary] {
         canaries.compactMap { canary in
             guard only.isEmpty || only.contains(canary.name),
@@ -45,7 +45,10 @@ struct RunOptions {
                   shard?.contains(canary.name) ?? true
             else { return nil }
             var labelled = canary
-            if let location, !canary.tags.contains(where: { $0.key == "location" }) {
+            // The flag wins over a `location` tag in the file: one file is shared by the runners
+            // of every location, and only the runner knows where it runs.
+            if let location {
+                labelled.tags.removeAll { $0.key == "location" }
                 labelled.tags.append((key: "location", value: location))
             }
             return labelled
@@ -124,6 +127,7 @@ struct ArgumentReader {
                     throw UsageError("\(command): --sink-timeout takes a duration like 5s or 500ms, got '\(text)'")
                 }
                 options.outputs.sinkTimeout = timeout
+            case "--account": options.outputs.account = try value(of: flag, inline)
             case "--sink-max-age":
                 let text = try value(of: flag, inline)
                 guard let age = Duration(humanText: text), age > .zero else {

@@ -48,6 +48,7 @@ enum Help {
       --sink-timeout D     the whole time a run waits for its sinks (default 5s); the rest
                            stays in the outbox for the next run
       --sink-max-age D     retry undelivered events until they are this old (default 1h)
+      --account ID         the "account" field of every event (default empty)
       --screenshots MODE   HTML responses rendered to NN-<step>.png by headless Chromium: failed
                            (default when Chromium is installed: every failing step), all, none
       --screenshot-jobs N  browsers rendering at once (default 2); never holds up other canaries
@@ -101,7 +102,7 @@ enum Help {
     previous one is skipped; two missed runs in a row set its alarm to INSUFFICIENT_DATA.
 
     Options: --jobs N, --results DIR, --var, --only, --tag, --cacert, --keep, --max-snapshot-bytes,
-    --max-body-bytes, --pushgateway, --webhook, --on-alarm, --run-events, --sink-timeout, --sink-max-age (as for
+    --max-body-bytes, --pushgateway, --webhook, --on-alarm, --run-events, --sink-timeout, --sink-max-age, --account (as for
     run), and:
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)

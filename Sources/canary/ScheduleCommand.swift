@@ -7,7 +7,7 @@ import Foundation
 struct ScheduleCommand {
     static let flags: Set<String> = [
         "--var", "--jobs", "--results", "--only", "--tag", "--cacert", "--keep", "--max-snapshot-bytes",
-        "--max-body-bytes", "--pushgateway", "--webhook", "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age",
+        "--max-body-bytes", "--pushgateway", "--webhook", "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age", "--account",
         "--shard", "--location", "--log-format", "--screenshots", "--screenshot-jobs", "--screenshot-timeout", "--browser", "--allow-unused-vars",
     ]
     let options: RunOptions
@@ -20,7 +20,7 @@ struct ScheduleCommand {
             Console.error("schedule: results folder \(options.results) is in use by another canary process")
             return 3
         }
-        let first = load(log: log, keeping: [:])
+        let (first, unscheduled) = load(log: log, keeping: [:])
         guard !first.isEmpty else {
             log.event("stopped", "no valid canary with a schedule to run")
             return 2
@@ -38,14 +38,15 @@ struct ScheduleCommand {
         let screenshots = ScreenshotSetup.pass(options, canaries: Array(first.values))
         let daemon = Daemon(runner: runner, store: store, outputs: outputs, log: log, jobs: options.jobs, screenshots: screenshots)
         await daemon.install(first)
-        log.event("started", "\(first.count) canaries, --jobs \(options.jobs), results in \(options.results)")
+        let notRun = unscheduled > 0 ? " (\(unscheduled) without a schedule not run)" : ""
+        log.event("started", "\(first.count) canaries\(notRun), --jobs \(options.jobs), results in \(options.results)")
         await daemon.warnIfTheyCannotFit()
 
         let control = Task {
             for await number in signals {
                 if number == SIGHUP {
                     let current = await daemon.canariesByFile()
-                    let next = load(log: log, keeping: current)
+                    let next = load(log: log, keeping: current).byFile
                     await outputs.setRules(from: Array(next.values))
                     await daemon.install(next)
                 } else {
@@ -65,12 +66,20 @@ struct ScheduleCommand {
         return 0
     }
 
-    /// The valid canaries with a schedule, by file. A file that is now invalid keeps its last good
-    /// version (from `keeping`), and says so; a file that is gone is dropped.
-    private func load(log: ScheduleLog, keeping current: [String: Canary]) -> [String: Canary] {
+    /// The valid canaries with a schedule, by file, and how many valid ones have none (each is
+    /// logged as not run). A file that is now invalid keeps its last good version (from
+    /// `keeping`), and says so; a file that is gone is dropped.
+    private func load(log: ScheduleLog, keeping current: [String: Canary]) -> (byFile: [String: Canary], unscheduled: Int) {
         let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
         var byFile: [String: Canary] = [:]
-        for canary in options.prepare(loaded.canaries) where canary.schedule != nil {
+        var unscheduled = 0
+        for canary in options.prepare(loaded.canaries) {
+            guard canary.schedule != nil else {
+                unscheduled += 1
+                log.event("unscheduled", "\(canary.name) (\(canary.file)): no 'schedule', so `canary schedule` does not run it; "
+                    + "add one such as schedule: \"rate(5 minutes)\", or run it with `canary run`", [("canary", .string(canary.name))])
+                continue
+            }
             byFile[canary.file] = canary
         }
         for problem in loaded.problems {
@@ -82,7 +91,7 @@ struct ScheduleCommand {
                 log.event("invalid", "\(problem)")
             }
         }
-        return byFile
+        return (byFile, unscheduled)
     }
 }
 

@@ -22,26 +22,26 @@ struct AlarmEvaluatorTests {
         Case(
             name: "spec: 2 of 3, failing, failing, passing, passing alarms after the 2nd and clears after the 4th",
             periods: 3, datapoints: 2, runs: "FFPP", states: [.ok, .alarm, .alarm, .ok],
-            events: [nil, "OK→ALARM 2 of the last 2 runs failed", nil, "ALARM→OK 1 of the last 3 runs failed"]),
+            events: ["INSUFFICIENT_DATA→OK 1 of the last 1 run failed", "OK→ALARM 2 of the last 2 runs failed", nil, "ALARM→OK 1 of the last 3 runs failed"]),
         Case(
             name: "1 of 1: a failing first run leaves INSUFFICIENT_DATA for ALARM, with an event",
             periods: 1, datapoints: 1, runs: "FP", states: [.alarm, .ok],
             events: ["INSUFFICIENT_DATA→ALARM 1 of the last 1 run failed", "ALARM→OK 0 of the last 1 run failed"]),
         Case(
-            name: "a passing first run goes to OK silently", periods: 1, datapoints: 1, runs: "PP",
-            states: [.ok, .ok], events: [nil, nil]),
+            name: "a passing first run leaves INSUFFICIENT_DATA for OK, with an event (as CloudWatch)", periods: 1, datapoints: 1, runs: "PP",
+            states: [.ok, .ok], events: ["INSUFFICIENT_DATA→OK 0 of the last 1 run failed", nil]),
         Case(
             name: "3 of 3 needs three failures in a row", periods: 3, datapoints: 3, runs: "FFPFFF",
             states: [.ok, .ok, .ok, .ok, .ok, .alarm],
-            events: [nil, nil, nil, nil, nil, "OK→ALARM 3 of the last 3 runs failed"]),
+            events: ["INSUFFICIENT_DATA→OK 1 of the last 1 run failed", nil, nil, nil, nil, "OK→ALARM 3 of the last 3 runs failed"]),
         Case(
             name: "2 of 5 counts failures that are not consecutive", periods: 5, datapoints: 2, runs: "FPPFPPPPP",
             states: [.ok, .ok, .ok, .alarm, .alarm, .ok, .ok, .ok, .ok],
-            events: [nil, nil, nil, "OK→ALARM 2 of the last 4 runs failed", nil, "ALARM→OK 1 of the last 5 runs failed", nil, nil, nil]),
+            events: ["INSUFFICIENT_DATA→OK 1 of the last 1 run failed", nil, nil, "OK→ALARM 2 of the last 4 runs failed", nil, "ALARM→OK 1 of the last 5 runs failed", nil, nil, nil]),
         Case(
             name: "a lasting failure alarms once", periods: 2, datapoints: 1, runs: "PFFFF",
             states: [.ok, .alarm, .alarm, .alarm, .alarm],
-            events: [nil, "OK→ALARM 1 of the last 2 runs failed", nil, nil, nil]),
+            events: ["INSUFFICIENT_DATA→OK 0 of the last 1 run failed", "OK→ALARM 1 of the last 2 runs failed", nil, nil, nil]),
     ]
 
     @Test("state and events after each run", arguments: cases)

@@ -24,7 +24,11 @@ struct AlarmEventTests {
     func stateChangeShape() throws {
         let event = alarmEvent(passed: false, from: .ok, to: .alarm)
         let top = try object(event)
-        #expect(Set(top.keys) == ["version", "id", "detail-type", "source", "time", "detail"])
+        #expect(Set(top.keys) == ["version", "id", "detail-type", "source", "time", "account", "region", "resources", "detail"])
+        // EventBridge's fields: no --account, no location tag, the canary as the resource.
+        #expect(top["account"] as? String == "")
+        #expect(top["region"] as? String == "")
+        #expect(top["resources"] as? [String] == ["checkout"])
         #expect(top["version"] as? String == "1")
         #expect(top["detail-type"] as? String == "Canary Alarm State Change")
         #expect(top["source"] as? String == "canary")
@@ -97,5 +101,8 @@ struct AlarmEventTests {
         let later = AlarmEvent.stateChange(of: other, from: .ok, to: .alarm, reason: "", now: AlarmTestRuns.time())
         #expect(later.id != event.id)
         #expect(AlarmEvent.runFinished(AlarmTestRuns.run(passed: false), now: AlarmTestRuns.time()).id != event.id)
+        var located = AlarmTestRuns.run(passed: false)
+        located.tags["location"] = "eu-west-1"
+        #expect(AlarmEvent.runFinished(located, now: AlarmTestRuns.time()).region == "eu-west-1")
     }
 }

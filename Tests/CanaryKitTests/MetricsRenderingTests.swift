@@ -13,24 +13,32 @@ struct MetricsRenderingTests {
         ])
         let text = PrometheusText.render([MetricsFixtures.metrics(record, state: "INSUFFICIENT_DATA")])
         let samples = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        // The tags (env) on every family, not only canary_success; the skipped step (pay) keeps
+        // its duration and phase series, NaN.
         #expect(samples == [
             #"canary_success{canary="checkout",env="prod"} 1"#,
-            #"canary_duration_seconds{canary="checkout"} 0.1235"#,
-            #"canary_step_duration_seconds{canary="checkout",step="login"} 0.05"#,
-            #"canary_step_phase_seconds{canary="checkout",step="login",phase="dns"} 0.001"#,
-            #"canary_step_phase_seconds{canary="checkout",step="login",phase="connect"} 0.002"#,
-            #"canary_step_phase_seconds{canary="checkout",step="login",phase="tls"} 0.003"#,
-            #"canary_step_phase_seconds{canary="checkout",step="login",phase="wait"} 0.034"#,
-            #"canary_step_phase_seconds{canary="checkout",step="login",phase="transfer"} 0.004"#,
-            #"canary_step_status_code{canary="checkout",step="login"} 200"#,
-            #"canary_step_status_code{canary="checkout",step="pay"} 0"#,
-            #"canary_runs_total{canary="checkout",result="passed"} 7"#,
-            #"canary_runs_total{canary="checkout",result="failed"} 2"#,
-            #"canary_last_run_timestamp_seconds{canary="checkout"} 1795357721.123"#,
-            #"canary_certificate_expiry_timestamp_seconds{canary="checkout",step="login"} 1797897600"#,
-            #"canary_alarm_state{canary="checkout",state="OK"} 0"#,
-            #"canary_alarm_state{canary="checkout",state="ALARM"} 0"#,
-            #"canary_alarm_state{canary="checkout",state="INSUFFICIENT_DATA"} 1"#,
+            #"canary_duration_seconds{canary="checkout",env="prod"} 0.1235"#,
+            #"canary_step_duration_seconds{canary="checkout",env="prod",step="login"} 0.05"#,
+            #"canary_step_duration_seconds{canary="checkout",env="prod",step="pay"} NaN"#,
+            #"canary_step_phase_seconds{canary="checkout",env="prod",step="login",phase="dns"} 0.001"#,
+            #"canary_step_phase_seconds{canary="checkout",env="prod",step="login",phase="connect"} 0.002"#,
+            #"canary_step_phase_seconds{canary="checkout",env="prod",step="login",phase="tls"} 0.003"#,
+            #"canary_step_phase_seconds{canary="checkout",env="prod",step="login",phase="wait"} 0.034"#,
+            #"canary_step_phase_seconds{canary="checkout",env="prod",step="login",phase="transfer"} 0.004"#,
+            #"canary_step_phase_seconds{canary="checkout",env="prod",step="pay",phase="dns"} NaN"#,
+            #"canary_step_phase_seconds{canary="checkout",env="prod",step="pay",phase="connect"} NaN"#,
+            #"canary_step_phase_seconds{canary="checkout",env="prod",step="pay",phase="tls"} NaN"#,
+            #"canary_step_phase_seconds{canary="checkout",env="prod",step="pay",phase="wait"} NaN"#,
+            #"canary_step_phase_seconds{canary="checkout",env="prod",step="pay",phase="transfer"} NaN"#,
+            #"canary_step_status_code{canary="checkout",env="prod",step="login"} 200"#,
+            #"canary_step_status_code{canary="checkout",env="prod",step="pay"} 0"#,
+            #"canary_runs_total{canary="checkout",env="prod",result="passed"} 7"#,
+            #"canary_runs_total{canary="checkout",env="prod",result="failed"} 2"#,
+            #"canary_last_run_timestamp_seconds{canary="checkout",env="prod"} 1795357721.123"#,
+            #"canary_certificate_expiry_timestamp_seconds{canary="checkout",env="prod",step="login"} 1797897600"#,
+            #"canary_alarm_state{canary="checkout",env="prod",state="OK"} 0"#,
+            #"canary_alarm_state{canary="checkout",env="prod",state="ALARM"} 0"#,
+            #"canary_alarm_state{canary="checkout",env="prod",state="INSUFFICIENT_DATA"} 1"#,
         ])
         #expect(text.contains("# HELP canary_runs_total "))
         #expect(text.contains("# TYPE canary_runs_total counter\n"))
@@ -54,22 +62,35 @@ struct MetricsRenderingTests {
         #expect(success.map { $0.contains("canary=\"hostile\"") } == [true, false])
     }
 
-    @Test("a skipped step reports status 0 but no duration or phases")
+    @Test("a skipped step keeps its series: status 0, duration and phases NaN")
     func skippedStep() {
         let record = MetricsFixtures.record("c", steps: [MetricsFixtures.step("gone", .skipped, status: 0, timings: Timings())])
         let text = PrometheusText.render([MetricsFixtures.metrics(record)])
         #expect(text.contains(#"canary_step_status_code{canary="c",step="gone"} 0"#))
-        #expect(!text.contains("canary_step_duration_seconds{"))
-        #expect(!text.contains("canary_step_phase_seconds{"))
-        // Families without samples are left out entirely, HELP and TYPE included.
-        #expect(!text.contains("canary_step_phase_seconds"))
+        #expect(text.contains(#"canary_step_duration_seconds{canary="c",step="gone"} NaN"#))
+        #expect(text.contains(#"canary_step_phase_seconds{canary="c",step="gone",phase="wait"} NaN"#))
+    }
+
+    @Test("a canary that has not run has its alarm state (INSUFFICIENT_DATA) and zero run counters, with its tags, and nothing else")
+    func neverRun() {
+        let metrics = CanaryMetrics(canary: "new", tags: ["location": "eu-west-1"], last: nil, runsPassed: 0, runsFailed: 0, alarmState: "INSUFFICIENT_DATA")
+        let samples = PrometheusText.render([metrics]).split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(samples == [
+            #"canary_runs_total{canary="new",location="eu-west-1",result="passed"} 0"#,
+            #"canary_runs_total{canary="new",location="eu-west-1",result="failed"} 0"#,
+            #"canary_alarm_state{canary="new",location="eu-west-1",state="OK"} 0"#,
+            #"canary_alarm_state{canary="new",location="eu-west-1",state="ALARM"} 0"#,
+            #"canary_alarm_state{canary="new",location="eu-west-1",state="INSUFFICIENT_DATA"} 1"#,
+        ])
     }
 
     @Test("a failed step with a transfer error still reports the timings it got")
     func failedStepTimings() {
         let text = PrometheusText.render([MetricsFixtures.hostile])
-        #expect(text.contains("canary_step_duration_seconds{canary=\"hostile\",step=\"tab\there\"} 0.05"))
-        #expect(text.contains("canary_step_status_code{canary=\"hostile\",step=\"tab\there\"} 0"))
+        let lines = text.split(separator: "\n")
+        // The tags come between canary and step: match the two ends.
+        #expect(lines.contains { $0.hasPrefix("canary_step_duration_seconds{canary=\"hostile\",") && $0.hasSuffix(",step=\"tab\there\"} 0.05") })
+        #expect(lines.contains { $0.hasPrefix("canary_step_status_code{canary=\"hostile\",") && $0.hasSuffix(",step=\"tab\there\"} 0") })
     }
 
     @Test("alarm state: all three states, 1 only for the current one", arguments: [
@@ -78,7 +99,7 @@ struct MetricsRenderingTests {
     func alarmState(state: String, expected: [Double]) {
         let metrics = MetricsFixtures.metrics(MetricsFixtures.record("c", steps: []), state: state)
         #expect(MetricFamily.alarmState.samples(of: metrics).map(\.value) == expected)
-        #expect(MetricFamily.alarmState.samples(of: metrics).map { $0.labels[1].value } == CanaryMetrics.alarmStates)
+        #expect(MetricFamily.alarmState.samples(of: metrics).map { $0.labels.last?.value } == CanaryMetrics.alarmStates)
     }
 
     @Test("runs_total always has both results, even at zero")
@@ -107,11 +128,11 @@ struct MetricsRenderingTests {
 
     @Test("for the Pushgateway the canary label is left out, tags stay")
     func withoutCanaryLabel() {
-        let text = PrometheusText.render([MetricsFixtures.plain], canaryLabel: false)
+        let text = PrometheusText.render([MetricsFixtures.plain], omitting: ["canary"])
         #expect(!text.contains("canary=\""))
         #expect(text.contains(#"canary_success{env="prod"} 1"#))
-        #expect(text.contains("canary_duration_seconds 0.1235\n"))
-        #expect(text.contains(#"canary_step_status_code{step="home"} 200"#))
+        #expect(text.contains(#"canary_duration_seconds{env="prod"} 0.1235"#))
+        #expect(text.contains(#"canary_step_status_code{env="prod",step="home"} 200"#))
     }
 
     @Test("write puts metrics.prom in the folder, with no temp file left behind")

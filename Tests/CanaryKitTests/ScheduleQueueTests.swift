@@ -130,3 +130,25 @@ extension ScheduleBook {
     /// The due time on the book for `name` (tests only).
     func entriesDue(_ name: String) -> Date { nextDue(of: name) ?? .distantFuture }
 }
+
+@Suite("canary validate: a timeout longer than the schedule")
+struct ScheduleOverrunWarningTests {
+    @Test("a run that can last longer than its schedule's interval (timeout × attempts) is a warning at the timeout; one that fits is not")
+    func overrun() throws {
+        let scratch = try ScratchDirectory()
+        let long = try scratch.write("long.json", """
+            {name: "long", schedule: "rate(2 seconds)",
+             timeout: "6s", steps: [{request: {url: "http://x/"}}]}
+            """)
+        let retried = try scratch.write("retried.json", #"{name: "retried", schedule: "rate(1 minute)", timeout: "40s", retries: 1, steps: [{request: {url: "http://x/"}}]}"#)
+        let fits = try scratch.write("fits.json", #"{name: "fits", schedule: "rate(1 minute)", timeout: "30s", steps: [{request: {url: "http://x/"}}]}"#)
+        let unscheduled = try scratch.write("none.json", #"{name: "none", timeout: "10m", steps: [{request: {url: "http://x/"}}]}"#)
+        let result = CanaryLoader.load(paths: [long, retried, fits, unscheduled], environment: [:])
+        #expect(result.problems.isEmpty, "\(result.problems)")
+        let warnings = result.warnings.filter { $0.message.contains("skipped") }
+        #expect(warnings.map(\.canary) == ["long", "retried"], "\(result.warnings)")
+        #expect(warnings.first?.location.line == 2)
+        #expect(warnings.first?.message.contains("timeout 6s is longer than the 2s between runs of rate(2 seconds)") == true, "\(warnings)")
+        #expect(warnings.last?.message.contains("timeout 40s × 2 attempts") == true, "\(warnings)")
+    }
+}

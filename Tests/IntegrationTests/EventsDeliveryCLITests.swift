@@ -23,7 +23,7 @@ struct EventsDeliveryCLITests {
         let receiver = try WebhookReceiver(mode: "limit", folder: folder)
         defer { receiver.stop() }
         let output = try await CLI.run(
-            ["run", try failingCanaries(10, in: folder), "--results", folder + "/r", "--webhook", receiver.url, "--sink-timeout", "20s"]
+            ["run", try failingCanaries(10, in: folder), "--results", folder + "/r", "--webhook", receiver.url, "--sink-timeout", "20s", "--screenshots", "none"]
                 + TestServers.varArguments)
         #expect(output.status == 1, "\(output.stderr)")
         let logged = EventsFiles.jsonLines(folder + "/r/events.jsonl")
@@ -41,7 +41,7 @@ struct EventsDeliveryCLITests {
         let clock = ContinuousClock()
         let started = clock.now
         let output = try await CLI.run(
-            ["run", canaries, "--results", folder + "/r", "--webhook", hanging.url, "--sink-timeout", "2s"] + TestServers.varArguments)
+            ["run", canaries, "--results", folder + "/r", "--webhook", hanging.url, "--sink-timeout", "2s", "--screenshots", "none"] + TestServers.varArguments)
         let elapsed = clock.now - started
         hanging.stop()
         #expect(output.status == 1)
@@ -82,5 +82,22 @@ struct EventsDeliveryCLITests {
         let logged = EventsFiles.jsonLines(folder + "/r/events.jsonl")
         #expect(logged.count == 4)
         #expect(Set(EventsFiles.ids(receiver.received)) == Set(EventsFiles.ids(logged)))
+    }
+
+    @Test("canary run: the first run's INSUFFICIENT_DATA → OK is an event, with account (--account), region (--location) and resources")
+    func firstTransition() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let receiver = try WebhookReceiver(mode: "record", folder: folder)
+        defer { receiver.stop() }
+        try #"{name: "fine", steps: [{request: {url: "{{site}}/hello.txt"}}]}"#.write(toFile: folder + "/fine.json", atomically: true, encoding: .utf8)
+        let output = try await CLI.run(["run", folder + "/fine.json", "--results", folder + "/r", "--webhook", receiver.url,
+                                        "--location", "eu-west-1", "--account", "123456789012"] + TestServers.varArguments)
+        #expect(output.status == 0, "\(output.stderr)")
+        let received = receiver.received
+        #expect(EventsFiles.transitions(received) == ["INSUFFICIENT_DATA→OK"])
+        #expect(received.first?["account"] as? String == "123456789012")
+        #expect(received.first?["region"] as? String == "eu-west-1")
+        #expect(received.first?["resources"] as? [String] == ["fine"])
     }
 }

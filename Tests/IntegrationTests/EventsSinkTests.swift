@@ -32,8 +32,8 @@ struct EventsSinkTests {
         }
 
         let logged = EventsFiles.jsonLines(results + "/events.jsonl")
-        #expect(EventsFiles.transitions(logged) == ["OK→ALARM", "ALARM→OK"])
-        #expect(logged.map { ($0["detail"] as? [String: Any])?["runId"] as? String } == ["run-2", "run-4"])
+        #expect(EventsFiles.transitions(logged) == ["INSUFFICIENT_DATA→OK", "OK→ALARM", "ALARM→OK"])
+        #expect(logged.map { ($0["detail"] as? [String: Any])?["runId"] as? String } == ["run-1", "run-2", "run-4"])
         let posted = receiver.received
         let piped = EventsFiles.jsonLines(programOutput)
         #expect(EventsFiles.ids(posted) == EventsFiles.ids(logged))

@@ -77,3 +77,18 @@ struct ScheduleLoadTests {
         #expect(result.metrics.contains(#"canary_scheduler_skipped_runs_total{reason="running"}"#), "\(result.metrics)")
     }
 }
+
+extension ScheduleLoadTests {
+    @Test("canaries without a schedule are listed as not scheduled, with the reason and the fix, never dropped silently")
+    func unscheduled() async throws {
+        let files = [
+            "ticking": #"{name: "ticking", schedule: "rate(1 second)", steps: [{request: {url: "{{site}}/hello.txt"}}]}"#,
+            "manual": #"{name: "manual", steps: [{request: {url: "{{site}}/hello.txt"}}]}"#,
+        ]
+        let result = try await schedule(files, seconds: 2.5)
+        #expect(result.log.contains("unscheduled manual ("), "\(result.log)")
+        #expect(result.log.contains("no 'schedule'"), "\(result.log)")
+        #expect(result.log.contains("started 1 canaries (1 without a schedule not run)"), "\(result.log)")
+        #expect(result.runs.allSatisfy { $0["canary"] as? String == "ticking" })
+    }
+}

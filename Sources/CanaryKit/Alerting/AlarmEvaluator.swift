@@ -29,13 +29,8 @@ public enum AlarmEvaluator {
         guard next.state != state.state else { return (next, nil) }
         next.since = AlarmEvent.timestamp(now)
 
-        // CloudWatch reports INSUFFICIENT_DATA → OK on a new alarm's first datapoint, but for a
-        // canary that is noise: "it ran, and it is fine" is what every run says (that is what
-        // --run-events is for). Only the first ever run is exempt: leaving INSUFFICIENT_DATA for
-        // ALARM is news, and so is OK after a canary had gone INSUFFICIENT_DATA (missed runs).
-        if state.state == .insufficientData, next.state == .ok, state.runCount == 0 {
-            return (next, nil)
-        }
+        // The first transition is news too (INSUFFICIENT_DATA → OK after the first run), as in
+        // CloudWatch: a receiver that tracks state learns the canary exists and is fine.
         let reason = "\(failed) of the last \(next.recent.count) run\(next.recent.count == 1 ? "" : "s") failed"
         return (next, AlarmEvent.stateChange(of: run, from: state.state, to: next.state, reason: reason, now: now))
     }

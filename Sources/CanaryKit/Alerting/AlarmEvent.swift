@@ -18,21 +18,33 @@ public struct AlarmEvent: Sendable, Codable, Equatable {
     public var source: String
     /// ISO 8601 UTC to the second: `2026-11-22T14:28:41Z`.
     public var time: String
+    /// `--account`: who runs the canaries, as EventBridge's `account`; empty unless given.
+    public var account: String
+    /// Where the canary ran: its `location` tag (`--location`), empty without one.
+    public var region: String
+    /// What the event is about: the canary's name, as EventBridge lists resources.
+    public var resources: [String]
     /// What happened, to which canary and run.
     public var detail: Detail
 
     /// Memberwise; prefer `stateChange(of:from:to:reason:now:)` and `runFinished(_:now:)`.
-    public init(version: String = "1", id: String, detailType: String, source: String = "canary", time: String, detail: Detail) {
+    public init(
+        version: String = "1", id: String, detailType: String, source: String = "canary", time: String,
+        account: String = "", region: String? = nil, detail: Detail
+    ) {
         self.version = version
         self.id = id
         self.detailType = detailType
         self.source = source
         self.time = time
+        self.account = account
+        self.region = region ?? detail.tags["location"] ?? ""
+        resources = [detail.canary]
         self.detail = detail
     }
 
     private enum CodingKeys: String, CodingKey {
-        case version, id, detailType = "detail-type", source, time, detail
+        case version, id, detailType = "detail-type", source, time, account, region, resources, detail
     }
 
     /// The event for `run` having moved its canary's alarm from `previous` to `state`.

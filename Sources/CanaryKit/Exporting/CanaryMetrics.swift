@@ -7,8 +7,9 @@ public struct CanaryMetrics: Sendable, Codable {
     public var canary: String
     /// Become extra labels of `canary_success`, with names sanitised for Prometheus.
     public var tags: [String: String]
-    /// The last run: success, durations, steps, status codes, certificate expiry.
-    public var last: RunRecord
+    /// The last run: success, durations, steps, status codes, certificate expiry; nil for a
+    /// canary that has not run yet (it still has its alarm state and run counters).
+    public var last: RunRecord?
     /// Runs so far by result, for the `canary_runs_total` counter.
     public var runsPassed: Int
     public var runsFailed: Int
@@ -19,7 +20,7 @@ public struct CanaryMetrics: Sendable, Codable {
     public static let alarmStates = ["OK", "ALARM", "INSUFFICIENT_DATA"]
 
     /// Every field given explicitly.
-    public init(canary: String, tags: [String: String], last: RunRecord, runsPassed: Int, runsFailed: Int, alarmState: String) {
+    public init(canary: String, tags: [String: String], last: RunRecord?, runsPassed: Int, runsFailed: Int, alarmState: String) {
         self.canary = canary
         self.tags = tags
         self.last = last

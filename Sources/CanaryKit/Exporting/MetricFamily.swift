@@ -14,8 +14,11 @@ struct MetricSample: Equatable {
 /// The metrics of spec section 4, in output order, and how each is read from `CanaryMetrics`.
 ///
 /// A skipped step never ran, so it has no duration and no phases: reporting 0 s would look like
-/// the fastest step ever. It still reports `canary_step_status_code` 0 ("no response"), so every
-/// step of the canary has a series. Failed steps report the timings they got before failing.
+/// the fastest step ever. Its series stay (a vanished series looks like a broken exporter), with
+/// the value NaN for durations and phases and 0 ("no response") for the status code. Failed
+/// steps report the timings they got before failing. Every per-canary sample carries the
+/// canary's tags (`location` among them) as labels. A canary that has not run yet has only
+/// `canary_alarm_state` (INSUFFICIENT_DATA) and `canary_runs_total` (0).
 enum MetricFamily: CaseIterable {
     case success, duration, stepDuration, stepPhase, stepStatusCode, runs, lastRunTimestamp
     case certificateExpiry, alarmState
@@ -51,41 +54,52 @@ enum MetricFamily: CaseIterable {
     var type: String { self == .runs ? "counter" : "gauge" }
 
     func samples(of metrics: CanaryMetrics) -> [MetricSample] {
-        let canary = ("canary", metrics.canary)
-        let record = metrics.last
-        let ran = record.steps.filter { $0.outcome != .skipped }
+        let canary = [("canary", metrics.canary)] + PrometheusLabels.tagLabels(metrics.tags)
+        switch self {
+        case .runs:
+            return [MetricSample(labels: canary + [("result", "passed")], value: Double(metrics.runsPassed)),
+                    MetricSample(labels: canary + [("result", "failed")], value: Double(metrics.runsFailed))]
+        case .alarmState:
+            return CanaryMetrics.alarmStates.map {
+                MetricSample(labels: canary + [("state", $0)], value: $0 == metrics.alarmState ? 1 : 0)
+            }
+        default:
+            guard let record = metrics.last else { return [] }
+            return samples(of: record, labels: canary)
+        }
+    }
+
+    /// The families read from the last run.
+    private func samples(of record: RunRecord, labels canary: [(name: String, value: String)]) -> [MetricSample] {
         switch self {
         case .success:
-            return [MetricSample(labels: [canary] + PrometheusLabels.tagLabels(metrics.tags), value: record.passed ? 1 : 0)]
+            return [MetricSample(labels: canary, value: record.passed ? 1 : 0)]
         case .duration:
-            return [MetricSample(labels: [canary], value: record.durationMs / 1000)]
+            return [MetricSample(labels: canary, value: record.durationMs / 1000)]
         case .stepDuration:
-            return ran.map { MetricSample(labels: [canary, ("step", $0.name)], value: $0.timings.total / 1000) }
+            return record.steps.map { step in
+                MetricSample(labels: canary + [("step", step.name)], value: step.outcome == .skipped ? .nan : step.timings.total / 1000)
+            }
         case .stepPhase:
-            return ran.flatMap { step in
+            return record.steps.flatMap { step in
                 Self.phases(step.timings).map {
-                    MetricSample(labels: [canary, ("step", step.name), ("phase", $0.phase)], value: $0.ms / 1000)
+                    MetricSample(labels: canary + [("step", step.name), ("phase", $0.phase)], value: step.outcome == .skipped ? .nan : $0.ms / 1000)
                 }
             }
         case .stepStatusCode:
-            return record.steps.map { MetricSample(labels: [canary, ("step", $0.name)], value: Double($0.statusCode)) }
-        case .runs:
-            return [MetricSample(labels: [canary, ("result", "passed")], value: Double(metrics.runsPassed)),
-                    MetricSample(labels: [canary, ("result", "failed")], value: Double(metrics.runsFailed))]
+            return record.steps.map { MetricSample(labels: canary + [("step", $0.name)], value: Double($0.statusCode)) }
         case .lastRunTimestamp:
             // A record whose end does not parse has no honest value: leave the sample out.
             guard let end = PrometheusLabels.unixTime(iso8601: record.end) else { return [] }
-            return [MetricSample(labels: [canary], value: end)]
+            return [MetricSample(labels: canary, value: end)]
         case .certificateExpiry:
             return record.steps.compactMap { step in
                 guard let text = step.response?.certificateNotAfter,
                       let notAfter = PrometheusLabels.unixTime(iso8601: text) else { return nil }
-                return MetricSample(labels: [canary, ("step", step.name)], value: notAfter)
+                return MetricSample(labels: canary + [("step", step.name)], value: notAfter)
             }
-        case .alarmState:
-            return CanaryMetrics.alarmStates.map {
-                MetricSample(labels: [canary, ("state", $0)], value: $0 == metrics.alarmState ? 1 : 0)
-            }
+        case .runs, .alarmState:
+            return []
         }
     }
 

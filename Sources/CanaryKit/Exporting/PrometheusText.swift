@@ -9,7 +9,7 @@ import Foundation
 public enum PrometheusText {
     /// The `metrics.prom` text for these canaries.
     public static func render(_ canaries: [CanaryMetrics]) -> String {
-        render(canaries, canaryLabel: true)
+        render(canaries, omitting: [])
     }
 
     /// Rewrites `<directory>/metrics.prom` atomically: node_exporter's textfile collector may read
@@ -20,7 +20,7 @@ public enum PrometheusText {
         let path = LocalPath.join(directory, "metrics.prom")
         try FileIO.writeAtomically(to: path) { (out: inout FileIO.ChunkedOutput) throws(RecordingError) in
             var pending: [UInt8] = []
-            try renderBytes(canaries, canaryLabel: true, into: &pending) { (full: inout [UInt8]) throws(RecordingError) in
+            try renderBytes(canaries, omitting: [], into: &pending) { (full: inout [UInt8]) throws(RecordingError) in
                 try out.append(full)
                 full.removeAll(keepingCapacity: true)
             }
@@ -29,11 +29,11 @@ public enum PrometheusText {
         }
     }
 
-    /// `canaryLabel: false` leaves the `canary` label out, for a Pushgateway push whose grouping
-    /// key already carries it.
-    static func render(_ canaries: [CanaryMetrics], canaryLabel: Bool) -> String {
+    /// `omitting` leaves those labels out, for a Pushgateway push whose grouping key already
+    /// carries them (`canary`, `location`).
+    static func render(_ canaries: [CanaryMetrics], omitting: Set<String>) -> String {
         var out: [UInt8] = []
-        renderBytes(canaries, canaryLabel: canaryLabel, into: &out) { _ in }
+        renderBytes(canaries, omitting: omitting, into: &out) { _ in }
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -41,7 +41,7 @@ public enum PrometheusText {
     /// the samples of a whole family and a String copy of the text doubled the run's peak memory.
     /// `drain` is handed `out` after each canary's samples, to write and empty it if it likes.
     static func renderBytes<Failure: Error>(
-        _ canaries: [CanaryMetrics], canaryLabel: Bool, into out: inout [UInt8], drain: (inout [UInt8]) throws(Failure) -> Void
+        _ canaries: [CanaryMetrics], omitting: Set<String>, into out: inout [UInt8], drain: (inout [UInt8]) throws(Failure) -> Void
     ) throws(Failure) {
         var byName: [String: CanaryMetrics] = [:]
         for canary in canaries { byName[canary.canary] = canary }
@@ -54,17 +54,17 @@ public enum PrometheusText {
                         out += header
                         header = []
                     }
-                    appendLine(family.name, sample, canaryLabel: canaryLabel, to: &out)
+                    appendLine(family.name, sample, omitting: omitting, to: &out)
                 }
                 if out.count >= 1 << 16 { try drain(&out) }
             }
         }
     }
 
-    private static func appendLine(_ name: String, _ sample: MetricSample, canaryLabel: Bool, to out: inout [UInt8]) {
+    private static func appendLine(_ name: String, _ sample: MetricSample, omitting: Set<String>, to out: inout [UInt8]) {
         out += name.utf8
         var first = true
-        for label in sample.labels where canaryLabel || label.name != "canary" {
+        for label in sample.labels where omitting.isEmpty || !omitting.contains(label.name) {
             out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
             first = false
             out += label.name.utf8

@@ -30,6 +30,7 @@ extension CanaryFileDecoder {
         if let value = fields["retries"], let retries = integer(value, for: "'retries'", in: 0...10) {
             canary.retries = retries
         }
+        checkRunFitsSchedule(canary, at: fields["timeout"]?.location ?? fields["schedule"]?.location ?? fileStart)
         if let value = fields["tags"] { canary.tags = decodeTags(value) }
         if let value = fields["defaults"] { canary.defaults = decodeDefaults(value) }
         if let value = fields["alarm"], let alarm = decodeAlarm(value) { canary.alarm = alarm }
@@ -60,6 +61,19 @@ extension CanaryFileDecoder {
         checkFileSafeName(name, kind: kind, at: location)
         guard problems.count == before, let reason = ResultsStore.reservedReason(for: name) else { return }
         report("\(kind) name '\(Self.excerpt(name))' \(reason); choose another name", at: location)
+    }
+
+    /// A run that can outlast the time between runs is still going when the next falls due, and
+    /// that next run is skipped: rarely what the author meant, so a warning.
+    private func checkRunFitsSchedule(_ canary: Canary, at location: SourceLocation) {
+        guard let schedule = canary.schedule, let interval = ScheduleBook.interval(schedule),
+              canary.worstCaseSeconds > interval else { return }
+        let attempts = canary.retries + 1
+        let run = "timeout \(canary.timeout.humanText)" + (attempts > 1 ? " × \(attempts) attempts" : "")
+        warn("\(run) is longer than the \(Duration.milliseconds(interval * 1000).humanText) between runs of \(schedule): "
+            + "under `canary schedule` a run still going when the next falls due makes that next run skipped "
+            + "(logged, counted in canary_scheduler_skipped_runs_total{reason=\"running\"}, not missing data); "
+            + "shorten the timeout or lengthen the schedule", at: location)
     }
 
     private func decodeVariables(_ value: LocatedJSON) -> [String: String] {

@@ -41,6 +41,11 @@ final class CanaryFileDecoder {
         problems.append(LoadProblem(location: location, canary: canaryName, step: stepName, message: message))
     }
 
+    /// Something that loads but is likely not what the author meant (`validate` shows it).
+    func warn(_ message: String, at location: SourceLocation) {
+        warnings.append(LoadProblem(location: location, canary: canaryName, step: stepName, message: message))
+    }
+
     /// `{{env.X}}` / `{{secret.X}}` with X unset here: a warning (the first use of each name).
     func checkEnvironment(of template: Template, at location: SourceLocation) {
         guard let environment else { return }

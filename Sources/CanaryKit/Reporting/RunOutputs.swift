@@ -14,6 +14,8 @@ public struct OutputSettings: Sendable {
     /// `--sink-timeout`: the whole time a run (or one scheduler flush, or the drain on SIGTERM)
     /// waits for its sinks; what is not delivered by then stays in the outbox.
     public var sinkTimeout: Duration = .seconds(5)
+    /// `--account`: the `account` of every event (EventBridge's field); empty by default.
+    public var account = ""
     /// `--sink-max-age`: how long an undelivered event is retried before it is dropped.
     public var sinkMaxAge: Duration = .seconds(3600)
     public init() {}
@@ -36,6 +38,10 @@ public actor RunOutputs {
     private var events: [AlarmEvent] = []
     private var records: [RunRecord] = []
     private var touched: [String] = []
+    /// The tags of the canaries loaded now, by name: one that has not run yet has metrics too.
+    private var loadedTags: [String: [String: String]]
+    /// Canaries pushed to the Pushgateway by this process: each goes once even before it runs.
+    private var pushedOnce: Set<String> = []
     /// The scheduler's own series, written at the end of metrics.prom.
     private var scheduler: SchedulerMetrics?
     /// The outbox of this process, and its delivery pass in progress: passes run one after the
@@ -87,6 +93,7 @@ public actor RunOutputs {
         self.settings = settings
         self.engine = engine
         rules = Self.rules(of: canaries)
+        loadedTags = Self.tags(of: canaries)
         self.states = states
         self.stateLoad = stateLoad
         outbox = Outbox(directory: directory)
@@ -94,6 +101,12 @@ public actor RunOutputs {
 
     private static func rules(of canaries: [Canary]) -> [String: AlarmRule] {
         Dictionary(canaries.map { ($0.name, $0.alarm) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    private static func tags(of canaries: [Canary]) -> [String: [String: String]] {
+        Dictionary(canaries.map { canary in
+            (canary.name, Dictionary(canary.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first }))
+        }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The states, once loaded, with the changes that waited for them applied.
@@ -112,6 +125,7 @@ public actor RunOutputs {
     /// After a reload: alarm rules come from the canaries' current versions.
     public func setRules(from canaries: [Canary]) {
         rules = Self.rules(of: canaries)
+        loadedTags = Self.tags(of: canaries)
     }
 
     /// Counts one finished run (its record already redacted).
@@ -169,6 +183,7 @@ public actor RunOutputs {
         let (next, event) = AlarmEvaluator.missedRuns(canary: canary, into: states?[canary] ?? CanaryState(), now: now)
         states?[canary] = next
         if let event { events.append(event) }
+        touched.append(canary)
     }
 
     /// Writes state.json, metrics.prom and JUnit, then delivers events and pushes metrics; what
@@ -176,14 +191,27 @@ public actor RunOutputs {
     /// Returns warnings for the console; throws only when a file in the results folder can't be written.
     public func finish() async throws -> [String] {
         let states = try await loadedStates()
-        let metrics = states.values.compactMap { state -> CanaryMetrics? in
-            guard let last = state.last else { return nil }
+        var metrics = states.map { name, state in
+            guard let last = state.last else {
+                return CanaryMetrics(canary: name, tags: loadedTags[name] ?? state.tags, last: nil, runsPassed: state.runsPassed,
+                                     runsFailed: state.runsFailed, alarmState: state.state.rawValue)
+            }
             return CanaryMetrics(last: last, runsPassed: state.runsPassed, runsFailed: state.runsFailed, alarmState: state.state.rawValue)
+        }
+        // Loaded but never run: INSUFFICIENT_DATA from the start, so an alert rule sees it.
+        for (name, tags) in loadedTags where states[name] == nil {
+            metrics.append(CanaryMetrics(canary: name, tags: tags, last: nil, runsPassed: 0, runsFailed: 0,
+                                         alarmState: AlarmState.insufficientData.rawValue))
         }
         var warnings: [String] = []
         let sinks = makeSinks()
-        let batch = events
-        let pushed = Set(touched)
+        let batch = events.map { event in
+            var event = event
+            event.account = settings.account
+            return event
+        }
+        let pushed = Set(touched).union(metrics.lazy.map(\.canary).filter { !self.pushedOnce.contains($0) })
+        pushedOnce.formUnion(pushed)
         events = []
         touched = []
         // Logged and queued durably before state.json counts their runs: a crash in between
