@@ -69,6 +69,8 @@ struct ArgumentReader {
     mutating func parseRun(allowed: Set<String>, needsPaths: Bool = true) throws(UsageError) -> RunOptions {
         var options = RunOptions()
         var onlyPaths = false
+        // --on-alarm / --on-run and their -arg flags, joined once all flags are read.
+        var programs: [String: [String]] = [:], programArgs: [String: [String]] = [:]
         while !remaining.isEmpty {
             let argument = remaining.removeFirst()
             // `--` ends the options: what follows are paths, even `-v` (a file named so).
@@ -116,11 +118,14 @@ struct ArgumentReader {
             case "--browser": options.browser = try value(of: flag, inline)
             case "--run": options.runId = try value(of: flag, inline)
             case "--output": options.reportOutput = try value(of: flag, inline)
-            case "--on-alarm":
-                // A program and its arguments split on spaces; never handed to a shell.
-                let argv = try value(of: flag, inline).split(separator: " ").map(String.init)
-                guard !argv.isEmpty else { throw UsageError("\(command): --on-alarm needs a program") }
-                options.outputs.onAlarm = argv
+            // The program's path as given (spaces and all), its arguments one flag each: no shell,
+            // no splitting, so nothing in a path or an argument is ever reinterpreted.
+            case "--on-alarm", "--on-run":
+                let program = try value(of: flag, inline)
+                guard !program.isEmpty else { throw UsageError("\(command): \(flag) needs a program") }
+                programs[flag, default: []].insert(program, at: 0)
+            case "--on-alarm-arg", "--on-run-arg":
+                programArgs[String(flag.dropLast(4)), default: []].append(try value(of: flag, inline))
             case "--sink-timeout":
                 let text = try value(of: flag, inline)
                 guard let timeout = Duration(humanText: text), timeout > .zero else {
@@ -153,6 +158,11 @@ struct ArgumentReader {
                 throw UsageError("\(command): option '\(flag)' is not supported here")
             }
         }
+        for (flag, args) in programArgs where programs[flag] == nil {
+            throw UsageError("\(command): \(flag)-arg \(args[0]) needs \(flag) PROGRAM")
+        }
+        options.outputs.onAlarm = programs["--on-alarm"].map { [$0[0]] + (programArgs["--on-alarm"] ?? []) }
+        options.outputs.onRun = programs["--on-run"].map { [$0[0]] + (programArgs["--on-run"] ?? []) }
         guard !options.paths.isEmpty || !needsPaths else {
             throw UsageError("\(command): name at least one canary file or folder, e.g. `canary \(command) canaries/`")
         }

@@ -43,7 +43,9 @@ enum Help {
       --junit FILE         also write JUnit XML (one testsuite per canary, one testcase per step)
       --pushgateway URL    also push the metrics to a Prometheus Pushgateway (job canary, per canary)
       --webhook URL        POST every alarm event as JSON; repeatable
-      --on-alarm PROGRAM   run PROGRAM (no shell) with each event on stdin
+      --on-alarm PROGRAM   run PROGRAM (the path as given, no shell) with each alarm state change
+                           on stdin; --on-alarm-arg ARG (repeatable) passes it arguments
+      --on-run PROGRAM     the same for run events (--run-events); --on-run-arg ARG
       --run-events         emit an event for every finished run, not only on alarm changes
       --sink-timeout D     the whole time a run waits for its sinks (default 5s); the rest
                            stays in the outbox for the next run
@@ -102,7 +104,7 @@ enum Help {
     previous one is skipped; two missed runs in a row set its alarm to INSUFFICIENT_DATA.
 
     Options: --jobs N, --results DIR, --var, --only, --tag, --cacert, --keep, --max-snapshot-bytes,
-    --max-body-bytes, --pushgateway, --webhook, --on-alarm, --run-events, --sink-timeout, --sink-max-age, --account (as for
+    --max-body-bytes, --pushgateway, --webhook, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --account (as for
     run), and:
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)

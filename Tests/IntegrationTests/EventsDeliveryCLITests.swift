@@ -101,3 +101,28 @@ struct EventsDeliveryCLITests {
         #expect(received.first?["resources"] as? [String] == ["fine"])
     }
 }
+
+/// `--on-alarm` and `--on-run`: a program path taken as given, arguments one flag each.
+@Suite("event delivery: programs from the command line")
+struct EventsProgramCLITests {
+    @Test("--on-alarm /bin/sh with --on-alarm-arg (a script and a path with spaces) gets the alarm events only; --on-run gets the run events")
+    func programsAndArguments() async throws {
+        let folder = try makeTemporaryDirectory() + "/with space"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try #"{name: "down", steps: [{request: {url: "{{site}}/hello.txt"}, expect: {status: 500}}]}"#
+            .write(toFile: folder + "/down.json", atomically: true, encoding: .utf8)
+        let output = try await CLI.run([
+            "run", folder + "/down.json", "--results", folder + "/r", "--run-events", "--screenshots", "none",
+            "--on-alarm", "/bin/sh", "--on-alarm-arg", "-c", "--on-alarm-arg", #"cat >> "$0"; echo >> "$0""#, "--on-alarm-arg", folder + "/alarm events.jsonl",
+            "--on-run", "/bin/sh", "--on-run-arg", "-c", "--on-run-arg", #"cat >> "$0"; echo >> "$0""#, "--on-run-arg", folder + "/run events.jsonl",
+        ] + TestServers.varArguments)
+        #expect(output.status == 1, "\(output.stderr)")
+        let alarms = EventsFiles.jsonLines(folder + "/alarm events.jsonl"), runs = EventsFiles.jsonLines(folder + "/run events.jsonl")
+        #expect(alarms.map { $0["detail-type"] as? String } == ["Canary Alarm State Change"], "\(output.stderr)")
+        #expect(runs.map { $0["detail-type"] as? String } == ["Canary Run Failed"])
+        let usage = try await CLI.run(["run", folder + "/down.json", "--on-alarm-arg", "x"])
+        #expect(usage.status == 2)
+        #expect(usage.stderr.contains("--on-alarm-arg x needs --on-alarm PROGRAM"), "\(usage.stderr)")
+    }
+}

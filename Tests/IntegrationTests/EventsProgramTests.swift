@@ -11,7 +11,7 @@ struct EventsProgramTests {
     }
 
     private var event: AlarmEvent {
-        AlarmEvent.runFinished(EventsFiles.run(passed: false, runId: "r1"), now: Date())
+        AlarmEvent.stateChange(of: EventsFiles.run(passed: false, runId: "r1"), from: .ok, to: .alarm, reason: "1 of 1", now: Date())
     }
 
     @Test("the program gets the event JSON on stdin and only its own arguments")
@@ -79,7 +79,9 @@ struct EventsProgramTests {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let out = folder + "/out"
-        let events = (1...3).map { AlarmEvent.runFinished(EventsFiles.run(passed: $0 != 2, runId: "r\($0)"), now: Date()) }
+        let events = (1...3).map {
+            AlarmEvent.stateChange(of: EventsFiles.run(passed: $0 != 2, runId: "r\($0)"), from: .ok, to: .alarm, reason: "", now: Date())
+        }
         #expect(await sinks(folder, ["/bin/sh", "-c", "cat >> '\(out)'"]).deliver(events) == [])
         #expect(Set(EventsFiles.ids(EventsFiles.jsonLines(out))) == Set(events.map(\.id)))
         #expect(EventsFiles.ids(EventsFiles.jsonLines(folder + "/events.jsonl")) == events.map(\.id))

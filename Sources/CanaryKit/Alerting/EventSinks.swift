@@ -10,8 +10,10 @@ public final class EventSinks: Sendable {
     public let resultsDirectory: String
     /// The `--webhook` URLs, each sent every event.
     public let webhooks: [String]
-    /// The `--on-alarm` program and its arguments, started without a shell.
+    /// The `--on-alarm` program and its arguments, started without a shell: alarm state changes.
     public let onAlarm: [String]?
+    /// The `--on-run` program and its arguments: run events (`--run-events`).
+    public let onRun: [String]?
     /// `--sink-timeout`: the whole time one delivery pass may take, every sink and retry included.
     public let timeout: Duration
     /// `--sink-max-age`: an event not delivered by then is dropped (and the drop logged).
@@ -22,17 +24,18 @@ public final class EventSinks: Sendable {
     /// `outbox` is shared by the passes of one process (the scheduler's flushes), so that it
     /// remembers which sinks are down; a new one reads `outbox.jsonl`.
     public convenience init(
-        resultsDirectory: String, webhooks: [String], onAlarm: [String]?, engine: CurlEngine,
+        resultsDirectory: String, webhooks: [String], onAlarm: [String]?, onRun: [String]? = nil, engine: CurlEngine,
         timeout: Duration = .seconds(5), maxAge: Duration = .seconds(3600)
     ) {
-        self.init(resultsDirectory: resultsDirectory, webhooks: webhooks, onAlarm: onAlarm, engine: engine,
+        self.init(resultsDirectory: resultsDirectory, webhooks: webhooks, onAlarm: onAlarm, onRun: onRun, engine: engine,
                   timeout: timeout, maxAge: maxAge, outbox: Outbox(directory: resultsDirectory))
     }
 
     init(
-        resultsDirectory: String, webhooks: [String], onAlarm: [String]?, engine: CurlEngine,
+        resultsDirectory: String, webhooks: [String], onAlarm: [String]?, onRun: [String]? = nil, engine: CurlEngine,
         timeout: Duration, maxAge: Duration, outbox: Outbox
     ) {
+        self.onRun = onRun.flatMap { $0.isEmpty ? nil : $0 }
         self.resultsDirectory = resultsDirectory
         self.webhooks = webhooks
         self.onAlarm = onAlarm.flatMap { $0.isEmpty ? nil : $0 }
@@ -65,7 +68,7 @@ public final class EventSinks: Sendable {
         }
         if let problem = appendToLog(payloads) { warnings.append(problem) }
         do throws(RecordingError) {
-            try await outbox.enqueue(encoded, for: sinkKeys.map(\.key), now: now)
+            try await outbox.enqueue(sinkKeys.map { sink in (sink.key, encoded.filter(sink.accepts)) }, now: now)
         } catch {
             warnings.append("\(error) (these events go to events.jsonl only)")
         }
@@ -87,7 +90,7 @@ public final class EventSinks: Sendable {
         defer { engine.close(session) }
         let webhook = WebhookDelivery(engine: engine, session: session)
         var senders: [String: SinkSender] = [:]
-        for (key, target) in keys {
+        for (key, target, _) in keys {
             switch target {
             case .webhook(let url): senders[key.id] = .webhook(webhook, url: url)
             case .program(let argv): senders[key.id] = .program(argv: argv)
@@ -106,7 +109,7 @@ public final class EventSinks: Sendable {
         }
         let results = report.sinks
         let waiting = await outbox.all()
-        for (key, _) in keys {
+        for (key, _, _) in keys {
             let left = waiting.filter { $0.sink == key.id }.count
             warnings += await outbox.health(of: key, after: results[key.id] ?? .init(), waiting: left, maxAge: maxAge)
         }
@@ -115,13 +118,19 @@ public final class EventSinks: Sendable {
 
     private enum Target { case webhook(String), program([String]) }
 
-    /// Every configured sink, labelled as the log shows it (webhook URLs without path or query).
-    private var sinkKeys: [(key: SinkKey, target: Target)] {
-        var keys: [(key: SinkKey, target: Target)] = webhooks.enumerated().map { index, url in
+    /// Every configured sink, labelled as the log shows it (webhook URLs without path or query),
+    /// and which events it takes: webhooks all, `--on-alarm` state changes, `--on-run` run events.
+    private var sinkKeys: [(key: SinkKey, target: Target, accepts: @Sendable (AlarmEvent) -> Bool)] {
+        var keys: [(key: SinkKey, target: Target, accepts: @Sendable (AlarmEvent) -> Bool)] = webhooks.enumerated().map { index, url in
             let label = webhooks.count > 1 ? "webhook \(index + 1) \(WebhookDelivery.display(url))" : "webhook \(WebhookDelivery.display(url))"
-            return (SinkKey.webhook(url, label: label), .webhook(url))
+            return (SinkKey.webhook(url, label: label), .webhook(url), { _ in true })
         }
-        if let onAlarm { keys.append((SinkKey.program(onAlarm), .program(onAlarm))) }
+        if let onAlarm {
+            keys.append((SinkKey.program(onAlarm, flag: "on-alarm"), .program(onAlarm), { $0.detailType == AlarmEvent.stateChangeType }))
+        }
+        if let onRun {
+            keys.append((SinkKey.program(onRun, flag: "on-run"), .program(onRun), { $0.detailType != AlarmEvent.stateChangeType }))
+        }
         return keys
     }
 

@@ -29,8 +29,8 @@ struct SinkKey: Sendable, Hashable {
         SinkKey(id: "webhook-" + fnv1a(Array(url.utf8)), label: label)
     }
 
-    static func program(_ argv: [String]) -> SinkKey {
-        SinkKey(id: "program-" + fnv1a(Array(argv.joined(separator: "\u{0}").utf8)), label: "on-alarm \(argv.first ?? "")")
+    static func program(_ argv: [String], flag: String = "on-alarm") -> SinkKey {
+        SinkKey(id: "\(flag)-" + fnv1a(Array(argv.joined(separator: "\u{0}").utf8)), label: "\(flag) \(argv.first ?? "")")
     }
 
     /// 64-bit FNV-1a in hex: stable across runs and builds (Swift's `Hasher` is seeded per process).
@@ -67,13 +67,13 @@ actor Outbox {
         return loaded
     }
 
-    /// Queues every event for every sink and saves before anything is sent.
-    func enqueue(_ events: [AlarmEvent], for sinks: [SinkKey], now: Date) throws(RecordingError) {
-        guard !events.isEmpty, !sinks.isEmpty else { return }
+    /// Queues each sink's events, in order, and saves before anything is sent.
+    func enqueue(_ batches: [(sink: SinkKey, events: [AlarmEvent])], now: Date) throws(RecordingError) {
+        guard batches.contains(where: { !$0.events.isEmpty }) else { return }
         var entries = all()
         let time = now.timeIntervalSince1970
-        for event in events {
-            for sink in sinks {
+        for (sink, events) in batches {
+            for event in events {
                 entries.append(OutboxEntry(
                     sink: sink.id, canary: event.detail.canary, queuedAt: time, notBefore: time, attempts: 0, event: event))
             }

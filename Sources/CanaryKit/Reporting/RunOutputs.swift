@@ -5,8 +5,11 @@ import Foundation
 /// `metrics.prom`, the Pushgateway and JUnit. Shared by `run` and the scheduler.
 public struct OutputSettings: Sendable {
     public var webhooks: [String] = []
-    /// `--on-alarm`: program and arguments, run without a shell.
+    /// `--on-alarm` and `--on-alarm-arg`s: program and arguments, run without a shell, given
+    /// every alarm state change.
     public var onAlarm: [String]?
+    /// `--on-run` and `--on-run-arg`s: as `onAlarm`, given every run event (`--run-events`).
+    public var onRun: [String]?
     /// `--run-events`: an event for every finished run, not only for alarm state changes.
     public var runEvents = false
     public var pushgateway: String?
@@ -173,7 +176,7 @@ public actor RunOutputs {
 
     private func makeSinks() -> EventSinks {
         EventSinks(
-            resultsDirectory: directory, webhooks: settings.webhooks, onAlarm: settings.onAlarm,
+            resultsDirectory: directory, webhooks: settings.webhooks, onAlarm: settings.onAlarm, onRun: settings.onRun,
             engine: engine, timeout: settings.sinkTimeout, maxAge: settings.sinkMaxAge, outbox: outbox)
     }
 
