@@ -33,6 +33,8 @@ struct RunOptions {
     var shard: Shard?
     var location: String?
     var logJSON = false
+    /// `schedule`: after SIGTERM, how long runs in flight may go on before they are cancelled.
+    var stopTimeout: Duration = .seconds(10)
     /// `--allow-unused-vars`: a --var no selected canary uses is a warning, not an error.
     var allowUnusedVars = false
 
@@ -66,7 +68,7 @@ struct ArgumentReader {
         remaining = arguments
     }
 
-    mutating func parseRun(allowed: Set<String>, needsPaths: Bool = true) throws(UsageError) -> RunOptions {
+    mutating func parseRun(allowed: Set<String>, refused: [String: String] = [:], needsPaths: Bool = true) throws(UsageError) -> RunOptions {
         var options = RunOptions()
         var onlyPaths = false
         // --on-alarm / --on-run and their -arg flags, joined once all flags are read.
@@ -86,6 +88,7 @@ struct ArgumentReader {
             if flag == "-v" { flag = "--verbose" }
             if flag == "-q" { flag = "--quiet" }
             if flag == "-o" { flag = "--output" }
+            if let reason = refused[flag] { throw UsageError("\(command): \(flag) is an option of `canary run` only: \(reason)") }
             guard allowed.contains(flag) else {
                 throw UsageError("\(command): unknown option '\(flag)'" + Self.suggestion(flag, in: allowed))
             }
@@ -126,6 +129,12 @@ struct ArgumentReader {
                 programs[flag, default: []].insert(program, at: 0)
             case "--on-alarm-arg", "--on-run-arg":
                 programArgs[String(flag.dropLast(4)), default: []].append(try value(of: flag, inline))
+            case "--stop-timeout":
+                let text = try value(of: flag, inline)
+                guard let timeout = Duration(humanText: text), timeout >= .zero else {
+                    throw UsageError("\(command): --stop-timeout takes a duration like 10s or 500ms, got '\(text)'")
+                }
+                options.stopTimeout = timeout
             case "--sink-timeout":
                 let text = try value(of: flag, inline)
                 guard let timeout = Duration(humanText: text), timeout > .zero else {

@@ -32,7 +32,7 @@ func dispatch(_ arguments: [String]) async throws -> Int32 {
         return try await RunCommand(options: try reader.parseRun(allowed: RunCommand.flags)).execute()
     case "schedule":
         var reader = ArgumentReader(command: "schedule", arguments: rest)
-        return try await ScheduleCommand(options: try reader.parseRun(allowed: ScheduleCommand.flags)).execute()
+        return try await ScheduleCommand(options: try reader.parseRun(allowed: ScheduleCommand.flags, refused: ScheduleCommand.runOnly)).execute()
     case "report":
         var reader = ArgumentReader(command: "report", arguments: rest)
         return try ReportCommand(options: try reader.parseRun(allowed: ["--results", "--output"], needsPaths: false)).execute()

@@ -99,9 +99,12 @@ enum Help {
     Usage: canary schedule PATH... [options]
 
     Runs each canary with a "schedule" on it (rate(N unit) or cron(m h dom mon dow), UTC) until
-    SIGTERM or SIGINT, which stop new runs, let running ones finish and exit 0. SIGHUP reloads the
-    files (an invalid file keeps its last good version). A run that would overlap the canary's
-    previous one is skipped; two missed runs in a row set its alarm to INSUFFICIENT_DATA.
+    SIGTERM or SIGINT, which stop new runs and attempts, give running ones --stop-timeout, cancel
+    the rest and exit 0. SIGHUP reloads the files (an invalid file keeps its last good version).
+    Canaries without a schedule are listed as not run. Due runs wait for a free --jobs slot, oldest
+    first; a run due while the previous one still goes, or still queued when due again, is skipped
+    and counted (canary_scheduler_skipped_runs_total), never missing data. Two due times missed in
+    a row (the process was paused or stopped) set the alarm to INSUFFICIENT_DATA.
 
     Options: --jobs N, --results DIR, --var, --only, --tag, --cacert, --keep, --max-snapshot-bytes,
     --max-body-bytes, --pushgateway, --webhook, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --account (as for
@@ -109,6 +112,8 @@ enum Help {
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)
       --log-format F       text (default) or json: one line per run and lifecycle event
+      --stop-timeout D     after SIGTERM, how long runs in flight may go on (default 10s)
+    -v, -q, --junit and --no-wait are run-only.
       --screenshots MODE, --screenshot-jobs N, --screenshot-timeout D, --browser PATH   as for run
     """
 

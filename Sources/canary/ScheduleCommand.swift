@@ -8,7 +8,14 @@ struct ScheduleCommand {
     static let flags: Set<String> = [
         "--var", "--jobs", "--results", "--only", "--tag", "--cacert", "--keep", "--max-snapshot-bytes",
         "--max-body-bytes", "--pushgateway", "--webhook", "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age", "--account", "--on-alarm-arg", "--on-run", "--on-run-arg",
-        "--shard", "--location", "--log-format", "--screenshots", "--screenshot-jobs", "--screenshot-timeout", "--browser", "--allow-unused-vars",
+        "--shard", "--location", "--log-format", "--stop-timeout", "--screenshots", "--screenshot-jobs", "--screenshot-timeout", "--browser", "--allow-unused-vars",
+    ]
+    /// `run`'s options that a daemon has no use for, with the reason given when they are passed.
+    static let runOnly: [String: String] = [
+        "--verbose": "the daemon logs one line per run; the whole run is in the results folder (run.json, the .http snapshots)",
+        "--quiet": "the daemon logs one line per run and lifecycle event; filter them with --log-format json",
+        "--junit": "JUnit XML describes one batch, and a daemon's batch never ends",
+        "--no-wait": "schedule never waits for the results folder: it exits 3 at once when another canary process holds it",
     ]
     let options: RunOptions
 
@@ -50,13 +57,14 @@ struct ScheduleCommand {
                     await outputs.setRules(from: Array(next.values))
                     await daemon.install(next)
                 } else {
-                    log.event("stopping", "\(number == SIGTERM ? "SIGTERM" : "SIGINT"): no new runs; waiting for running ones")
+                    log.event("stopping", "\(number == SIGTERM ? "SIGTERM" : "SIGINT"): no new runs or attempts; "
+                        + "runs in flight get --stop-timeout \(options.stopTimeout.humanText), then are cancelled")
                     await daemon.stop()
                     return
                 }
             }
         }
-        await daemon.loop()
+        await daemon.loop(stopTimeout: options.stopTimeout)
         control.cancel()
         store.close()
         for warning in (try? await outputs.finish()) ?? [] { log.event("warning", warning) }
@@ -111,6 +119,8 @@ actor Daemon {
     /// Whether the last check found the measured work above `--jobs` (to log each crossing once).
     private var overloaded = false
     private var stopping = false
+    /// Read by runs in flight before each retry; cleared on SIGTERM.
+    private let retrying = RetryGate()
     private var dirty = false
     private var flushing = false
     private var lastFlush = ContinuousClock.now
@@ -146,7 +156,10 @@ actor Daemon {
         screenshots = screenshots.reloaded(Array(next.values))
     }
 
-    func stop() { stopping = true }
+    func stop() {
+        stopping = true
+        retrying.stop()
+    }
 
     /// At start: would the canaries fit in `--jobs` slots if every run took its whole timeout?
     func warnIfTheyCannotFit() {
@@ -158,14 +171,22 @@ actor Daemon {
 
     /// Wakes at the next due time (at most every 250 ms, to notice signals), starts what is due,
     /// and after SIGTERM waits for the runs in flight.
-    func loop() async {
+    func loop(stopTimeout: Duration) async {
         while !stopping {
             await tick()
             await flushIfDue()
             let wait = min(max((book.nextDue ?? Date().addingTimeInterval(1)).timeIntervalSince(Date()), 0.005), 0.25)
             try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
         }
-        for task in running.values { await task.value }
+        let inFlight = Array(running.values)
+        // Past the stop timeout the runs are cancelled; a cancelled run ends at once and is
+        // recorded as cancelled (never as a failure of its target).
+        let deadline = Task {
+            try await Task.sleep(for: stopTimeout)
+            for task in inFlight { task.cancel() }
+        }
+        for task in inFlight { await task.value }
+        deadline.cancel()
         await outputs.setScheduler(schedulerMetrics())
         dirty = false
     }
@@ -193,10 +214,10 @@ actor Daemon {
     }
 
     private func launch(_ canary: Canary) {
-        let runner = self.runner, screenshots = self.screenshots
+        let runner = self.runner, screenshots = self.screenshots, retrying = self.retrying
         running[canary.name] = Task {
             let began = ContinuousClock.now
-            var result = await runner.run(canary)
+            var result = await runner.run(canary, retrying: { retrying.allowed })
             let seconds = (ContinuousClock.now - began).milliseconds / 1000
             if screenshots.hasWork(result) {
                 self.rendering.insert(canary.name)

@@ -93,10 +93,22 @@ public struct Runner: Sendable {
 
     /// One canary, with its retries: the last attempt is the one returned.
     public func run(_ canary: Canary) async -> RunResult {
+        await run(canary, retrying: { true })
+    }
+
+    /// One canary, with its retries while `retrying()` says so (the scheduler stops saying so on
+    /// SIGTERM). A failed attempt whose retry was refused is recorded as cancelled: the run did
+    /// not finish, and its failure may be one a retry would have cleared, so it must not alarm.
+    public func run(_ canary: Canary, retrying: @Sendable () -> Bool) async -> RunResult {
         var attempt = 1
         while true {
-            let result = await runAttempt(canary, attempt: attempt)
+            var result = await runAttempt(canary, attempt: attempt)
             if result.record.passed || attempt > canary.retries || Task.isCancelled {
+                return result
+            }
+            guard retrying() else {
+                result.record.cancelled = true
+                result.record.error = "cancelled: stopped before attempt \(attempt + 1) of \(canary.retries + 1) (attempt \(attempt): \(result.record.error ?? "failed"))"
                 return result
             }
             attempt += 1
