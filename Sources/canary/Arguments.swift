@@ -1,4 +1,5 @@
 import CanaryKit
+import Foundation
 
 /// A command line that could not be understood; printed with a pointer to `--help`. Exit 2.
 struct UsageError: Error, CustomStringConvertible {
@@ -33,6 +34,11 @@ struct RunOptions {
     var shard: Shard?
     var location: String?
     var logJSON = false
+    /// `--results-mode`: mode of result files (folders get the matching search bits).
+    var resultsMode: mode_t?
+    var allowSharedResults = false
+    /// `--pass-env NAME`: variables child processes get besides PATH, HOME, LANG and TZ.
+    var passEnvironment: [String] = []
     /// `schedule`: after SIGTERM, how long runs in flight may go on before they are cancelled.
     var stopTimeout: Duration = .seconds(10)
     /// `--allow-unused-vars`: a --var no selected canary uses is a warning, not an error.
@@ -96,6 +102,19 @@ struct ArgumentReader {
             case "--verbose": options.verbose = true
             case "--quiet": options.quiet = true
             case "--no-wait": options.wait = false
+            case "--allow-shared-results": options.allowSharedResults = true
+            case "--pass-env":
+                let name = try value(of: flag, inline)
+                guard ChildEnvironment.isName(name) else {
+                    throw UsageError("\(command): --pass-env takes the name of an environment variable, not '\(name)'")
+                }
+                options.passEnvironment.append(name)
+            case "--results-mode":
+                let text = try value(of: flag, inline)
+                guard let mode = ResultsAccess.parseMode(text) else {
+                    throw UsageError("\(command): --results-mode '\(text)' is not a file mode; give octal digits the owner can read and write, like 0600 or 0640")
+                }
+                options.resultsMode = mode
             case "--allow-unused-vars": options.allowUnusedVars = true
             case "--var":
                 let (name, value) = try pair(try value(of: flag, inline), flag: flag, example: "base=https://staging.example.com")

@@ -5,6 +5,7 @@ import Foundation
 /// `canary run`: load, select, run with bounded concurrency, record, print, exit 0/1/2.
 struct RunCommand {
     static let flags: Set<String> = [
+        "--allow-shared-results", "--results-mode", "--pass-env",
         "--var", "--jobs", "--results", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait",
         "--keep", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook",
         "--on-alarm", "--run-events", "--allow-unused-vars", "--sink-timeout", "--sink-max-age", "--account", "--on-alarm-arg", "--on-run", "--on-run-arg", "--screenshots", "--shard", "--location",
@@ -13,6 +14,8 @@ struct RunCommand {
     let options: RunOptions
 
     func execute() async throws -> Int32 {
+        ResultsAccess.configure(fileMode: options.resultsMode, allowShared: options.allowSharedResults)
+        ChildEnvironment.configure(passing: options.passEnvironment)
         let stop = RunStop()
         let watcher = stop.watch()
         defer { watcher.cancel() }

@@ -6,6 +6,7 @@ import Foundation
 /// Records, state, metrics and events are written exactly as `run` writes them.
 struct ScheduleCommand {
     static let flags: Set<String> = [
+        "--allow-shared-results", "--results-mode", "--pass-env",
         "--var", "--jobs", "--results", "--only", "--tag", "--cacert", "--keep", "--max-snapshot-bytes",
         "--max-body-bytes", "--pushgateway", "--webhook", "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age", "--account", "--on-alarm-arg", "--on-run", "--on-run-arg",
         "--shard", "--location", "--log-format", "--stop-timeout", "--screenshots", "--screenshot-jobs", "--screenshot-timeout", "--browser", "--allow-unused-vars",
@@ -20,6 +21,8 @@ struct ScheduleCommand {
     let options: RunOptions
 
     func execute() async throws -> Int32 {
+        ResultsAccess.configure(fileMode: options.resultsMode, allowShared: options.allowSharedResults)
+        ChildEnvironment.configure(passing: options.passEnvironment)
         let log = ScheduleLog(json: options.logJSON)
         try StartChecks.caFile(options.caFile, command: "schedule")
         let signals = signalStream([SIGTERM, SIGINT, SIGHUP])

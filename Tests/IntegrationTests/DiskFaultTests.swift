@@ -57,7 +57,7 @@ struct DiskFaultTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let canaries = try writeCanaries(in: folder, count: 2)
         let results = folder + "/ro"
-        guard let disk = TmpfsMount.mount(at: results, options: "size=1m") else { return }
+        guard let disk = TmpfsMount.mount(at: results, options: "size=1m,mode=0755") else { return }
         defer { disk.unmount() }
         #expect(try await run(canaries, results: results).status == 0)
         let before = try await ResultsAudit.of(results)
@@ -103,7 +103,7 @@ struct DiskFaultTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let canaries = try writeCanaries(in: folder, count: 10)
         let results = folder + "/r"
-        guard let disk = TmpfsMount.mount(at: results, options: "size=1m") else { return }
+        guard let disk = TmpfsMount.mount(at: results, options: "size=1m,mode=0755") else { return }
         defer { disk.unmount() }
         // --keep 2 bounds what the folder holds, so freeing the filler leaves room for a run.
         let keep = ["--keep", "2"]

@@ -26,7 +26,8 @@ final class ProgramChild: Sendable {
     }
 
     /// Starts `executable` with `argv`, stdin from `input`, stdout to `output` and stderr to
-    /// `errors` (both our stderr unless given), and the environment with `environment` overriding.
+    /// `errors` (both our stderr unless given), a minimal environment (`ChildEnvironment`) with
+    /// `environment` overriding, and no other descriptor of ours (issue 25 item 9).
     init(
         executable: String, argv: [String], input: Int32, output: Int32 = 2, errors: Int32 = 2,
         environment overrides: [String: String] = [:]
@@ -37,6 +38,9 @@ final class ProgramChild: Sendable {
         posix_spawn_file_actions_adddup2(&actions, input, 0)
         posix_spawn_file_actions_adddup2(&actions, output, 1)
         if errors != 2 { posix_spawn_file_actions_adddup2(&actions, errors, 2) }
+        // Descriptors libcurl or Foundation opened without close-on-exec (a socketpair) or that
+        // canary inherited must not reach the child: close everything from 3 up in the child.
+        ChildEnvironment.closeFrom3(&actions)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -51,8 +55,7 @@ final class ProgramChild: Sendable {
         posix_spawnattr_setpgroup(&attributes, 0)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
 
-        let environment = ProcessInfo.processInfo.environment.merging(overrides) { _, override in override }
-            .map { "\($0.key)=\($0.value)" }
+        let environment = ChildEnvironment.variables(overriding: overrides).map { "\($0.key)=\($0.value)" }
         let cArguments = argv.map { strdup($0) } + [nil]
         let cEnvironment = environment.map { strdup($0) } + [nil]
         defer {
@@ -111,6 +114,42 @@ final class ProgramChild: Sendable {
             }
             if let (continuation, result) = waiter { continuation.resume(returning: result) }
         }
+    }
+}
+
+/// What a child process inherits: PATH, HOME, LANG and TZ, and the variables named with
+/// `--pass-env NAME`; never the rest of canary's environment (secrets, unrelated tokens).
+public enum ChildEnvironment {
+    static let alwaysPassed = ["PATH", "HOME", "LANG", "TZ"]
+    private static let passed = Mutex<Set<String>>([])
+
+    /// Set once at start from `--pass-env`.
+    public static func configure(passing names: [String]) {
+        passed.withLock { $0 = Set(names) }
+    }
+
+    /// Whether `name` can be an environment variable's name (`--pass-env` checks it).
+    public static func isName(_ name: String) -> Bool {
+        !name.isEmpty && !name.contains("=") && !name.utf8.contains(0)
+    }
+
+    static func variables(overriding overrides: [String: String]) -> [String: String] {
+        let names = Set(alwaysPassed).union(passed.withLock { $0 })
+        let own = ProcessInfo.processInfo.environment.filter { names.contains($0.key) }
+        return own.merging(overrides) { _, override in override }
+    }
+
+    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// glibc's posix_spawn_file_actions_addclosefrom_np (2.34+; Swift's Glibc module does not
+    /// export it); where it is missing, each descriptor open now from 3 up is closed instead.
+    static func closeFrom3(_ actions: inout posix_spawn_file_actions_t) {
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            let closeFrom = unsafeBitCast(symbol, to: CloseFrom.self)
+            if closeFrom(&actions, 3) == 0 { return }
+        }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for fd in open.compactMap(Int32.init) where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
     }
 }
 

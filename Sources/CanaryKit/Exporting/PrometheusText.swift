@@ -18,7 +18,8 @@ public enum PrometheusText {
     public static func write(_ canaries: [CanaryMetrics], to directory: String, trailer: String = "") throws {
         try FileIO.makeDirectory(directory)
         let path = LocalPath.join(directory, "metrics.prom")
-        try FileIO.writeAtomically(to: path) { (out: inout FileIO.ChunkedOutput) throws(RecordingError) in
+        // 0644: it holds names and numbers only, and node_exporter (another user) reads it.
+        try FileIO.writeAtomically(to: path, mode: 0o644) { (out: inout FileIO.ChunkedOutput) throws(RecordingError) in
             var pending: [UInt8] = []
             try renderBytes(canaries, omitting: [], into: &pending) { (full: inout [UInt8]) throws(RecordingError) in
                 try out.append(full)

@@ -38,20 +38,24 @@ enum FileIO {
     /// crash sees the old file or the new one, never half of one. `durable` adds the fsyncs that
     /// make the rename survive a power loss too (file, then directory).
     /// Errors name `path`, not the temp file: that is the file the user knows and looks for.
-    static func writeAtomically(_ bytes: [UInt8], to path: String, durable: Bool = true) throws(RecordingError) {
-        try writeAtomically(to: path, durable: durable) { (out: inout ChunkedOutput) throws(RecordingError) in
+    static func writeAtomically(_ bytes: [UInt8], to path: String, durable: Bool = true, mode: mode_t? = nil) throws(RecordingError) {
+        try writeAtomically(to: path, durable: durable, mode: mode) { (out: inout ChunkedOutput) throws(RecordingError) in
             try out.append(bytes)
         }
     }
 
     /// The same, for a file produced piece by piece (`metrics.prom` and `state.json` of 10,000
     /// canaries are several MB each): pieces go out in 64 KB writes instead of one buffer.
+    /// The file gets `mode`, or the results file mode (0600 unless `--results-mode`); the rename
+    /// replaces whatever is at `path`, a symlink included, and never follows it.
     static func writeAtomically(
-        to path: String, durable: Bool = true, _ produce: (inout ChunkedOutput) throws(RecordingError) -> Void
+        to path: String, durable: Bool = true, mode: mode_t? = nil, _ produce: (inout ChunkedOutput) throws(RecordingError) -> Void
     ) throws(RecordingError) {
         let temp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let mode = mode ?? ResultsAccess.fileMode
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw RecordingError("write", path) }
+        _ = fchmod(fd, mode)
         do throws(RecordingError) {
             var out = ChunkedOutput(fd: fd, path: path)
             try produce(&out)
@@ -110,34 +114,14 @@ enum FileIO {
         if durable && fsync(fd) != 0 { throw RecordingError("fsync", path) }
     }
 
-    /// Writes a file that must not exist yet, inside a folder nobody reads until it is renamed
-    /// into place whole (a run folder): no temp file of its own needed.
-    /// Errors name `shownAs`, where the file will be once its folder is in place.
-    static func writeNew(_ bytes: [UInt8], to path: String, shownAs: String) throws(RecordingError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw RecordingError("write", shownAs) }
-        defer { close(fd) }
-        try writeAll(fd, bytes, path: shownAs)
-    }
-
-    /// One mkdir, for folders whose parent exists; `existing` says whether one already there is fine.
-    static func makeFolder(_ path: String, existing: Bool = true) throws(RecordingError) {
-        guard mkdir(path, 0o755) != 0 else { return }
-        let code = errno
-        if code == EEXIST && existing { return }
-        throw RecordingError("create folder", path, errno: code)
-    }
-
-    static func rename(_ path: String, to destination: String) throws(RecordingError) {
-        guard Foundation.rename(path, destination) == 0 else { throw RecordingError("rename \(path) to", destination) }
-    }
-
     /// Opens an append-only log (the caller holds the results lock). A last line without its
     /// newline was cut short by a crash or a full disk before the lock was ours; it is removed,
     /// so every line stays whole JSON and the next one starts on a line of its own.
+    /// A symlink at `path` is refused (O_NOFOLLOW), never appended through.
     static func openLog(_ path: String) throws(RecordingError) -> Int32 {
-        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, ResultsAccess.fileMode)
         guard fd >= 0 else { throw RecordingError("open", path) }
+        _ = fchmod(fd, ResultsAccess.fileMode)
         if let whole = endOfLastWholeLine(fd), ftruncate(fd, whole) != 0 {
             let code = errno
             close(fd)
@@ -181,7 +165,12 @@ enum FileIO {
         }
         let parent = LocalPath.parent(of: path)
         if parent != path, parent != "." { try makeDirectory(parent) }
-        guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw RecordingError("create folder", path) }
+        guard mkdir(path, ResultsAccess.folderMode) == 0 else {
+            if errno == EEXIST { return }
+            throw RecordingError("create folder", path)
+        }
+        // The umask may have taken bits --results-mode asked for.
+        _ = chmod(path, ResultsAccess.folderMode)
     }
 
     static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(RecordingError) {

@@ -29,6 +29,7 @@ public final class ResultsStore: Sendable {
         self.directory = directory
         self.options = options
         try FileIO.makeDirectory(directory)
+        try ResultsAccess.check(directory)
         log = try RunLog(path: directory + "/runs.jsonl")
     }
 
@@ -38,22 +39,22 @@ public final class ResultsStore: Sendable {
     public func record(_ result: RunResult) async throws(RecordingError) {
         let redactor = Redactor(secrets: result.secrets)
         let record = redactor.redact(result.record)
-        let canaryFolder = directory + "/" + record.canary
-        let runFolder = canaryFolder + "/" + record.runId
+        let runFolder = directory + "/" + record.canary + "/" + record.runId
         let json = try encode(record, path: runFolder + "/run.json")
+        // Opened anew for each run: a folder renamed or replaced meanwhile is never written through.
+        let canaryFolder = try SafeFolder.open(directory).folder(record.canary)
         try writeRunFolder(result, record: record, json: json, redactor: redactor, canaryFolder: canaryFolder, runFolder: runFolder)
         defer { prune(canaryFolder) }
         try await log.append(JSONWriter.compacted(json) + [UInt8(ascii: "\n")])
     }
 
     private func writeRunFolder(
-        _ result: RunResult, record: RunRecord, json: [UInt8], redactor: Redactor, canaryFolder: String, runFolder: String
+        _ result: RunResult, record: RunRecord, json: [UInt8], redactor: Redactor, canaryFolder: SafeFolder, runFolder: String
     ) throws(RecordingError) {
-        try FileIO.makeFolder(canaryFolder)
-        let partial = canaryFolder + "/" + Self.partialPrefix + record.runId
-        try FileIO.makeFolder(partial, existing: false)
+        let partialName = Self.partialPrefix + record.runId
+        let partial = try canaryFolder.folder(partialName, exclusive: true)
         func write(_ bytes: [UInt8], _ name: String) throws(RecordingError) {
-            try FileIO.writeNew(bytes, to: partial + "/" + name, shownAs: runFolder + "/" + name)
+            try partial.writeNew(bytes, named: name, shownAs: runFolder + "/" + name)
         }
         do throws(RecordingError) {
             for exchange in result.exchanges {
@@ -71,9 +72,9 @@ public final class ResultsStore: Sendable {
             let har = HAR.render(result.exchanges, steps: result.record.steps, redactor: redactor, maxBodyBytes: options.maxSnapshotBytes)
             try write(har, "run.har")
             try write(json + [UInt8(ascii: "\n")], "run.json")
-            try FileIO.rename(partial, to: runFolder)
+            try canaryFolder.rename(partialName, to: record.runId)
         } catch {
-            try? FileManager.default.removeItem(atPath: partial)
+            canaryFolder.removeTree(partialName)
             throw error
         }
     }
@@ -101,13 +102,14 @@ public final class ResultsStore: Sendable {
     /// Keeps the newest `keep` run folders of a canary (run ids sort by time), and removes partial
     /// folders a crash left. Best effort: what can't be removed now is tried after the next run.
     /// A canary never runs twice at once, so no partial folder here is still being written.
-    private func prune(_ canaryFolder: String) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: canaryFolder) else { return }
+    /// Only folders named like a run are touched; anything else (a link, a file) is left alone.
+    private func prune(_ canaryFolder: SafeFolder) {
+        let names = canaryFolder.names().filter { RunID.isRunFolderName($0) && canaryFolder.isFolder($0) }
         let partial = names.filter { $0.hasPrefix(Self.partialPrefix) }
         let runs = names.filter { !$0.hasPrefix(".") }
         let old = runs.count > options.keep ? runs.sorted().dropLast(options.keep) : []
         for name in partial + old {
-            try? FileManager.default.removeItem(atPath: canaryFolder + "/" + name)
+            canaryFolder.removeTree(name)
         }
     }
 
@@ -133,9 +135,12 @@ public final class ResultsLock: Sendable {
     /// Blocks until the lock is ours, or with `wait: false` returns nil when another process holds it.
     public init?(directory: String, wait: Bool) throws(RecordingError) {
         try FileIO.makeDirectory(directory)
+        try ResultsAccess.check(directory)
         let path = directory + "/.lock"
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        // 0600: another user who could open it could hold it, and every run would wait forever.
+        let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, ResultsAccess.fileMode)
         guard fd >= 0 else { throw RecordingError("open", path) }
+        _ = fchmod(fd, ResultsAccess.fileMode)
         while flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
             if errno == EINTR { continue }
             let code = errno

@@ -8,6 +8,17 @@ public enum RunID {
         return compactUTC(date) + "-" + String(repeating: "0", count: 4 - suffix.count) + suffix
     }
 
+    /// Whether `name` is a run folder's (`20261122T142841Z-3f9a`), or one being written
+    /// (`.partial-` and a run id): the only names prune removes.
+    static func isRunFolderName(_ name: String) -> Bool {
+        let id = name.hasPrefix(ResultsStore.partialPrefix) ? name.dropFirst(ResultsStore.partialPrefix.count) : Substring(name)
+        let bytes = Array(id.utf8)
+        guard bytes.count == 21, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z"), bytes[16] == UInt8(ascii: "-") else { return false }
+        let digits = bytes[0..<8] + bytes[9..<15]
+        let isHex = { (byte: UInt8) in (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte) }
+        return digits.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } && bytes[17...].allSatisfy(isHex)
+    }
+
     /// `20261122T142841Z`
     static func compactUTC(_ date: Date) -> String {
         let c = utcComponents(date)
