@@ -28,3 +28,31 @@ struct OutputsSecretsCLITests {
         #expect(URLMasking.masked(url) == shown)
     }
 }
+
+/// The daemon's log while the Pushgateway is down.
+@Suite("outputs: Pushgateway outage in the daemon's log")
+struct PushgatewayOutageLogTests {
+    @Test("canary schedule with the Pushgateway down: one warning for the outage, not one per canary and flush")
+    func oneLinePerOutage() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/c", withIntermediateDirectories: true)
+        for index in 1...4 {
+            try #"{name: "c\#(index)", schedule: "rate(1 second)", steps: [{request: {url: "{{site}}/hello.txt"}}]}"#
+                .write(toFile: folder + "/c/c\(index).json", atomically: true, encoding: .utf8)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = ["schedule", folder + "/c", "--results", folder + "/r",
+                             "--pushgateway", "http://127.0.0.1:\(TestServers.closedPort)"] + TestServers.varArguments
+        _ = FileManager.default.createFile(atPath: folder + "/log", contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/log"))
+        process.standardError = process.standardOutput
+        let exited = try launch(process)
+        try await Task.sleep(for: .seconds(5))
+        kill(process.processIdentifier, SIGTERM)
+        await exited.value
+        let log = try String(contentsOfFile: folder + "/log", encoding: .utf8)
+        #expect(log.split(separator: "\n").filter { $0.contains("pushgateway") }.count == 1, "\(log)")
+    }
+}

@@ -45,6 +45,8 @@ public actor RunOutputs {
     private var loadedTags: [String: [String: String]]
     /// Canaries pushed to the Pushgateway by this process: each goes once even before it runs.
     private var pushedOnce: Set<String> = []
+    /// Whether the Pushgateway is failing, to warn once per outage instead of per canary and flush.
+    private var pushgatewayHealth = PushgatewayHealth()
     /// The scheduler's own series, written at the end of metrics.prom.
     private var scheduler: SchedulerMetrics?
     /// The outbox of this process, and its delivery pass in progress: passes run one after the
@@ -246,14 +248,16 @@ public actor RunOutputs {
         async let delivered = pass.value
         if let url = settings.pushgateway {
             let gateway = Pushgateway(url: url, engine: engine, timeout: settings.sinkTimeout)
-            warnings += await withTaskGroup(of: String?.self) { group in
-                for metric in metrics where pushed.contains(metric.canary) {
+            let attempted = metrics.filter { pushed.contains($0.canary) }
+            let problems = await withTaskGroup(of: String?.self) { group in
+                for metric in attempted {
                     group.addTask { await gateway.push(metric) }
                 }
                 var problems: [String] = []
                 for await problem in group { if let problem { problems.append(problem) } }
                 return problems
             }
+            warnings += pushgatewayHealth.lines(after: problems, of: attempted.count, gateway: URLMasking.masked(url))
         }
         warnings += await delivered
         return warnings
