@@ -54,7 +54,7 @@ enum Help {
       --screenshots MODE   HTML responses rendered to NN-<step>.png by headless Chromium: failed
                            (default when Chromium is installed: every failing step), all, none
       --screenshot-jobs N  browsers rendering at once (default 2); never holds up other canaries
-      --screenshot-timeout D   limit per screenshot (default 15s)
+      --screenshot-timeout D   limit per screenshot (default 30s)
       --browser PATH       the Chromium to use (default: chromium on PATH)
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)
