@@ -24,6 +24,9 @@ CURLcode ccurl_easy_setopt_write_function(CURL *handle, CURLoption option, curl_
 CURLcode ccurl_easy_setopt_debug_function(CURL *handle, curl_debug_callback callback) {
     return curl_easy_setopt(handle, CURLOPT_DEBUGFUNCTION, callback);
 }
+CURLcode ccurl_easy_setopt_opensocket_function(CURL *handle, curl_opensocket_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, callback);
+}
 
 CURLcode ccurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *out) {
     return curl_easy_getinfo(handle, info, out);

@@ -22,6 +22,9 @@ final class EasyTransfer {
     /// Set once response headers arrive: the next request headers (a redirect hop) replace
     /// the ones collected so far, so only the final hop's remain.
     var responseStartedSinceRequest = false
+    /// errno of a socket() that failed in `openSocket`: libcurl reports that failure as a
+    /// refused connection and leaves CURLINFO_OS_ERRNO at 0.
+    var socketErrno: Int32 = 0
     var maxBodyBytes: Int { request.maxBodyBytes }
     var redirectPolicy: RedirectPolicy { request.redirectPolicy }
     var followsRedirects: Bool { request.followRedirects }
@@ -59,6 +62,8 @@ final class EasyTransfer {
         // whose text goes to the callback (which ignores it), never to stderr.
         apply(ccurl_easy_setopt_debug_function(raw, receiveDebugData))
         apply(ccurl_easy_setopt_pointer(raw, CURLOPT_DEBUGDATA, context))
+        apply(ccurl_easy_setopt_opensocket_function(raw, openSocket))
+        apply(ccurl_easy_setopt_pointer(raw, CURLOPT_OPENSOCKETDATA, context))
         apply(handle.set(CURLOPT_VERBOSE, 1))
         // Signals cannot be used from a multi-threaded process; SIGPIPE is ignored instead.
         apply(handle.set(CURLOPT_NOSIGNAL, 1))

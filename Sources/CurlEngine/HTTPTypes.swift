@@ -200,6 +200,9 @@ public struct TransferError: Error, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable, Codable {
         case timeout, connectionRefused, dns, tls, certificate, reset, tooManyRedirects
         case malformedResponse, bodyTooLarge, cancelled, invalidRequest, insecureRedirect, other
+        /// Our side ran out of something (file descriptors, local ports, buffers, memory): the
+        /// target was never asked, so this says nothing about it.
+        case localResource
     }
     public var kind: Kind
     /// libcurl's CURLcode (0 when the error is ours).

@@ -94,3 +94,12 @@ extension String {
         return String(self[start...end])
     }
 }
+
+/// CURLOPT_OPENSOCKETFUNCTION: the socket() libcurl would make, remembering why it failed. Out of
+/// descriptors, libcurl says "Couldn't connect to server" with no errno, as if the target refused.
+func openSocket(_ context: UnsafeMutableRawPointer?, _ purpose: curlsocktype, _ address: UnsafeMutablePointer<curl_sockaddr>?) -> curl_socket_t {
+    guard let address else { return -1 }
+    let descriptor = socket(address.pointee.family, address.pointee.socktype, address.pointee.protocol)
+    if descriptor < 0, let transfer = transfer(from: context) { transfer.socketErrno = errno }
+    return descriptor
+}

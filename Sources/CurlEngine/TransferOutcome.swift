@@ -33,6 +33,10 @@ extension EasyTransfer {
         }
         let number = Int(code.rawValue)
         let message = handle.errorMessage(for: code)
+        let osErrno = Int32(truncatingIfNeeded: handle.long(CURLINFO_OS_ERRNO))
+        if let resource = LocalResourceError(code: number, osErrno: osErrno != 0 ? osErrno : socketErrno) {
+            return TransferError(kind: .localResource, code: number, message: resource.explain(message), timings: timings())
+        }
         return TransferError(
             kind: classify(code: number, message: message), code: number,
             message: explain(code: number, message: message), timings: timings())

@@ -26,7 +26,7 @@ struct RunOptions {
     /// `--screenshots`; nil: `failed` when a browser is found, else none (with one notice).
     var screenshots: ScreenshotMode?
     var screenshotJobs = 2
-    var screenshotTimeout: Duration = .seconds(15)
+    var screenshotTimeout: Duration = .seconds(30)
     var browser: String?
     /// `canary baseline --run RUNID`.
     var runId: String?
@@ -134,7 +134,7 @@ struct ArgumentReader {
             case "--screenshot-timeout":
                 let text = try value(of: flag, inline)
                 guard let timeout = Duration(humanText: text), timeout > .zero else {
-                    throw UsageError("\(command): --screenshot-timeout takes a duration like 15s, got '\(text)'")
+                    throw UsageError("\(command): --screenshot-timeout takes a duration like 30s, got '\(text)'")
                 }
                 options.screenshotTimeout = timeout
             case "--browser": options.browser = try value(of: flag, inline)

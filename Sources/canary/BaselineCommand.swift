@@ -10,6 +10,10 @@ struct BaselineCommand {
         guard options.paths.count == 1, let canary = options.paths.first else {
             throw UsageError("baseline: name one canary, e.g. `canary baseline homepage [--run RUNID]`")
         }
+        // Both become path components: they must name an entry of the results folder, nothing above it.
+        for name in [canary] + (options.runId.map { [$0] } ?? []) where name.contains("/") || name.hasPrefix(".") || name.isEmpty {
+            throw UsageError("baseline: '\(name)' is not a canary or run name (no '/', no leading '.')")
+        }
         let folder = options.results + "/" + canary
         guard let runs = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
             Console.error("baseline: no runs of \(canary) in \(options.results) (no folder \(folder))")

@@ -54,7 +54,7 @@ enum Help {
       --screenshots MODE   HTML responses rendered to NN-<step>.png by headless Chromium: failed
                            (default when Chromium is installed: every failing step), all, none
       --screenshot-jobs N  browsers rendering at once (default 2); never holds up other canaries
-      --screenshot-timeout D   limit per screenshot (default 15s)
+      --screenshot-timeout D   limit per screenshot (default 30s)
       --browser PATH       the Chromium to use (default: chromium on PATH)
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)
@@ -63,7 +63,9 @@ enum Help {
 
     Exit codes: 0 every canary passed; 1 at least one failed; 2 bad usage, an invalid canary
     file (the valid ones still run) or results that could not be written (read-only, no
-    permission, disk full); 3 the results folder is busy (with --no-wait).
+    permission, disk full); 3 the results folder is busy (with --no-wait); 4 none failed but
+    at least one was inconclusive: the runner itself lacked a file descriptor, local port or
+    memory, so the target was not asked (1 wins over 4).
     """
 
     static let validate = """

@@ -12,6 +12,9 @@ struct RunCommand {
         "--screenshot-jobs", "--screenshot-timeout", "--browser",
     ]
     let options: RunOptions
+    /// Some runs were inconclusive (the runner lacked a descriptor, port or memory) and none
+    /// failed: cron and CI can tell "the runner is starved" from "the service is down" (1).
+    static let inconclusiveExit: Int32 = 4
 
     func execute() async throws -> Int32 {
         ResultsAccess.configure(fileMode: options.resultsMode, allowShared: options.allowSharedResults)
@@ -46,6 +49,9 @@ struct RunCommand {
         var settings = options.outputs
         settings.invalidFiles = Dictionary(grouping: loaded.problems, by: \.location.file).sorted { $0.key < $1.key }
             .map { (file: $0.key, message: $0.value.map { "\($0)" }.joined(separator: "\n")) }
+        // After the engine started: it raised the soft open-file limit to the hard one.
+        let (jobs, jobsNotice) = DescriptorBudget.current().cap(jobs: options.jobs)
+        if let jobsNotice { Console.error("notice: \(jobsNotice)") }
         let outputs = RunOutputs(
             directory: options.results, settings: settings, engine: engine, canaries: canaries, loadingStateWhileRunning: ())
         let screenshots = ScreenshotSetup.pass(options, canaries: canaries)
@@ -55,7 +61,7 @@ struct RunCommand {
         let started = clock.now
         Console.progress("[0/\(canaries.count)] running…")
         let batch = Task { [self] in
-            await runBatch(canaries, runner: runner, store: store, outputs: outputs, screenshots: screenshots)
+            await runBatch(canaries, jobs: jobs, runner: runner, store: store, outputs: outputs, screenshots: screenshots)
         }
         stop.onStop { batch.cancel() }
         var tally = await batch.value
@@ -71,11 +77,11 @@ struct RunCommand {
         Console.clearProgress()
         let elapsed = (clock.now - started).milliseconds
         let signal = stop.signal
-        if !options.quiet || tally.failed > 0 || invalid || signal != nil {
-            var summary = ConsoleReport.summary(passed: tally.passed, failed: tally.failed, elapsedMs: elapsed)
+        if !options.quiet || tally.failed > 0 || tally.inconclusive > 0 || invalid || signal != nil {
+            var summary = ConsoleReport.summary(passed: tally.passed, failed: tally.failed, inconclusive: tally.inconclusive, elapsedMs: elapsed)
             if let signal {
                 summary += "; stopped by \(RunStop.name(signal)): \(tally.cancelled) cancelled, "
-                    + "\(canaries.count - tally.passed - tally.failed - tally.cancelled) not started"
+                    + "\(canaries.count - tally.passed - tally.failed - tally.inconclusive - tally.cancelled) not started"
             }
             Console.line(summary)
         }
@@ -85,22 +91,25 @@ struct RunCommand {
             return 2
         }
         if let signal { return 128 + signal }
-        return invalid ? 2 : (tally.failed > 0 ? 1 : 0)
+        if invalid { return 2 }
+        return tally.failed > 0 ? 1 : (tally.inconclusive > 0 ? RunCommand.inconclusiveExit : 0)
     }
 
     /// What the batch came to.
     private struct Tally {
         var passed = 0, failed = 0, cancelled = 0
+        /// The runner lacked a descriptor, port or memory: neither passed nor failed.
+        var inconclusive = 0
         var recordingError: (any Error)?
     }
 
     /// Runs and records every canary, printing each as it ends; cancelling the task stops it.
     /// A run with screenshots due renders them off its --jobs slot, before it is recorded.
     private func runBatch(
-        _ canaries: [Canary], runner: Runner, store: ResultsStore, outputs: RunOutputs, screenshots: ScreenshotPass
+        _ canaries: [Canary], jobs: Int, runner: Runner, store: ResultsStore, outputs: RunOutputs, screenshots: ScreenshotPass
     ) async -> Tally {
         var tally = Tally()
-        await runner.run(canaries, jobs: options.jobs, finishesOffSlot: { screenshots.hasWork($0) }) { ran -> (RunResult, RecordingError?) in
+        await runner.run(canaries, jobs: jobs, finishesOffSlot: { screenshots.hasWork($0) }) { ran -> (RunResult, RecordingError?) in
             let result = screenshots.hasWork(ran) ? await screenshots.process(ran) : ran
             do throws(RecordingError) {
                 try await store.record(result)
@@ -112,12 +121,18 @@ struct RunCommand {
             let (result, failedRecording) = finished
             if result.record.cancelled == true {
                 tally.cancelled += 1
-            } else if result.record.passed { tally.passed += 1 } else { tally.failed += 1 }
+            } else if result.record.passed {
+                tally.passed += 1
+            } else if result.record.isInconclusive {
+                tally.inconclusive += 1
+            } else {
+                tally.failed += 1
+            }
             if let failedRecording { tally.recordingError = tally.recordingError ?? failedRecording }
             let record = Redactor(secrets: result.secrets).redact(result.record)
             await outputs.add(record)
             report(result, redacted: record)
-            Console.progress("[\(tally.passed + tally.failed)/\(canaries.count)] \(tally.passed) passed, \(tally.failed) failed")
+            Console.progress("[\(tally.passed + tally.failed + tally.inconclusive)/\(canaries.count)] \(tally.passed) passed, \(tally.failed) failed")
         }
         return tally
     }

@@ -45,11 +45,15 @@ struct ScheduleCommand {
             log.event("warning", warning)
         }
         let runner = Runner(engine: engine, settings: settings)
+        // Canaries due together (10,000 at the top of the minute) start at most `jobs` at a time,
+        // and `jobs` fits the open-file limit the engine raised: the rest wait their turn.
+        let (jobs, jobsNotice) = DescriptorBudget.current().cap(jobs: options.jobs)
+        if let jobsNotice { log.event("notice", jobsNotice) }
         let screenshots = ScreenshotSetup.pass(options, canaries: Array(first.values))
-        let daemon = Daemon(runner: runner, store: store, outputs: outputs, log: log, jobs: options.jobs, screenshots: screenshots)
+        let daemon = Daemon(runner: runner, store: store, outputs: outputs, log: log, jobs: jobs, screenshots: screenshots)
         await daemon.install(first)
         let notRun = unscheduled > 0 ? " (\(unscheduled) without a schedule not run)" : ""
-        log.event("started", "\(first.count) canaries\(notRun), --jobs \(options.jobs), results in \(options.results)")
+        log.event("started", "\(first.count) canaries\(notRun), --jobs \(jobs), results in \(options.results)")
         await daemon.warnIfTheyCannotFit()
 
         let control = Task {

@@ -10,6 +10,7 @@ struct ScheduleLog: Sendable {
             ("canary", .string(record.canary)), ("passed", .bool(record.passed)),
             ("durationMs", .number(record.durationMs.rounded())), ("runId", .string(record.runId)),
         ]
+        if record.isInconclusive { fields.append(("inconclusive", .bool(true))) }
         if let failure = record.firstFailure {
             fields.append(("failure", .string(failure.step.isEmpty ? failure.message : "\(failure.step): \(failure.message)")))
         }

@@ -39,6 +39,7 @@ struct MetricsRenderingTests {
             #"canary_alarm_state{canary="checkout",env="prod",state="OK"} 0"#,
             #"canary_alarm_state{canary="checkout",env="prod",state="ALARM"} 0"#,
             #"canary_alarm_state{canary="checkout",env="prod",state="INSUFFICIENT_DATA"} 1"#,
+            #"canary_runner_errors_total{canary="checkout",env="prod",kind="localResource"} 0"#,
         ])
         #expect(text.contains("# HELP canary_runs_total "))
         #expect(text.contains("# TYPE canary_runs_total counter\n"))
@@ -81,6 +82,7 @@ struct MetricsRenderingTests {
             #"canary_alarm_state{canary="new",location="eu-west-1",state="OK"} 0"#,
             #"canary_alarm_state{canary="new",location="eu-west-1",state="ALARM"} 0"#,
             #"canary_alarm_state{canary="new",location="eu-west-1",state="INSUFFICIENT_DATA"} 1"#,
+            #"canary_runner_errors_total{canary="new",location="eu-west-1",kind="localResource"} 0"#,
         ])
     }
 

@@ -43,6 +43,14 @@ struct ParsingTests {
         #expect(classify(code: code, message: message) == kind)
     }
 
+    @Test("our own errno (no descriptor, no local port, no buffer, no memory) is ours, the target's is not", arguments: [
+        (7, EMFILE, true), (7, ENFILE, true), (7, EADDRNOTAVAIL, true), (7, ENOBUFS, true), (7, ENOMEM, true),
+        (27, 0, true), (7, ECONNREFUSED, false), (7, 0, false), (28, ETIMEDOUT, false), (56, ECONNRESET, false),
+    ])
+    func localResource(code: Int, osErrno: Int32, ours: Bool) {
+        #expect((LocalResourceError(code: code, osErrno: osErrno) != nil) == ours)
+    }
+
     @Test("reason phrases and TLS origins")
     func statusLineAndOrigin() {
         #expect(EasyTransfer.reasonPhrase(statusLine: "HTTP/1.1 404 Not Found") == "Not Found")

@@ -54,6 +54,54 @@ struct ScreenshotRunTests {
         #expect(!FileManager.default.fileExists(atPath: path + "/01-page.png"))
     }
 
+    @Test("without Chromium on PATH, the default says so once per run, and records nothing against the steps")
+    func noBrowserNotice() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/canaries", withIntermediateDirectories: true)
+        for name in ["a", "b"] {
+            try #"{name: "\#(name)", steps: [{name: "page", request: {url: "\#(pageURL("<h1>down</h1>"))"}, expect: {status: 500}}]}"#
+                .write(toFile: folder + "/canaries/\(name).json", atomically: true, encoding: .utf8)
+        }
+        let output = try await CLI.run(
+            ["run", folder + "/canaries", "--results", folder + "/r"] + TestServers.varArguments, environment: ["PATH": folder + "/empty"])
+        #expect(output.status == 1)
+        #expect(output.stderr.components(separatedBy: "note: no Chromium found").count == 2, "\(output.stderr)")
+        #expect(!output.stderr.contains("warning"), "\(output.stderr)")
+        #expect(try lastRun(folder, "a").steps.first?["screenshot"] == nil)
+        let silenced = try await CLI.run(
+            ["run", folder + "/canaries", "--results", folder + "/r", "--screenshots", "none"] + TestServers.varArguments,
+            environment: ["PATH": folder + "/empty"])
+        #expect(!silenced.stderr.contains("note:"), "\(silenced.stderr)")
+    }
+
+    @Test("a slow screenshot does not hold up the next canary: with --jobs 1 it starts while the first one renders")
+    func renderingOffTheSlot() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let browser = try executable(folder, "browser", "exec sleep 30")
+        try FileManager.default.createDirectory(atPath: folder + "/canaries", withIntermediateDirectories: true)
+        try #"{name: "a-failing", steps: [{request: {url: "\#(pageURL("<h1>down</h1>"))"}, expect: {status: 500}}]}"#
+            .write(toFile: folder + "/canaries/a.json", atomically: true, encoding: .utf8)
+        try #"{name: "b-passing", steps: [{request: {url: "{{httpbin}}/get"}, expect: {status: 200}}]}"#
+            .write(toFile: folder + "/canaries/b.json", atomically: true, encoding: .utf8)
+        let output = try await CLI.run(
+            ["run", folder + "/canaries", "--results", folder + "/r", "--jobs", "1", "--browser", browser, "--screenshot-timeout", "3s"]
+                + TestServers.varArguments)
+        #expect(output.status == 1, "\(output.stderr)")
+        let records = try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8).split(separator: "\n").compactMap {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        // Records are logged as they finish: the passing canary, not held by the render, first.
+        #expect(records.map { $0["canary"] as? String } == ["b-passing", "a-failing"])
+        let dates = ISO8601DateFormatter()
+        dates.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        func date(_ record: [String: Any]?, _ key: String) -> Date? { (record?[key] as? String).flatMap(dates.date(from:)) }
+        let failing = records.first { $0["canary"] as? String == "a-failing" }, passing = records.first { $0["canary"] as? String == "b-passing" }
+        let failingEnd = try #require(date(failing, "end")), passingStart = try #require(date(passing, "start"))
+        #expect(passingStart.timeIntervalSince(failingEnd) < 1, "b started \(passingStart.timeIntervalSince(failingEnd)) s after a ended")
+    }
+
     @Test("with no flag, every failing step's HTML gets its PNG, named in the record; passing steps get none")
     func failingStepsByDefault() async throws {
         guard screenshotBrowser() != nil else { return }
@@ -116,6 +164,8 @@ struct ScreenshotRunTests {
         #expect(output.status == 1, "the same change, not ignored: \(output.stdout)")
         #expect(output.stdout.contains("10% of its compared pixels differ"), "\(output.stdout)")
 
+        output = try await CLI.run(["baseline", "../site", "--results", folder + "/r"])
+        #expect(output.status == 2 && output.stderr.contains("not a canary or run name"), "\(output.stderr)")
         output = try await CLI.run(["baseline", "site", "--run", changedRun, "--results", folder + "/r"])
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         output = try await run(canary(red), in: folder)

@@ -22,7 +22,7 @@ func pngSize(_ bytes: [UInt8]) -> (width: Int, height: Int)? {
 extension Screenshotter {
     /// A screenshot written to `png`; nil on success, else what went wrong.
     func capture(
-        html: [UInt8], to png: String, settings: ScreenshotSettings = ScreenshotSettings(), timeout: Duration = .seconds(15)
+        html: [UInt8], to png: String, settings: ScreenshotSettings = ScreenshotSettings(), timeout: Duration = .seconds(30)
     ) async -> String? {
         switch await capture(html: html, settings: settings, timeout: timeout) {
         case .success(let shot):

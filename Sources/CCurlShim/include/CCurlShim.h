@@ -16,6 +16,7 @@ CURLcode ccurl_easy_setopt_share(CURL *handle, CURLSH *share);
 /// For CURLOPT_WRITEFUNCTION and CURLOPT_HEADERFUNCTION, which share one signature.
 CURLcode ccurl_easy_setopt_write_function(CURL *handle, CURLoption option, curl_write_callback callback);
 CURLcode ccurl_easy_setopt_debug_function(CURL *handle, curl_debug_callback callback);
+CURLcode ccurl_easy_setopt_opensocket_function(CURL *handle, curl_opensocket_callback callback);
 
 // curl_easy_getinfo
 CURLcode ccurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *out);

@@ -16,6 +16,11 @@ public enum AlarmEvaluator {
         let threshold = min(max(1, rule.datapointsToAlarm), periods)
 
         var next = state
+        // Our own starvation (no descriptor, no port) is no datapoint about the target.
+        if run.isInconclusive {
+            next.runsInconclusive += 1
+            return (next, nil)
+        }
         next.recent.append(run.passed)
         if next.recent.count > periods {
             next.recent.removeFirst(next.recent.count - periods)

@@ -7,12 +7,14 @@ public struct AlarmEvent: Sendable, Codable, Equatable {
     public static let stateChangeType = "Canary Alarm State Change"
     public static let runFailedType = "Canary Run Failed"
     public static let runSucceededType = "Canary Run Succeeded"
+    /// A run the runner could not carry out for want of its own resources (not the target's fault).
+    public static let runInconclusiveType = "Canary Run Inconclusive"
 
     /// The event format's version: "1".
     public var version: String
     /// A random UUID, so a receiver can drop a retried delivery it already has.
     public var id: String
-    /// One of `stateChangeType`, `runFailedType`, `runSucceededType`.
+    /// One of `stateChangeType`, `runFailedType`, `runSucceededType`, `runInconclusiveType`.
     public var detailType: String
     /// Always "canary", as EventBridge's `source` names the producer.
     public var source: String
@@ -65,7 +67,7 @@ public struct AlarmEvent: Sendable, Codable, Equatable {
             canary: run.canary, runId: run.runId, tags: run.tags, step: failure.step, failure: failure.message,
             durationMs: run.durationMs.isFinite ? run.durationMs.rounded() : 0, passed: run.passed)
         return AlarmEvent(
-            id: id(of: run, runSucceededType), detailType: run.passed ? runSucceededType : runFailedType, time: timestamp(now), detail: detail)
+            id: id(of: run, runSucceededType), detailType: run.passed ? runSucceededType : run.isInconclusive ? runInconclusiveType : runFailedType, time: timestamp(now), detail: detail)
     }
 
     /// The event as one line of compact JSON with sorted keys, as written to `events.jsonl`,

@@ -18,6 +18,9 @@ public struct CanaryState: Sendable, Codable {
     public var runsPassed: Int
     /// Every failed run counted so far, as `runsPassed`.
     public var runsFailed: Int
+    /// Runs the runner could not carry out for want of a local resource (inconclusive), for
+    /// `canary_runner_errors_total{kind="localResource"}`; not in `recent`, `last` or `runCount`.
+    public var runsInconclusive: Int = 0
     /// The last run's record, as redacted by the caller, trimmed to what metrics of a canary not
     /// run this time need (`RunRecord.trimmedForState`); runs.jsonl has the whole record.
     public var last: RunRecord?
@@ -42,7 +45,7 @@ public struct CanaryState: Sendable, Codable {
     public var runCount: Int { runsPassed + runsFailed }
 
     private enum CodingKeys: String, CodingKey {
-        case recent, state, since, runsPassed, runsFailed, last, tags
+        case recent, state, since, runsPassed, runsFailed, runsInconclusive, last, tags
     }
 
     /// Missing keys take their initial values, so a state file written by an older version (or
@@ -54,6 +57,7 @@ public struct CanaryState: Sendable, Codable {
         since = try container.decodeIfPresent(String.self, forKey: .since) ?? ""
         runsPassed = try container.decodeIfPresent(Int.self, forKey: .runsPassed) ?? 0
         runsFailed = try container.decodeIfPresent(Int.self, forKey: .runsFailed) ?? 0
+        runsInconclusive = try container.decodeIfPresent(Int.self, forKey: .runsInconclusive) ?? 0
         last = try container.decodeIfPresent(RunRecord.self, forKey: .last)
         tags = try container.decodeIfPresent([String: String].self, forKey: .tags) ?? [:]
     }

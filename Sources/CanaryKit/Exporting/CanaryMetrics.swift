@@ -13,6 +13,8 @@ public struct CanaryMetrics: Sendable, Codable {
     /// Runs so far by result, for the `canary_runs_total` counter.
     public var runsPassed: Int
     public var runsFailed: Int
+    /// Inconclusive runs (the runner lacked a local resource), for `canary_runner_errors_total`.
+    public var runsInconclusive: Int = 0
     /// `OK`, `ALARM` or `INSUFFICIENT_DATA` (see `alarmStates`).
     public var alarmState: String
 

@@ -21,7 +21,7 @@ struct MetricSample: Equatable {
 /// `canary_alarm_state` (INSUFFICIENT_DATA) and `canary_runs_total` (0).
 enum MetricFamily: CaseIterable {
     case success, duration, stepDuration, stepPhase, stepStatusCode, runs, lastRunTimestamp
-    case certificateExpiry, alarmState
+    case certificateExpiry, alarmState, runnerErrors
 
     var name: String {
         switch self {
@@ -34,6 +34,7 @@ enum MetricFamily: CaseIterable {
         case .lastRunTimestamp: "canary_last_run_timestamp_seconds"
         case .certificateExpiry: "canary_certificate_expiry_timestamp_seconds"
         case .alarmState: "canary_alarm_state"
+        case .runnerErrors: "canary_runner_errors_total"
         }
     }
 
@@ -48,10 +49,11 @@ enum MetricFamily: CaseIterable {
         case .lastRunTimestamp: "Unix time the last run of the canary ended."
         case .certificateExpiry: "Unix time the leaf TLS certificate seen by the step expires (notAfter)."
         case .alarmState: "1 for the current alarm state of the canary, 0 for the others."
+        case .runnerErrors: "Runs the runner could not carry out for want of its own resources (inconclusive), by kind."
         }
     }
 
-    var type: String { self == .runs ? "counter" : "gauge" }
+    var type: String { self == .runs || self == .runnerErrors ? "counter" : "gauge" }
 
     func samples(of metrics: CanaryMetrics) -> [MetricSample] {
         let canary = [("canary", metrics.canary)] + PrometheusLabels.tagLabels(metrics.tags)
@@ -63,6 +65,8 @@ enum MetricFamily: CaseIterable {
             return CanaryMetrics.alarmStates.map {
                 MetricSample(labels: canary + [("state", $0)], value: $0 == metrics.alarmState ? 1 : 0)
             }
+        case .runnerErrors:
+            return [MetricSample(labels: canary + [("kind", TransferError.Kind.localResource.rawValue)], value: Double(metrics.runsInconclusive))]
         default:
             guard let record = metrics.last else { return [] }
             return samples(of: record, labels: canary)
@@ -98,7 +102,7 @@ enum MetricFamily: CaseIterable {
                       let notAfter = PrometheusLabels.unixTime(iso8601: text) else { return nil }
                 return MetricSample(labels: canary + [("step", step.name)], value: notAfter)
             }
-        case .runs, .alarmState:
+        case .runs, .alarmState, .runnerErrors:
             return []
         }
     }

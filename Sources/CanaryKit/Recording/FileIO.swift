@@ -7,6 +7,8 @@ public struct RecordingError: Error, Sendable, CustomStringConvertible {
     public var reason: String
     /// The likely fix, for the errors a person can fix (full disk, read-only, permissions).
     public var hint: String?
+    /// The errno behind it, 0 when there is none.
+    public var errnoCode: Int32 = 0
     public var description: String { "cannot \(action) \(path): \(reason)" + (hint.map { "; \($0)" } ?? "") }
 
     init(_ action: String, _ path: String, errno code: Int32 = errno) {
@@ -14,6 +16,7 @@ public struct RecordingError: Error, Sendable, CustomStringConvertible {
         self.path = path
         self.reason = String(cString: strerror(code))
         hint = Self.hint(for: code)
+        errnoCode = code
     }
 
     private static func hint(for code: Int32) -> String? {

@@ -41,9 +41,23 @@ public final class ResultsStore: Sendable {
         let record = redactor.redact(result.record)
         let runFolder = directory + "/" + record.canary + "/" + record.runId
         let json = try encode(record, path: runFolder + "/run.json")
-        // Opened anew for each run: a folder renamed or replaced meanwhile is never written through.
-        let canaryFolder = try SafeFolder.open(directory).folder(record.canary)
-        try writeRunFolder(result, record: record, json: json, redactor: redactor, canaryFolder: canaryFolder, runFolder: runFolder)
+        // Out of descriptors (the budget in DescriptorBudget is an estimate): wait for running
+        // transfers to free some rather than lose the run; 50 ms doubling, about 3 s in all.
+        var pause = 50.0
+        var opened: SafeFolder?
+        while true {
+            do {
+                // Opened anew for each run: a folder renamed or replaced meanwhile is never written through.
+                let canaryFolder = try SafeFolder.open(directory).folder(record.canary)
+                opened = canaryFolder
+                try writeRunFolder(result, record: record, json: json, redactor: redactor, canaryFolder: canaryFolder, runFolder: runFolder)
+                break
+            } catch where (error.errnoCode == EMFILE || error.errnoCode == ENFILE) && pause < 3000 {
+                try? await Task.sleep(for: .milliseconds(pause))
+                pause *= 2
+            }
+        }
+        guard let canaryFolder = opened else { return }
         defer { prune(canaryFolder) }
         try await log.append(JSONWriter.compacted(json) + [UInt8(ascii: "\n")])
     }

@@ -4,20 +4,24 @@ import Foundation
 /// Renders runs for a terminal or a log: one line per canary, and with `-v` every exchange.
 /// Reads redacted data only: it gets the redactor of the run and applies it to all it shows.
 public enum ConsoleReport {
-    /// `✓ checkout  312ms` or `✗ checkout  1.2s  login › status: expected 200, got 503`.
+    /// `✓ checkout  312ms` or `✗ checkout  1.2s  login › status: expected 200, got 503`; an
+    /// inconclusive run (the runner lacked a descriptor or port) is `? checkout  2.0s  inconclusive: …`.
     public static func line(for record: RunRecord) -> String {
-        let mark = record.passed ? "✓" : "✗"
+        let mark = record.passed ? "✓" : record.isInconclusive ? "?" : "✗"
         var text = "\(mark) \(record.canary)  \(formatMilliseconds(record.durationMs))"
         if record.attempt > 1 { text += "  (attempt \(record.attempt))" }
+        if record.isInconclusive { text += "  inconclusive:" }
         if !record.passed, let failure = record.firstFailure {
             text += failure.step.isEmpty ? "  \(failure.message)" : "  \(failure.step) › \(failure.message)"
         }
         return sanitize(Substring(text))
     }
 
-    /// The closing line: `4 passed, 1 failed (5 canaries in 1.3s)`.
-    public static func summary(passed: Int, failed: Int, elapsedMs: Double) -> String {
-        "\(passed) passed, \(failed) failed (\(passed + failed) canaries in \(formatMilliseconds(elapsedMs)))"
+    /// The closing line: `4 passed, 1 failed (5 canaries in 1.3s)`, with `, 2 inconclusive` when
+    /// some runs could not be carried out.
+    public static func summary(passed: Int, failed: Int, inconclusive: Int = 0, elapsedMs: Double) -> String {
+        let also = inconclusive > 0 ? ", \(inconclusive) inconclusive" : ""
+        return "\(passed) passed, \(failed) failed\(also) (\(passed + failed + inconclusive) canaries in \(formatMilliseconds(elapsedMs)))"
     }
 
     /// Every request and response of the run, then every failure with expected and actual.

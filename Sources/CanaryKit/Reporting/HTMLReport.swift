@@ -71,7 +71,8 @@ public enum HTMLReport {
     /// `linkBase`: the path from the page's folder to the results folder, as segments (`..`, `results`).
     static func render(records: [RunRecord], generatedAt: Date, skippedLines: Int, linkBase: [String] = []) -> String {
         let canaries = group(records)
-        let failing = canaries.filter { !($0.runs.last?.passed ?? true) }.count
+        // An inconclusive run (the runner lacked a resource) says nothing about the target.
+        let failing = canaries.filter { !($0.runs.last { !$0.isInconclusive }?.passed ?? true) }.count
         let generated = RunID.iso8601(generatedAt)
         var html = """
             <!doctype html>
@@ -104,7 +105,12 @@ public enum HTMLReport {
         var name: String
         var runs: [RunRecord]
         var passedCount: Int { runs.filter(\.passed).count }
-        var successRate: Double { runs.isEmpty ? 0 : Double(passedCount) / Double(runs.count) }
+        var inconclusiveCount: Int { runs.filter(\.isInconclusive).count }
+        /// Of the conclusive runs: inconclusive ones neither passed nor failed.
+        var successRate: Double {
+            let conclusive = runs.count - inconclusiveCount
+            return conclusive == 0 ? 0 : Double(passedCount) / Double(conclusive)
+        }
     }
 
     /// Canaries sorted by name; runs by start time (ISO 8601 UTC in one format sorts as text),
@@ -126,7 +132,7 @@ public enum HTMLReport {
             guard let last = canary.runs.last else { continue }
             let state = last.passed ? "pass" : "fail"
             html += "<tr class=\"\(state)\"><td><a href=\"#\(anchor(canary.name))\">\(escape(canary.name))</a></td>"
-            html += "<td class=\"status\">\(statusBadge(last.passed))</td>"
+            html += "<td class=\"status\">\(statusBadge(last))</td>"
             html += "<td class=\"num\">\(percent(canary.successRate))</td><td class=\"num\">\(canary.runs.count)</td>"
             html += "<td>\(escape(displayTime(last.start)))\(age(of: last.start, now: now))</td></tr>\n"
         }
@@ -136,14 +142,15 @@ public enum HTMLReport {
     private static func section(_ canary: CanaryRuns, now: Date, linkBase: [String]) -> String {
         guard let last = canary.runs.last else { return "" }
         var html = "<section class=\"canary \(last.passed ? "pass" : "fail")\" id=\"\(anchor(canary.name))\">\n"
-        html += "<h2>\(statusBadge(last.passed)) \(escape(canary.name))</h2>\n<dl class=\"facts\">"
-        html += fact("Status", last.passed ? "last run passed" : "last run failed")
-        html += fact("Success rate", "\(percent(canary.successRate)) (\(canary.passedCount) of \(canary.runs.count))")
-        html += fact("Runs", "\(canary.runs.count)")
+        html += "<h2>\(statusBadge(last)) \(escape(canary.name))</h2>\n<dl class=\"facts\">"
+        html += fact("Status", last.passed ? "last run passed" : last.isInconclusive
+            ? "last run inconclusive: the runner lacked a resource of its own (\(last.error ?? "localResource"))" : "last run failed")
+        html += fact("Success rate", "\(percent(canary.successRate)) (\(canary.passedCount) of \(canary.runs.count - canary.inconclusiveCount))")
+        html += fact("Runs", "\(canary.runs.count)" + (canary.inconclusiveCount > 0 ? ", \(canary.inconclusiveCount) inconclusive" : ""))
         html += fact("Last run", displayTime(last.start), extra: age(of: last.start, now: now))
         html += fact("Last duration", ConsoleReport.formatMilliseconds(last.durationMs))
         html += "</dl>\n"
-        if let failed = canary.runs.last(where: { !$0.passed }) {
+        if let failed = canary.runs.last(where: { !$0.passed && !$0.isInconclusive }) {
             html += failureBlock(failed, now: now, linkBase: linkBase)
         } else {
             html += "<p class=\"nofailure\">No failures in the recorded runs.</p>\n"
@@ -188,8 +195,9 @@ public enum HTMLReport {
         "<div><dt>\(term)</dt><dd>\(escape(value))\(extra)</dd></div>"
     }
 
-    private static func statusBadge(_ passed: Bool) -> String {
-        passed ? "<span class=\"badge pass\" title=\"passed\">✓</span>" : "<span class=\"badge fail\" title=\"failed\">✗</span>"
+    private static func statusBadge(_ run: RunRecord) -> String {
+        if run.isInconclusive { return "<span class=\"badge\" title=\"inconclusive: the runner lacked a resource\">?</span>" }
+        return run.passed ? "<span class=\"badge pass\" title=\"passed\">✓</span>" : "<span class=\"badge fail\" title=\"failed\">✗</span>"
     }
 
     private static func truncated(_ text: String) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import CurlEngine
 
 /// Renders runs as JUnit XML for CI dashboards: one `<testsuite>` per run record (per canary),
 /// one `<testcase>` per step. Failed assertions are `<failure type="assertion">`, transfer,
@@ -102,6 +103,11 @@ private struct Suite {
         case .skipped:
             skipped += 1
             return open + ">\n      <skipped/>\n    </testcase>\n"
+        case .failed where step.errorKind == TransferError.Kind.localResource.rawValue:
+            // Inconclusive: the runner lacked a resource of its own; CI must not go red for it.
+            skipped += 1
+            let message = "inconclusive: " + (step.error ?? "the runner lacked a local resource")
+            return open + ">\n      <skipped message=\"\(XMLText.attribute(message))\"/>\n    </testcase>\n"
         case .failed:
             return open + ">\n      \(problem(step))\n    </testcase>\n"
         }

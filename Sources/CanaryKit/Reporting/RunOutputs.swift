@@ -199,11 +199,12 @@ public actor RunOutputs {
     public func finish() async throws -> [String] {
         let states = try await loadedStates()
         var metrics = states.map { name, state in
-            guard let last = state.last else {
-                return CanaryMetrics(canary: name, tags: loadedTags[name] ?? state.tags, last: nil, runsPassed: state.runsPassed,
-                                     runsFailed: state.runsFailed, alarmState: state.state.rawValue)
-            }
-            return CanaryMetrics(last: last, runsPassed: state.runsPassed, runsFailed: state.runsFailed, alarmState: state.state.rawValue)
+            var metrics = state.last.map {
+                CanaryMetrics(last: $0, runsPassed: state.runsPassed, runsFailed: state.runsFailed, alarmState: state.state.rawValue)
+            } ?? CanaryMetrics(canary: name, tags: loadedTags[name] ?? state.tags, last: nil, runsPassed: state.runsPassed,
+                               runsFailed: state.runsFailed, alarmState: state.state.rawValue)
+            metrics.runsInconclusive = state.runsInconclusive
+            return metrics
         }
         // Loaded but never run: INSUFFICIENT_DATA from the start, so an alert rule sees it.
         for (name, tags) in loadedTags where states[name] == nil {

@@ -23,6 +23,12 @@ public struct RunRecord: Sendable, Codable {
     public var error: String?
     public var file: String
     public var steps: [StepRecord]
+    /// true when the runner could not get a resource of its own (descriptor, local port, memory)
+    /// for a step: neither a pass nor a failure of the target. Left out (nil) otherwise.
+    public var inconclusive: Bool? = nil
+
+    /// The run says nothing about the target: alarms, success metrics and exit 1 ignore it.
+    public var isInconclusive: Bool { inconclusive == true }
     /// true when the run was stopped from outside (SIGTERM/SIGINT) before it finished: recorded,
     /// but not a datapoint of the alarm (the target did nothing wrong). Absent otherwise.
     public var cancelled: Bool? = nil

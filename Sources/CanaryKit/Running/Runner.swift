@@ -143,7 +143,9 @@ public struct Runner: Sendable {
         }
         var output = timedSteps.0
         var runError: String?
-        if timedSteps.timedOut {
+        // The timer can fire while the last step is completing (seen when steps had waited for a
+        // local port): when every step passed, none was interrupted and the run did not time out.
+        if timedSteps.timedOut && !output.everyStepPassed {
             runError = "canary timeout of \(canary.timeout.humanText) exceeded"
             output.markTimedOut(message: runError ?? "")
         }
@@ -151,14 +153,17 @@ public struct Runner: Sendable {
         if cancelled { runError = "cancelled: canary was stopped before this run finished" }
         let end = Date()
         let passed = !output.steps.contains { $0.outcome == .failed } && runError == nil
-        if !passed, runError == nil, let failed = output.steps.first(where: { $0.outcome == .failed }) {
+        // Stopped from outside is cancelled, whatever the steps were waiting for.
+        let inconclusive = output.isInconclusive && !cancelled
+        if !passed, runError == nil || inconclusive, let failed = output.steps.first(where: { $0.outcome == .failed }) {
             runError = "step \(failed.name): " + (failed.error ?? failed.failures.first?.message ?? "failed")
         }
         let record = RunRecord(
             canary: canary.name, runId: RunID.make(at: start), start: RunID.iso8601(start),
             end: RunID.iso8601(end), durationMs: (clock.now - began).milliseconds, passed: passed,
             attempt: attempt, tags: Dictionary(canary.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }),
-            error: runError, file: canary.file, steps: output.steps, cancelled: cancelled ? true : nil)
+            error: runError, file: canary.file, steps: output.steps, inconclusive: inconclusive ? true : nil,
+            cancelled: cancelled ? true : nil)
         return RunResult(record: record, exchanges: output.exchanges, secrets: output.secrets)
     }
 
@@ -196,6 +201,17 @@ struct StepsOutput: Sendable {
 
     init(canary: Canary) {
         stepNames = canary.steps.map(\.name)
+    }
+
+    var everyStepPassed: Bool {
+        steps.count == stepNames.count && steps.allSatisfy { $0.outcome == .passed }
+    }
+
+    /// Every failed step failed for want of a resource of ours (see `StepExecution`): the run
+    /// could not ask the target, so it neither passed nor failed.
+    var isInconclusive: Bool {
+        let failed = steps.filter { $0.outcome == .failed }
+        return !failed.isEmpty && failed.allSatisfy { $0.errorKind == TransferError.Kind.localResource.rawValue }
     }
 
     /// After the whole-run timeout: the interrupted step failed with the timeout, the rest skipped.

@@ -18,7 +18,7 @@ struct StepExecution {
     func run(builder: RequestBuilder, interpolator: inout Interpolator) async -> (StepRecord, Exchange?) {
         var record = StepRecord.skipped(step.name)
         record.outcome = .failed
-        let request: HTTPRequest
+        var request: HTTPRequest
         var assertions: [Assertion] = []
         do {
             request = try builder.build(step.request, with: &interpolator)
@@ -31,11 +31,12 @@ struct StepExecution {
         }
         record.request = RequestSummary(method: request.method, url: request.url)
         interpolator.remember(secrets: Credentials.carried(by: request))
+        if index == canary.steps.count { request.asksServerToClose() }
 
         let started = Date()
         let response: HTTPResponse
         do {
-            response = try await engine.perform(request, in: session)
+            response = try await performWhenResourcesAllow(request)
         } catch {
             record.error = error.message
             record.errorKind = error.kind.rawValue
@@ -72,6 +73,52 @@ struct StepExecution {
         }
         record.outcome = record.failures.isEmpty ? .passed : .failed
         return (record, Exchange(step: step.name, index: index, started: started, request: request, response: response))
+    }
+}
+
+extension StepExecution {
+    /// A transfer our side could not start (no descriptor, no local port, no memory) never
+    /// reached the target, so it is tried again after a short pause (50 ms doubling to 1 s, with
+    /// jitter so a starved batch does not retry in step) until it runs or the canary's timeout
+    /// cancels it; then the step ends with the `localResource` error, not the timeout.
+    func performWhenResourcesAllow(_ request: HTTPRequest) async throws(TransferError) -> HTTPResponse {
+        var pause = 50.0
+        var lastLocal: TransferError?
+        while true {
+            do {
+                return try await engine.perform(request, in: session)
+            } catch where error.kind == .localResource {
+                lastLocal = error
+            } catch {
+                if error.kind == .cancelled, let lastLocal { throw Self.stillStarved(lastLocal) }
+                throw error
+            }
+            do {
+                try await Task.sleep(for: .milliseconds(pause * Double.random(in: 0.5...1.5)))
+            } catch {
+                throw Self.stillStarved(lastLocal ?? TransferError(kind: .localResource, code: 0, message: ""))
+            }
+            pause = min(pause * 2, 1000)
+        }
+    }
+
+    private static func stillStarved(_ error: TransferError) -> TransferError {
+        var error = error
+        error.message += "; still so when the canary's timeout ended the retries"
+        return error
+    }
+}
+
+extension HTTPRequest {
+    /// On the attempt's last step, `Connection: close` (unless the step sets Connection itself):
+    /// the server then closes first and keeps the TIME_WAIT, instead of each run leaving one of our
+    /// local ports in TIME_WAIT for a minute (10,000 canaries a minute to one address would run
+    /// out of ports). The connection was going to be closed anyway: every attempt opens its own.
+    /// HTTP/2 drops the header; there we still close first.
+    mutating func asksServerToClose() {
+        guard !headers.contains(where: { $0.name.lowercased() == "connection" }),
+              !removedHeaders.contains(where: { $0.lowercased() == "connection" }) else { return }
+        headers.append(HTTPHeader(name: "Connection", value: "close"))
     }
 }
 

@@ -17,7 +17,7 @@ public struct ScreenshotPass: Sendable {
 
     public init(
         mode: ScreenshotMode, screenshotter: Screenshotter?, results: String, canaries: [Canary],
-        jobs: Int = 2, timeout: Duration = .seconds(15)
+        jobs: Int = 2, timeout: Duration = .seconds(30)
     ) {
         self.mode = mode
         self.screenshotter = screenshotter

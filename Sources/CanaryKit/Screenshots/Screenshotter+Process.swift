@@ -32,6 +32,9 @@ enum BrowserProcess {
         } catch {
             return .failedToStart(error.reason)
         }
+        // Rendering is background work: at nice 10 (the whole group, so helpers forked meanwhile
+        // too) the browser yields the CPU to the canaries' own runs.
+        _ = setpriority(__priority_which_t(PRIO_PGRP.rawValue), id_t(child.pid), 10)
         let watchdog = Task {
             guard (try? await Task.sleep(for: timeout)) != nil else { return }
             child.signal(SIGKILL, timedOut: true)

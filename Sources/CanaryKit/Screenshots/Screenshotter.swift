@@ -38,7 +38,7 @@ public struct Screenshotter: Sendable {
     /// refresh and navigating the top page are all refused by the sandbox. Rendered directly, a
     /// `<meta http-equiv="refresh">` page lost its PNG 4 runs in 6.
     public func capture(
-        html: [UInt8], settings: ScreenshotSettings = ScreenshotSettings(), timeout: Duration = .seconds(15)
+        html: [UInt8], settings: ScreenshotSettings = ScreenshotSettings(), timeout: Duration = .seconds(30)
     ) async -> Result<Screenshot, ScreenshotFailure> {
         let folder: String
         do {
