@@ -182,7 +182,10 @@ struct LoadingFuzzTests {
         let clock = ContinuousClock()
         for (index, input) in inputs.enumerated() {
             let elapsed = clock.measure { loadMangled(Array(input.utf8), label: "long input \(index)") }
-            #expect(elapsed < .seconds(5), "long input \(index) took \(elapsed)")
+            // A bound against quadratic blow-ups (minutes), not a speed target: each input loads in
+            // well under a second on a quiet machine, but took 5-10 s with the test run in parallel
+            // beside other builds on 2 cores. Speed is measured by bench/, not here.
+            #expect(elapsed < .seconds(30), "long input \(index) took \(elapsed)")
         }
     }
 

@@ -39,6 +39,9 @@ public actor RunOutputs {
     private var stateLoad: Task<Loaded, any Error>?
     /// Every run logged before this offset of runs.jsonl is in the states (see `StateRebuild`).
     private var safeMark: UInt64
+    /// The mark of the flush before: saved one flush later still, since a run logged just before a
+    /// flush (the last one on SIGTERM comes right after another) may reach `add` only after the next.
+    private var earlierMark: UInt64
     private var pending: [(record: RunRecord?, canary: String, now: Date)] = []
     private var events: [AlarmEvent] = []
     private var records: [RunRecord] = []
@@ -95,6 +98,7 @@ public actor RunOutputs {
         states: [String: CanaryState]?, stateLoad: Task<Loaded, any Error>?, end: UInt64, events: [AlarmEvent] = []
     ) {
         safeMark = end
+        earlierMark = end
         self.events = events
         self.directory = directory
         self.settings = settings
@@ -226,7 +230,10 @@ public actor RunOutputs {
         // makes them again from runs.jsonl (same ids), instead of losing them.
         warnings += await sinks.record(batch)
         // A lagging mark: runs logged since the last call may still be on their way to `add`.
-        let mark = safeMark
+        // Two flushes back: reading more of the log on start is always right (runs already
+        // counted are recognised by run id), reading too little loses an outcome.
+        let mark = earlierMark
+        earlierMark = safeMark
         safeMark = StateRebuild.logSize(directory: directory)
 
         // The two files on two cores: for 10,000 canaries each took a few hundred ms.
