@@ -62,7 +62,7 @@ extension CanaryFileDecoder {
     private func decodeMethod(_ value: LocatedJSON) -> String? {
         guard let method = string(value, for: "'method'", like: "POST") else { return nil }
         guard Self.isToken(method) else {
-            report("'\(method)' is not an HTTP method; write GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS", at: value.location)
+            report("'\(Self.excerpt(method))' is not an HTTP method; write GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS", at: value.location)
             return nil
         }
         return method.uppercased()
