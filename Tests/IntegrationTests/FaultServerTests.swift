@@ -128,7 +128,9 @@ struct FaultServerTests {
                 + TestServers.varArguments)
         let elapsed = clock.now - started
         #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
-        #expect(elapsed < .milliseconds(2500), "took \(elapsed)")
+        // The faults run side by side: one after another they would take many seconds. 2.5 s was
+        // missed by 70 ms under ThreadSanitizer on a clean CI run, so the bound leaves room for it.
+        #expect(elapsed < .milliseconds(4000), "took \(elapsed)")
         #expect(output.stdout.contains("✓ healthy"), "\(output.stdout)")
         let failing = Fault.all.filter { !$0.passes }
         #expect(output.stdout.contains("\(Fault.all.count + 1 - failing.count) passed, \(failing.count) failed"), "\(output.stdout)")
