@@ -10,7 +10,16 @@ enum ShellWord {
 
     static func quote(_ pieces: [Piece]) -> String {
         guard !pieces.isEmpty else { return "''" }
-        return pieces.map { piece in
+        // Neighbouring text is one quoted run: `'Authorization: Bearer '`, not two.
+        var merged: [Piece] = []
+        for piece in pieces {
+            if case .text(let text) = piece, case .text(let previous)? = merged.last {
+                merged[merged.count - 1] = .text(previous + text)
+            } else {
+                merged.append(piece)
+            }
+        }
+        return merged.map { piece in
             switch piece {
             case .variable(let name): return "\"$\(name)\""
             case .text(let text): return quoteText(text)
