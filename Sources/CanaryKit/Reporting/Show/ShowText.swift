@@ -11,6 +11,7 @@ public enum ShowText {
         var out = "# \(show(record.canary)) run \(show(record.runId)), attempt \(run.attempt) of \(run.attempts): \(run.outcome)\n"
         out += "# start \(show(record.start)), end \(show(record.end)), \(ConsoleReport.formatMilliseconds(record.durationMs))\n"
         if let error = record.error { out += "# error: \(show(error))\n" }
+        if !run.exchangesKept { out += "# the exchanges of this run are no longer kept: only its record is shown\n" }
         for (offset, (step, exchange)) in run.steps.enumerated() {
             out += "\n" + stepBlock(index: offset + 1, step: step, exchange: exchange, show: show, redactor: redactor)
         }

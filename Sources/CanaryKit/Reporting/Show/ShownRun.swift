@@ -8,6 +8,8 @@ public struct ShownRun: Sendable {
     /// The attempt shown (1-based) and how many the run had.
     public var attempt: Int
     public var attempts: Int
+    /// false when the store no longer holds the run's exchanges, only its record.
+    public var exchangesKept = true
 
     public init(record: RunRecord, exchanges: [StoredExchange], attempt: Int? = nil, attempts: Int? = nil) {
         self.record = record
