@@ -36,6 +36,7 @@ public enum ShowCurl {
         var words = ["curl", "--silent", "--show-error", "--include"]
         words += ["--request", ShellWord.quote([.text(request.method)])]
         if (step.response?.redirects ?? 0) > 0 { words.append("--location") }
+        if request.headers.contains(where: { $0.name.lowercased() == "accept-encoding" }) { words.append("--compressed") }
         if source.insecure { words.append("--insecure") }
         words += ["--url", ShellWord.quote(references.pieces(redactor.redact(request.url), field: .url))]
         for header in request.headers where !skippedHeaders.contains(header.name.lowercased()) {
@@ -53,9 +54,9 @@ public enum ShowCurl {
         return note + words.joined(separator: " ")
     }
 
-    /// Set by curl itself from the URL and body: the recorded values may belong to a redirect's
-    /// last hop or to a cut body.
-    static let skippedHeaders: Set<String> = ["host", "content-length"]
+    /// Set by curl itself from the URL and body (the recorded values may belong to a redirect's
+    /// last hop or to a cut body), and Accept-Encoding, which `--compressed` sets and decodes.
+    static let skippedHeaders: Set<String> = ["host", "content-length", "accept-encoding"]
 
     /// Which environment variable each mask of one step stands for.
     struct References {
