@@ -20,6 +20,8 @@ struct RunOptions {
     var caFile: String?
     var wait = true
     var keep = 100
+    /// `--artifacts`: which runs get a browsable folder.
+    var artifacts = ArtifactPolicy.failed
     var maxSnapshotBytes = 1 << 20
     var maxBodyBytes = 64 << 20
     var outputs = OutputSettings()
@@ -179,6 +181,12 @@ struct ArgumentReader {
                 guard text == "text" || text == "json" else { throw UsageError("\(command): --log-format is text or json, got '\(text)'") }
                 options.logJSON = text == "json"
             case "--jobs": options.jobs = try count(try value(of: flag, inline), flag: flag, minimum: 1)
+            case "--artifacts":
+                let text = try value(of: flag, inline)
+                guard let policy = ArtifactPolicy(rawValue: text) else {
+                    throw UsageError("\(command): --artifacts takes \(ArtifactPolicy.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+                }
+                options.artifacts = policy
             case "--keep": options.keep = try count(try value(of: flag, inline), flag: flag, minimum: 1)
             case "--max-snapshot-bytes": options.maxSnapshotBytes = try count(try value(of: flag, inline), flag: flag, minimum: 0)
             case "--max-body-bytes": options.maxBodyBytes = try count(try value(of: flag, inline), flag: flag, minimum: 1)

@@ -40,6 +40,8 @@ enum Help {
       --cacert FILE        also trust the CA certificates in this PEM file
       --no-wait            exit 3 at once if another run holds the results folder
       --keep N             run folders kept per canary, oldest pruned (default 100)
+      --artifacts failed|all|none   which runs get a browsable folder <canary>/<runId>/
+                           (default failed); every run's exchanges are kept in exchanges/ unless none
       --max-snapshot-bytes N   body bytes kept in snapshots and run.har (default 1048576)
       --max-body-bytes N   a response body past N bytes fails its step (default 67108864)
       --junit FILE         also write JUnit XML (one testsuite per canary, one testcase per step)
@@ -140,7 +142,7 @@ enum Help {
     and counted (canary_scheduler_skipped_runs_total), never missing data. Two due times missed in
     a row (the process was paused or stopped) set the alarm to INSUFFICIENT_DATA.
 
-    Options: --jobs N, --results DIR, --var, --only, --tag, --cacert, --keep, --max-snapshot-bytes,
+    Options: --jobs N, --results DIR, --var, --only, --tag, --cacert, --keep, --artifacts, --max-snapshot-bytes,
     --max-body-bytes, --pushgateway, --webhook, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --account (as for
     run), and:
       --shard K/N          only the canaries whose name hashes to shard K of N
