@@ -32,6 +32,26 @@ public struct RunRecord: Sendable, Codable {
     /// true when the run was stopped from outside (SIGTERM/SIGINT) before it finished: recorded,
     /// but not a datapoint of the alarm (the target did nothing wrong). Absent otherwise.
     public var cancelled: Bool? = nil
+    /// The failed attempts before this one, oldest first, when the canary was retried: a run that
+    /// passed only on a retry keeps the failure it had. Absent without retries.
+    public var earlierAttempts: [EarlierAttempt]? = nil
+}
+
+/// A failed attempt of a run that was retried (its steps as recorded, already redacted).
+public struct EarlierAttempt: Sendable, Codable {
+    public var attempt: Int
+    public var start: String
+    public var durationMs: Double
+    public var error: String?
+    public var steps: [StepRecord]
+
+    public init(_ record: RunRecord) {
+        attempt = record.attempt
+        start = record.start
+        durationMs = record.durationMs
+        error = record.error
+        steps = record.steps
+    }
 }
 
 /// One step of a recorded run.

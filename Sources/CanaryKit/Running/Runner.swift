@@ -13,6 +13,8 @@ public struct RunSettings: Sendable {
     public var maxBodyBytes: Int
     /// Names read as `{{secret.NAME}}` anywhere in the run: `{{env.NAME}}` of them is masked too.
     public var secretNames: Set<String> = []
+    /// `--retry-interval`: the pause between a failed attempt and its retry.
+    public var retryInterval: Duration = .zero
 
     public init(
         variables: [String: String] = [:], environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -91,7 +93,7 @@ public struct Runner: Sendable {
         case finished(RunResult, Finished, heldSlot: Bool)
     }
 
-    /// One canary, with its retries: the last attempt is the one returned.
+    /// One canary, with its retries: the last attempt is the one returned, carrying the failed ones.
     public func run(_ canary: Canary) async -> RunResult {
         await run(canary, retrying: { true })
     }
@@ -101,16 +103,26 @@ public struct Runner: Sendable {
     /// not finish, and its failure may be one a retry would have cleared, so it must not alarm.
     public func run(_ canary: Canary, retrying: @Sendable () -> Bool) async -> RunResult {
         var attempt = 1
+        var earlier: [EarlierAttempt] = []
+        // The earlier attempts' secrets too: their records travel with the last attempt's.
+        var secrets: Set<String> = []
         while true {
             var result = await runAttempt(canary, attempt: attempt)
+            if !earlier.isEmpty {
+                result.record.earlierAttempts = earlier
+                result.secrets.formUnion(secrets)
+            }
             if result.record.passed || attempt > canary.retries || Task.isCancelled {
                 return result
             }
-            guard retrying() else {
+            if settings.retryInterval > .zero { try? await Task.sleep(for: settings.retryInterval) }
+            guard retrying(), !Task.isCancelled else {
                 result.record.cancelled = true
                 result.record.error = "cancelled: stopped before attempt \(attempt + 1) of \(canary.retries + 1) (attempt \(attempt): \(result.record.error ?? "failed"))"
                 return result
             }
+            earlier.append(EarlierAttempt(result.record))
+            secrets.formUnion(result.secrets)
             attempt += 1
         }
     }
