@@ -70,7 +70,7 @@ struct JUnitStoryTests {
         // The records keep the failed attempt too.
         let runs = try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8)
         let record = try #require(try JSONSerialization.jsonObject(with: Data(runs.utf8)) as? [String: Any])
-        let earlier = try #require(record["earlierAttempts"] as? [[String: Any]], "\(runs)")
-        #expect(earlier.count == 1 && (earlier[0]["attempt"] as? Int) == 1)
+        let attempts = try #require(record["attempts"] as? [[String: Any]], "\(runs)")
+        #expect(attempts.count == 2 && (attempts[0]["passed"] as? Bool) == false)
     }
 }

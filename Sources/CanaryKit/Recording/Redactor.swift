@@ -111,12 +111,12 @@ public struct Redactor: Sendable {
         return "\(name): \(Self.mask)"
     }
 
-    /// The record with every free-text field masked, earlier attempts included.
+    /// The record with every free-text field masked.
     public func redact(_ record: RunRecord) -> RunRecord {
         var record = record
         record.error = redact(record.error)
         record.steps = record.steps.map(redact)
-        record.earlierAttempts = record.earlierAttempts?.map { attempt in
+        record.attempts = record.attempts?.map { attempt in
             var attempt = attempt
             attempt.error = redact(attempt.error)
             attempt.steps = attempt.steps.map(redact)

@@ -37,7 +37,7 @@ public enum StepSummary {
     /// The earlier attempts of the run in which this step failed, with the failure's first line
     /// and its kind (`assertion` or the transfer error's kind).
     public static func earlierFailures(of stepName: String, in record: RunRecord) -> [(attempt: Int, message: String, kind: String, text: String)] {
-        (record.earlierAttempts ?? []).compactMap { attempt in
+        (record.attempts ?? []).filter { $0.attempt < record.attempt }.compactMap { attempt in
             guard let step = attempt.steps.first(where: { $0.name == stepName }), step.outcome == .failed else { return nil }
             if let error = step.error { return (attempt.attempt, error, step.errorKind ?? "error", error) }
             let message = step.failures.first?.message ?? "failed"
