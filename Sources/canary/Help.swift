@@ -91,8 +91,9 @@ enum Help {
     Usage: canary report [--results DIR] [-o FILE.html]
 
     Writes one self-contained HTML page (default report.html) from the results folder: per canary
-    the current status, success rate, last failure with links to its snapshot, and latency over
-    time stacked by phase.
+    the current status, success rate, uptime over 24 h / 7 d / 30 d, last failure with links to its
+    snapshot and (failing canaries) what changed since the last pass, and latency over time
+    stacked by phase; above them the incident timeline from the alarm events.
     """
 
     static let show = """

@@ -72,6 +72,19 @@ struct ShowDiffCLITests {
         #expect(named.stdout.contains("status: 503 → 200"), "\(named.stdout)")
     }
 
+    @Test("the report's card for the failing canary shows the same diff")
+    func reportCard() async throws {
+        let (folder, results) = try await Self.recorded()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let output = try await CLI.run(["report", "--results", results, "-o", folder + "/report.html"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let page = try String(contentsOfFile: folder + "/report.html", encoding: .utf8)
+        #expect(page.contains("What changed since the last pass"))
+        #expect(page.contains("$.args.code: &quot;200&quot; → &quot;503&quot;"), "\(page)")
+        #expect(page.contains("<span class=\"chg\">") || page.contains("status: 200 → 503"))
+        #expect(!page.contains(Self.key))
+    }
+
     @Test("an unknown canary or run exits 2 with a did-you-mean; server bytes never reach the terminal raw")
     func unknownAndHostile() async throws {
         let (folder, results) = try await Self.recorded()
