@@ -40,9 +40,12 @@ public struct Canary: Sendable {
 public struct AlarmRule: Sendable, Equatable, Codable {
     public var evaluationPeriods: Int
     public var datapointsToAlarm: Int
-    public init(evaluationPeriods: Int = 1, datapointsToAlarm: Int = 1) {
+    /// The `severity` label of its Alertmanager alert.
+    public var severity: String
+    public init(evaluationPeriods: Int = 1, datapointsToAlarm: Int = 1, severity: String = "critical") {
         self.evaluationPeriods = evaluationPeriods
         self.datapointsToAlarm = datapointsToAlarm
+        self.severity = severity
     }
 }
 
