@@ -158,6 +158,8 @@ public actor RunOutputs {
         let (next, event) = AlarmEvaluator.record(record, rule: rules[record.canary] ?? AlarmRule(), into: previous, now: now)
         states?[record.canary] = next
         if let event { events.append(event) }
+        let every = rules[record.canary]?.remindEvery
+        if let reminder = AlarmReminder.event(for: record, before: previous, after: next, every: every, now: now) { events.append(reminder) }
         if !settings.alertmanagers.isEmpty { alerts.add(record, before: previous, after: next, reportURL: settings.reportURL, now: now) }
         if settings.runEvents { events.append(AlarmEvent.runFinished(record, now: now)) }
         // Only JUnit needs every record; the scheduler runs for weeks without --junit.
