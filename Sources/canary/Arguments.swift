@@ -19,6 +19,8 @@ struct RunOptions {
     var quiet = false
     var caFile: String?
     var wait = true
+    /// `--lock-timeout`: how long `run` waits for the results folder's lock before it exits 3.
+    var lockTimeout = RunLock.defaultTimeout
     var keep = 100
     /// `--artifacts`: which runs get a browsable folder.
     var artifacts = ArtifactPolicy.failed
@@ -130,6 +132,8 @@ struct ArgumentReader {
             case "--junit": options.outputs.junitPath = try value(of: flag, inline)
             case "--pushgateway": options.outputs.pushgateway = try value(of: flag, inline)
             case "--webhook": options.outputs.webhooks.append(try value(of: flag, inline))
+            case "--alertmanager": options.outputs.alertmanagers.append(try value(of: flag, inline))
+            case "--report-url": options.outputs.reportURL = try value(of: flag, inline)
             case "--run-events": options.outputs.runEvents = true
             case "--screenshots": options.screenshots = try screenshotMode(inline)
             case "--screenshot-jobs": options.screenshotJobs = try count(try value(of: flag, inline), flag: flag, minimum: 1)
@@ -150,6 +154,12 @@ struct ArgumentReader {
                 programs[flag, default: []].insert(program, at: 0)
             case "--on-alarm-arg", "--on-run-arg":
                 programArgs[String(flag.dropLast(4)), default: []].append(try value(of: flag, inline))
+            case "--lock-timeout":
+                let text = try value(of: flag, inline)
+                guard let timeout = Duration(humanText: text), timeout >= .zero else {
+                    throw UsageError("\(command): --lock-timeout takes a duration like 5m or 30s, got '\(text)'")
+                }
+                options.lockTimeout = timeout
             case "--stop-timeout":
                 let text = try value(of: flag, inline)
                 guard let timeout = Duration(humanText: text), timeout >= .zero else {

@@ -30,8 +30,8 @@ enum Help {
 
     Options:
       --var NAME=VALUE     set a variable for every canary (overrides its own); repeatable;
-                           one no selected canary uses is an error (a typo) unless
-      --allow-unused-vars  is given
+                           one no selected canary uses is an error (a typo); with
+      --allow-unused-vars  it is a warning on stderr instead
       --junit -            JUnit XML to stdout (console lines then go to stderr)
       --jobs N             canaries run at once (default 32)
       --results DIR        results folder (default ./results)
@@ -39,6 +39,7 @@ enum Help {
       --tag KEY=VALUE      run only canaries with this tag; repeatable (all must match)
       --cacert FILE        also trust the CA certificates in this PEM file
       --no-wait            exit 3 at once if another run holds the results folder
+      --lock-timeout D     wait at most D for the results folder's lock, then exit 3 (default 5m)
       --keep N             run folders kept per canary, oldest pruned (default 100)
       --artifacts failed|all|none   which runs get a browsable folder <canary>/<runId>/
                            (default failed); every run's exchanges are kept in exchanges/ unless none
@@ -47,6 +48,9 @@ enum Help {
       --junit FILE         also write JUnit XML (one testsuite per canary, one testcase per step)
       --pushgateway URL    also push the metrics to a Prometheus Pushgateway (job canary, per canary)
       --webhook URL        POST every alarm event as JSON; repeatable
+      --alertmanager URL   post a CanaryFailing alert to Alertmanager on every run while a canary
+                           is in ALARM, resolved when it passes again; repeatable (HA pair)
+      --report-url URL     where the HTML report is published: linked from every alert
       --on-alarm PROGRAM   run PROGRAM (the path as given, no shell) with each alarm state change
                            on stdin; --on-alarm-arg ARG (repeatable) passes it arguments
       --on-run PROGRAM     the same for run events (--run-events); --on-run-arg ARG
@@ -67,7 +71,7 @@ enum Help {
 
     Exit codes: 0 every canary passed; 1 at least one failed; 2 bad usage, an invalid canary
     file (the valid ones still run) or results that could not be written (read-only, no
-    permission, disk full); 3 the results folder is busy (with --no-wait); 4 none failed but
+    permission, disk full); 3 the results folder stayed busy (--no-wait, --lock-timeout); 4 none failed but
     at least one was inconclusive: the runner itself lacked a file descriptor, local port or
     memory, so the target was not asked (1 wins over 4).
     """
@@ -90,8 +94,9 @@ enum Help {
     Usage: canary report [--results DIR] [-o FILE.html]
 
     Writes one self-contained HTML page (default report.html) from the results folder: per canary
-    the current status, success rate, last failure with links to its snapshot, and latency over
-    time stacked by phase.
+    the current status, success rate, uptime over 24 h / 7 d / 30 d, last failure with links to its
+    snapshot and (failing canaries) what changed since the last pass, and latency over time
+    stacked by phase; above them the incident timeline from the alarm events.
     """
 
     static let show = """
@@ -143,7 +148,7 @@ enum Help {
     a row (the process was paused or stopped) set the alarm to INSUFFICIENT_DATA.
 
     Options: --jobs N, --results DIR, --var, --only, --tag, --cacert, --keep, --artifacts, --max-snapshot-bytes,
-    --max-body-bytes, --pushgateway, --webhook, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --account (as for
+    --max-body-bytes, --pushgateway, --webhook, --alertmanager, --report-url, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --account (as for
     run), and:
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)

@@ -23,6 +23,10 @@ public struct OutputSettings: Sendable {
     public var account = ""
     /// `--sink-max-age`: how long an undelivered event is retried before it is dropped.
     public var sinkMaxAge: Duration = .seconds(3600)
+    /// `--alertmanager` URLs: a canary in ALARM is posted to each on every run (see `AlertmanagerAlert`).
+    public var alertmanagers: [String] = []
+    /// `--report-url`: where the HTML report is published, linked from every alert.
+    public var reportURL: String?
     public init() {}
 }
 
@@ -58,6 +62,12 @@ public actor RunOutputs {
     /// other, so one canary's events never race each other to a sink.
     private let outbox: Outbox
     private var delivery: Task<[String], Never>?
+    /// When this batch began: JUnit's total time is the wall time since (runs overlap; their sum is not).
+    private let started = ContinuousClock.now
+    /// Alerts for Alertmanager, and its post in progress: posts run in order too, so a resolved
+    /// alert never overtakes the firing one before it.
+    private var alerts = AlertmanagerQueue()
+    private var alertPost: Task<[(url: String, problem: String?)], Never>?
 
     /// Loads `state.json` now: an unreadable one throws, to be shown before anything runs (the
     /// scheduler refuses to start on it).
@@ -105,6 +115,7 @@ public actor RunOutputs {
         self.engine = engine
         rules = Self.rules(of: canaries)
         loadedTags = Self.tags(of: canaries)
+        alerts.configure(canaries)
         self.states = states
         self.stateLoad = stateLoad
         outbox = Outbox(directory: directory)
@@ -137,6 +148,7 @@ public actor RunOutputs {
     public func setRules(from canaries: [Canary]) {
         rules = Self.rules(of: canaries)
         loadedTags = Self.tags(of: canaries)
+        alerts.configure(canaries)
     }
 
     /// Counts one finished run (its record already redacted).
@@ -146,6 +158,9 @@ public actor RunOutputs {
         let (next, event) = AlarmEvaluator.record(record, rule: rules[record.canary] ?? AlarmRule(), into: previous, now: now)
         states?[record.canary] = next
         if let event { events.append(event) }
+        let every = rules[record.canary]?.remindEvery
+        if let reminder = AlarmReminder.event(for: record, before: previous, after: next, every: every, now: now) { events.append(reminder) }
+        if !settings.alertmanagers.isEmpty { alerts.add(record, before: previous, after: next, reportURL: settings.reportURL, now: now) }
         if settings.runEvents { events.append(AlarmEvent.runFinished(record, now: now)) }
         // Only JUnit needs every record; the scheduler runs for weeks without --junit.
         if settings.junitPath != nil { records.append(record) }
@@ -158,7 +173,7 @@ public actor RunOutputs {
     }
 
     /// Events not yet delivered: the scheduler flushes sooner when there are some.
-    public var hasPendingEvents: Bool { !events.isEmpty }
+    public var hasPendingEvents: Bool { !events.isEmpty || !alerts.pending.isEmpty }
 
     /// An undelivered event in the outbox is due for another attempt.
     public var outboxDue: Bool {
@@ -244,7 +259,10 @@ public actor RunOutputs {
         }.value
         try PrometheusText.write(metrics, to: directory, trailer: scheduler?.prometheusText ?? "")
         try await stateSaved
-        if let path = settings.junitPath { try JUnitReport.write(records, invalidFiles: settings.invalidFiles, to: path) }
+        if let path = settings.junitPath {
+            let wallTime = (ContinuousClock.now - started).milliseconds
+            try JUnitReport.write(records, invalidFiles: settings.invalidFiles, wallTimeMs: wallTime, to: path)
+        }
 
         // Sent after the pass before this one has ended, within this call's own deadline,
         // whatever the earlier pass took.
@@ -256,6 +274,14 @@ public actor RunOutputs {
         }
         delivery = pass
         async let delivered = pass.value
+        let alertBatch = alerts.take()
+        let previousPost = alertPost
+        let post = AlertmanagerPost(urls: settings.alertmanagers, engine: engine, timeout: settings.sinkTimeout)
+        let posting = Task {
+            _ = await previousPost?.value
+            return await post.send(alertBatch)
+        }
+        alertPost = posting
         if let url = settings.pushgateway {
             let gateway = Pushgateway(url: url, engine: engine, timeout: settings.sinkTimeout)
             let attempted = metrics.filter { pushed.contains($0.canary) }
@@ -270,6 +296,7 @@ public actor RunOutputs {
             warnings += pushgatewayHealth.lines(after: problems, of: attempted.count, gateway: URLMasking.masked(url))
         }
         warnings += await delivered
+        warnings += alerts.lines(after: await posting.value, count: alertBatch.count)
         return warnings
     }
 }
