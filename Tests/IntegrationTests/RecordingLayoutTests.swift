@@ -66,6 +66,31 @@ struct RecordingLayoutTests {
         #expect(bad.status == 2 && bad.stderr.contains("--artifacts takes failed, all, none, got 'some'"), "\(bad.stderr)")
     }
 
+    @Test("--retain and --max-bytes delete whole exchange segments, oldest first, never the one being written")
+    func retention() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "{name: \"c\", steps: [{request: {url: \"{{site}}/hello.txt\"}}]}".write(toFile: folder + "/c.json", atomically: true, encoding: .utf8)
+        let segments = folder + "/r/exchanges"
+        try FileManager.default.createDirectory(atPath: segments, withIntermediateDirectories: true)
+        for (name, age) in [("20200101T000000Z-0000", 3.0 * 86_400), ("20200102T000000Z-0000", 3600.0)] {
+            try (String(repeating: "{}\n", count: 500)).write(toFile: segments + "/\(name).jsonl", atomically: true, encoding: .utf8)
+            let when = Date().addingTimeInterval(-age)
+            try FileManager.default.setAttributes([.modificationDate: when], ofItemAtPath: segments + "/\(name).jsonl")
+        }
+        let arguments = ["run", folder + "/c.json", "--results", folder + "/r", "-q"] + TestServers.varArguments
+        #expect(try await CLI.run(arguments + ["--retain", "1d"]).status == 0)
+        var names = try FileManager.default.contentsOfDirectory(atPath: segments).sorted()
+        #expect(names.count == 2 && names[0] == "20200102T000000Z-0000.jsonl", "only the 3-day-old segment went: \(names)")
+        #expect(try await CLI.run(arguments + ["--max-bytes", "1"]).status == 0)
+        names = try FileManager.default.contentsOfDirectory(atPath: segments)
+        #expect(names.count == 1 && !names[0].hasPrefix("2020"), "all but the segment being written went: \(names)")
+        let audit = try await ResultsAudit.of(folder + "/r")
+        #expect(audit.unreadable.isEmpty && audit.exchanges == 2, "\(audit.unreadable)")
+        let bad = try await CLI.run(arguments + ["--retain", "soon"])
+        #expect(bad.status == 2 && bad.stderr.contains("--retain takes a duration like 7d or 12h, got 'soon'"), "\(bad.stderr)")
+    }
+
     @Test("a mangled state.json (loaded while the canaries run) still lets them run and record, exits 2 naming it, and is left as it was")
     func mangledState() async throws {
         let folder = try makeTemporaryDirectory()

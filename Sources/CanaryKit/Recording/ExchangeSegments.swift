@@ -23,6 +23,7 @@ struct SegmentRoll: Sendable, Equatable {
 final class ExchangeSegments: Sendable {
     private let directory: String
     private let roll: SegmentRoll
+    private let retention: Retention
     private let current: Mutex<Segment>
 
     private struct Segment {
@@ -34,9 +35,10 @@ final class ExchangeSegments: Sendable {
         var previous: RunLog?
     }
 
-    init(directory: String, roll: SegmentRoll = SegmentRoll(), now: Date = Date()) throws(RecordingError) {
+    init(directory: String, roll: SegmentRoll = SegmentRoll(), retention: Retention = Retention(), now: Date = Date()) throws(RecordingError) {
         self.directory = directory
         self.roll = roll
+        self.retention = retention
         try FileIO.makeDirectory(directory + "/" + ResultsLayout.exchangesFolder)
         // The newest segment, repaired (a crash may have torn its last line), is continued while young.
         let newest = Self.segmentNames(directory: directory).last
@@ -55,6 +57,21 @@ final class ExchangeSegments: Sendable {
         if segment == nil { segment = try Self.begin(directory: directory, at: now) }
         guard let segment else { throw RecordingError(action: "begin a segment in", path: directory, reason: "no segment") }
         current = Mutex(segment)
+        sweep(now: now)
+    }
+
+    /// Deletes the segments retention says to (whole files; never the one being written). A
+    /// record whose segment is gone still reads; `show` says its exchanges expired.
+    func sweep(now: Date = Date()) {
+        let folder = directory + "/" + ResultsLayout.exchangesFolder
+        let segments = Self.segmentNames(directory: directory).compactMap { name -> Retention.Segment? in
+            var info = stat()
+            guard stat(folder + "/" + name + ResultsLayout.segmentSuffix, &info) == 0 else { return nil }
+            return Retention.Segment(name: name, modified: Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec)), bytes: Int(info.st_size))
+        }
+        for name in retention.expired(segments, current: currentName, now: now) {
+            unlink(folder + "/" + name + ResultsLayout.segmentSuffix)
+        }
     }
 
     /// Names of the segments (without folder or suffix), oldest first.
@@ -78,16 +95,19 @@ final class ExchangeSegments: Sendable {
 
     /// Appends one run's line and returns its place once it is on disk.
     func append(_ line: [UInt8], now: Date = Date()) async throws(RecordingError) -> StoredPlace {
-        let (log, name) = try current.withLock { segment throws(RecordingError) -> (RunLog, String) in
+        let (log, name, rolled) = try current.withLock { segment throws(RecordingError) -> (RunLog, String, Bool) in
+            var rolled = false
             if roll.rolls(size: segment.size, adding: line.count, age: now.timeIntervalSince(segment.begun)) {
                 var next = try Self.begin(directory: directory, at: now)
                 segment.previous?.close()
                 next.previous = segment.log
                 segment = next
+                rolled = true
             }
             segment.size += line.count
-            return (segment.log, segment.name)
+            return (segment.log, segment.name, rolled)
         }
+        if rolled { sweep(now: now) }
         let offset = try await log.append(line)
         return StoredPlace(segment: ResultsLayout.exchangeSegment(named: name), offset: offset, length: line.count)
     }

@@ -8,10 +8,13 @@ public struct RecordingOptions: Sendable {
     public var maxSnapshotBytes: Int
     /// Which runs get a browsable folder (`--artifacts`).
     public var artifacts: ArtifactPolicy
-    public init(keep: Int = 100, maxSnapshotBytes: Int = 1 << 20, artifacts: ArtifactPolicy = .failed) {
+    /// How long and how many bytes of exchange segments are kept (`--retain`, `--max-bytes`).
+    public var retention: Retention
+    public init(keep: Int = 100, maxSnapshotBytes: Int = 1 << 20, artifacts: ArtifactPolicy = .failed, retention: Retention = Retention()) {
         self.keep = keep
         self.maxSnapshotBytes = maxSnapshotBytes
         self.artifacts = artifacts
+        self.retention = retention
     }
 }
 
@@ -51,7 +54,7 @@ public final class ResultsStore: Sendable {
         try FileIO.makeDirectory(directory)
         try ResultsAccess.check(directory)
         log = try RunLog(path: directory + "/" + ResultsLayout.runLog)
-        segments = options.artifacts == .none ? nil : try ExchangeSegments(directory: directory)
+        segments = options.artifacts == .none ? nil : try ExchangeSegments(directory: directory, retention: options.retention)
     }
 
     /// Appends the run's exchanges to the current exchange segment, writes the run's folder when
