@@ -93,3 +93,4 @@ struct AlertmanagerTests {
         #expect((alert["labels"] as? [String: String])?["severity"] == "critical")
     }
 }
+

@@ -9,6 +9,10 @@ public struct AlarmEvent: Sendable, Codable, Equatable {
     public static let runSucceededType = "Canary Run Succeeded"
     /// A run the runner could not carry out for want of its own resources (not the target's fault).
     public static let runInconclusiveType = "Canary Run Inconclusive"
+    /// `alarm.remindEvery`: the canary is still in ALARM.
+    public static let reminderType = "Canary Alarm Reminder"
+    /// What `--on-alarm` is given: changes of state and reminders of one.
+    public var isAboutAlarmState: Bool { detailType == Self.stateChangeType || detailType == Self.reminderType }
 
     /// The event format's version: "1".
     public var version: String

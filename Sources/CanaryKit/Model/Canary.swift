@@ -42,10 +42,13 @@ public struct AlarmRule: Sendable, Equatable, Codable {
     public var datapointsToAlarm: Int
     /// The `severity` label of its Alertmanager alert.
     public var severity: String
-    public init(evaluationPeriods: Int = 1, datapointsToAlarm: Int = 1, severity: String = "critical") {
+    /// `remindEvery`: while in ALARM, a reminder event this often; nil sends none.
+    public var remindEvery: Duration?
+    public init(evaluationPeriods: Int = 1, datapointsToAlarm: Int = 1, severity: String = "critical", remindEvery: Duration? = nil) {
         self.evaluationPeriods = evaluationPeriods
         self.datapointsToAlarm = datapointsToAlarm
         self.severity = severity
+        self.remindEvery = remindEvery
     }
 }
 
