@@ -98,6 +98,10 @@ private struct Suite {
         let open = "    <testcase classname=\"\(XMLText.attribute(canary))\" name=\"\(XMLText.attribute(step.name))\" "
             + "time=\"\(JUnitReport.seconds(step.outcome == .skipped ? 0 : step.timings.total))\""
         switch step.outcome {
+        case .passed where step.warnings != nil:
+            // Degraded: the test passes; the missed warn checks are a property CI can show.
+            let missed = (step.warnings ?? []).map(\.message).joined(separator: "; ")
+            return open + ">\n      <properties>\n        <property name=\"degraded\" value=\"\(XMLText.attribute(missed))\"/>\n      </properties>\n    </testcase>\n"
         case .passed:
             return open + "/>\n"
         case .skipped:
