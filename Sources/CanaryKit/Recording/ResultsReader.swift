@@ -91,7 +91,8 @@ public struct ResultsReader: Sendable {
         return try attempts(of: record)
     }
 
-    /// `attempts(canary:runId:)` for a record already read (from `records()`), without reading the log again.
+    /// The same for a record already read (from `records()`): no second pass over the run log
+    /// (the report loads two runs of every failing canary).
     public func attempts(of record: RunRecord) throws(RecordingError) -> [StoredAttempt]? {
         let (canary, runId) = (record.canary, record.runId)
         if let place = record.har, let line = try read(place) {

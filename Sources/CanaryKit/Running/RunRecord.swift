@@ -39,6 +39,11 @@ public struct RunRecord: Sendable, Codable {
     /// Where the run's exchanges (every attempt's, as HAR) are kept in the exchange segments;
     /// nil with `--artifacts none` and in records written before segments.
     public var har: StoredPlace? = nil
+    /// true when the run passed every `expect` but a step missed a `warn` check; left out otherwise.
+    public var degraded: Bool? = nil
+
+    /// Passed, but some step missed a `warn` check.
+    public var isDegraded: Bool { passed && degraded == true }
 }
 
 /// A byte range of a file of the results folder: `segment` relative to the folder.
@@ -78,6 +83,8 @@ public struct StepRecord: Sendable, Codable {
     public var response: ResponseSummary?
     /// The step's screenshot, when one was due: written, or why not.
     public var screenshot: ScreenshotRecord?
+    /// The `warn` checks the response missed (left out when none did).
+    public var warnings: [AssertionFailure]? = nil
 }
 
 /// A step's screenshot in the record. `error` says why none was written (never silence); the
