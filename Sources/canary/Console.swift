@@ -28,6 +28,12 @@ enum Console {
         write(text + "\n", to: linesToStandardError ? STDERR_FILENO : STDOUT_FILENO)
     }
 
+    /// One line on stdout even when the console lines go to stderr (GitHub's workflow commands).
+    static func output(_ text: String) {
+        clearProgress()
+        write(text + "\n", to: STDOUT_FILENO)
+    }
+
     static func error(_ text: String) {
         clearProgress()
         write(text + "\n", to: STDERR_FILENO)
