@@ -17,7 +17,7 @@ enum Console {
         return lowered.contains("utf-8") || lowered.contains("utf8")
     }()
     /// What the symbols of our output become outside a UTF-8 locale.
-    static let asciiSymbols: [(String, String)] = [("✓", "PASS"), ("✗", "FAIL"), ("›", ">"), ("…", "..."), ("──", "--"), ("→", "->")]
+    static let asciiSymbols: [(String, String)] = [("✓", "PASS"), ("✗", "FAIL"), ("⚠", "WARN"), ("›", ">"), ("…", "..."), ("──", "--"), ("→", "->")]
     nonisolated(unsafe) private static var progressShown = false
     /// Set once at start when stdout carries a document (`--junit -`).
     nonisolated(unsafe) static var linesToStandardError = false
