@@ -19,8 +19,7 @@ struct DiskFaultTests {
     }
 
     private func run(_ canaries: String, results: String, extra: [String] = []) async throws -> CLI.Output {
-        // Only the variable these canaries use: a --var they do not use is a warning on stderr.
-        try await CLI.run(["run", canaries, "--results", results, "-q", "--var", "site=\(TestServers.nginx)"] + extra)
+        try await CLI.run(["run", canaries, "--results", results, "-q"] + extra + TestServers.varArguments("site"))
     }
 
     @Test("a missing results folder is created, with its parents")
@@ -91,7 +90,7 @@ struct DiskFaultTests {
         for (target, message) in [(results, "cannot open \(results)/.lock"), (results + "/sub", "cannot create folder \(results)/sub")] {
             let output = try await CLI.run(
                 ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.binary, "run", canaries, "--results", target, "-q"]
-                    + ["--var", "site=\(TestServers.nginx)"],
+                    + TestServers.varArguments("site"),
                 executable: "/usr/bin/setpriv")
             #expect(output.status == 2)
             #expect(output.stderr == "canary: \(message): \(hint)\n")
