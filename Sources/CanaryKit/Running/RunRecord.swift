@@ -39,6 +39,9 @@ public struct RunRecord: Sendable, Codable {
     /// Where the run's exchanges (every attempt's, as HAR) are kept in the exchange segments;
     /// nil with `--artifacts none` and in records written before segments.
     public var har: StoredPlace? = nil
+    /// true when the run started inside one of the canary's maintenance windows: not a datapoint
+    /// of the alarm (see `MaintenanceWindow`); left out otherwise.
+    public var maintenance: Bool? = nil
     /// true when the run passed every `expect` but a step missed a `warn` check; left out otherwise.
     public var degraded: Bool? = nil
 
