@@ -1,18 +1,25 @@
 import Foundation
 import Testing
 
-/// How a run folder reaches disk: written under a hidden name, renamed into place whole.
+/// How runs reach disk: exchange segments and records by append; a run folder written under a
+/// hidden name and renamed into place whole.
 @Suite("recording layout")
 struct RecordingLayoutTests {
-    @Test("with --artifacts all, run folders hold run.json, run.har and a snapshot, with no temp files; a crash's partial folder is removed")
-    func wholeFolders() async throws {
+    /// A temporary folder with 20 one-step canaries against nginx in `c/`.
+    static func twentyPassingCanaries() throws -> String {
         let folder = try makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder + "/c", withIntermediateDirectories: true)
         for i in 0..<20 {
             try "{name: \"c\(i)\", steps: [{name: \"get\", request: {url: \"{{site}}/hello.txt\"}}]}"
                 .write(toFile: folder + "/c/c\(i).json", atomically: true, encoding: .utf8)
         }
+        return folder
+    }
+
+    @Test("with --artifacts all, run folders hold run.json, run.har and a snapshot, with no temp files; a crash's partial folder is removed")
+    func wholeFolders() async throws {
+        let folder = try Self.twentyPassingCanaries()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         // What a SIGKILL between mkdir and rename leaves behind.
         let leftover = folder + "/r/c3/.partial-20260101T000000Z-0000"
         try FileManager.default.createDirectory(atPath: leftover, withIntermediateDirectories: true)
@@ -38,13 +45,8 @@ struct RecordingLayoutTests {
 
     @Test("by default a passing run is two appends (its exchanges to a segment, its record to runs.jsonl), a failing one also gets its folder; --artifacts none keeps records only")
     func defaultLayout() async throws {
-        let folder = try makeTemporaryDirectory()
+        let folder = try Self.twentyPassingCanaries()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createDirectory(atPath: folder + "/c", withIntermediateDirectories: true)
-        for i in 0..<20 {
-            try "{name: \"c\(i)\", steps: [{name: \"get\", request: {url: \"{{site}}/hello.txt\"}}]}"
-                .write(toFile: folder + "/c/c\(i).json", atomically: true, encoding: .utf8)
-        }
         try "{name: \"bad\", steps: [{name: \"get\", request: {url: \"{{httpbin}}/status/503\"}}]}".write(toFile: folder + "/c/bad.json", atomically: true, encoding: .utf8)
         for _ in 0..<2 {
             let output = try await CLI.run(["run", folder + "/c", "--results", folder + "/r", "--jobs", "10", "-q"] + TestServers.varArguments)
