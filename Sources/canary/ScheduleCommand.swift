@@ -85,7 +85,9 @@ struct ScheduleCommand {
     /// logged as not run). A file that is now invalid keeps its last good version (from
     /// `keeping`), and says so; a file that is gone is dropped.
     private func load(log: ScheduleLog, keeping current: [String: Canary]) -> (byFile: [String: Canary], unscheduled: Int) {
-        let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
+        // On a name clash the file that held the name keeps it: the same version runs on every reload.
+        let holders = Dictionary(current.map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys), nameHolders: holders)
         var byFile: [String: Canary] = [:]
         var unscheduled = 0
         for canary in options.prepare(loaded.canaries) {
