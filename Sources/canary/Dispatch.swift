@@ -23,7 +23,7 @@ func dispatch(_ arguments: [String]) async throws -> Int32 {
             return 0
         }
         guard let text = Help.text(for: topic) else {
-            throw UsageError("help: no command '\(topic)'; commands: run, schedule, validate, list, report, baseline")
+            throw UsageError("help: no command '\(topic)'; commands: run, schedule, validate, list, rules, report, baseline")
         }
         print(text)
         return 0
@@ -39,11 +39,14 @@ func dispatch(_ arguments: [String]) async throws -> Int32 {
     case "baseline":
         var reader = ArgumentReader(command: "baseline", arguments: rest)
         return try BaselineCommand(options: try reader.parseRun(allowed: ["--results", "--run"])).execute()
+    case "rules":
+        var reader = ArgumentReader(command: "rules", arguments: rest)
+        return RulesCommand(options: try reader.parseRun(allowed: ["--var", "--shard", "--only", "--tag", "--allow-unused-vars"])).execute()
     case "validate", "list":
         var reader = ArgumentReader(command: command, arguments: rest)
         let options = try reader.parseRun(allowed: ["--var", "--shard", "--only", "--tag", "--allow-unused-vars"])
         return command == "validate" ? ValidateCommand(options: options).execute() : ListCommand(options: options).execute()
     default:
-        throw UsageError("canary: unknown command '\(command)'; commands: run, schedule, validate, list, report, baseline, help")
+        throw UsageError("canary: unknown command '\(command)'; commands: run, schedule, validate, list, rules, report, baseline, help")
     }
 }

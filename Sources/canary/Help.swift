@@ -12,6 +12,7 @@ enum Help {
       canary schedule PATH... [options]  run each canary on its schedule until SIGTERM; SIGHUP reloads
       canary validate PATH...          parse and check only; list every problem; exit 0 or 2
       canary list PATH...              name, steps, schedule and next run time of each canary
+      canary rules PATH...             Prometheus alerting rules: ALARM, and no run for too long
       canary report [--results DIR] [-o FILE.html]   one self-contained HTML page of the results
       canary baseline CANARY [--run RUNID]   a run's screenshots become the visual baseline
       canary help COMMAND              options of one command
@@ -76,6 +77,14 @@ enum Help {
     problem as file:line:column. Exit 0 when all are valid, 2 otherwise.
     """
 
+    static let rules = """
+    Usage: canary rules PATH... [--only NAME]... [--tag KEY=VALUE]... [--shard K/N]
+
+    Prints Prometheus alerting rules (YAML) for the canaries' metrics: CanaryAlarm (a canary in
+    ALARM) and CanaryStale (no run ended for two intervals of its schedule plus its timeouts: the
+    runner stopped, or cron stopped calling). Load them with rule_files; promtool check rules.
+    """
+
     static let list = """
     Usage: canary list PATH... [--var NAME=VALUE]...
 
@@ -124,6 +133,7 @@ enum Help {
         case "run": return run
         case "validate": return validate
         case "list": return list
+        case "rules": return rules
         case "report": return report
         case "schedule": return schedule
         case "baseline": return baseline

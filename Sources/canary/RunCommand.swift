@@ -54,6 +54,8 @@ struct RunCommand {
         if let jobsNotice { Console.error("notice: \(jobsNotice)") }
         let outputs = RunOutputs(
             directory: options.results, settings: settings, engine: engine, canaries: canaries, loadingStateWhileRunning: ())
+        // Scheduled canaries nothing ran for two due times (cron stopped calling) are missing data.
+        _ = await outputs.checkMissedWhileStopped(canaries)
         let screenshots = ScreenshotSetup.pass(options, canaries: canaries)
         let runner = Runner(engine: engine, settings: RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes))
 

@@ -39,6 +39,10 @@ struct ScheduleCommand {
             directory: options.results, options: RecordingOptions(keep: options.keep, maxSnapshotBytes: options.maxSnapshotBytes))
         let engine = try CurlEngine()
         let outputs = try RunOutputs(directory: options.results, settings: options.outputs, engine: engine, canaries: Array(first.values))
+        // Runs missed while the daemon was stopped are missing data, before the first run counts.
+        for (name, missed) in await outputs.checkMissedWhileStopped(Array(first.values)) {
+            log.event("missed", "\(name): missed \(missed) scheduled runs while canary schedule was not running", [("canary", .string(name))])
+        }
         var settings = RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes)
         settings.secretNames = Set(first.values.flatMap(\.secretNames))
         for warning in Canary.shortSecretWarnings(Array(first.values), environment: settings.environment) {

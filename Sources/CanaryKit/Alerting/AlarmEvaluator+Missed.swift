@@ -3,14 +3,26 @@ import Foundation
 extension AlarmEvaluator {
     /// A canary that missed two scheduled runs has no recent evidence either way: its alarm goes to
     /// INSUFFICIENT_DATA (an event when that is a change). Its outcomes are kept for later runs.
-    public static func missedRuns(canary: String, into state: CanaryState, now: Date) -> (CanaryState, AlarmEvent?) {
+    public static func missedRuns(
+        canary: String, into state: CanaryState, now: Date, reason: String = "missed 2 scheduled runs in a row"
+    ) -> (CanaryState, AlarmEvent?) {
         guard state.state != .insufficientData else { return (state, nil) }
         var next = state
         next.state = .insufficientData
         next.since = AlarmEvent.timestamp(now)
         let detail = AlarmEvent.Detail(
             canary: canary, runId: state.last?.runId ?? "", tags: state.tags, step: nil, failure: nil,
-            previousState: state.state, state: .insufficientData, reason: "missed 2 scheduled runs in a row")
+            previousState: state.state, state: .insufficientData, reason: reason)
         return (next, AlarmEvent(id: AlarmEvent.newID(), detailType: AlarmEvent.stateChangeType, time: AlarmEvent.timestamp(now), detail: detail))
+    }
+
+    /// Due times of `canary`'s schedule that passed since its last run with nothing running it
+    /// (the daemon stopped, a cron job that stopped): 2 or more is missing data. 0 for a canary
+    /// without a schedule, never run, or already INSUFFICIENT_DATA.
+    public static func missedWhileStopped(_ canary: Canary, state: CanaryState, now: Date) -> Int {
+        guard let schedule = canary.schedule, state.state != .insufficientData,
+              let start = state.last.flatMap({ RunID.date(fromISO8601: $0.start) }) else { return 0 }
+        let missed = ScheduleBook.dueTimes(schedule, after: start, until: now)
+        return missed >= 2 ? missed : 0
     }
 }

@@ -43,6 +43,8 @@ public actor RunOutputs {
     /// flush (the last one on SIGTERM comes right after another) may reach `add` only after the next.
     private var earlierMark: UInt64
     private var pending: [(record: RunRecord?, canary: String, now: Date)] = []
+    /// The check for runs missed while stopped, waiting for the states to load.
+    private var missedCheck: (canaries: [Canary], now: Date)?
     private var events: [AlarmEvent] = []
     private var records: [RunRecord] = []
     private var touched: [String] = []
@@ -126,6 +128,8 @@ public actor RunOutputs {
         let loaded = try await stateLoad?.value ?? Loaded(states: [:], events: [])
         states = loaded.states
         events = loaded.events + events
+        if let check = missedCheck { _ = checkMissedWhileStopped(check.canaries, now: check.now) }
+        missedCheck = nil
         for change in pending {
             if let record = change.record { add(record, now: change.now) } else { missedRuns(change.canary, now: change.now) }
         }
@@ -189,12 +193,33 @@ public actor RunOutputs {
     }
 
     /// The scheduler saw `canary` miss two runs in a row.
-    public func missedRuns(_ canary: String, now: Date = Date()) {
+    public func missedRuns(_ canary: String, now: Date = Date(), reason: String = "missed 2 scheduled runs in a row") {
         guard states != nil else { return pending.append((nil, canary, now)) }
-        let (next, event) = AlarmEvaluator.missedRuns(canary: canary, into: states?[canary] ?? CanaryState(), now: now)
+        let (next, event) = AlarmEvaluator.missedRuns(canary: canary, into: states?[canary] ?? CanaryState(), now: now, reason: reason)
         states?[canary] = next
         if let event { events.append(event) }
         touched.append(canary)
+    }
+
+    /// On start: each of `canaries` whose last run is older than two due times of its schedule
+    /// (nothing ran it meanwhile) goes to INSUFFICIENT_DATA before this process's runs count.
+    /// Returns (canary, due times missed) for the log; empty while the states load (the check
+    /// then runs when they are there).
+    public func checkMissedWhileStopped(_ canaries: [Canary], now: Date = Date()) -> [(canary: String, missed: Int)] {
+        guard let states else {
+            missedCheck = (canaries, now)
+            return []
+        }
+        var found: [(canary: String, missed: Int)] = []
+        for canary in canaries {
+            guard let state = states[canary.name] else { continue }
+            let missed = AlarmEvaluator.missedWhileStopped(canary, state: state, now: now)
+            guard missed > 0 else { continue }
+            let last = state.last?.start ?? ""
+            missedRuns(canary.name, now: now, reason: "missed \(missed) scheduled runs while nothing ran the canary (last run started \(last))")
+            found.append((canary.name, missed))
+        }
+        return found
     }
 
     /// Writes state.json, metrics.prom and JUnit, then delivers events and pushes metrics; what
