@@ -8,7 +8,7 @@ struct RunCommand {
         "--allow-shared-results", "--results-mode", "--pass-env",
         "--var", "--jobs", "--results", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait",
         "--keep", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook",
-        "--on-alarm", "--run-events", "--allow-unused-vars", "--sink-timeout", "--sink-max-age", "--account", "--on-alarm-arg", "--on-run", "--on-run-arg", "--screenshots", "--shard", "--location",
+        "--on-alarm", "--run-events", "--allow-unused-vars", "--sink-timeout", "--sink-max-age", "--account", "--forget-after", "--on-alarm-arg", "--on-run", "--on-run-arg", "--screenshots", "--shard", "--location",
         "--screenshot-jobs", "--screenshot-timeout", "--browser",
     ]
     let options: RunOptions
@@ -56,6 +56,8 @@ struct RunCommand {
             directory: options.results, settings: settings, engine: engine, canaries: canaries, loadingStateWhileRunning: ())
         // Scheduled canaries nothing ran for two due times (cron stopped calling) are missing data.
         _ = await outputs.checkMissedWhileStopped(canaries)
+        // Every canary loaded, selected or not: one whose file is gone leaves the outputs.
+        await outputs.setInventory(CanaryInventory(loaded.canaries))
         let screenshots = ScreenshotSetup.pass(options, canaries: canaries)
         let runner = Runner(engine: engine, settings: RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes))
 

@@ -25,4 +25,16 @@ extension AlarmEvaluator {
         let missed = ScheduleBook.dueTimes(schedule, after: start, until: now)
         return missed >= 2 ? missed : 0
     }
+
+    /// Those of `canaries` that missed runs while stopped, with how many and the event's reason.
+    public static func missedWhileStopped(
+        _ canaries: [Canary], states: [String: CanaryState], now: Date
+    ) -> [(canary: String, missed: Int, reason: String)] {
+        canaries.compactMap { canary in
+            guard let state = states[canary.name] else { return nil }
+            let missed = missedWhileStopped(canary, state: state, now: now)
+            guard missed > 0 else { return nil }
+            return (canary.name, missed, "missed \(missed) scheduled runs while nothing ran the canary (last run started \(state.last?.start ?? ""))")
+        }
+    }
 }

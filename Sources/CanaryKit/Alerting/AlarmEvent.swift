@@ -9,6 +9,9 @@ public struct AlarmEvent: Sendable, Codable, Equatable {
     public static let runSucceededType = "Canary Run Succeeded"
     /// A run the runner could not carry out for want of its own resources (not the target's fault).
     public static let runInconclusiveType = "Canary Run Inconclusive"
+    /// A canary whose file is gone (after `--forget-after`), or forgotten with `canary forget`:
+    /// its alarm, metrics and Pushgateway group are gone too.
+    public static let removedType = "Canary Removed"
 
     /// The event format's version: "1".
     public var version: String
@@ -68,6 +71,11 @@ public struct AlarmEvent: Sendable, Codable, Equatable {
             durationMs: run.durationMs.isFinite ? run.durationMs.rounded() : 0, passed: run.passed)
         return AlarmEvent(
             id: id(of: run, runSucceededType), detailType: run.passed ? runSucceededType : run.isInconclusive ? runInconclusiveType : runFailedType, time: timestamp(now), detail: detail)
+    }
+
+    /// A `--run-events` event (for `--on-run`); the others (state changes, removals) go to `--on-alarm`.
+    public var isRunEvent: Bool {
+        [Self.runFailedType, Self.runSucceededType, Self.runInconclusiveType].contains(detailType)
     }
 
     /// The event as one line of compact JSON with sorted keys, as written to `events.jsonl`,

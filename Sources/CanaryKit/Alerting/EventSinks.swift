@@ -119,17 +119,17 @@ public final class EventSinks: Sendable {
     private enum Target { case webhook(String), program([String]) }
 
     /// Every configured sink, labelled as the log shows it (webhook URLs without path or query),
-    /// and which events it takes: webhooks all, `--on-alarm` state changes, `--on-run` run events.
+    /// and which events it takes: webhooks all, `--on-alarm` state changes and removals, `--on-run` run events.
     private var sinkKeys: [(key: SinkKey, target: Target, accepts: @Sendable (AlarmEvent) -> Bool)] {
         var keys: [(key: SinkKey, target: Target, accepts: @Sendable (AlarmEvent) -> Bool)] = webhooks.enumerated().map { index, url in
             let label = webhooks.count > 1 ? "webhook \(index + 1) \(WebhookDelivery.display(url))" : "webhook \(WebhookDelivery.display(url))"
             return (SinkKey.webhook(url, label: label), .webhook(url), { _ in true })
         }
         if let onAlarm {
-            keys.append((SinkKey.program(onAlarm, flag: "on-alarm"), .program(onAlarm), { $0.detailType == AlarmEvent.stateChangeType }))
+            keys.append((SinkKey.program(onAlarm, flag: "on-alarm"), .program(onAlarm), { !$0.isRunEvent }))
         }
         if let onRun {
-            keys.append((SinkKey.program(onRun, flag: "on-run"), .program(onRun), { $0.detailType != AlarmEvent.stateChangeType }))
+            keys.append((SinkKey.program(onRun, flag: "on-run"), .program(onRun), { $0.isRunEvent }))
         }
         return keys
     }

@@ -1,31 +1,6 @@
 import CurlEngine
 import Foundation
 
-/// Where the results of a batch go besides the run folders: alarm state, events and their sinks,
-/// `metrics.prom`, the Pushgateway and JUnit. Shared by `run` and the scheduler.
-public struct OutputSettings: Sendable {
-    public var webhooks: [String] = []
-    /// `--on-alarm` and `--on-alarm-arg`s: program and arguments, run without a shell, given
-    /// every alarm state change.
-    public var onAlarm: [String]?
-    /// `--on-run` and `--on-run-arg`s: as `onAlarm`, given every run event (`--run-events`).
-    public var onRun: [String]?
-    /// `--run-events`: an event for every finished run, not only for alarm state changes.
-    public var runEvents = false
-    public var pushgateway: String?
-    public var junitPath: String?
-    /// Canary files that did not load, one (file, problems) each: JUnit lists them as errors.
-    public var invalidFiles: [(file: String, message: String)] = []
-    /// `--sink-timeout`: the whole time a run (or one scheduler flush, or the drain on SIGTERM)
-    /// waits for its sinks; what is not delivered by then stays in the outbox.
-    public var sinkTimeout: Duration = .seconds(5)
-    /// `--account`: the `account` of every event (EventBridge's field); empty by default.
-    public var account = ""
-    /// `--sink-max-age`: how long an undelivered event is retried before it is dropped.
-    public var sinkMaxAge: Duration = .seconds(3600)
-    public init() {}
-}
-
 /// Folds each finished run into the canary's alarm state and collects what the batch must
 /// emit; `finish()` writes and sends it. Sinks are slow or broken at times: they run after the
 /// canaries, bounded by their timeouts, and their failures come back as warnings.
@@ -60,6 +35,10 @@ public actor RunOutputs {
     /// other, so one canary's events never race each other to a sink.
     private let outbox: Outbox
     private var delivery: Task<[String], Never>?
+    /// Every canary loaded now (selected or not), to find those whose file is gone; nil: none is.
+    private var inventory: CanaryInventory?
+    /// Removed canaries (name, location) whose Pushgateway group the next `finish` deletes.
+    private var removedGroups: [(canary: String, location: String?)] = []
 
     /// Loads `state.json` now: an unreadable one throws, to be shown before anything runs (the
     /// scheduler refuses to start on it).
@@ -210,23 +189,59 @@ public actor RunOutputs {
             missedCheck = (canaries, now)
             return []
         }
-        var found: [(canary: String, missed: Int)] = []
-        for canary in canaries {
-            guard let state = states[canary.name] else { continue }
-            let missed = AlarmEvaluator.missedWhileStopped(canary, state: state, now: now)
-            guard missed > 0 else { continue }
-            let last = state.last?.start ?? ""
-            missedRuns(canary.name, now: now, reason: "missed \(missed) scheduled runs while nothing ran the canary (last run started \(last))")
-            found.append((canary.name, missed))
+        let found = AlarmEvaluator.missedWhileStopped(canaries, states: states, now: now)
+        for (canary, _, reason) in found { missedRuns(canary, now: now, reason: reason) }
+        return found.map { ($0.canary, $0.missed) }
+    }
+
+    /// The canaries loaded now, selected or not: a canary in the states that is not among them and
+    /// whose file is gone is removed after `--forget-after` (see `CanaryRemoval`).
+    public func setInventory(_ inventory: CanaryInventory, now: Date = Date()) {
+        self.inventory = inventory
+        sweepRemoved(now: now)
+    }
+
+    /// A canary found gone has reached the end of its grace: the scheduler flushes to remove it.
+    public var removalDue: Bool { states.map { CanaryRemoval.due($0, grace: settings.forgetAfter, now: Date()) } ?? false }
+
+    private func sweepRemoved(now: Date) {
+        guard let inventory, var current = states else { return }
+        states = nil // one copy of the states, mutated in place
+        let removed = CanaryRemoval.sweep(&current, inventory: inventory, grace: settings.forgetAfter, now: now)
+        states = current
+        for gone in removed { dropped(gone.name, gone.state, event: gone.event) }
+    }
+
+    private func dropped(_ name: String, _ state: CanaryState, event: AlarmEvent) {
+        events.append(event)
+        removedGroups.append((name, state.tags["location"]))
+        pushedOnce.remove(name)
+    }
+
+    /// `canary forget`: removes each of `names` (state, metrics, Pushgateway group, with a
+    /// `Canary Removed` event) at the next `finish`. Returns the names it does not know, and
+    /// removes nothing then.
+    public func forget(_ names: [String], now: Date = Date()) async throws -> (unknown: [String], known: [String]) {
+        let current = try await loadedStates()
+        let unknown = names.filter { current[$0] == nil }
+        guard unknown.isEmpty else { return (unknown, current.keys.sorted()) }
+        for name in names {
+            guard let state = states?.removeValue(forKey: name) else { continue }
+            let event = CanaryRemoval.removalEvent(name, state, reason: "forgotten by hand (canary forget)", now: now)
+            dropped(name, state, event: event)
         }
-        return found
+        return ([], current.keys.sorted())
     }
 
     /// Writes state.json, metrics.prom and JUnit, then delivers events and pushes metrics; what
     /// was delivered is not sent again by the next call (the scheduler calls this repeatedly).
     /// Returns warnings for the console; throws only when a file in the results folder can't be written.
     public func finish() async throws -> [String] {
-        let states = try await loadedStates()
+        _ = try await loadedStates()
+        sweepRemoved(now: Date())
+        let states = self.states ?? [:]
+        let removedGroups = self.removedGroups
+        self.removedGroups = []
         var metrics = states.map { name, state in
             var metrics = state.last.map {
                 CanaryMetrics(last: $0, runsPassed: state.runsPassed, runsFailed: state.runsFailed, alarmState: state.state.rawValue)
@@ -288,11 +303,14 @@ public actor RunOutputs {
                 for metric in attempted {
                     group.addTask { await gateway.push(metric) }
                 }
+                for (canary, location) in removedGroups {
+                    group.addTask { await gateway.delete(canary: canary, location: location) }
+                }
                 var problems: [String] = []
                 for await problem in group { if let problem { problems.append(problem) } }
                 return problems
             }
-            warnings += pushgatewayHealth.lines(after: problems, of: attempted.count, gateway: URLMasking.masked(url))
+            warnings += pushgatewayHealth.lines(after: problems, of: attempted.count + removedGroups.count, gateway: URLMasking.masked(url))
         }
         warnings += await delivered
         return warnings
