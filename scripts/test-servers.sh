@@ -110,7 +110,7 @@ make_site() {
 }
 
 write_nginx_conf() {
-    local http=$1 https=$2 expired=$3 wronghost=$4
+    local http=$1 https=$2 expired=$3 wronghost=$4 httpbin=$5
     # Workers run as the invoking user: a checkout inside a private (0700) folder must still be
     # readable by them, and nginx's default worker user (nobody) could not read it.
     local user_line=""
@@ -145,6 +145,9 @@ http {
         root $dir/www;
         # /to-http/PORT/PATH: a 307 from https down to plain http on a loopback port.
         location ~ ^/to-http/(\d+)/(.*)\$ { return 307 http://127.0.0.1:\$1/\$2\$is_args\$args; }
+        # /httpbin/...: httpbin behind https, for canaries that assert a certificate on an API
+        # (the README's example canary).
+        location /httpbin/ { proxy_pass http://127.0.0.1:$httpbin/; }
     }
     server {
         listen 127.0.0.1:$expired ssl;
@@ -183,7 +186,7 @@ start() {
     local httpbin http https expired wronghost pushgateway hostile
     httpbin=$(free_port); http=$(free_port); https=$(free_port); expired=$(free_port)
     wronghost=$(free_port); pushgateway=$(free_port); hostile=$(free_port)
-    write_nginx_conf "$http" "$https" "$expired" "$wronghost"
+    write_nginx_conf "$http" "$https" "$expired" "$wronghost" "$httpbin"
     nginx -c "$dir/nginx.conf" -p "$dir" -e "$dir/nginx-error.log"
     "$venv/bin/gunicorn" --daemon --pid "$dir/gunicorn.pid" --log-file "$dir/gunicorn.log" \
         -b "127.0.0.1:$httpbin" -w 2 -k gthread --threads 32 httpbin:app
@@ -199,6 +202,7 @@ start() {
 CANARY_TEST_HTTPBIN=http://127.0.0.1:$httpbin
 CANARY_TEST_NGINX=http://127.0.0.1:$http
 CANARY_TEST_NGINX_TLS=https://localhost:$https
+CANARY_TEST_NGINX_TLS_HTTPBIN=https://localhost:$https/httpbin
 CANARY_TEST_NGINX_TLS_EXPIRED=https://localhost:$expired
 CANARY_TEST_NGINX_TLS_WRONG_HOST=https://localhost:$wronghost
 CANARY_TEST_HOSTILE=http://127.0.0.1:$hostile

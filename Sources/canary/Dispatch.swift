@@ -23,7 +23,7 @@ func dispatch(_ arguments: [String]) async throws -> Int32 {
             return 0
         }
         guard let text = Help.text(for: topic) else {
-            throw UsageError("help: no command '\(topic)'; commands: run, schedule, validate, list, rules, forget, report, baseline")
+            throw UsageError("help: no command '\(topic)'; commands: run, schedule, validate, list, rules, forget, report, show, diff, baseline")
         }
         print(text)
         return 0
@@ -45,11 +45,15 @@ func dispatch(_ arguments: [String]) async throws -> Int32 {
     case "rules":
         var reader = ArgumentReader(command: "rules", arguments: rest)
         return RulesCommand(options: try reader.parseRun(allowed: ["--var", "--shard", "--only", "--tag", "--allow-unused-vars"])).execute()
+    case "show":
+        return try ShowCommand(options: try InspectOptions(command: "show", arguments: rest, allowed: ShowCommand.flags)).execute()
+    case "diff":
+        return try DiffCommand(options: try InspectOptions(command: "diff", arguments: rest, allowed: DiffCommand.flags)).execute()
     case "validate", "list":
         var reader = ArgumentReader(command: command, arguments: rest)
         let options = try reader.parseRun(allowed: ["--var", "--shard", "--only", "--tag", "--allow-unused-vars"])
         return command == "validate" ? ValidateCommand(options: options).execute() : ListCommand(options: options).execute()
     default:
-        throw UsageError("canary: unknown command '\(command)'; commands: run, schedule, validate, list, rules, forget, report, baseline, help")
+        throw UsageError("canary: unknown command '\(command)'; commands: run, schedule, validate, list, rules, forget, report, show, diff, baseline, help")
     }
 }

@@ -15,6 +15,8 @@ enum Help {
       canary rules PATH...             Prometheus alerting rules: ALARM, and no run for too long
       canary forget NAME... [--results DIR]   remove a canary's alarm state, metrics and Pushgateway group
       canary report [--results DIR] [-o FILE.html]   one self-contained HTML page of the results
+      canary show CANARY [--last-failed|--run RUNID] [--format http|har|json|curl]   one recorded run
+      canary diff CANARY [RUN_A RUN_B]   what changed: by default the latest failure against the last pass
       canary baseline CANARY [--run RUNID]   a run's screenshots become the visual baseline
       canary help COMMAND              options of one command
       canary --version
@@ -112,6 +114,36 @@ enum Help {
     time stacked by phase.
     """
 
+    static let show = """
+    Usage: canary show CANARY [--run RUNID | --last | --last-failed | --last-passed] [--attempt N]
+                       [--format http|har|json|curl] [--results DIR]
+
+    Prints one recorded run of CANARY (default: its latest, --last): every step's request as sent
+    and response as received. Secrets and credential headers stay masked (***); bytes a server
+    sent are escaped, never passed to the terminal.
+      --run RUNID      that run (a unique prefix of its id will do)
+      --last-failed    the latest failed run; --last-passed the latest passed one
+      --attempt N      attempt N of a retried run (default: its last attempt kept)
+      --format F       http (default): the .http text of each step; har: a standalone HTTP
+                       Archive; json: the run's record; curl: one curl command line per step,
+                       secrets as "$NAME" references to the environment variables they came from
+      --results DIR    results folder (default ./results)
+
+    Exit codes: 0 shown; 2 bad usage, or no such canary or run (with a did-you-mean).
+    """
+
+    static let diff = """
+    Usage: canary diff CANARY [RUN_A RUN_B] [--results DIR]
+
+    What changed from RUN_A to RUN_B (default: the latest failed run against the last passed run
+    before it), step by step: outcome and failure, status, headers added (+), removed (-) and
+    changed (~), the body (JSON path by path; text as a unified diff of at most 60 lines), phase
+    timings side by side and the certificate's expiry. Masked and escaped like `canary show`.
+
+    Exit codes: 0 compared; 2 bad usage, no such canary or run, or no failed run with a passed
+    one before it to compare by default.
+    """
+
     static let baseline = """
     Usage: canary baseline CANARY [--run RUNID] [--results DIR]
 
@@ -151,6 +183,8 @@ enum Help {
         case "report": return report
         case "schedule": return schedule
         case "baseline": return baseline
+        case "show": return show
+        case "diff": return diff
         default: return nil
         }
     }

@@ -1,3 +1,4 @@
+import CanaryKit
 import Foundation
 import Testing
 
@@ -81,9 +82,23 @@ struct SecretLeakTests {
             consoles.append(output.stdout + output.stderr)
         }
         #expect(consoles[1].contains("***"))
+        // What `canary show` (every format) and `canary diff` print of these runs, with the
+        // secrets in the environment as when they ran.
+        for canary in ["secrets", "credentials", "env"] {
+            for format in ["http", "har", "json", "curl"] {
+                let shown = try await CLI.run(["show", canary, "--format", format, "--results", folder + "/r"], environment: environment)
+                #expect(shown.status == 0, "show \(canary) --format \(format): \(shown.stderr)")
+                consoles.append(shown.stdout + shown.stderr)
+            }
+            let runs = try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8).split(separator: "\n")
+                .compactMap { try? JSONDecoder().decode(RunRecord.self, from: Data($0.utf8)) }.filter { $0.canary == canary }.map(\.runId)
+            let diff = try await CLI.run(["diff", canary, runs[0], runs[1], "--results", folder + "/r"], environment: environment)
+            #expect(diff.status == 0, "diff \(canary): \(diff.stderr)")
+            consoles.append(diff.stdout + diff.stderr)
+        }
         for (index, console) in consoles.enumerated() {
             for leak in Self.leaks where console.contains(leak.text) {
-                Issue.record("console (verbose: \(index == 1)) leaks \(leak.path): \(leak.text)")
+                Issue.record("console (\(index == 0 ? "run" : index == 1 ? "run -v" : "show/diff \(index - 2)")) leaks \(leak.path): \(leak.text)")
             }
         }
         var files = 0

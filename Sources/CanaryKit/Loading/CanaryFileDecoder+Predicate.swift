@@ -45,6 +45,7 @@ extension CanaryFileDecoder {
             report("empty predicate for \(what); write a value, or an object such as {\"eq\": …}", at: value.location)
             return nil
         }
+        coverage?.note(members.map(\.key), in: "a predicate", allowed: Predicate.keywords)
         var result: [Predicate] = []
         var valid = true
         var seen: Set<String> = []

@@ -9,6 +9,7 @@ extension CanaryFileDecoder {
             report("expected an object for \(what), found \(value.foundDescription)", at: value.location)
             return nil
         }
+        coverage?.note(members.map(\.key), in: what, allowed: allowed)
         var byKey: [String: LocatedJSON.Member] = [:]
         var keys: [String] = []
         for member in members {

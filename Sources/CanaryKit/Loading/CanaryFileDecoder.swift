@@ -28,6 +28,8 @@ final class CanaryFileDecoder {
     var laterCaptures: [String: String] = [:]
     /// `defaults.screenshot`, the base of every step's own `screenshot`.
     var defaultScreenshot = ScreenshotSettings()
+    /// Set only by `CanaryLoader.formatCoverage`: notes the keys of every table read.
+    var coverage: FormatCoverage?
 
     init(file: String, definedVariables: Set<String>, variableValues: [String: String] = [:], environment: [String: String]? = nil) {
         self.file = file

@@ -26,22 +26,9 @@ public enum HTMLReport {
     /// Longer failure messages are cut; the snapshot holds the whole story.
     static let messageLimit = 600
 
-    /// Reads `<resultsDirectory>/runs.jsonl` and writes the page to `output` atomically.
+    /// Reads the results folder's runs (through `ResultsReader`) and writes the page to `output` atomically.
     public static func build(resultsDirectory: String, output: String, now: Date = Date()) throws -> ReportSummary {
-        let path = resultsDirectory + "/runs.jsonl"
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: resultsDirectory, isDirectory: &isFolder), isFolder.boolValue else {
-            throw RecordingError(
-                action: "read", path: resultsDirectory,
-                reason: "no such results folder; pass the folder `canary run` wrote to with --results DIR (default ./results)")
-        }
-        let bytes: Data
-        do {
-            bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw RecordingError(action: "read", path: path, reason: (error as NSError).localizedDescription)
-        }
-        let (records, skipped) = decodeLines(bytes)
+        let (records, skipped) = try ResultsReader(directory: resultsDirectory).records()
         let page = render(records: records, generatedAt: now, skippedLines: skipped, linkBase: linkBase(from: output, to: resultsDirectory))
         try FileIO.writeAtomically(Array(page.utf8), to: output, durable: false)
         return ReportSummary(canaries: Set(records.map(\.canary)).count, runs: records.count, skippedLines: skipped)
@@ -50,22 +37,6 @@ public enum HTMLReport {
     /// The page for `records`, in any order.
     public static func render(records: [RunRecord], generatedAt: Date) -> String {
         render(records: records, generatedAt: generatedAt, skippedLines: 0)
-    }
-
-    /// One record per non-empty line; lines that don't decode are counted, not fatal.
-    static func decodeLines(_ bytes: Data) -> (records: [RunRecord], skipped: Int) {
-        let decoder = JSONDecoder()
-        var records: [RunRecord] = []
-        var skipped = 0
-        for line in bytes.split(separator: UInt8(ascii: "\n")) {
-            if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { continue }
-            if let record = try? decoder.decode(RunRecord.self, from: Data(line)) {
-                records.append(record)
-            } else {
-                skipped += 1
-            }
-        }
-        return (records, skipped)
     }
 
     /// `linkBase`: the path from the page's folder to the results folder, as segments (`..`, `results`).

@@ -25,3 +25,11 @@ public enum PrintableText {
         return result
     }
 }
+
+extension PrintableText {
+    /// Multi-line text (a body) with its line breaks kept and every other control character
+    /// escaped, tabs included as they are.
+    public static func escapingLines(_ text: some StringProtocol) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { escaping($0, keepingTabs: true) }.joined(separator: "\n")
+    }
+}

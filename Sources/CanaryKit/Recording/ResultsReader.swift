@@ -1,0 +1,134 @@
+import Foundation
+
+/// One run as listed by `ResultsReader.runs(of:)`: enough to pick a run without loading it.
+public struct StoredRun: Sendable, Equatable {
+    public var canary: String
+    public var runId: String
+    /// ISO 8601 UTC, the first attempt's start.
+    public var start: String
+    public var outcome: RunOutcome
+    /// Attempts the run made (1 when it was not retried).
+    public var attempts: Int
+    /// The run's error line (first failure), nil when it passed.
+    public var error: String?
+}
+
+/// What a run said about its target, as `show --last-failed` and `diff` pick runs.
+public enum RunOutcome: String, Sendable, Equatable {
+    case passed, failed
+    /// The runner lacked a resource: not a datapoint (see `RunRecord.inconclusive`).
+    case inconclusive
+    /// Stopped from outside before it finished (see `RunRecord.cancelled`).
+    case cancelled
+
+    init(_ record: RunRecord) {
+        if record.cancelled == true { self = .cancelled }
+        else if record.isInconclusive { self = .inconclusive }
+        else { self = record.passed ? .passed : .failed }
+    }
+}
+
+/// The exchanges of one attempt of a run, as HAR 1.2 entry objects (redacted as written).
+public struct StoredAttempt: Sendable, Equatable {
+    /// 1-based.
+    public var attempt: Int
+    public var entries: [JSONValue]
+}
+
+/// Reads a results folder without its lock, while runs may be appending to it: `report`, `show`,
+/// `diff`, the state rebuild and the tests' audit all read through it, so none of them knows
+/// where a run's record or exchanges live. Only whole lines count: a line a crash cut short (or
+/// one being written) is skipped, never an error.
+public struct ResultsReader: Sendable {
+    public let directory: String
+
+    /// Fails with a message naming the folder and the fix when it is not a results folder.
+    public init(directory: String) throws(RecordingError) {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
+            throw RecordingError(
+                action: "read", path: directory,
+                reason: "no such results folder; pass the folder `canary run` wrote to with --results DIR (default ./results)")
+        }
+        self.directory = directory
+    }
+
+    /// Every run record in the order they were logged, and the count of lines that did not decode.
+    public func records() throws(RecordingError) -> (records: [RunRecord], skipped: Int) {
+        let path = directory + "/" + ResultsLayout.runLog
+        guard FileManager.default.fileExists(atPath: path) else { return ([], 0) }
+        let bytes: Data
+        do {
+            bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw RecordingError(action: "read", path: path, reason: (error as NSError).localizedDescription)
+        }
+        return Self.decodeLines(bytes)
+    }
+
+    /// Names of the canaries with at least one run, sorted.
+    public func canaries() throws(RecordingError) -> [String] {
+        Set(try records().records.map(\.canary)).sorted()
+    }
+
+    /// The runs of `canary`, oldest first; empty when it has none.
+    public func runs(of canary: String) throws(RecordingError) -> [StoredRun] {
+        try records().records.filter { $0.canary == canary }.map { record in
+            StoredRun(canary: record.canary, runId: record.runId, start: record.start, outcome: RunOutcome(record),
+                      attempts: max(1, record.attempt), error: record.passed ? nil : record.error)
+        }
+    }
+
+    /// The record of one run; nil when the folder has no such run.
+    public func record(canary: String, runId: String) throws(RecordingError) -> RunRecord? {
+        try records().records.last { $0.canary == canary && $0.runId == runId }
+    }
+
+    /// The run's exchanges, one element per attempt kept, oldest attempt first. nil when the
+    /// run's exchanges are no longer kept (pruned or expired, or never kept: `--artifacts none`).
+    public func attempts(canary: String, runId: String) throws(RecordingError) -> [StoredAttempt]? {
+        guard let record = try record(canary: canary, runId: runId) else { return nil }
+        let path = directory + "/" + ResultsLayout.runFolder(canary: canary, runId: runId) + "/run.har"
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let har: JSONValue
+        do {
+            har = try JSON5.parseJSON(Array(data))
+        } catch {
+            throw RecordingError(action: "read", path: path, reason: "not a whole HAR file (\(error))")
+        }
+        guard case .array(let entries)? = har["log"]?["entries"] else {
+            throw RecordingError(action: "read", path: path, reason: "no log.entries array")
+        }
+        return Self.splitByAttempt(entries, lastAttempt: max(1, record.attempt))
+    }
+
+    /// Entries carry the attempt in their `pageref` (`attempt-2`); entries without one belong to
+    /// the last attempt (folders written before attempts were kept hold only the last).
+    static func splitByAttempt(_ entries: [JSONValue], lastAttempt: Int) -> [StoredAttempt] {
+        var byAttempt: [Int: [JSONValue]] = [:]
+        for entry in entries {
+            var attempt = lastAttempt
+            if case .string(let page)? = entry["pageref"], page.hasPrefix("attempt-"), let number = Int(page.dropFirst(8)) {
+                attempt = number
+            }
+            byAttempt[attempt, default: []].append(entry)
+        }
+        return byAttempt.keys.sorted().map { StoredAttempt(attempt: $0, entries: byAttempt[$0] ?? []) }
+    }
+
+    /// One record per whole non-empty line; lines that don't decode are counted, not fatal.
+    static func decodeLines(_ bytes: Data) -> (records: [RunRecord], skipped: Int) {
+        let decoder = JSONDecoder()
+        var records: [RunRecord] = []
+        var skipped = 0
+        for line in bytes.split(separator: UInt8(ascii: "\n")) {
+            if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { continue }
+            if let record = try? decoder.decode(RunRecord.self, from: Data(line)) {
+                records.append(record)
+            } else {
+                skipped += 1
+            }
+        }
+        return (records, skipped)
+    }
+}

@@ -1,0 +1,55 @@
+/// `canary show --format json|har`: the run's record, or a standalone HAR of the attempt, as
+/// JSON a tool can read. Strings are masked by the redactor again (the caller may know secrets
+/// the writer didn't) and characters a terminal would act on are written as `\u00XX` escapes.
+public enum ShowJSON {
+    /// The record as in `run.json`.
+    public static func record(_ run: ShownRun, redactor: Redactor) throws -> String {
+        terminalSafe(try RecordJSON.bytes(redactor.redact(run.record), pretty: true))
+    }
+
+    /// The attempt's exchanges as one HTTP Archive, which any HAR viewer opens.
+    public static func har(_ run: ShownRun, redactor: Redactor) throws -> String {
+        terminalSafe(try RecordJSON.bytes(StoredHAR(entries: run.exchanges.map { redact($0, redactor) }), pretty: true))
+    }
+
+    private static func redact(_ exchange: StoredExchange, _ redactor: Redactor) -> StoredExchange {
+        var entry = exchange
+        func headers(_ list: [StoredExchange.NameValue]) -> [StoredExchange.NameValue] {
+            list.map { .init(name: redactor.redact($0.name), value: redactor.redactHeader(name: $0.name, value: $0.value)) }
+        }
+        entry.request.url = redactor.redact(entry.request.url)
+        entry.request.headers = headers(entry.request.headers)
+        let postText = entry.request.postData?.text
+        entry.request.postData?.text = redactor.redact(postText)
+        entry.response.statusText = redactor.redact(entry.response.statusText)
+        entry.response.headers = headers(entry.response.headers)
+        entry.response.redirectURL = redactor.redact(entry.response.redirectURL)
+        let content = entry.response.content
+        if !content.isBinary { entry.response.content.text = redactor.redact(content.text) }
+        entry.comment = redactor.redact(entry.comment)
+        return entry
+    }
+
+    /// JSON text with DEL and C1 controls (U+007F–U+009F, which some terminals act on) escaped;
+    /// JSON writers escape C0 controls already. They can only occur inside strings.
+    static func terminalSafe(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x7F {
+                out += Array("\\u007F".utf8)
+            } else if byte == 0xC2, index + 1 < bytes.count, (0x80...0x9F).contains(bytes[index + 1]) {
+                out += Array("\\u00\(String(bytes[index + 1], radix: 16, uppercase: true))".utf8)
+                index += 1
+            } else if byte < 0x20 && byte != UInt8(ascii: "\n") {
+                out += Array("\\u00\(byte < 16 ? "0" : "")\(String(byte, radix: 16, uppercase: true))".utf8)
+            } else {
+                out.append(byte)
+            }
+            index += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,49 @@
+/// One attempt of a stored run as `canary show` and `canary diff` read it: the record and the
+/// attempt's HAR entries, both redacted when they were written. The renderers redact again
+/// with whatever secrets the caller knows, and escape every byte a server sent.
+public struct ShownRun: Sendable {
+    public var record: RunRecord
+    /// The attempt's exchanges in step order: one per step that sent a request.
+    public var exchanges: [StoredExchange]
+    /// The attempt shown (1-based) and how many the run had.
+    public var attempt: Int
+    public var attempts: Int
+    /// false when the store no longer holds the run's exchanges, only its record.
+    public var exchangesKept = true
+
+    public init(record: RunRecord, exchanges: [StoredExchange], attempt: Int? = nil, attempts: Int? = nil) {
+        self.record = record
+        self.exchanges = exchanges
+        self.attempt = attempt ?? record.attempt
+        self.attempts = attempts ?? record.attempt
+    }
+
+    /// Each step with its exchange: a step that sent a request (it has `request` in the record)
+    /// owns the next entry; skipped steps and steps that failed before sending own none.
+    public var steps: [(step: StepRecord, exchange: StoredExchange?)] {
+        var remaining = exchanges[...]
+        return record.steps.map { step in
+            guard step.request != nil, let next = remaining.popFirst() else { return (step, nil) }
+            return (step, next)
+        }
+    }
+
+    /// "passed", "failed", "inconclusive" or "cancelled".
+    public var outcome: String {
+        if record.cancelled == true { return "cancelled" }
+        if record.isInconclusive { return "inconclusive" }
+        return record.passed ? "passed" : "failed"
+    }
+}
+
+/// What `canary show` prints.
+public enum ShowFormat: String, Sendable, CaseIterable {
+    /// Request and response of each step, as in the `.http` snapshots.
+    case http
+    /// A standalone HTTP Archive of the attempt.
+    case har
+    /// The run's record (run.json).
+    case json
+    /// One `curl` command line per step that reproduces its request.
+    case curl
+}

@@ -1,0 +1,121 @@
+import CurlEngine
+import Foundation
+import Testing
+@testable import CanaryKit
+
+/// Builds stored exchanges and runs as `canary show` and `canary diff` read them.
+enum ShowFixture {
+    static func header(_ name: String, _ value: String) -> StoredExchange.NameValue { .init(name: name, value: value) }
+
+    static func exchange(
+        method: String = "GET", url: String = "http://example.test/get", requestHeaders: [StoredExchange.NameValue] = [],
+        body: String? = nil, status: Int = 200, reason: String = "OK", headers: [StoredExchange.NameValue] = [],
+        responseBody: String? = "{}", binary: Bool = false, comment: String? = nil
+    ) -> StoredExchange {
+        StoredExchange(
+            startedDateTime: "2026-11-22T14:00:00.000Z", time: 12,
+            request: .init(method: method, url: url, httpVersion: "HTTP/1.1", headers: requestHeaders,
+                           postData: body.map { .init(mimeType: "application/json", text: $0) }, bodySize: body?.utf8.count ?? 0),
+            response: .init(status: status, statusText: reason, httpVersion: "HTTP/1.1", headers: headers,
+                            content: .init(size: responseBody?.utf8.count ?? 0, mimeType: "application/json", text: responseBody,
+                                           encoding: binary ? "base64" : nil, comment: nil), redirectURL: ""),
+            timings: .init(blocked: 0, dns: 1, connect: 2, send: 0, wait: 5, receive: 1, ssl: -1), serverIPAddress: "127.0.0.1",
+            comment: comment)
+    }
+
+    static func step(
+        _ name: String, _ outcome: StepOutcome = .passed, status: Int = 200, failure: String? = nil, error: String? = nil,
+        sent: Bool = true, notAfter: String? = nil, total: Double = 10
+    ) -> StepRecord {
+        StepRecord(
+            name: name, outcome: outcome, statusCode: status,
+            timings: Timings(dns: 1, connect: 2, tls: 0, firstByte: total - 2, transfer: 2, total: total),
+            failures: failure.map { [AssertionFailure(assertion: "status", expected: "200", actual: "\(status)", message: $0)] } ?? [],
+            error: error, errorKind: nil, request: sent ? RequestSummary(method: "GET", url: "http://example.test/\(name)") : nil,
+            response: sent ? ResponseSummary(httpVersion: "HTTP/1.1", size: 2, redirects: 0, effectiveURL: "http://example.test/\(name)",
+                                              primaryIP: "127.0.0.1", newConnections: 1, certificateNotAfter: notAfter) : nil)
+    }
+
+    static func run(_ runId: String = "20261122T140000Z-0001", steps: [StepRecord], exchanges: [StoredExchange], error: String? = nil) -> ShownRun {
+        let record = RunRecord(
+            canary: "checkout", runId: runId, start: "2026-11-22T14:00:00.000Z", end: "2026-11-22T14:00:00.030Z",
+            durationMs: 30, passed: !steps.contains { $0.outcome == .failed }, attempt: 1, tags: [:], error: error,
+            file: "checkout.json", steps: steps)
+        return ShownRun(record: record, exchanges: exchanges)
+    }
+}
+
+@Suite("show: a stored run rendered as .http text, curl lines, record JSON and HAR")
+struct ShowRenderTests {
+    typealias F = ShowFixture
+
+    @Test("each step's request and response are shown; a step that sent nothing owns no exchange")
+    func httpText() {
+        let run = F.run(steps: [F.step("login"), F.step("cart", .failed, error: "{{x}} is not defined", sent: false), F.step("pay", .skipped, sent: false)],
+                        exchanges: [F.exchange(method: "POST", body: #"{"user":"a"}"#, headers: [F.header("Content-Type", "application/json")], responseBody: #"{"ok":true}"#)])
+        let text = ShowText.render(run, redactor: Redactor(secrets: []))
+        #expect(text.contains("### step 1 login: passed"))
+        #expect(text.contains("POST http://example.test/get HTTP/1.1"))
+        #expect(text.contains(#"{"user":"a"}"#))
+        #expect(text.contains("HTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"ok\":true}"))
+        #expect(text.contains("### step 2 cart: failed\n# not sent: {{x}} is not defined"))
+        #expect(text.contains("### step 3 pay: skipped"))
+    }
+
+    @Test("hostile server bytes are escaped, credential headers and known secrets masked")
+    func hostileAndSecrets() {
+        let run = F.run(steps: [F.step("login")], exchanges: [F.exchange(
+            requestHeaders: [F.header("Authorization", "Bearer abc")],
+            reason: "OK\u{1B}[2J", headers: [F.header("X-Evil", "a\r\nInjected: yes\u{9B}31m"), F.header("Set-Cookie", "sid=zzz")],
+            responseBody: "line1\n\u{1B}]0;title\u{07}line2 Sup3rSecretValue")])
+        let text = ShowText.render(run, redactor: Redactor(secrets: ["Sup3rSecretValue"]))
+        #expect(!text.unicodeScalars.contains { PrintableText.isControl($0) && $0 != "\n" })
+        #expect(!text.contains("\nInjected"))
+        #expect(text.contains("Authorization: ***") && text.contains("Set-Cookie: ***"))
+        #expect(!text.contains("Sup3rSecretValue") && text.contains("line2 ***"))
+        for format in [try? ShowJSON.har(run, redactor: Redactor(secrets: ["Sup3rSecretValue"])),
+                       try? ShowJSON.record(run, redactor: Redactor(secrets: []))] {
+            let json = format ?? ""
+            #expect(!json.isEmpty && !json.unicodeScalars.contains { PrintableText.isControl($0) && $0 != "\n" })
+            #expect(!json.contains("Sup3rSecretValue"))
+        }
+    }
+
+    @Test("the HAR is a standalone HTTP Archive that decodes back to the same entries")
+    func harRoundTrip() throws {
+        let entry = F.exchange(headers: [F.header("Server", "nginx")])
+        let text = try ShowJSON.har(F.run(steps: [F.step("login")], exchanges: [entry]), redactor: Redactor(secrets: []))
+        let decoded = try JSONDecoder().decode(StoredHAR.self, from: Data(text.utf8))
+        #expect(decoded.log.version == "1.2" && decoded.log.entries == [entry])
+    }
+
+    @Test("curl lines reference secrets by their environment variable, never by value")
+    func curlSecrets() throws {
+        let canary = try #require(CanaryLoader.load(source: Array(#"""
+            {name: "checkout", steps: [{name: "login", request: {method: "POST", url: "http://example.test/a?k={{secret.URL_KEY}}",
+              headers: {Authorization: "Bearer {{secret.API_TOKEN}}", "X-Trace": "t-{{secret.TRACE}}", Cookie: "sid={{sid}}"},
+              json: {user: "{{secret.USER_NAME}}"}}}]}
+            """#.utf8), file: "checkout.json", definedVariables: ["sid"]).0)
+        let run = F.run(steps: [F.step("login")], exchanges: [F.exchange(
+            method: "POST", url: "http://example.test/a?k=***",
+            requestHeaders: [F.header("Host", "example.test"), F.header("Authorization", "Bearer ***"), F.header("X-Trace", "t-***"),
+                             F.header("Cookie", "sid=***"), F.header("X-Odd", "it's $(rm -rf ~) `x` \u{1B}[31m")],
+            body: #"{"user":"***"}"#)])
+        let text = ShowCurl.render(run, redactor: Redactor(secrets: []), sources: canary.curlSources)
+        #expect(text.contains(#"--url 'http://example.test/a?k='"$URL_KEY""#))
+        #expect(text.contains(#"--header 'Authorization: Bearer '"$API_TOKEN""#))
+        #expect(text.contains(#"--header 'X-Trace: t-'"$TRACE""#))
+        #expect(text.contains(#"--header 'Cookie: '"$CANARY_SECRET_COOKIE""#))
+        #expect(text.contains(#"--data-binary '{"user":"'"$USER_NAME"'"}'"#))
+        #expect(text.contains(#"$'X-Odd: it\'s $(rm -rf ~) `x` \x1b[31m'"#))
+        #expect(!text.contains("Host: example.test") && !text.contains("***"))
+        #expect(text.contains("URL_KEY API_TOKEN TRACE CANARY_SECRET_COOKIE USER_NAME"))
+    }
+
+    @Test("without the canary file, masks become named placeholders")
+    func curlWithoutSources() {
+        let run = F.run(steps: [F.step("login")], exchanges: [F.exchange(requestHeaders: [F.header("Authorization", "Bearer ***")])])
+        let text = ShowCurl.render(run, redactor: Redactor(secrets: []))
+        #expect(text.contains(#"--header 'Authorization: '"$CANARY_SECRET_AUTHORIZATION""#))
+    }
+}

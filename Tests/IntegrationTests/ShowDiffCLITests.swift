@@ -1,0 +1,97 @@
+import CanaryKit
+import Foundation
+import Testing
+
+/// `canary show` and `canary diff` over runs of real canaries against the test servers.
+@Suite("show and diff: recorded runs printed and compared", .serialized)
+struct ShowDiffCLITests {
+    static let key = "ShowK3yValue9"
+
+    static let canaries = [
+        "web.json": #"""
+            {name: "web", steps: [
+              {name: "echo", request: {url: "{{httpbin}}/anything", query: {code: "{{code}}"}, headers: {"X-Api-Key": "{{secret.SHOW_KEY}}"}},
+               expect: {json: {"$.args.code": "200"}}, continueOnFailure: true},
+              {name: "status", request: {url: "{{httpbin}}/status/{{code}}"}, expect: {status: 200}},
+            ]}
+            """#,
+        "escape.json": #"{name: "escape", steps: [{name: "evil", request: {url: "{{hostile}}/escape"}}]}"#,
+    ]
+
+    /// The folder with one passing run of `web` (code 200), then one failing (code 503).
+    static func recorded() async throws -> (folder: String, results: String) {
+        let folder = try makeTemporaryDirectory()
+        for (name, text) in canaries { try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
+        for code in ["200", "503"] {
+            let output = try await CLI.run(["run", folder, "--results", folder + "/r", "--var", "code=\(code)"] + TestServers.varArguments,
+                                           environment: ["SHOW_KEY": key])
+            #expect(output.status == (code == "200" ? 0 : 1), "\(output.stdout)\(output.stderr)")
+        }
+        return (folder, folder + "/r")
+    }
+
+    @Test("show prints the latest run, a chosen one, its HAR and record; curl lines reproduce it without the secret")
+    func show() async throws {
+        let (folder, results) = try await Self.recorded()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let last = try await CLI.run(["show", "web", "--results", results])
+        #expect(last.status == 0, "\(last.stderr)")
+        #expect(last.stdout.contains("### step 2 status: failed") && last.stdout.contains("HTTP/1.1 503"), "\(last.stdout)")
+        #expect(last.stdout.contains("X-Api-Key: ***") && !last.stdout.contains(Self.key))
+        let passed = try await CLI.run(["show", "web", "--last-passed", "--results", results])
+        #expect(passed.stdout.contains("code=200") && passed.stdout.contains(": passed"), "\(passed.stdout)")
+
+        let har = try await CLI.run(["show", "web", "--format", "har", "--results", results])
+        let archive = try JSONDecoder().decode(StoredHAR.self, from: Data(har.stdout.utf8))
+        #expect(archive.log.entries.map(\.response.status) == [200, 503])
+        let json = try await CLI.run(["show", "web", "--format", "json", "--last-passed", "--results", results])
+        let record = try JSONDecoder().decode(RunRecord.self, from: Data(json.stdout.utf8))
+        #expect(record.passed && record.canary == "web")
+
+        let curl = try await CLI.run(["show", "web", "--format", "curl", "--last-passed", "--results", results], environment: ["SHOW_KEY": Self.key])
+        #expect(curl.stdout.contains(#""$SHOW_KEY""#) && !curl.stdout.contains(Self.key), "\(curl.stdout)")
+        let echoLine = try #require(curl.stdout.split(separator: "\n").first { $0.hasPrefix("curl ") && $0.contains("/anything") })
+        let replay = try await CLI.run(["-c", String(echoLine)], environment: ["SHOW_KEY": Self.key], executable: "/bin/sh")
+        #expect(replay.stdout.contains("HTTP/1.1 200") && replay.stdout.contains(Self.key) && replay.stdout.contains(#""code": "200""#), "\(replay.stdout)\(replay.stderr)")
+    }
+
+    @Test("diff compares the latest failure with the last pass: outcome, status, JSON body path by path, timings")
+    func diff() async throws {
+        let (folder, results) = try await Self.recorded()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let output = try await CLI.run(["diff", "web", "--results", results])
+        #expect(output.status == 0, "\(output.stderr)")
+        for expected in ["(passed) →", "(failed)", "step 2 status: passed → failed", "status: 200 → 503",
+                         #"$.args.code: "200" → "503""#, "timings (ms)", "    total"] {
+            #expect(output.stdout.contains(expected), "\(expected) in \(output.stdout)")
+        }
+        #expect(!output.stdout.contains(Self.key))
+        let runs = try String(contentsOfFile: results + "/runs.jsonl", encoding: .utf8).split(separator: "\n")
+            .compactMap { try? JSONDecoder().decode(RunRecord.self, from: Data($0.utf8)) }.filter { $0.canary == "web" }.map(\.runId)
+        let named = try await CLI.run(["diff", "web", runs[1], runs[0], "--results", results])
+        #expect(named.stdout.contains("status: 503 → 200"), "\(named.stdout)")
+    }
+
+    @Test("an unknown canary or run exits 2 with a did-you-mean; server bytes never reach the terminal raw")
+    func unknownAndHostile() async throws {
+        let (folder, results) = try await Self.recorded()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let canary = try await CLI.run(["show", "wbe", "--results", results])
+        #expect(canary.status == 2 && canary.stderr.contains("did you mean 'web'"), "\(canary.stderr)")
+        let diff = try await CLI.run(["diff", "esacpe", "--results", results])
+        #expect(diff.status == 2 && diff.stderr.contains("did you mean 'escape'"), "\(diff.stderr)")
+        let run = try await CLI.run(["show", "web", "--run", "20990101T000000Z-zz", "--results", results])
+        #expect(run.status == 2 && run.stderr.contains("no run '20990101T000000Z-zz' of web"), "\(run.stderr)")
+        let attempt = try await CLI.run(["show", "web", "--attempt", "3", "--results", results])
+        #expect(attempt.status == 2 && attempt.stderr.contains("no attempt 3"), "\(attempt.stderr)")
+        let noPass = try await CLI.run(["diff", "escape", "--results", results])
+        #expect(noPass.status == 2 && noPass.stderr.contains("no failed run of escape"), "\(noPass.stderr)")
+        let help = try await CLI.run(["show", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("--last-failed"))
+        for format in ["http", "har", "json", "curl"] {
+            let shown = try await CLI.run(["show", "escape", "--format", format, "--results", results])
+            #expect(shown.status == 0, "\(shown.stderr)")
+            #expect(!shown.stdout.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) }, "\(format)")
+        }
+    }
+}
