@@ -26,14 +26,14 @@ struct MissedWhileStoppedTests {
         "manual": #"{name: "manual", steps: [{request: {url: "{{site}}/hello.txt"}}]}"#,
     ]
 
-    @Test("canary run after two missed due times: the scheduled canary goes OK → INSUFFICIENT_DATA → OK; one without a schedule never does")
+    @Test("canary run after two missed due times (3.3 s on rate(1 second): the third is this run's): the scheduled canary goes OK → INSUFFICIENT_DATA → OK; one without a schedule never does")
     func cronGap() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try write(folder, Self.files)
         let arguments = ["run", folder + "/c", "--results", folder + "/r"] + TestServers.varArguments
         #expect(try await CLI.run(arguments).status == 0)
-        try await Task.sleep(for: .milliseconds(2300))
+        try await Task.sleep(for: .milliseconds(3300))
         let second = try await CLI.run(arguments)
         #expect(second.status == 0, "\(second.stderr)")
         let ticking = try events(folder).filter { $0.canary == "ticking" }
@@ -48,7 +48,7 @@ struct MissedWhileStoppedTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try write(folder, ["ticking": Self.files["ticking"]!])
         #expect(try await CLI.run(["run", folder + "/c", "--results", folder + "/r"] + TestServers.varArguments).status == 0)
-        try await Task.sleep(for: .milliseconds(2300))
+        try await Task.sleep(for: .milliseconds(3300))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.binary)
         process.arguments = ["schedule", folder + "/c", "--results", folder + "/r"] + TestServers.varArguments

@@ -17,12 +17,15 @@ extension AlarmEvaluator {
     }
 
     /// Due times of `canary`'s schedule that passed since its last run with nothing running it
-    /// (the daemon stopped, a cron job that stopped): 2 or more is missing data. 0 for a canary
+    /// (the daemon stopped, a cron job that stopped), not counting the latest: 2 or more is
+    /// missing data. 0 for a canary
     /// without a schedule, never run, or already INSUFFICIENT_DATA.
     public static func missedWhileStopped(_ canary: Canary, state: CanaryState, now: Date) -> Int {
         guard let schedule = canary.schedule, state.state != .insufficientData,
               let start = state.last.flatMap({ RunID.date(fromISO8601: $0.start) }) else { return 0 }
-        let missed = ScheduleBook.dueTimes(schedule, after: start, until: now)
+        // The latest due time is the run starting now (as in the scheduler's own count): one cron
+        // tick lost is no missing data, two in a row are.
+        let missed = ScheduleBook.dueTimes(schedule, after: start, until: now) - 1
         return missed >= 2 ? missed : 0
     }
 
