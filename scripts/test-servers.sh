@@ -3,7 +3,8 @@
 #   httpbin under gunicorn, and nginx serving HTTP, HTTPS with a certificate signed by a throwaway
 #   CA (made here with openssl), HTTPS with an expired certificate and HTTPS with a certificate
 #   for another host name; scripts/hostile-server.py (servers that hang, reset, drip, answer
-#   garbage, ...); and a Prometheus Pushgateway. Also makes sure promtool is installed, for `promtool check metrics`.
+#   garbage, ...); a Prometheus Pushgateway; and an Alertmanager whose one route is a webhook on
+#   CANARY_TEST_ALERTMANAGER_RECEIVER_PORT (tests start scripts/webhook-receiver.py there). Also makes sure promtool is installed, for `promtool check metrics`.
 # Writes .test-servers/env (KEY=VALUE lines) for the tests and scripts to read.
 # CANARY_TEST_SERVERS_DIR puts them in another folder, so two people working in one checkout
 # can each have their own set (the default is .test-servers in the checkout).
@@ -27,6 +28,7 @@ install_missing() {
     python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
     command -v promtool >/dev/null 2>&1 || need+=(prometheus)
     command -v prometheus-pushgateway >/dev/null 2>&1 || need+=(prometheus-pushgateway)
+    command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager)
     if ((${#need[@]})); then
         log "installing ${need[*]}"
         apt-get update -qq
@@ -165,6 +167,23 @@ http {
 EOF
 }
 
+# Notifications go out at once and resolved ones too, so a test sees both within seconds.
+write_alertmanager_conf() {
+    cat > "$dir/alertmanager.yml" <<EOF
+route:
+  receiver: test-webhook
+  group_by: [alertname, canary]
+  group_wait: 0s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: test-webhook
+    webhook_configs:
+      - url: http://127.0.0.1:$1/alertmanager
+        send_resolved: true
+EOF
+}
+
 wait_for() {
     local url=$1 extra=${2:-}
     for _ in $(seq 1 100); do
@@ -186,6 +205,8 @@ start() {
     local httpbin http https expired wronghost pushgateway hostile
     httpbin=$(free_port); http=$(free_port); https=$(free_port); expired=$(free_port)
     wronghost=$(free_port); pushgateway=$(free_port); hostile=$(free_port)
+    local alertmanager receiver
+    alertmanager=$(free_port); receiver=$(free_port)
     write_nginx_conf "$http" "$https" "$expired" "$wronghost" "$httpbin"
     nginx -c "$dir/nginx.conf" -p "$dir" -e "$dir/nginx-error.log"
     "$venv/bin/gunicorn" --daemon --pid "$dir/gunicorn.pid" --log-file "$dir/gunicorn.log" \
@@ -194,6 +215,12 @@ start() {
     setsid prometheus-pushgateway --web.listen-address="127.0.0.1:$pushgateway" \
         </dev/null >>"$dir/pushgateway.log" 2>&1 &
     echo $! > "$dir/pushgateway.pid"
+    # No cluster: one Alertmanager, nothing gossiped to other instances on this machine.
+    write_alertmanager_conf "$receiver"
+    setsid prometheus-alertmanager --config.file="$dir/alertmanager.yml" --storage.path="$dir/alertmanager" \
+        --web.listen-address="127.0.0.1:$alertmanager" --cluster.listen-address= \
+        </dev/null >>"$dir/alertmanager.log" 2>&1 &
+    echo $! > "$dir/alertmanager.pid"
     setsid python3 "$root/scripts/hostile-server.py" "$hostile" </dev/null >>"$dir/hostile.log" 2>&1 &
     echo $! > "$dir/hostile.pid"
     # CLOSED_PORT is 1 (tcpmux): nothing listens there, whereas a random "free" port could later be
@@ -210,18 +237,21 @@ CANARY_TEST_CA=$dir/certs/ca.pem
 CANARY_TEST_CLOSED_PORT=1
 CANARY_TEST_PUSHGATEWAY=http://127.0.0.1:$pushgateway
 CANARY_TEST_PROMTOOL=$(command -v promtool)
+CANARY_TEST_ALERTMANAGER=http://127.0.0.1:$alertmanager
+CANARY_TEST_ALERTMANAGER_RECEIVER_PORT=$receiver
 EOF
     wait_for "http://127.0.0.1:$httpbin/get"
     wait_for "http://127.0.0.1:$http/hello.txt"
     wait_for "https://localhost:$https/hello.txt" "--cacert $dir/certs/ca.pem"
     wait_for "http://127.0.0.1:$pushgateway/-/ready"
     wait_for "http://127.0.0.1:$hostile/ok"
+    wait_for "http://127.0.0.1:$alertmanager/-/ready"
     log "ready: $(tr '\n' ' ' < "$dir/env")"
 }
 
 stop() {
     local f pid
-    for f in "$dir/nginx.pid" "$dir/gunicorn.pid" "$dir/pushgateway.pid" "$dir/hostile.pid"; do
+    for f in "$dir/nginx.pid" "$dir/gunicorn.pid" "$dir/pushgateway.pid" "$dir/hostile.pid" "$dir/alertmanager.pid"; do
         [ -f "$f" ] || continue
         pid=$(cat "$f" 2>/dev/null || true)
         [ -n "$pid" ] && kill "$pid" 2>/dev/null || true

@@ -128,6 +128,8 @@ struct ArgumentReader {
             case "--junit": options.outputs.junitPath = try value(of: flag, inline)
             case "--pushgateway": options.outputs.pushgateway = try value(of: flag, inline)
             case "--webhook": options.outputs.webhooks.append(try value(of: flag, inline))
+            case "--alertmanager": options.outputs.alertmanagers.append(try value(of: flag, inline))
+            case "--report-url": options.outputs.reportURL = try value(of: flag, inline)
             case "--run-events": options.outputs.runEvents = true
             case "--screenshots": options.screenshots = try screenshotMode(inline)
             case "--screenshot-jobs": options.screenshotJobs = try count(try value(of: flag, inline), flag: flag, minimum: 1)

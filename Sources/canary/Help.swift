@@ -47,6 +47,9 @@ enum Help {
       --junit FILE         also write JUnit XML (one testsuite per canary, one testcase per step)
       --pushgateway URL    also push the metrics to a Prometheus Pushgateway (job canary, per canary)
       --webhook URL        POST every alarm event as JSON; repeatable
+      --alertmanager URL   post a CanaryFailing alert to Alertmanager on every run while a canary
+                           is in ALARM, resolved when it passes again; repeatable (HA pair)
+      --report-url URL     where the HTML report is published: linked from every alert
       --on-alarm PROGRAM   run PROGRAM (the path as given, no shell) with each alarm state change
                            on stdin; --on-alarm-arg ARG (repeatable) passes it arguments
       --on-run PROGRAM     the same for run events (--run-events); --on-run-arg ARG
@@ -110,8 +113,9 @@ enum Help {
     Usage: canary report [--results DIR] [-o FILE.html]
 
     Writes one self-contained HTML page (default report.html) from the results folder: per canary
-    the current status, success rate, last failure with links to its snapshot, and latency over
-    time stacked by phase.
+    the current status, success rate, uptime over 24 h / 7 d / 30 d, last failure with links to its
+    snapshot and (failing canaries) what changed since the last pass, and latency over time
+    stacked by phase; above them the incident timeline from the alarm events.
     """
 
     static let show = """
@@ -163,7 +167,7 @@ enum Help {
     a row (the process was paused or stopped) set the alarm to INSUFFICIENT_DATA.
 
     Options: --jobs N, --results DIR, --var, --only, --tag, --cacert, --keep, --max-snapshot-bytes,
-    --max-body-bytes, --pushgateway, --webhook, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --forget-after, --account (as for
+    --max-body-bytes, --pushgateway, --webhook, --alertmanager, --report-url, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --forget-after, --account (as for
     run), and:
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)

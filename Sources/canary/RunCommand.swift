@@ -7,7 +7,7 @@ struct RunCommand {
     static let flags: Set<String> = [
         "--allow-shared-results", "--results-mode", "--pass-env",
         "--var", "--jobs", "--results", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait",
-        "--keep", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook",
+        "--keep", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook", "--alertmanager", "--report-url",
         "--on-alarm", "--run-events", "--allow-unused-vars", "--sink-timeout", "--sink-max-age", "--account", "--forget-after", "--on-alarm-arg", "--on-run", "--on-run-arg", "--screenshots", "--shard", "--location",
         "--screenshot-jobs", "--screenshot-timeout", "--browser",
     ]

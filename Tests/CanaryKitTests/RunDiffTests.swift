@@ -94,3 +94,54 @@ struct RunDiffTests {
         #expect(text.contains("-token ***") && text.contains("+ X: \\u001B[2J\\r\\nFake: 1"))
     }
 }
+
+@Suite("report: uptime windows and the incident timeline")
+struct UptimeIncidentTests {
+    static let now = Date(timeIntervalSince1970: 1_795_000_000)
+
+    static func record(hoursAgo: Double, passed: Bool, inconclusive: Bool = false) -> RunRecord {
+        let start = RunID.iso8601(now.addingTimeInterval(-hoursAgo * 3600))
+        return RunRecord(canary: "c", runId: "r\(hoursAgo)", start: start, end: start, durationMs: 1, passed: passed, attempt: 1,
+                         tags: [:], error: nil, file: "c.json", steps: [], inconclusive: inconclusive ? true : nil)
+    }
+
+    @Test("uptime counts conclusive runs started within 24 h, 7 d and 30 d")
+    func uptime() {
+        let runs = [Self.record(hoursAgo: 1, passed: true), Self.record(hoursAgo: 2, passed: false),
+                    Self.record(hoursAgo: 3, passed: false, inconclusive: true),
+                    Self.record(hoursAgo: 48, passed: false), Self.record(hoursAgo: 24 * 20, passed: true),
+                    Self.record(hoursAgo: 24 * 40, passed: false)]
+        #expect(Uptime(runs: runs, now: Self.now) == Uptime(day: 0.5, week: 1.0 / 3, month: 0.5))
+        #expect(Uptime(runs: [], now: Self.now) == Uptime(day: nil, week: nil, month: nil))
+    }
+
+    static func event(_ canary: String, _ time: String, _ state: AlarmState) -> AlarmEvent {
+        AlarmEvent(id: time, detailType: AlarmEvent.stateChangeType, time: time, detail: .init(
+            canary: canary, runId: "run-\(time)", tags: [:], step: "s", failure: "status: expected 200, got 503",
+            previousState: .ok, state: state, reason: "1 of the last 1 runs failed"))
+    }
+
+    @Test("an incident runs from ALARM to the next other state; one still open has no end")
+    func incidents() {
+        let events = [Self.event("a", "2026-11-22T10:00:00Z", .alarm), Self.event("b", "2026-11-22T11:00:00Z", .alarm),
+                      Self.event("a", "2026-11-22T10:30:00Z", .ok), Self.event("a", "2026-11-22T12:00:00Z", .alarm)]
+        let timeline = Incident.timeline(events)
+        #expect(timeline.map(\.canary) == ["a", "b", "a"])
+        #expect(timeline.map(\.end) == [nil, nil, "2026-11-22T10:30:00Z"])
+        #expect(timeline.last?.duration(now: Self.now) == 1800)
+    }
+
+    @Test("the report shows uptime, the incident timeline and a failing canary's diff, escaped")
+    func rendered() {
+        let failing = ShowFixture.run("B", steps: [ShowFixture.step("login", .failed, status: 503)], exchanges: [ShowFixture.exchange(status: 503, responseBody: "<b>down</b>")])
+        let passing = ShowFixture.run("A", steps: [ShowFixture.step("login")], exchanges: [ShowFixture.exchange(responseBody: "up")])
+        var extras = ReportExtras()
+        extras.diffs["checkout"] = RunDiff(from: passing, to: failing)
+        extras.incidents = Incident.timeline([Self.event("checkout", "2026-11-22T10:00:00Z", .alarm)])
+        let page = HTMLReport.render(records: [passing.record, failing.record], generatedAt: Self.now, skippedLines: 0, extras: extras)
+        #expect(page.contains("What changed since the last pass"))
+        #expect(page.contains("<span class=\"del\">    -up</span>") && page.contains("+&lt;b&gt;down&lt;/b&gt;"))
+        #expect(page.contains("Uptime"))
+        #expect(page.contains("Incidents") && page.contains("ongoing"))
+    }
+}

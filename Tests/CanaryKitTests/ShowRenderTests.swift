@@ -86,7 +86,9 @@ struct ShowRenderTests {
         let entry = F.exchange(headers: [F.header("Server", "nginx")])
         let text = try ShowJSON.har(F.run(steps: [F.step("login")], exchanges: [entry]), redactor: Redactor(secrets: []))
         let decoded = try JSONDecoder().decode(StoredHAR.self, from: Data(text.utf8))
-        #expect(decoded.log.version == "1.2" && decoded.log.entries == [entry])
+        var paged = entry
+        paged.pageref = "attempt-1"
+        #expect(decoded.log.version == "1.2" && decoded.log.entries == [paged] && decoded.log.pages?.first?.id == "attempt-1")
     }
 
     @Test("curl lines reference secrets by their environment variable, never by value")
@@ -117,5 +119,31 @@ struct ShowRenderTests {
         let run = F.run(steps: [F.step("login")], exchanges: [F.exchange(requestHeaders: [F.header("Authorization", "Bearer ***")])])
         let text = ShowCurl.render(run, redactor: Redactor(secrets: []))
         #expect(text.contains(#"--header 'Authorization: '"$CANARY_SECRET_AUTHORIZATION""#))
+    }
+}
+
+@Suite("show: one attempt of a retried run")
+struct ShowAttemptTests {
+    typealias F = ShowFixture
+
+    @Test("an earlier attempt is shown with its own steps, times and outcome, not the last attempt's")
+    func earlierAttempt() {
+        var run = F.run(steps: [F.step("login"), F.step("pay")], exchanges: [F.exchange(status: 503, reason: "Unavailable")])
+        run.record.attempt = 2
+        run.record.attempts = [
+            AttemptRecord(attempt: 1, start: "2026-11-22T14:00:00.000Z", end: "2026-11-22T14:00:00.010Z", durationMs: 10, passed: false,
+                          error: "step login: status: expected 200, got 503",
+                          steps: [F.step("login", .failed, status: 503, failure: "status: expected 200, got 503"), F.step("pay", .skipped, sent: false)]),
+            AttemptRecord(attempt: 2, start: "2026-11-22T14:00:01.000Z", end: "2026-11-22T14:00:01.020Z", durationMs: 20, passed: true,
+                          error: nil, steps: [F.step("login"), F.step("pay")]),
+        ]
+        let first = ShownRun(record: run.record, exchanges: run.exchanges, attempt: 1, attempts: 2)
+        let text = ShowText.render(first, redactor: Redactor(secrets: []))
+        #expect(text.contains("attempt 1 of 2: failed"), "\(text)")
+        #expect(text.contains("# start 2026-11-22T14:00:00.000Z, end 2026-11-22T14:00:00.010Z"))
+        #expect(text.contains("### step 1 login: failed") && text.contains("### step 2 pay: skipped"))
+        #expect(text.contains("HTTP/1.1 503 Unavailable"))
+        let last = ShownRun(record: run.record, exchanges: [F.exchange(), F.exchange()], attempt: 2, attempts: 2)
+        #expect(ShowText.render(last, redactor: Redactor(secrets: [])).contains("### step 2 pay: passed"))
     }
 }

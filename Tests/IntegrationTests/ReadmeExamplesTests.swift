@@ -90,10 +90,10 @@ struct ReadmeExamplesTests {
         }
     }
 
-    /// The one line of a block that starts with `prefix` (after spaces), without it.
+    /// The first line of a block of `language` that starts with `prefix` (after spaces), without it.
     static func line(of language: String, startingWith prefix: String) throws -> String {
-        let block = try #require(try blocks().first { $0.language == language }, "no ```\(language) block")
-        let line = try #require(block.text.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(prefix) })
+        let lines = try blocks().filter { $0.language == language }.flatMap { $0.text.split(separator: "\n") }
+        let line = try #require(lines.first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(prefix) }, "no ```\(language) line \(prefix)")
         return String(line.trimmingCharacters(in: .whitespaces).dropFirst(prefix.count))
     }
 
@@ -152,6 +152,16 @@ struct ReadmeExamplesTests {
         // The README: TimeoutStopSec is more than --stop-timeout (10s) plus --sink-timeout (5s).
         let stop = try Self.line(of: "ini", startingWith: "TimeoutStopSec=")
         #expect((Int(stop) ?? 0) > 10 + 5, "TimeoutStopSec=\(stop)")
+    }
+
+    @Test("the Alertmanager configuration passes amtool check-config")
+    func alertmanagerConfiguration() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let block = try #require(try Self.blocks().first { $0.language == "yaml" && $0.text.hasPrefix("route:") })
+        try block.text.write(toFile: folder + "/alertmanager.yml", atomically: true, encoding: .utf8)
+        let check = try await CLI.run(["check-config", folder + "/alertmanager.yml"], executable: "/usr/bin/amtool")
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
     }
 
     @Test("the Kubernetes Job's command, for each completion index, runs its shard; together the three run every canary once")

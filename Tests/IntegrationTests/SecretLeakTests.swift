@@ -75,8 +75,8 @@ struct SecretLeakTests {
         var consoles: [String] = []
         for verbose in [false, true] {
             let output = try await CLI.run(
-                ["run", folder, "--results", folder + "/r", "--max-snapshot-bytes", "4096", "--var", "userinfo=\(userinfo)"]
-                    + (verbose ? ["-v"] : []) + TestServers.varArguments,
+                ["run", folder, "--results", folder + "/r", "--max-snapshot-bytes", "4096", "--var", "userinfo=\(userinfo)",
+                 "--alertmanager", Self.alertmanager] + (verbose ? ["-v"] : []) + TestServers.varArguments,
                 environment: environment)
             #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
             consoles.append(output.stdout + output.stderr)
@@ -111,7 +111,16 @@ struct SecretLeakTests {
             }
         }
         #expect(files >= 20)
+
+        // What Alertmanager was given (and shows to everyone who can read its API and UI).
+        let alerts = try await AlertmanagerAPI.alerts()
+        #expect(alerts.contains("\"canary\":\"secrets\"") && alerts.contains("\"message\":"), "\(alerts)")
+        for leak in Self.leaks where alerts.contains(leak.text) {
+            Issue.record("the Alertmanager alerts leak \(leak.path): \(leak.text)")
+        }
     }
+
+    static var alertmanager: String { AlertmanagerAPI.url }
 
     @Test("a secret shorter than 4 characters is warned about at start, by name and length, never by value")
     func shortSecret() async throws {

@@ -72,6 +72,39 @@ struct ShowDiffCLITests {
         #expect(named.stdout.contains("status: 503 → 200"), "\(named.stdout)")
     }
 
+    @Test("the report's card for the failing canary shows the same diff")
+    func reportCard() async throws {
+        let (folder, results) = try await Self.recorded()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let output = try await CLI.run(["report", "--results", results, "-o", folder + "/report.html"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let page = try String(contentsOfFile: folder + "/report.html", encoding: .utf8)
+        #expect(page.contains("What changed since the last pass"))
+        #expect(page.contains("$.args.code: &quot;200&quot; → &quot;503&quot;"), "\(page)")
+        #expect(page.contains("<span class=\"chg\">") || page.contains("status: 200 → 503"))
+        #expect(!page.contains(Self.key))
+    }
+
+    @Test("--attempt shows each attempt of a retried run with its own exchanges")
+    func attempts() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try #"{name: "retried", retries: 1, steps: [{name: "down", request: {url: "{{httpbin}}/status/503"}}]}"#
+            .write(toFile: folder + "/retried.json", atomically: true, encoding: .utf8)
+        let run = try await CLI.run(["run", folder, "--results", folder + "/r", "-q"] + TestServers.varArguments)
+        #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+        for attempt in [1, 2] {
+            let shown = try await CLI.run(["show", "retried", "--attempt", "\(attempt)", "--results", folder + "/r"])
+            #expect(shown.status == 0 && shown.stdout.contains("attempt \(attempt) of 2: failed") && shown.stdout.contains("HTTP/1.1 503"), "\(shown.stdout)\(shown.stderr)")
+            let har = try await CLI.run(["show", "retried", "--attempt", "\(attempt)", "--format", "har", "--results", folder + "/r"])
+            let archive = try JSONDecoder().decode(StoredHAR.self, from: Data(har.stdout.utf8))
+            #expect(archive.log.entries.count == 1 && archive.log.entries.allSatisfy { $0.pageref == "attempt-\(attempt)" })
+            #expect(archive.log.pages?.map(\.id) == ["attempt-\(attempt)"])
+        }
+        let third = try await CLI.run(["show", "retried", "--attempt", "3", "--results", folder + "/r"])
+        #expect(third.status == 2 && third.stderr.contains("no attempt 3; kept: 1, 2"), "\(third.stderr)")
+    }
+
     @Test("an unknown canary or run exits 2 with a did-you-mean; server bytes never reach the terminal raw")
     func unknownAndHostile() async throws {
         let (folder, results) = try await Self.recorded()

@@ -12,6 +12,10 @@ public struct AlarmEvent: Sendable, Codable, Equatable {
     /// A canary whose file is gone (after `--forget-after`), or forgotten with `canary forget`:
     /// its alarm, metrics and Pushgateway group are gone too.
     public static let removedType = "Canary Removed"
+    /// `alarm.remindEvery`: the canary is still in ALARM.
+    public static let reminderType = "Canary Alarm Reminder"
+    /// What `--on-alarm` is given: changes of state, reminders of one, and removals.
+    public var isAboutAlarmState: Bool { [Self.stateChangeType, Self.reminderType, Self.removedType].contains(detailType) }
 
     /// The event format's version: "1".
     public var version: String
@@ -71,11 +75,6 @@ public struct AlarmEvent: Sendable, Codable, Equatable {
             durationMs: run.durationMs.isFinite ? run.durationMs.rounded() : 0, passed: run.passed)
         return AlarmEvent(
             id: id(of: run, runSucceededType), detailType: run.passed ? runSucceededType : run.isInconclusive ? runInconclusiveType : runFailedType, time: timestamp(now), detail: detail)
-    }
-
-    /// A `--run-events` event (for `--on-run`); the others (state changes, removals) go to `--on-alarm`.
-    public var isRunEvent: Bool {
-        [Self.runFailedType, Self.runSucceededType, Self.runInconclusiveType].contains(detailType)
     }
 
     /// The event as one line of compact JSON with sorted keys, as written to `events.jsonl`,

@@ -126,10 +126,10 @@ public final class EventSinks: Sendable {
             return (SinkKey.webhook(url, label: label), .webhook(url), { _ in true })
         }
         if let onAlarm {
-            keys.append((SinkKey.program(onAlarm, flag: "on-alarm"), .program(onAlarm), { !$0.isRunEvent }))
+            keys.append((SinkKey.program(onAlarm, flag: "on-alarm"), .program(onAlarm), { $0.isAboutAlarmState }))
         }
         if let onRun {
-            keys.append((SinkKey.program(onRun, flag: "on-run"), .program(onRun), { $0.isRunEvent }))
+            keys.append((SinkKey.program(onRun, flag: "on-run"), .program(onRun), { !$0.isAboutAlarmState }))
         }
         return keys
     }

@@ -106,8 +106,12 @@ extension CanaryFileDecoder {
     }
 
     private func decodeAlarm(_ value: LocatedJSON) -> AlarmRule? {
-        guard let fields = fields(value, in: "'alarm'", allowed: ["evaluationPeriods", "datapointsToAlarm"]) else { return nil }
+        guard let fields = fields(value, in: "'alarm'", allowed: ["evaluationPeriods", "datapointsToAlarm", "severity", "remindEvery"]) else { return nil }
         var rule = AlarmRule()
+        if let every = fields["remindEvery"] { rule.remindEvery = positiveDuration(every, for: "'remindEvery'") }
+        if let severity = fields["severity"] {
+            rule.severity = self.severity(severity) ?? rule.severity
+        }
         if let periods = fields["evaluationPeriods"] {
             rule.evaluationPeriods = integer(periods, for: "'evaluationPeriods'", in: 1...1000) ?? rule.evaluationPeriods
         }
@@ -151,5 +155,15 @@ extension CanaryFileDecoder {
             for capture in captures where names[capture.key] == nil { names[capture.key] = stepName }
         }
         return names
+    }
+
+    /// A label value for Alertmanager routes to match: short and printable.
+    private func severity(_ value: LocatedJSON) -> String? {
+        guard let text = string(value, for: "'severity'", like: "critical") else { return nil }
+        guard (1...40).contains(text.count), text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            report("'severity' is a word such as critical, warning or info (letters, digits, - and _, at most 40), found \"\(Self.excerpt(text))\"", at: value.location)
+            return nil
+        }
+        return text
     }
 }

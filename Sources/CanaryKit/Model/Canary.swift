@@ -40,9 +40,15 @@ public struct Canary: Sendable {
 public struct AlarmRule: Sendable, Equatable, Codable {
     public var evaluationPeriods: Int
     public var datapointsToAlarm: Int
-    public init(evaluationPeriods: Int = 1, datapointsToAlarm: Int = 1) {
+    /// The `severity` label of its Alertmanager alert.
+    public var severity: String
+    /// `remindEvery`: while in ALARM, a reminder event this often; nil sends none.
+    public var remindEvery: Duration?
+    public init(evaluationPeriods: Int = 1, datapointsToAlarm: Int = 1, severity: String = "critical", remindEvery: Duration? = nil) {
         self.evaluationPeriods = evaluationPeriods
         self.datapointsToAlarm = datapointsToAlarm
+        self.severity = severity
+        self.remindEvery = remindEvery
     }
 }
 

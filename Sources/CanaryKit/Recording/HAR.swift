@@ -32,8 +32,9 @@ enum HAR {
     }
 
     /// Written by hand onto a `RecordJSON.Stream`: through Codable the HAR was the costliest
-    /// part of recording a run.
-    static func render(_ exchanges: [Exchange], steps: [StepRecord], redactor: Redactor, maxBodyBytes: Int) -> [UInt8] {
+    /// part of recording a run. One page per attempt (`attempt-N`), each entry pointing at its own.
+    static func render(_ result: RunResult, record: RunRecord, redactor: Redactor, maxBodyBytes: Int) -> [UInt8] {
+        let attempts = Self.attempts(result, record: record)
         let out = RecordJSON.Stream(pretty: true)
         out.begin()
         out.begin("log")
@@ -43,20 +44,46 @@ enum HAR {
         out.member("version", "0.1.0")
         out.end()
         out.begin("pages", array: true)
+        for attempt in attempts {
+            out.begin()
+            out.member("startedDateTime", attempt.start)
+            out.member("id", "attempt-\(attempt.number)")
+            out.member("title", "\(record.canary) \(record.runId) attempt \(attempt.number)")
+            out.begin("pageTimings")
+            out.end()
+            out.end()
+        }
         out.end()
         out.begin("entries", array: true)
-        for exchange in exchanges {
-            entry(exchange, step: steps.first { $0.name == exchange.step }, redactor: redactor, maxBodyBytes: maxBodyBytes, to: out)
+        for attempt in attempts {
+            for exchange in attempt.exchanges {
+                entry(exchange, step: attempt.steps.first { $0.name == exchange.step }, page: "attempt-\(attempt.number)",
+                      redactor: redactor, maxBodyBytes: maxBodyBytes, to: out)
+            }
         }
         out.close(deeperThan: 0)
         return out.writer.bytes
     }
 
-    private static func entry(_ exchange: Exchange, step: StepRecord?, redactor: Redactor, maxBodyBytes: Int, to out: RecordJSON.Stream) {
+    /// Each attempt's number, start, steps (from the redacted record) and exchanges, oldest first.
+    private static func attempts(_ result: RunResult, record: RunRecord) -> [(number: Int, start: String, steps: [StepRecord], exchanges: [Exchange])] {
+        guard let attempts = record.attempts, attempts.count > 1 else {
+            return [(record.attempt, record.start, record.steps, result.exchanges)]
+        }
+        return attempts.map { attempt in
+            let exchanges = attempt.attempt == record.attempt ? result.exchanges : result.earlierExchanges.filter { $0.attempt == attempt.attempt }
+            return (attempt.attempt, attempt.start, attempt.steps, exchanges)
+        }
+    }
+
+    private static func entry(
+        _ exchange: Exchange, step: StepRecord?, page: String, redactor: Redactor, maxBodyBytes: Int, to out: RecordJSON.Stream
+    ) {
         let timings = PhaseTimings(step?.timings ?? Timings())
         let request = exchange.request
         let url = redactor.redact(request.url)
         out.begin()
+        out.member("pageref", page)
         out.member("startedDateTime", RunID.iso8601(exchange.started))
         out.member("time", timings.total)
         out.begin("request")

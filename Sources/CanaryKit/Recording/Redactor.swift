@@ -115,21 +115,29 @@ public struct Redactor: Sendable {
     public func redact(_ record: RunRecord) -> RunRecord {
         var record = record
         record.error = redact(record.error)
-        for index in record.steps.indices {
-            var step = record.steps[index]
-            step.error = redact(step.error)
-            if let problem = step.screenshot?.error { step.screenshot?.error = redact(problem) }
-            if let url = step.request?.url { step.request?.url = redact(url) }
-            if let url = step.response?.effectiveURL { step.response?.effectiveURL = redact(url) }
-            step.failures = step.failures.map { failure in
-                var failure = failure
-                failure.expected = redact(failure.expected)
-                failure.actual = redact(failure.actual)
-                failure.message = redact(failure.message)
-                return failure
-            }
-            record.steps[index] = step
+        record.steps = record.steps.map(redact)
+        record.attempts = record.attempts?.map { attempt in
+            var attempt = attempt
+            attempt.error = redact(attempt.error)
+            attempt.steps = attempt.steps.map(redact)
+            return attempt
         }
         return record
+    }
+
+    private func redact(_ step: StepRecord) -> StepRecord {
+        var step = step
+        step.error = redact(step.error)
+        if let problem = step.screenshot?.error { step.screenshot?.error = redact(problem) }
+        if let url = step.request?.url { step.request?.url = redact(url) }
+        if let url = step.response?.effectiveURL { step.response?.effectiveURL = redact(url) }
+        step.failures = step.failures.map { failure in
+            var failure = failure
+            failure.expected = redact(failure.expected)
+            failure.actual = redact(failure.actual)
+            failure.message = redact(failure.message)
+            return failure
+        }
+        return step
     }
 }

@@ -83,7 +83,7 @@ public final class ResultsStore: Sendable {
             for artifact in result.artifacts {
                 try write(artifact.bytes, artifact.name)
             }
-            let har = HAR.render(result.exchanges, steps: result.record.steps, redactor: redactor, maxBodyBytes: options.maxSnapshotBytes)
+            let har = HAR.render(result, record: record, redactor: redactor, maxBodyBytes: options.maxSnapshotBytes)
             try write(har, "run.har")
             try write(json + [UInt8(ascii: "\n")], "run.json")
             try canaryFolder.rename(partialName, to: record.runId)

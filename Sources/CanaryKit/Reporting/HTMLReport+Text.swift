@@ -121,5 +121,10 @@ extension HTMLReport {
         .legend span { margin-right: 14px; white-space: nowrap; }
         .legend i { display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 5px; vertical-align: -1px; }
         .empty { color: var(--muted); }
+        details.diff { margin: 0 0 12px; }
+        details.diff summary { cursor: pointer; font-weight: 600; }
+        details.diff pre { font: 12px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; background: #fff; border: 1px solid var(--line); padding: 8px; overflow-x: auto; }
+        .diff .add { color: var(--pass); } .diff .del { color: var(--fail); } .diff .chg { color: #9a6700; }
+        section.incidents { background: #fff; padding: 0 0 8px; }
         """
 }

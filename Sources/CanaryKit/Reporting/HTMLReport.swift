@@ -28,8 +28,10 @@ public enum HTMLReport {
 
     /// Reads the results folder's runs (through `ResultsReader`) and writes the page to `output` atomically.
     public static func build(resultsDirectory: String, output: String, now: Date = Date()) throws -> ReportSummary {
-        let (records, skipped) = try ResultsReader(directory: resultsDirectory).records()
-        let page = render(records: records, generatedAt: now, skippedLines: skipped, linkBase: linkBase(from: output, to: resultsDirectory))
+        let reader = try ResultsReader(directory: resultsDirectory)
+        let (records, skipped) = try reader.records()
+        let page = render(records: records, generatedAt: now, skippedLines: skipped, linkBase: linkBase(from: output, to: resultsDirectory),
+                          extras: extras(group(records), reader: reader))
         try FileIO.writeAtomically(Array(page.utf8), to: output, durable: false)
         return ReportSummary(canaries: Set(records.map(\.canary)).count, runs: records.count, skippedLines: skipped)
     }
@@ -40,7 +42,7 @@ public enum HTMLReport {
     }
 
     /// `linkBase`: the path from the page's folder to the results folder, as segments (`..`, `results`).
-    static func render(records: [RunRecord], generatedAt: Date, skippedLines: Int, linkBase: [String] = []) -> String {
+    static func render(records: [RunRecord], generatedAt: Date, skippedLines: Int, linkBase: [String] = [], extras: ReportExtras = ReportExtras()) -> String {
         let canaries = group(records)
         // An inconclusive run (the runner lacked a resource) says nothing about the target.
         let failing = canaries.filter { !($0.runs.last { !$0.isInconclusive }?.passed ?? true) }.count
@@ -65,7 +67,8 @@ public enum HTMLReport {
             html += "<p class=\"empty\">No runs recorded yet.</p>\n"
         } else {
             html += overview(canaries, now: generatedAt)
-            for canary in canaries { html += section(canary, now: generatedAt, linkBase: linkBase) }
+            html += incidentsBlock(extras.incidents, now: generatedAt)
+            for canary in canaries { html += section(canary, now: generatedAt, linkBase: linkBase, diff: extras.diffs[canary.name]) }
         }
         html += "</main>\n</body></html>\n"
         return html
@@ -98,31 +101,34 @@ public enum HTMLReport {
     }
 
     private static func overview(_ canaries: [CanaryRuns], now: Date) -> String {
-        var html = "<table class=\"overview\"><thead><tr><th>Canary</th><th>Status</th><th>Success</th><th>Runs</th><th>Last run</th></tr></thead><tbody>\n"
+        var html = "<table class=\"overview\"><thead><tr><th>Canary</th><th>Status</th><th>Success</th><th>Uptime 24 h · 7 d · 30 d</th><th>Runs</th><th>Last run</th></tr></thead><tbody>\n"
         for canary in canaries {
             guard let last = canary.runs.last else { continue }
             let state = last.passed ? "pass" : "fail"
             html += "<tr class=\"\(state)\"><td><a href=\"#\(anchor(canary.name))\">\(escape(canary.name))</a></td>"
             html += "<td class=\"status\">\(statusBadge(last))</td>"
-            html += "<td class=\"num\">\(percent(canary.successRate))</td><td class=\"num\">\(canary.runs.count)</td>"
+            html += "<td class=\"num\">\(percent(canary.successRate))</td><td class=\"num\">\(uptimeText(Uptime(runs: canary.runs, now: now)))</td>"
+            html += "<td class=\"num\">\(canary.runs.count)</td>"
             html += "<td>\(escape(displayTime(last.start)))\(age(of: last.start, now: now))</td></tr>\n"
         }
         return html + "</tbody></table>\n"
     }
 
-    private static func section(_ canary: CanaryRuns, now: Date, linkBase: [String]) -> String {
+    private static func section(_ canary: CanaryRuns, now: Date, linkBase: [String], diff: RunDiff?) -> String {
         guard let last = canary.runs.last else { return "" }
         var html = "<section class=\"canary \(last.passed ? "pass" : "fail")\" id=\"\(anchor(canary.name))\">\n"
         html += "<h2>\(statusBadge(last)) \(escape(canary.name))</h2>\n<dl class=\"facts\">"
         html += fact("Status", last.passed ? "last run passed" : last.isInconclusive
             ? "last run inconclusive: the runner lacked a resource of its own (\(last.error ?? "localResource"))" : "last run failed")
         html += fact("Success rate", "\(percent(canary.successRate)) (\(canary.passedCount) of \(canary.runs.count - canary.inconclusiveCount))")
+        html += fact("Uptime 24 h · 7 d · 30 d", uptimeText(Uptime(runs: canary.runs, now: now)))
         html += fact("Runs", "\(canary.runs.count)" + (canary.inconclusiveCount > 0 ? ", \(canary.inconclusiveCount) inconclusive" : ""))
         html += fact("Last run", displayTime(last.start), extra: age(of: last.start, now: now))
         html += fact("Last duration", ConsoleReport.formatMilliseconds(last.durationMs))
         html += "</dl>\n"
         if let failed = canary.runs.last(where: { !$0.passed && !$0.isInconclusive }) {
             html += failureBlock(failed, now: now, linkBase: linkBase)
+            if let diff { html += diffBlock(diff) }
         } else {
             html += "<p class=\"nofailure\">No failures in the recorded runs.</p>\n"
         }
@@ -171,7 +177,7 @@ public enum HTMLReport {
         return run.passed ? "<span class=\"badge pass\" title=\"passed\">✓</span>" : "<span class=\"badge fail\" title=\"failed\">✗</span>"
     }
 
-    private static func truncated(_ text: String) -> String {
+    static func truncated(_ text: String) -> String {
         text.count > messageLimit ? String(text.prefix(messageLimit)) + "… (\(text.count) characters; see the snapshot)" : text
     }
 }

@@ -25,5 +25,9 @@ public struct OutputSettings: Sendable {
     /// `--forget-after`: how long a canary whose file is gone keeps its state, metrics and
     /// Pushgateway group before it is removed (with a `Canary Removed` event).
     public var forgetAfter: Duration = .seconds(600)
+    /// `--alertmanager` URLs: a canary in ALARM is posted to each on every run (see `AlertmanagerAlert`).
+    public var alertmanagers: [String] = []
+    /// `--report-url`: where the HTML report is published, linked from every alert.
+    public var reportURL: String?
     public init() {}
 }

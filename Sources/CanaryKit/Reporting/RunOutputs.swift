@@ -39,6 +39,10 @@ public actor RunOutputs {
     private var inventory: CanaryInventory?
     /// Removed canaries (name, location) whose Pushgateway group the next `finish` deletes.
     private var removedGroups: [(canary: String, location: String?)] = []
+    /// Alerts for Alertmanager, and its post in progress: posts run in order too, so a resolved
+    /// alert never overtakes the firing one before it.
+    private var alerts = AlertmanagerQueue()
+    private var alertPost: Task<[(url: String, problem: String?)], Never>?
 
     /// Loads `state.json` now: an unreadable one throws, to be shown before anything runs (the
     /// scheduler refuses to start on it).
@@ -86,6 +90,7 @@ public actor RunOutputs {
         self.engine = engine
         rules = Self.rules(of: canaries)
         loadedTags = Self.tags(of: canaries)
+        alerts.configure(canaries)
         self.states = states
         self.stateLoad = stateLoad
         outbox = Outbox(directory: directory)
@@ -120,6 +125,7 @@ public actor RunOutputs {
     public func setRules(from canaries: [Canary]) {
         rules = Self.rules(of: canaries)
         loadedTags = Self.tags(of: canaries)
+        alerts.configure(canaries)
     }
 
     /// Counts one finished run (its record already redacted).
@@ -129,6 +135,9 @@ public actor RunOutputs {
         let (next, event) = AlarmEvaluator.record(record, rule: rules[record.canary] ?? AlarmRule(), into: previous, now: now)
         states?[record.canary] = next
         if let event { events.append(event) }
+        let every = rules[record.canary]?.remindEvery
+        if let reminder = AlarmReminder.event(for: record, before: previous, after: next, every: every, now: now) { events.append(reminder) }
+        if !settings.alertmanagers.isEmpty { alerts.add(record, before: previous, after: next, reportURL: settings.reportURL, now: now) }
         if settings.runEvents { events.append(AlarmEvent.runFinished(record, now: now)) }
         // Only JUnit needs every record; the scheduler runs for weeks without --junit.
         if settings.junitPath != nil { records.append(record) }
@@ -141,7 +150,7 @@ public actor RunOutputs {
     }
 
     /// Events not yet delivered: the scheduler flushes sooner when there are some.
-    public var hasPendingEvents: Bool { !events.isEmpty }
+    public var hasPendingEvents: Bool { !events.isEmpty || !alerts.pending.isEmpty }
 
     /// An undelivered event in the outbox is due for another attempt.
     public var outboxDue: Bool {
@@ -296,6 +305,14 @@ public actor RunOutputs {
         }
         delivery = pass
         async let delivered = pass.value
+        let alertBatch = alerts.take()
+        let previousPost = alertPost
+        let post = AlertmanagerPost(urls: settings.alertmanagers, engine: engine, timeout: settings.sinkTimeout)
+        let posting = Task {
+            _ = await previousPost?.value
+            return await post.send(alertBatch)
+        }
+        alertPost = posting
         if let url = settings.pushgateway {
             let gateway = Pushgateway(url: url, engine: engine, timeout: settings.sinkTimeout)
             let attempted = metrics.filter { pushed.contains($0.canary) }
@@ -313,6 +330,7 @@ public actor RunOutputs {
             warnings += pushgatewayHealth.lines(after: problems, of: attempted.count + removedGroups.count, gateway: URLMasking.masked(url))
         }
         warnings += await delivered
+        warnings += alerts.lines(after: await posting.value, count: alertBatch.count)
         return warnings
     }
 }

@@ -12,12 +12,18 @@ public struct Exchange: Sendable {
     public var error: String?
     public var request: HTTPRequest
     public var response: HTTPResponse?
+    /// The attempt of the run it belongs to (1-based).
+    public var attempt: Int = 1
 }
 
 /// A finished run: the record plus what is needed to render its artifacts safely.
 public struct RunResult: Sendable {
     public var record: RunRecord
+    /// The last attempt's exchanges (the ones `record.steps` describe).
     public var exchanges: [Exchange]
+    /// The exchanges of the attempts before the last, oldest first (their steps are in
+    /// `record.attempts`); empty when the run was not retried.
+    public var earlierExchanges: [Exchange] = []
     /// Values substituted from `{{secret.X}}`: every artifact and console line masks them.
     public var secrets: Set<String>
     /// Files to write into the run's folder with the rest of it (screenshots, diff images).

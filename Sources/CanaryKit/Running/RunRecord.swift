@@ -11,12 +11,13 @@ public enum StepOutcome: String, Sendable, Codable {
 public struct RunRecord: Sendable, Codable {
     public var canary: String
     public var runId: String
-    /// ISO 8601 UTC.
+    /// ISO 8601 UTC: the first attempt's start and the last attempt's end, so `durationMs`
+    /// is the whole run's, retries and the pauses between them included.
     public var start: String
     public var end: String
     public var durationMs: Double
     public var passed: Bool
-    /// 1 for the first attempt; the last attempt is the one recorded.
+    /// The number of the last attempt (1 when the run was not retried); `steps` are its steps.
     public var attempt: Int
     public var tags: [String: String]
     /// A failure of the run as a whole (timeout, interpolation), or the first step failure's message.
@@ -32,6 +33,23 @@ public struct RunRecord: Sendable, Codable {
     /// true when the run was stopped from outside (SIGTERM/SIGINT) before it finished: recorded,
     /// but not a datapoint of the alarm (the target did nothing wrong). Absent otherwise.
     public var cancelled: Bool? = nil
+    /// Every attempt of a retried run, in order, the last one included; nil (left out) when the
+    /// run made a single attempt, which the top-level fields already describe.
+    public var attempts: [AttemptRecord]? = nil
+}
+
+/// One attempt of a retried run: its own times, outcome and steps (each attempt gets the
+/// canary's `timeout`).
+public struct AttemptRecord: Sendable, Codable {
+    /// 1-based.
+    public var attempt: Int
+    public var start: String
+    public var end: String
+    public var durationMs: Double
+    public var passed: Bool
+    public var error: String?
+    public var steps: [StepRecord]
+    public var inconclusive: Bool? = nil
 }
 
 /// One step of a recorded run.

@@ -101,18 +101,40 @@ public struct Runner: Sendable {
     /// not finish, and its failure may be one a retry would have cleared, so it must not alarm.
     public func run(_ canary: Canary, retrying: @Sendable () -> Bool) async -> RunResult {
         var attempt = 1
+        var earlier: [RunResult] = []
+        let clock = ContinuousClock()
+        let began = clock.now
         while true {
             var result = await runAttempt(canary, attempt: attempt)
             if result.record.passed || attempt > canary.retries || Task.isCancelled {
-                return result
+                return Self.whole(result, earlier: earlier, durationMs: (clock.now - began).milliseconds)
             }
             guard retrying() else {
                 result.record.cancelled = true
                 result.record.error = "cancelled: stopped before attempt \(attempt + 1) of \(canary.retries + 1) (attempt \(attempt): \(result.record.error ?? "failed"))"
-                return result
+                return Self.whole(result, earlier: earlier, durationMs: (clock.now - began).milliseconds)
             }
+            earlier.append(result)
             attempt += 1
         }
+    }
+
+    /// The run as a whole: the first attempt's start and id, the last attempt's end and outcome,
+    /// and every attempt inside it when there was more than one.
+    static func whole(_ last: RunResult, earlier: [RunResult], durationMs: Double) -> RunResult {
+        guard let first = earlier.first else { return last }
+        var result = last
+        result.record.runId = first.record.runId
+        result.record.start = first.record.start
+        result.record.durationMs = durationMs
+        result.record.attempts = (earlier + [last]).map { attempt in
+            let record = attempt.record
+            return AttemptRecord(attempt: record.attempt, start: record.start, end: record.end, durationMs: record.durationMs,
+                                 passed: record.passed, error: record.error, steps: record.steps, inconclusive: record.inconclusive)
+        }
+        result.earlierExchanges = earlier.flatMap(\.exchanges)
+        result.secrets = earlier.reduce(last.secrets) { $0.union($1.secrets) }
+        return result
     }
 
     private func runAttempt(_ canary: Canary, attempt: Int) async -> RunResult {
@@ -164,7 +186,12 @@ public struct Runner: Sendable {
             attempt: attempt, tags: Dictionary(canary.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }),
             error: runError, file: canary.file, steps: output.steps, inconclusive: inconclusive ? true : nil,
             cancelled: cancelled ? true : nil)
-        return RunResult(record: record, exchanges: output.exchanges, secrets: output.secrets)
+        let exchanges = output.exchanges.map { exchange in
+            var exchange = exchange
+            exchange.attempt = attempt
+            return exchange
+        }
+        return RunResult(record: record, exchanges: exchanges, secrets: output.secrets)
     }
 
     /// Steps in order; a failed step without `continueOnFailure` skips the rest.

@@ -7,9 +7,16 @@ public enum ShowJSON {
         terminalSafe(try RecordJSON.bytes(redactor.redact(run.record), pretty: true))
     }
 
-    /// The attempt's exchanges as one HTTP Archive, which any HAR viewer opens.
+    /// The attempt's exchanges as one HTTP Archive, which any HAR viewer opens: one page, the attempt.
     public static func har(_ run: ShownRun, redactor: Redactor) throws -> String {
-        terminalSafe(try RecordJSON.bytes(StoredHAR(entries: run.exchanges.map { redact($0, redactor) }), pretty: true))
+        let id = "attempt-\(run.attempt)"
+        let page = StoredHAR.Page(id: id, title: redactor.redact("\(run.record.canary) \(run.record.runId) attempt \(run.attempt)"), startedDateTime: run.times.start)
+        let entries = run.exchanges.map { entry in
+            var entry = redact(entry, redactor)
+            entry.pageref = id
+            return entry
+        }
+        return terminalSafe(try RecordJSON.bytes(StoredHAR(entries: entries, pages: [page]), pretty: true))
     }
 
     private static func redact(_ exchange: StoredExchange, _ redactor: Redactor) -> StoredExchange {

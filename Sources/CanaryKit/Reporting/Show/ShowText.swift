@@ -9,8 +9,9 @@ public enum ShowText {
         let record = run.record
         let show = { (text: String) in PrintableText.escaping(redactor.redact(text)) }
         var out = "# \(show(record.canary)) run \(show(record.runId)), attempt \(run.attempt) of \(run.attempts): \(run.outcome)\n"
-        out += "# start \(show(record.start)), end \(show(record.end)), \(ConsoleReport.formatMilliseconds(record.durationMs))\n"
-        if let error = record.error { out += "# error: \(show(error))\n" }
+        let times = run.times
+        out += "# start \(show(times.start)), end \(show(times.end)), \(ConsoleReport.formatMilliseconds(times.durationMs))\n"
+        if let error = times.error { out += "# error: \(show(error))\n" }
         if !run.exchangesKept { out += "# the exchanges of this run are no longer kept: only its record is shown\n" }
         for (offset, (step, exchange)) in run.steps.enumerated() {
             out += "\n" + stepBlock(index: offset + 1, step: step, exchange: exchange, show: show, redactor: redactor)

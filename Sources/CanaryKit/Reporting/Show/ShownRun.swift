@@ -18,21 +18,33 @@ public struct ShownRun: Sendable {
         self.attempts = attempts ?? record.attempt
     }
 
-    /// Each step with its exchange: a step that sent a request (it has `request` in the record)
-    /// owns the next entry; skipped steps and steps that failed before sending own none.
+    /// The shown attempt's own part of the record (a retried run keeps one per attempt); nil
+    /// when the run made one attempt, which the record's top-level fields describe.
+    public var attemptRecord: AttemptRecord? {
+        record.attempts?.first { $0.attempt == attempt }
+    }
+
+    /// The shown attempt's start, end, duration and error.
+    public var times: (start: String, end: String, durationMs: Double, error: String?) {
+        guard let own = attemptRecord else { return (record.start, record.end, record.durationMs, record.error) }
+        return (own.start, own.end, own.durationMs, own.error)
+    }
+
+    /// Each step of the shown attempt with its exchange: a step that sent a request (it has
+    /// `request` in the record) owns the next entry; skipped steps and steps that failed before
+    /// sending own none.
     public var steps: [(step: StepRecord, exchange: StoredExchange?)] {
         var remaining = exchanges[...]
-        return record.steps.map { step in
+        return (attemptRecord?.steps ?? record.steps).map { step in
             guard step.request != nil, let next = remaining.popFirst() else { return (step, nil) }
             return (step, next)
         }
     }
 
-    /// "passed", "failed", "inconclusive" or "cancelled".
+    /// The shown attempt's outcome: passed, failed, inconclusive or cancelled (as `RunOutcome`).
     public var outcome: String {
-        if record.cancelled == true { return "cancelled" }
-        if record.isInconclusive { return "inconclusive" }
-        return record.passed ? "passed" : "failed"
+        guard let own = attemptRecord, own.attempt != record.attempt else { return RunOutcome(record).rawValue }
+        return own.inconclusive == true ? RunOutcome.inconclusive.rawValue : own.passed ? RunOutcome.passed.rawValue : RunOutcome.failed.rawValue
     }
 }
 

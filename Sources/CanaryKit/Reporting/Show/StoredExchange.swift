@@ -2,6 +2,8 @@
 /// `run.har` (see `HAR`), already redacted when they reached disk. `canary show` and
 /// `canary diff` read these; encoding one gives the entry back.
 public struct StoredExchange: Sendable, Codable, Equatable {
+    /// The page of the attempt it belongs to (`attempt-2`); nil in files written before attempts were kept.
+    public var pageref: String?
     public var startedDateTime: String
     public var time: Double
     public var request: Request
@@ -98,11 +100,12 @@ public struct StoredHAR: Sendable, Codable {
         public var id: String?
         public var title: String?
         public var startedDateTime: String?
+        public var pageTimings: [String: Double]? = [:]
     }
 
     public var log: Log
 
-    public init(entries: [StoredExchange]) {
-        log = Log(entries: entries)
+    public init(entries: [StoredExchange], pages: [Page] = []) {
+        log = Log(pages: pages, entries: entries)
     }
 }
