@@ -17,6 +17,8 @@
                      bytes of padding, then V, then V in base64 (for the redaction tests)
 /echo           200 whose body is the request exactly as received, head and body
 /escape         200 with terminal escape sequences (ESC, BEL, CR) in a header value and the body
+/flaky?key=K&fails=N   500 for the first N requests with key K, then 200 (a target that recovers,
+                       for the retry tests; each test uses a key of its own)
 
 Every connection has its own thread, so a hanging one never holds up the others. Each response
 closes its connection (Connection: close). Prints "listening" once the socket is bound.
@@ -155,7 +157,22 @@ def escape(conn, path, query="", request=b""):
                  + b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
 
 
-WITH_REQUEST = {"/reflect": reflect, "/echo": echo, "/escape": escape}
+FLAKY_COUNTS = {}
+FLAKY_LOCK = threading.Lock()
+
+
+def flaky(conn, path, query="", request=b""):
+    key = query_value(query, "key")
+    with FLAKY_LOCK:
+        seen = FLAKY_COUNTS.get(key, 0)
+        FLAKY_COUNTS[key] = seen + 1
+    failing = seen < int(query_value(query, "fails", "1"))
+    body = b"not yet\n" if failing else b"ok\n"
+    conn.sendall(response_head("500 Internal Server Error" if failing else "200 OK", [
+        ("Content-Type", "text/plain"), ("Content-Length", str(len(body)))]) + body)
+
+
+WITH_REQUEST = {"/reflect": reflect, "/echo": echo, "/escape": escape, "/flaky": flaky}
 
 ROUTES = {
     "/ok": ok, "/hang": hang, "/reset": reset, "/drip": drip, "/drip-headers": drip_headers,

@@ -34,10 +34,11 @@ install_missing() {
         apt-get update -qq
         without_service_starts apt-get install -y -qq "${need[@]}" >/dev/null
     fi
-    if ! "$venv/bin/python" -c 'import httpbin, gunicorn' >/dev/null 2>&1; then
-        log "installing httpbin and gunicorn into $venv"
+    # junitparser: the tests read JUnit files with a real parser (scripts/junit-check.py).
+    if ! "$venv/bin/python" -c 'import httpbin, gunicorn, junitparser' >/dev/null 2>&1; then
+        log "installing httpbin, gunicorn and junitparser into $venv"
         python3 -m venv "$venv"
-        "$venv/bin/pip" install -q --disable-pip-version-check httpbin gunicorn
+        "$venv/bin/pip" install -q --disable-pip-version-check httpbin gunicorn junitparser
     fi
 }
 
@@ -237,6 +238,7 @@ CANARY_TEST_CA=$dir/certs/ca.pem
 CANARY_TEST_CLOSED_PORT=1
 CANARY_TEST_PUSHGATEWAY=http://127.0.0.1:$pushgateway
 CANARY_TEST_PROMTOOL=$(command -v promtool)
+CANARY_TEST_PYTHON=$venv/bin/python
 CANARY_TEST_ALERTMANAGER=http://127.0.0.1:$alertmanager
 CANARY_TEST_ALERTMANAGER_RECEIVER_PORT=$receiver
 EOF

@@ -19,6 +19,8 @@ struct RunOptions {
     var quiet = false
     var caFile: String?
     var wait = true
+    /// `--lock-timeout`: how long `run` waits for the results folder's lock before it exits 3.
+    var lockTimeout = RunLock.defaultTimeout
     var keep = 100
     var maxSnapshotBytes = 1 << 20
     var maxBodyBytes = 64 << 20
@@ -150,6 +152,12 @@ struct ArgumentReader {
                 programs[flag, default: []].insert(program, at: 0)
             case "--on-alarm-arg", "--on-run-arg":
                 programArgs[String(flag.dropLast(4)), default: []].append(try value(of: flag, inline))
+            case "--lock-timeout":
+                let text = try value(of: flag, inline)
+                guard let timeout = Duration(humanText: text), timeout >= .zero else {
+                    throw UsageError("\(command): --lock-timeout takes a duration like 5m or 30s, got '\(text)'")
+                }
+                options.lockTimeout = timeout
             case "--stop-timeout":
                 let text = try value(of: flag, inline)
                 guard let timeout = Duration(humanText: text), timeout >= .zero else {

@@ -1,9 +1,23 @@
 import Foundation
 
 /// Writes to stdout/stderr. On a TTY it keeps a live progress line at the bottom; otherwise it
-/// writes plain lines only (CI logs, cron mail).
+/// writes plain lines only (CI logs, cron mail). Outside a UTF-8 locale the symbols are ASCII.
 enum Console {
     static let isTerminal = isatty(STDOUT_FILENO) == 1
+    /// The live line (`\r\e[K`) only on a real, capable terminal: both streams a TTY, TERM not
+    /// `dumb`, and not under CI (CI runners that allocate a TTY still keep a plain log).
+    static let showsProgress = isTerminal && isatty(STDERR_FILENO) == 1
+        && ProcessInfo.processInfo.environment["TERM"] != "dumb" && ProcessInfo.processInfo.environment["CI"] == nil
+    /// Whether the locale's characters are UTF-8 (LC_ALL, else LC_CTYPE, else LANG; unset is C).
+    static let isUTF8: Bool = {
+        let environment = ProcessInfo.processInfo.environment
+        let locale = [environment["LC_ALL"], environment["LC_CTYPE"], environment["LANG"]].lazy
+            .compactMap { $0 }.first { !$0.isEmpty } ?? ""
+        let lowered = locale.lowercased()
+        return lowered.contains("utf-8") || lowered.contains("utf8")
+    }()
+    /// What the symbols of our output become outside a UTF-8 locale.
+    static let asciiSymbols: [(String, String)] = [("✓", "PASS"), ("✗", "FAIL"), ("›", ">"), ("…", "..."), ("──", "--"), ("→", "->")]
     nonisolated(unsafe) private static var progressShown = false
     /// Set once at start when stdout carries a document (`--junit -`).
     nonisolated(unsafe) static var linesToStandardError = false
@@ -21,7 +35,7 @@ enum Console {
 
     /// `[12/100] running…` on a TTY; nothing otherwise.
     static func progress(_ text: String) {
-        guard isTerminal, !linesToStandardError else { return }
+        guard showsProgress, !linesToStandardError else { return }
         write("\r\u{1B}[K" + text, to: STDOUT_FILENO)
         progressShown = true
     }
@@ -33,6 +47,12 @@ enum Console {
     }
 
     private static func write(_ text: String, to fd: Int32) {
+        var text = text
+        if !isUTF8 {
+            for (symbol, ascii) in asciiSymbols where text.contains(symbol) {
+                text = text.replacingOccurrences(of: symbol, with: ascii)
+            }
+        }
         let bytes = Array(text.utf8)
         bytes.withUnsafeBytes { buffer in
             guard let base = buffer.baseAddress else { return }

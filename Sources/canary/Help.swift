@@ -32,8 +32,8 @@ enum Help {
 
     Options:
       --var NAME=VALUE     set a variable for every canary (overrides its own); repeatable;
-                           one no selected canary uses is an error (a typo) unless
-      --allow-unused-vars  is given
+                           one no selected canary uses is an error (a typo); with
+      --allow-unused-vars  it is a warning on stderr instead
       --junit -            JUnit XML to stdout (console lines then go to stderr)
       --jobs N             canaries run at once (default 32)
       --results DIR        results folder (default ./results)
@@ -41,6 +41,7 @@ enum Help {
       --tag KEY=VALUE      run only canaries with this tag; repeatable (all must match)
       --cacert FILE        also trust the CA certificates in this PEM file
       --no-wait            exit 3 at once if another run holds the results folder
+      --lock-timeout D     wait at most D for the results folder's lock, then exit 3 (default 5m)
       --keep N             run folders kept per canary, oldest pruned (default 100)
       --max-snapshot-bytes N   body bytes kept in snapshots and run.har (default 1048576)
       --max-body-bytes N   a response body past N bytes fails its step (default 67108864)
@@ -72,7 +73,7 @@ enum Help {
 
     Exit codes: 0 every canary passed; 1 at least one failed; 2 bad usage, an invalid canary
     file (the valid ones still run) or results that could not be written (read-only, no
-    permission, disk full); 3 the results folder is busy (with --no-wait); 4 none failed but
+    permission, disk full); 3 the results folder stayed busy (--no-wait, --lock-timeout); 4 none failed but
     at least one was inconclusive: the runner itself lacked a file descriptor, local port or
     memory, so the target was not asked (1 wins over 4).
     """

@@ -6,7 +6,7 @@ import Foundation
 struct RunCommand {
     static let flags: Set<String> = [
         "--allow-shared-results", "--results-mode", "--pass-env",
-        "--var", "--jobs", "--results", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait",
+        "--var", "--jobs", "--results", "--lock-timeout", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait",
         "--keep", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook", "--alertmanager", "--report-url",
         "--on-alarm", "--run-events", "--allow-unused-vars", "--sink-timeout", "--sink-max-age", "--account", "--forget-after", "--on-alarm-arg", "--on-run", "--on-run-arg", "--screenshots", "--shard", "--location",
         "--screenshot-jobs", "--screenshot-timeout", "--browser",
@@ -38,8 +38,12 @@ struct RunCommand {
         }
         let invalid = !loaded.problems.isEmpty
 
-        guard let lock = try await RunLock.acquire(directory: options.results, wait: options.wait) else {
-            Console.error("run: results folder \(options.results) is in use by another canary run (--no-wait given)")
+        guard let lock = try await RunLock.acquire(directory: options.results, timeout: options.wait ? options.lockTimeout : .zero) else {
+            let holder = RunLock.holder(of: options.results)
+            Console.error(options.wait
+                ? "run: results folder \(options.results) is still in use by \(holder) after --lock-timeout \(options.lockTimeout.humanText); "
+                    + "give this run its own --results, or wait longer with a larger --lock-timeout"
+                : "run: results folder \(options.results) is in use by \(holder) (--no-wait given)")
             return 3
         }
         let store = try ResultsStore(
@@ -87,6 +91,11 @@ struct RunCommand {
                 summary += "; stopped by \(RunStop.name(signal)): \(tally.cancelled) cancelled, "
                     + "\(canaries.count - tally.passed - tally.failed - tally.inconclusive - tally.cancelled) not started"
             }
+            // Lines stream in the order runs end; the block lists them by name, so two logs diff cleanly.
+            if canaries.count > 1, !tally.notPassed.isEmpty {
+                Console.line("failed, by name:")
+                for record in JUnitReport.inNameOrder(tally.notPassed) { Console.line("  " + ConsoleReport.line(for: record)) }
+            }
             Console.line(summary)
         }
         if invalid { Console.error("\(loaded.problems.count) problem(s) in canary files; see above") }
@@ -105,6 +114,8 @@ struct RunCommand {
         /// The runner lacked a descriptor, port or memory: neither passed nor failed.
         var inconclusive = 0
         var recordingError: (any Error)?
+        /// The failed and inconclusive runs (redacted), for the summary block.
+        var notPassed: [RunRecord] = []
     }
 
     /// Runs and records every canary, printing each as it ends; cancelling the task stops it.
@@ -134,6 +145,7 @@ struct RunCommand {
             }
             if let failedRecording { tally.recordingError = tally.recordingError ?? failedRecording }
             let record = Redactor(secrets: result.secrets).redact(result.record)
+            if !record.passed, record.cancelled != true { tally.notPassed.append(record) }
             await outputs.add(record)
             report(result, redacted: record)
             Console.progress("[\(tally.passed + tally.failed + tally.inconclusive)/\(canaries.count)] \(tally.passed) passed, \(tally.failed) failed")

@@ -41,15 +41,19 @@ enum StartChecks {
     }
 
     /// A `--var` that no selected canary uses is a typo until told otherwise: an error with the
-    /// closest name. `--allow-unused-vars` allows them silently (a CI job passing one shared set
-    /// of variables to many canaries would otherwise print the same warnings on every run).
+    /// closest name. `--allow-unused-vars` makes them warnings on stderr (a CI job passing one
+    /// shared set of variables to many canaries still runs; a typo still shows).
     static func unusedVariables(_ options: RunOptions, by canaries: [Canary], command: String) throws(UsageError) {
-        guard !options.variables.isEmpty, !options.allowUnusedVars else { return }
+        guard !options.variables.isEmpty else { return }
         let used = canaries.reduce(into: Set<String>()) { $0.formUnion($1.variableNamesUsed) }
         let unused = options.variables.keys.sorted().filter { !used.contains($0) }.map { name in
             "--var \(name): no selected canary uses {{\(name)}}" + NameSuggestion.hint(for: name, among: used.sorted())
         }
         guard !unused.isEmpty else { return }
+        if options.allowUnusedVars {
+            for line in unused { Console.error("warning: \(line)") }
+            return
+        }
         throw UsageError(unused.map { "\(command): \($0)" }.joined(separator: "\n") + " (--allow-unused-vars to run anyway)")
     }
 }

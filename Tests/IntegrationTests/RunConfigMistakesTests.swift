@@ -34,7 +34,7 @@ struct RunConfigMistakesTests {
         #expect(!FileManager.default.fileExists(atPath: folder + "/r/runs.jsonl"))
     }
 
-    @Test("a --var no selected canary uses is exit 2 with did-you-mean; --allow-unused-vars allows it")
+    @Test("a --var no selected canary uses is exit 2 with did-you-mean; --allow-unused-vars makes it a warning")
     func unusedVar() async throws {
         let folder = try scratch(#"{name: "c", variables: {base: "{{site}}"}, steps: [{request: {url: "{{base}}/hello.txt"}}]}"#)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -46,5 +46,6 @@ struct RunConfigMistakesTests {
         let allowed = try await CLI.run(
             ["run", folder + "/c.json", "--var", "bsae=x", "--allow-unused-vars", "--results", folder + "/r"] + site)
         #expect(allowed.status == 0, "\(allowed.stdout)\(allowed.stderr)")
+        #expect(allowed.stderr.contains("warning: --var bsae: no selected canary uses {{bsae}}; did you mean 'base'?"), "\(allowed.stderr)")
     }
 }

@@ -114,7 +114,13 @@ struct CLI {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable ?? binary)
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
+        var environment = ProcessInfo.processInfo.environment
+        // The console's symbols are ASCII outside a UTF-8 locale; the tests read them as UTF-8
+        // unless a test sets the locale itself.
+        if (environment["LC_ALL"] ?? "").isEmpty, (environment["LC_CTYPE"] ?? "").isEmpty, (environment["LANG"] ?? "").isEmpty {
+            environment["LANG"] = "C.UTF-8"
+        }
+        process.environment = environment.merging(extra) { _, new in new }
         if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("canary-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)

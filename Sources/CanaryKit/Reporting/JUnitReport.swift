@@ -7,17 +7,21 @@ import CurlEngine
 ///
 /// A failed run in which no step failed (a whole-run error before any step) gets one extra
 /// testcase named `(run)` carrying the error, so the suite never reads green when the run was red.
-/// Times are seconds with millisecond precision; the suites' total time is the sum of the runs'.
+/// Each testcase's `<system-out>` tells what the step did (`StepSummary`); a step that failed on an
+/// earlier attempt of a retried run keeps that failure as `<flakyFailure>` (it passed in the end)
+/// or `<rerunFailure>` (Surefire's elements). Suites come in canary-name order, whatever order the
+/// runs finished in, so two reports diff cleanly. Times are seconds with millisecond precision;
+/// the suites' total time is the run's wall time when given (the sum of the runs' otherwise).
 public enum JUnitReport {
     /// The whole XML document. `invalidFiles` (file, problem) become one suite of their own, a
     /// testcase with an `<error>` per file, as pytest reports collection errors: a run that exits
     /// 2 over an invalid canary file never reads green.
-    public static func render(_ records: [RunRecord], invalidFiles: [(file: String, message: String)] = []) -> String {
-        let suites = records.map(Suite.init)
+    public static func render(_ records: [RunRecord], invalidFiles: [(file: String, message: String)] = [], wallTimeMs: Double? = nil) -> String {
+        let suites = inNameOrder(records).map(Suite.init)
         let tests = suites.sum(\.tests) + invalidFiles.count
         let errors = suites.sum(\.errors) + invalidFiles.count
         let totals = "tests=\"\(tests)\" failures=\"\(suites.sum(\.failures))\" "
-            + "errors=\"\(errors)\" time=\"\(seconds(records.reduce(0) { $0 + $1.durationMs }))\""
+            + "errors=\"\(errors)\" time=\"\(seconds(wallTimeMs ?? records.reduce(0) { $0 + $1.durationMs }))\""
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites name=\"canary\" \(totals)>\n"
         for suite in suites { out += suite.xml }
@@ -39,10 +43,17 @@ public enum JUnitReport {
 
     /// Writes the document atomically to `path`, so a CI job never picks up half a file;
     /// `-` is stdout.
-    public static func write(_ records: [RunRecord], invalidFiles: [(file: String, message: String)] = [], to path: String) throws {
-        let bytes = Array(render(records, invalidFiles: invalidFiles).utf8)
+    public static func write(
+        _ records: [RunRecord], invalidFiles: [(file: String, message: String)] = [], wallTimeMs: Double? = nil, to path: String
+    ) throws {
+        let bytes = Array(render(records, invalidFiles: invalidFiles, wallTimeMs: wallTimeMs).utf8)
         guard path == "-" else { return try FileIO.writeAtomically(bytes, to: path) }
         try FileIO.writeAll(STDOUT_FILENO, bytes, path: "stdout")
+    }
+
+    /// By canary name, then start time: the order of every report, whatever order runs finished in.
+    public static func inNameOrder(_ records: [RunRecord]) -> [RunRecord] {
+        records.sorted { ($0.canary, $0.start) < ($1.canary, $1.start) }
     }
 
     static func seconds(_ milliseconds: Double) -> String {
@@ -64,7 +75,7 @@ private struct Suite {
     init(_ record: RunRecord) {
         var cases = ""
         for step in record.steps {
-            cases += testcase(record.canary, step)
+            cases += testcase(record, step)
         }
         if !record.passed, !record.steps.contains(where: { $0.outcome == .failed }) {
             tests += 1
@@ -93,24 +104,36 @@ private struct Suite {
         return out + "    </properties>\n"
     }
 
-    private mutating func testcase(_ canary: String, _ step: StepRecord) -> String {
+    private mutating func testcase(_ record: RunRecord, _ step: StepRecord) -> String {
         tests += 1
-        let open = "    <testcase classname=\"\(XMLText.attribute(canary))\" name=\"\(XMLText.attribute(step.name))\" "
+        let open = "    <testcase classname=\"\(XMLText.attribute(record.canary))\" name=\"\(XMLText.attribute(step.name))\" "
             + "time=\"\(JUnitReport.seconds(step.outcome == .skipped ? 0 : step.timings.total))\""
+        var inner: [String] = []
         switch step.outcome {
         case .passed:
-            return open + "/>\n"
+            break
         case .skipped:
             skipped += 1
-            return open + ">\n      <skipped/>\n    </testcase>\n"
+            inner.append("<skipped message=\"\(XMLText.attribute(StepSummary.skipReason(step, in: record)))\"/>")
         case .failed where step.errorKind == TransferError.Kind.localResource.rawValue:
             // Inconclusive: the runner lacked a resource of its own; CI must not go red for it.
             skipped += 1
             let message = "inconclusive: " + (step.error ?? "the runner lacked a local resource")
-            return open + ">\n      <skipped message=\"\(XMLText.attribute(message))\"/>\n    </testcase>\n"
+            inner.append("<skipped message=\"\(XMLText.attribute(message))\"/>")
         case .failed:
-            return open + ">\n      \(problem(step))\n    </testcase>\n"
+            inner.append(problem(step))
         }
+        // Surefire's reruns: flaky when the step passed in the end, rerun when it failed again.
+        let prefix = step.outcome == .passed ? "flaky" : "rerun"
+        for earlier in StepSummary.earlierFailures(of: step.name, in: record) where step.outcome != .skipped {
+            let element = prefix + (earlier.kind == "assertion" ? "Failure" : "Error")
+            inner.append("<\(element) message=\"\(XMLText.attribute("attempt \(earlier.attempt): " + earlier.message))\" "
+                + "type=\"\(XMLText.attribute(earlier.kind))\">\(XMLText.content(earlier.text))</\(element)>")
+        }
+        let out = StepSummary.lines(step, in: record)
+        if !out.isEmpty { inner.append("<system-out>\(XMLText.content(out.joined(separator: "\n")))</system-out>") }
+        guard !inner.isEmpty else { return open + "/>\n" }
+        return open + ">\n" + inner.map { "      \($0)\n" }.joined() + "    </testcase>\n"
     }
 
     /// JUnit allows one failure or error per testcase: the first assertion names it, all of them
@@ -126,8 +149,7 @@ private struct Suite {
             return "<failure message=\"the step failed\" type=\"assertion\"/>"
         }
         let more = step.failures.count > 1 ? " (and \(step.failures.count - 1) more)" : ""
-        let text = step.failures.map { "\($0.message)\n  expected: \($0.expected)\n  actual:   \($0.actual)" }
-            .joined(separator: "\n")
+        let text = StepSummary.failureText(step.failures)
         return "<failure message=\"\(XMLText.attribute(first.message + more))\" type=\"assertion\">\(XMLText.content(text))</failure>"
     }
 }

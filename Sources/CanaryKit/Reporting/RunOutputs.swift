@@ -39,6 +39,8 @@ public actor RunOutputs {
     private var inventory: CanaryInventory?
     /// Removed canaries (name, location) whose Pushgateway group the next `finish` deletes.
     private var removedGroups: [(canary: String, location: String?)] = []
+    /// When this batch began: JUnit's total time is the wall time since (runs overlap; their sum is not).
+    private let started = ContinuousClock.now
     /// Alerts for Alertmanager, and its post in progress: posts run in order too, so a resolved
     /// alert never overtakes the firing one before it.
     private var alerts = AlertmanagerQueue()
@@ -293,7 +295,10 @@ public actor RunOutputs {
         }.value
         try PrometheusText.write(metrics, to: directory, trailer: scheduler?.prometheusText ?? "")
         try await stateSaved
-        if let path = settings.junitPath { try JUnitReport.write(records, invalidFiles: settings.invalidFiles, to: path) }
+        if let path = settings.junitPath {
+            let wallTime = (ContinuousClock.now - started).milliseconds
+            try JUnitReport.write(records, invalidFiles: settings.invalidFiles, wallTimeMs: wallTime, to: path)
+        }
 
         // Sent after the pass before this one has ended, within this call's own deadline,
         // whatever the earlier pass took.

@@ -13,6 +13,8 @@ public struct RunSettings: Sendable {
     public var maxBodyBytes: Int
     /// Names read as `{{secret.NAME}}` anywhere in the run: `{{env.NAME}}` of them is masked too.
     public var secretNames: Set<String> = []
+    /// `--retry-interval`: the pause between a failed attempt and its retry.
+    public var retryInterval: Duration = .zero
 
     public init(
         variables: [String: String] = [:], environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -109,7 +111,8 @@ public struct Runner: Sendable {
             if result.record.passed || attempt > canary.retries || Task.isCancelled {
                 return Self.whole(result, earlier: earlier, durationMs: (clock.now - began).milliseconds)
             }
-            guard retrying() else {
+            if settings.retryInterval > .zero { try? await Task.sleep(for: settings.retryInterval) }
+            guard retrying(), !Task.isCancelled else {
                 result.record.cancelled = true
                 result.record.error = "cancelled: stopped before attempt \(attempt + 1) of \(canary.retries + 1) (attempt \(attempt): \(result.record.error ?? "failed"))"
                 return Self.whole(result, earlier: earlier, durationMs: (clock.now - began).milliseconds)

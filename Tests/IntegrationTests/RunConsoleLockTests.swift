@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+/// Issue 23 items 5 and 12: a run behind a held results lock says who holds it and gives up after
+/// --lock-timeout; the console draws its live line only on a capable terminal, in ASCII outside UTF-8.
+@Suite("canary run: the results lock and the terminal")
+struct RunConsoleLockTests {
+    private func canary() throws -> (folder: String, file: String) {
+        let folder = try makeTemporaryDirectory()
+        try #"{name: "quick", steps: [{request: {url: "{{site}}/hello.txt"}}]}"#.write(toFile: folder + "/quick.json", atomically: true, encoding: .utf8)
+        return (folder, folder + "/quick.json")
+    }
+
+    @Test("--lock-timeout 1.5s behind a held lock names the holder's pid after 1 s and exits 3 after about 1.5 s")
+    func lockTimeout() async throws {
+        let (folder, file) = try canary()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/r", withIntermediateDirectories: true)
+        // flock(1) holds the folder's lock as another canary run would (-o: flock itself holds it,
+        // not its sleep, so terminating flock frees it).
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = ["-o", folder + "/r/.lock", "sleep", "6"]
+        _ = try launch(holder)
+        defer { holder.terminate() }
+        try await Task.sleep(for: .milliseconds(300))
+        let clock = ContinuousClock()
+        let started = clock.now
+        let output = try await CLI.run(["run", file, "--results", folder + "/r", "--lock-timeout", "1.5s"] + TestServers.varArguments)
+        let elapsed = clock.now - started
+        #expect(output.status == 3, "\(output.stdout)\(output.stderr)")
+        #expect(output.stderr.contains("waiting for the results folder"), "\(output.stderr)")
+        #expect(output.stderr.contains("process \(holder.processIdentifier)"), "\(output.stderr)")
+        #expect(output.stderr.contains("after --lock-timeout 1.5s"), "\(output.stderr)")
+        #expect(elapsed >= .milliseconds(1500) && elapsed < .seconds(4), "took \(elapsed)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/r/runs.jsonl"))
+    }
+
+    /// The canary run under a pseudo-terminal (script(1)), with `environment` set inside it.
+    private func underTerminal(_ environment: String) async throws -> String {
+        let (folder, file) = try canary()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let command = "env -u CI \(environment) '\(CLI.binary)' run '\(file)' --results '\(folder)/r' --var site=\(TestServers.nginx)"
+        let output = try await CLI.run(["-qec", command, "/dev/null"], executable: "/usr/bin/script")
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+        return output.stdout
+    }
+
+    @Test("a terminal gets the live line; TERM=dumb and CI=1 get plain lines only")
+    func progressLine() async throws {
+        let capable = try await underTerminal("TERM=xterm")
+        #expect(capable.contains("\r\u{1B}[K"), "the control case: a capable terminal shows the live line")
+        #expect(capable.contains("quick"))
+        for environment in ["TERM=dumb", "TERM=xterm CI=true"] {
+            let plain = try await underTerminal(environment)
+            #expect(plain.contains("quick"), "\(environment): \(plain)")
+            #expect(!plain.contains("\u{1B}["), "\(environment) got terminal control sequences: \(plain.debugDescription)")
+        }
+    }
+
+    @Test("outside a UTF-8 locale the marks are ASCII; in one they are ✓ and ✗")
+    func asciiSymbols() async throws {
+        let (folder, file) = try canary()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try #"{name: "down", steps: [{name: "get", request: {url: "{{httpbin}}/status/503"}}]}"#.write(toFile: folder + "/down.json", atomically: true, encoding: .utf8)
+        let ascii = try await CLI.run(
+            ["run", folder, "--results", folder + "/r", "--screenshots", "none"] + TestServers.varArguments,
+            environment: ["LANG": "C", "LC_ALL": "", "LC_CTYPE": ""])
+        #expect(ascii.status == 1)
+        #expect(ascii.stdout.contains("PASS quick") && ascii.stdout.contains("FAIL down"), "\(ascii.stdout)")
+        #expect(ascii.stdout.contains("get > status"), "\(ascii.stdout)")
+        #expect(ascii.stdout.utf8.allSatisfy { $0 < 0x80 }, "\(ascii.stdout)")
+        let utf8 = try await CLI.run(
+            ["run", folder, "--results", folder + "/r", "--screenshots", "none"] + TestServers.varArguments,
+            environment: ["LANG": "C", "LC_ALL": "en_US.UTF-8"])
+        #expect(utf8.stdout.contains("✓ quick") && utf8.stdout.contains("✗ down"), "\(utf8.stdout)")
+    }
+}
