@@ -15,7 +15,7 @@ struct ForgetCommand {
         guard !options.paths.isEmpty else { throw UsageError("forget: name the canary to forget, e.g. `canary forget checkout`") }
         ResultsAccess.configure(fileMode: options.resultsMode, allowShared: options.allowSharedResults)
         ChildEnvironment.configure(passing: options.passEnvironment)
-        guard let lock = try await RunLock.acquire(directory: options.results, wait: false) else {
+        guard let lock = try ResultsLock(directory: options.results, wait: false) else {
             Console.error("forget: results folder \(options.results) is in use by another canary process; "
                 + "stop `canary schedule` first (or remove the canary's file and let --forget-after remove it)")
             return 3
