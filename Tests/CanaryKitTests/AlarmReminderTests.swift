@@ -52,3 +52,24 @@ struct AlarmReminderTests {
         #expect(!loadProblems(#"{steps: [{request: {url: "http://x/"}}], alarm: {remindEvery: 60}}"#).isEmpty)
     }
 }
+
+/// `alarm.degradedFails` (issue 13.3) in the pure evaluator.
+@Suite("degraded runs in the alarm")
+struct DegradedAlarmTests {
+    @Test("a degraded run is a passing datapoint, and a failing one with degradedFails")
+    func datapoint() {
+        var run = AlarmTestRuns.run(passed: true)
+        run.degraded = true
+        let lenient = AlarmEvaluator.record(run, rule: AlarmRule(), into: CanaryState(), now: AlarmTestRuns.time()).0
+        #expect(lenient.state == .ok && lenient.runsPassed == 1)
+        let strict = AlarmEvaluator.record(run, rule: AlarmRule(degradedFails: true), into: CanaryState(), now: AlarmTestRuns.time()).0
+        #expect(strict.state == .alarm && strict.runsPassed == 1)
+    }
+
+    @Test("warn takes expect's queries and predicates, not visual")
+    func decoding() {
+        let (canary, _) = loadCanary(#"{steps: [{request: {url: "https://x/"}, warn: {duration: {lt: "300ms"}, certificate: {expiresIn: {gt: "30d"}}}}]}"#)
+        #expect(canary?.steps.first?.warnings.count == 2)
+        #expect(loadProblems(#"{steps: [{request: {url: "https://x/"}, warn: {visual: {}}}]}"#).contains { $0.message.hasPrefix("'visual' belongs in 'expect' only") })
+    }
+}

@@ -17,6 +17,7 @@ struct MetricsRenderingTests {
         // its duration and phase series, NaN.
         #expect(samples == [
             #"canary_success{canary="checkout",env="prod"} 1"#,
+            #"canary_degraded{canary="checkout",env="prod"} 0"#,
             #"canary_duration_seconds{canary="checkout",env="prod"} 0.1235"#,
             #"canary_step_duration_seconds{canary="checkout",env="prod",step="login"} 0.05"#,
             #"canary_step_duration_seconds{canary="checkout",env="prod",step="pay"} NaN"#,

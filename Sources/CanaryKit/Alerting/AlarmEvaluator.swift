@@ -21,7 +21,9 @@ public enum AlarmEvaluator {
             next.runsInconclusive += 1
             return (next, nil)
         }
-        next.recent.append(run.passed)
+        // With `degradedFails`, a pass that missed a `warn` check is a failing datapoint.
+        let good = run.passed && !(rule.degradedFails && run.isDegraded)
+        next.recent.append(good)
         if next.recent.count > periods {
             next.recent.removeFirst(next.recent.count - periods)
         }

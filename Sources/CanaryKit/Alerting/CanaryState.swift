@@ -80,6 +80,7 @@ extension RunRecord {
         record.steps = steps.map { step in
             var step = step
             step.failures = []
+            step.warnings = nil
             step.error = nil
             step.request = nil
             if step.response?.certificateNotAfter == nil { step.response = nil }

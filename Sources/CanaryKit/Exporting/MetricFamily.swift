@@ -20,12 +20,13 @@ struct MetricSample: Equatable {
 /// canary's tags (`location` among them) as labels. A canary that has not run yet has only
 /// `canary_alarm_state` (INSUFFICIENT_DATA) and `canary_runs_total` (0).
 enum MetricFamily: CaseIterable {
-    case success, duration, stepDuration, stepPhase, stepStatusCode, runs, lastRunTimestamp
+    case success, degraded, duration, stepDuration, stepPhase, stepStatusCode, runs, lastRunTimestamp
     case certificateExpiry, alarmState, runnerErrors
 
     var name: String {
         switch self {
         case .success: "canary_success"
+        case .degraded: "canary_degraded"
         case .duration: "canary_duration_seconds"
         case .stepDuration: "canary_step_duration_seconds"
         case .stepPhase: "canary_step_phase_seconds"
@@ -41,6 +42,7 @@ enum MetricFamily: CaseIterable {
     var help: String {
         switch self {
         case .success: "1 if the last run of the canary passed, else 0."
+        case .degraded: "1 if the last run passed but missed a warn check (degraded), else 0."
         case .duration: "Wall time of the last run of the canary."
         case .stepDuration: "Total time of each step in the last run."
         case .stepPhase: "Length of each phase of each step in the last run: dns lookup, tcp connect, tls handshake, wait for the first byte, transfer of the rest; they add up to the step's total."
@@ -78,6 +80,8 @@ enum MetricFamily: CaseIterable {
         switch self {
         case .success:
             return [MetricSample(labels: canary, value: record.passed ? 1 : 0)]
+        case .degraded:
+            return [MetricSample(labels: canary, value: record.isDegraded ? 1 : 0)]
         case .duration:
             return [MetricSample(labels: canary, value: record.durationMs / 1000)]
         case .stepDuration:

@@ -1,6 +1,6 @@
 /// One step: its name, request, expectations and captures.
 extension CanaryFileDecoder {
-    static let stepKeys = ["name", "request", "expect", "capture", "continueOnFailure", "screenshot"]
+    static let stepKeys = ["name", "request", "expect", "warn", "capture", "continueOnFailure", "screenshot"]
 
     func decodeStep(_ value: LocatedJSON, number: Int, usedNames: inout [String: SourceLocation]) -> Step? {
         stepName = "step-\(number)"
@@ -28,6 +28,7 @@ extension CanaryFileDecoder {
             request = nil
         }
         let assertions = fields["expect"].map(decodeExpect) ?? []
+        let warnings = fields["warn"].map(decodeWarn) ?? []
         let captures = fields["capture"].map(decodeCaptures) ?? []
         let continueOnFailure = fields["continueOnFailure"].flatMap { bool($0, for: "'continueOnFailure'") } ?? false
         // From here on, this step's captures are known to the steps that follow; a broken one
@@ -39,13 +40,22 @@ extension CanaryFileDecoder {
             if laterCaptures[captureName] == name { laterCaptures[captureName] = nil }
         }
         guard let request else { return nil }
-        checkCertificateNeedsHTTPS(request, assertions)
+        checkCertificateNeedsHTTPS(request, assertions + warnings)
         var step = Step(
             name: name, request: request, assertions: assertions, captures: captures,
             continueOnFailure: continueOnFailure, location: value.location)
+        step.warnings = warnings
         step.screenshot = fields["screenshot"].map { decodeScreenshot($0, base: defaultScreenshot) } ?? defaultScreenshot
         step.visual = fields["expect"].flatMap(visualExpectation)
         return step
+    }
+
+    /// `warn`: the queries and predicates of `expect`; missing one makes a passing run degraded.
+    private func decodeWarn(_ value: LocatedJSON) -> [Assertion] {
+        if let visual = value.objectMembers?.first(where: { $0.key == "visual" }) {
+            report("'visual' belongs in 'expect' only: a screenshot comparison is not a warn check", at: visual.keyLocation)
+        }
+        return decodeExpect(value)
     }
 
     static let captureKeys = ["json", "header", "body", "status", "regex"]

@@ -44,7 +44,13 @@ public struct AlarmRule: Sendable, Equatable, Codable {
     public var severity: String
     /// `remindEvery`: while in ALARM, a reminder event this often; nil sends none.
     public var remindEvery: Duration?
-    public init(evaluationPeriods: Int = 1, datapointsToAlarm: Int = 1, severity: String = "critical", remindEvery: Duration? = nil) {
+    /// `degradedFails`: a degraded run (passed, a `warn` check missed) counts as a failing datapoint.
+    public var degradedFails: Bool
+    public init(
+        evaluationPeriods: Int = 1, datapointsToAlarm: Int = 1, severity: String = "critical", remindEvery: Duration? = nil,
+        degradedFails: Bool = false
+    ) {
+        self.degradedFails = degradedFails
         self.evaluationPeriods = evaluationPeriods
         self.datapointsToAlarm = datapointsToAlarm
         self.severity = severity
@@ -92,6 +98,8 @@ public struct Step: Sendable {
     public var screenshot = ScreenshotSettings()
     /// `expect.visual`: compare the screenshot with the canary's baseline.
     public var visual: VisualExpectation?
+    /// `warn`: checks like `assertions` whose misses make a passing run degraded, not failed.
+    public var warnings: [Assertion] = []
     public init(
         name: String, request: RequestTemplate, assertions: [Assertion] = [], captures: [Capture] = [],
         continueOnFailure: Bool = false, location: SourceLocation? = nil

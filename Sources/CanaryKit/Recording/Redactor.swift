@@ -131,13 +131,16 @@ public struct Redactor: Sendable {
         if let problem = step.screenshot?.error { step.screenshot?.error = redact(problem) }
         if let url = step.request?.url { step.request?.url = redact(url) }
         if let url = step.response?.effectiveURL { step.response?.effectiveURL = redact(url) }
-        step.failures = step.failures.map { failure in
-            var failure = failure
-            failure.expected = redact(failure.expected)
-            failure.actual = redact(failure.actual)
-            failure.message = redact(failure.message)
-            return failure
-        }
+        step.failures = step.failures.map(redact)
+        step.warnings = step.warnings?.map(redact)
         return step
+    }
+
+    private func redact(_ failure: AssertionFailure) -> AssertionFailure {
+        var failure = failure
+        failure.expected = redact(failure.expected)
+        failure.actual = redact(failure.actual)
+        failure.message = redact(failure.message)
+        return failure
     }
 }

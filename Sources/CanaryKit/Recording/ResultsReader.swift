@@ -88,7 +88,13 @@ public struct ResultsReader: Sendable {
     /// run's exchanges are no longer kept (pruned or expired, or never kept: `--artifacts none`).
     public func attempts(canary: String, runId: String) throws(RecordingError) -> [StoredAttempt]? {
         guard let record = try record(canary: canary, runId: runId) else { return nil }
-        let path = directory + "/" + ResultsLayout.runFolder(canary: canary, runId: runId) + "/run.har"
+        return try attempts(of: record)
+    }
+
+    /// The same for a record already read (from `records()`): no second pass over the run log
+    /// (the report loads two runs of every failing canary).
+    public func attempts(of record: RunRecord) throws(RecordingError) -> [StoredAttempt]? {
+        let path = directory + "/" + ResultsLayout.runFolder(canary: record.canary, runId: record.runId) + "/run.har"
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         let har: JSONValue
         do {

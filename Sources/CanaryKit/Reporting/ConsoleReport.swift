@@ -4,15 +4,18 @@ import Foundation
 /// Renders runs for a terminal or a log: one line per canary, and with `-v` every exchange.
 /// Reads redacted data only: it gets the redactor of the run and applies it to all it shows.
 public enum ConsoleReport {
-    /// `✓ checkout  312ms` or `✗ checkout  1.2s  login › status: expected 200, got 503`; an
+    /// `✓ checkout  312ms`, `⚠ checkout  312ms  degraded: login › duration: …` (passed, but a
+    /// `warn` check missed) or `✗ checkout  1.2s  login › status: expected 200, got 503`; an
     /// inconclusive run (the runner lacked a descriptor or port) is `? checkout  2.0s  inconclusive: …`.
     public static func line(for record: RunRecord) -> String {
-        let mark = record.passed ? "✓" : record.isInconclusive ? "?" : "✗"
+        let mark = record.isDegraded ? "⚠" : record.passed ? "✓" : record.isInconclusive ? "?" : "✗"
         var text = "\(mark) \(record.canary)  \(formatMilliseconds(record.durationMs))"
         if record.attempt > 1 { text += "  (attempt \(record.attempt))" }
         if record.isInconclusive { text += "  inconclusive:" }
         if !record.passed, let failure = record.firstFailure {
             text += failure.step.isEmpty ? "  \(failure.message)" : "  \(failure.step) › \(failure.message)"
+        } else if let step = record.steps.first(where: { $0.warnings != nil }), let missed = step.warnings?.first {
+            text += "  degraded: \(step.name) › \(missed.message)"
         }
         return sanitize(Substring(text))
     }

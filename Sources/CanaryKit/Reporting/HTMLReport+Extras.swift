@@ -22,13 +22,10 @@ extension HTMLReport {
         var extras = ReportExtras()
         let failing = canaries.filter { canary in canary.runs.last { !$0.isInconclusive }.map { !$0.passed } ?? false }
         for canary in failing.prefix(maximumDiffs) {
-            let runs = canary.runs.map { record in
-                StoredRun(canary: record.canary, runId: record.runId, start: record.start, outcome: RunOutcome(record),
-                          attempts: max(1, record.attempt), error: record.error)
-            }
-            guard let pair = try? RunSelection.defaultPair(among: runs, canary: canary.name),
-                  let before = try? ShownRun.load(pair.before, attempt: nil, from: reader),
-                  let after = try? ShownRun.load(pair.after, attempt: nil, from: reader)
+            // The records are in memory: only the two runs' exchanges are read.
+            guard let pair = RunSelection.defaultPair(canary.runs.map(RunOutcome.init)),
+                  let before = try? ShownRun.load(canary.runs[pair.before], attempt: nil, from: reader),
+                  let after = try? ShownRun.load(canary.runs[pair.after], attempt: nil, from: reader)
             else { continue }
             extras.diffs[canary.name] = RunDiff(from: before, to: after)
         }

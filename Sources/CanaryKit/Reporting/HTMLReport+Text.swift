@@ -103,7 +103,7 @@ extension HTMLReport {
         section.canary.fail { border-left-color: var(--fail); }
         h2 { margin: 0 0 8px; font-size: 19px; }
         .badge { display: inline-block; width: 1.4em; height: 1.4em; line-height: 1.4em; text-align: center; border-radius: 50%; color: #fff; font-size: 0.85em; }
-        .badge.pass { background: var(--pass); } .badge.fail { background: var(--fail); }
+        .badge.pass { background: var(--pass); } .badge.fail { background: var(--fail); } .badge.degraded { background: #b7791f; }
         dl.facts { display: flex; flex-wrap: wrap; gap: 6px 28px; margin: 0 0 10px; }
         dl.facts dt { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
         dl.facts dd { margin: 0; font-weight: 600; }

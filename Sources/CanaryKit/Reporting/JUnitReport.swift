@@ -110,6 +110,10 @@ private struct Suite {
             + "time=\"\(JUnitReport.seconds(step.outcome == .skipped ? 0 : step.timings.total))\""
         var inner: [String] = []
         switch step.outcome {
+        case .passed where step.warnings != nil:
+            // Degraded: the test passes; the missed warn checks are a property CI can show.
+            let missed = (step.warnings ?? []).map(\.message).joined(separator: "; ")
+            return open + ">\n      <properties>\n        <property name=\"degraded\" value=\"\(XMLText.attribute(missed))\"/>\n      </properties>\n    </testcase>\n"
         case .passed:
             break
         case .skipped:

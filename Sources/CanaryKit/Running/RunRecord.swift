@@ -36,6 +36,11 @@ public struct RunRecord: Sendable, Codable {
     /// Every attempt of a retried run, in order, the last one included; nil (left out) when the
     /// run made a single attempt, which the top-level fields already describe.
     public var attempts: [AttemptRecord]? = nil
+    /// true when the run passed every `expect` but a step missed a `warn` check; left out otherwise.
+    public var degraded: Bool? = nil
+
+    /// Passed, but some step missed a `warn` check.
+    public var isDegraded: Bool { passed && degraded == true }
 }
 
 /// One attempt of a retried run: its own times, outcome and steps (each attempt gets the
@@ -68,6 +73,8 @@ public struct StepRecord: Sendable, Codable {
     public var response: ResponseSummary?
     /// The step's screenshot, when one was due: written, or why not.
     public var screenshot: ScreenshotRecord?
+    /// The `warn` checks the response missed (left out when none did).
+    public var warnings: [AssertionFailure]? = nil
 }
 
 /// A step's screenshot in the record. `error` says why none was written (never silence); the

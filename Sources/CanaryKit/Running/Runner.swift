@@ -183,12 +183,13 @@ public struct Runner: Sendable {
         if !passed, runError == nil || inconclusive, let failed = output.steps.first(where: { $0.outcome == .failed }) {
             runError = "step \(failed.name): " + (failed.error ?? failed.failures.first?.message ?? "failed")
         }
-        let record = RunRecord(
+        var record = RunRecord(
             canary: canary.name, runId: RunID.make(at: start), start: RunID.iso8601(start),
             end: RunID.iso8601(end), durationMs: (clock.now - began).milliseconds, passed: passed,
             attempt: attempt, tags: Dictionary(canary.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }),
             error: runError, file: canary.file, steps: output.steps, inconclusive: inconclusive ? true : nil,
             cancelled: cancelled ? true : nil)
+        if passed && output.steps.contains(where: { $0.warnings != nil }) { record.degraded = true }
         let exchanges = output.exchanges.map { exchange in
             var exchange = exchange
             exchange.attempt = attempt

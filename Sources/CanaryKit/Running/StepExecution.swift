@@ -11,7 +11,7 @@ struct StepExecution {
     let session: HTTPSession
 
     private var readsJSON: Bool {
-        step.assertions.contains { if case .json = $0.query { true } else { false } }
+        (step.assertions + step.warnings).contains { if case .json = $0.query { true } else { false } }
             || step.captures.contains { if case .json = $0.source { true } else { false } }
     }
 
@@ -20,10 +20,12 @@ struct StepExecution {
         record.outcome = .failed
         var request: HTTPRequest
         var assertions: [Assertion] = []
+        var warnChecks: [Assertion] = []
         do {
             request = try builder.build(step.request, with: &interpolator)
             // Before sending: an expectation that can't be filled in must not cost a request.
             for assertion in step.assertions { assertions.append(try interpolator.render(assertion)) }
+            for check in step.warnings { warnChecks.append(try interpolator.render(check)) }
         } catch {
             record.error = "\(canary.file): step '\(step.name)': \(error)"
             if case .lineBreak = error { record.errorKind = TransferError.Kind.invalidRequest.rawValue } else { record.errorKind = "interpolation" }
@@ -72,6 +74,8 @@ struct StepExecution {
             }
         }
         record.outcome = record.failures.isEmpty ? .passed : .failed
+        let missed = warnChecks.compactMap { AssertionEvaluator.evaluate($0, on: facts) }
+        if !missed.isEmpty { record.warnings = missed }
         return (record, Exchange(step: step.name, index: index, started: started, request: request, response: response))
     }
 }

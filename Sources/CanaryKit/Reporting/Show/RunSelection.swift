@@ -47,12 +47,17 @@ public enum RunSelection {
 
     /// `canary diff` without run ids: the latest failed run against the last passed one before it.
     public static func defaultPair(among runs: [StoredRun], canary: String) throws(Problem) -> (before: StoredRun, after: StoredRun) {
+        if let pair = defaultPair(runs.map(\.outcome)) { return (runs[pair.before], runs[pair.after]) }
         guard let failedIndex = runs.lastIndex(where: { $0.outcome == .failed }) else {
             throw Problem("no failed run of \(canary) to compare; name two runs: `canary diff \(canary) RUN_A RUN_B`")
         }
-        guard let passed = runs[..<failedIndex].last(where: { $0.outcome == .passed }) else {
-            throw Problem("no passed run of \(canary) before its failed run \(runs[failedIndex].runId); name two runs: `canary diff \(canary) RUN_A RUN_B`")
-        }
-        return (passed, runs[failedIndex])
+        throw Problem("no passed run of \(canary) before its failed run \(runs[failedIndex].runId); name two runs: `canary diff \(canary) RUN_A RUN_B`")
+    }
+
+    /// Positions of the latest failed run and of the last passed run before it, in outcomes
+    /// oldest first; nil when there is no such pair.
+    static func defaultPair(_ outcomes: [RunOutcome]) -> (before: Int, after: Int)? {
+        guard let failed = outcomes.lastIndex(of: .failed), let passed = outcomes[..<failed].lastIndex(of: .passed) else { return nil }
+        return (passed, failed)
     }
 }

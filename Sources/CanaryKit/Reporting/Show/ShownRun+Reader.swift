@@ -8,7 +8,14 @@ extension ShownRun {
         guard let record = try reader.record(canary: run.canary, runId: run.runId) else {
             throw RunSelection.Problem("run \(run.runId) of \(run.canary) is listed but its record could not be read")
         }
-        guard let attempts = try reader.attempts(canary: run.canary, runId: run.runId), !attempts.isEmpty else {
+        return try load(record, attempt: attempt, from: reader)
+    }
+
+    /// The same for a record already read: only the exchanges are read.
+    public static func load(_ record: RunRecord, attempt: Int?, from reader: ResultsReader) throws -> ShownRun {
+        let run = StoredRun(canary: record.canary, runId: record.runId, start: record.start, outcome: RunOutcome(record),
+                            attempts: max(1, record.attempt), error: record.error)
+        guard let attempts = try reader.attempts(of: record), !attempts.isEmpty else {
             if let attempt, attempt != record.attempt {
                 throw RunSelection.Problem("run \(run.runId) of \(run.canary) keeps no exchanges, so not attempt \(attempt)")
             }
