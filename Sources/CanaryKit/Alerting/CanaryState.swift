@@ -30,6 +30,8 @@ public struct CanaryState: Sendable, Codable {
     public var file = ""
     /// ISO 8601 time the canary was first found gone (its file removed); nil while it is there.
     public var goneSince: String?
+    /// true while the canary's last run was in a maintenance window; left out otherwise.
+    public var maintenance: Bool? = nil
 
     /// A canary that has never run: INSUFFICIENT_DATA, no outcomes, no counts.
     public init(
@@ -49,7 +51,7 @@ public struct CanaryState: Sendable, Codable {
     public var runCount: Int { runsPassed + runsFailed }
 
     private enum CodingKeys: String, CodingKey {
-        case recent, state, since, runsPassed, runsFailed, runsInconclusive, last, tags, file, goneSince
+        case recent, state, since, runsPassed, runsFailed, runsInconclusive, last, tags, file, goneSince, maintenance
     }
 
     /// Missing keys take their initial values, so a state file written by an older version (or
@@ -66,6 +68,7 @@ public struct CanaryState: Sendable, Codable {
         tags = try container.decodeIfPresent([String: String].self, forKey: .tags) ?? [:]
         file = try container.decodeIfPresent(String.self, forKey: .file) ?? ""
         goneSince = try container.decodeIfPresent(String.self, forKey: .goneSince)
+        maintenance = try container.decodeIfPresent(Bool.self, forKey: .maintenance)
     }
 }
 
