@@ -45,6 +45,19 @@ struct RunOptions {
     var stopTimeout: Duration = .seconds(10)
     /// `--allow-unused-vars`: a --var no selected canary uses is a warning, not an error.
     var allowUnusedVars = false
+    /// The names given with `--var` (not those of `--vars-file`, a shared set that many canaries
+    /// draw from): only these must be used by a selected canary.
+    var commandLineVariables: Set<String> = []
+    /// `--report-format FORMAT[:PATH]`: github, tap or json; PATH `-` (stdout) by default.
+    var reports: [(format: ReportFormat, path: String)] = []
+    /// `--fail-fast`: after the first failed canary, start no more and cancel those running.
+    var failFast = false
+    /// `--retry N`, `--retry-interval D`, `--timeout D`: override every canary's own.
+    var retries: Int?
+    var retryInterval: Duration = .zero
+    var timeout: Duration?
+    /// `--no-results`: records go to a temporary folder, removed when the run ends.
+    var noResults = false
 
     /// --only, --tag and --shard select; --location labels (as the tag `location`, so records,
     /// metrics and events all carry it), replacing a `location` tag of the file.
@@ -81,6 +94,8 @@ struct ArgumentReader {
         var onlyPaths = false
         // --on-alarm / --on-run and their -arg flags, joined once all flags are read.
         var programs: [String: [String]] = [:], programArgs: [String: [String]] = [:]
+        // --vars-file values, under --var's (which win whatever the order).
+        var fileVariables: [String: String] = [:], resultsGiven = false
         while !remaining.isEmpty {
             let argument = remaining.removeFirst()
             // `--` ends the options: what follows are paths, even `-v` (a file named so).
@@ -121,11 +136,43 @@ struct ArgumentReader {
             case "--var":
                 let (name, value) = try pair(try value(of: flag, inline), flag: flag, example: "base=https://staging.example.com")
                 options.variables[name] = value
+                options.commandLineVariables.insert(name)
+            case "--vars-file":
+                let path = try value(of: flag, inline)
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                    throw UsageError("\(command): --vars-file \(path): cannot read it as UTF-8 text; check the path")
+                }
+                do throws(VariablesFile.Problem) {
+                    fileVariables.merge(try VariablesFile.parse(text, file: path)) { _, later in later }
+                } catch {
+                    throw UsageError("\(command): --vars-file \(error)")
+                }
+            case "--report-format":
+                let text = try value(of: flag, inline)
+                let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+                guard let format = parts.first.flatMap(ReportFormat.init(rawValue:)) else {
+                    throw UsageError("\(command): --report-format takes github, tap or json (tap and json may add :PATH), got '\(text)'")
+                }
+                if format == .github, parts.count > 1 {
+                    throw UsageError("\(command): --report-format github writes to stdout and $GITHUB_STEP_SUMMARY; it takes no path")
+                }
+                options.reports.append((format, parts.count > 1 ? parts[1] : "-"))
+            case "--fail-fast": options.failFast = true
+            case "--no-results": options.noResults = true
+            case "--retry": options.retries = try count(try value(of: flag, inline), flag: flag, minimum: 0)
+            case "--retry-interval", "--timeout":
+                let text = try value(of: flag, inline)
+                guard let duration = Duration(humanText: text), duration >= .zero, flag == "--retry-interval" || duration > .zero else {
+                    throw UsageError("\(command): \(flag) takes a duration like 2s or 500ms, got '\(text)'")
+                }
+                if flag == "--timeout" { options.timeout = duration } else { options.retryInterval = duration }
             case "--tag":
                 let (key, value) = try pair(try value(of: flag, inline), flag: flag, example: "team=payments")
                 options.tags.append((key, value))
             case "--only": options.only.append(try value(of: flag, inline))
-            case "--results": options.results = try value(of: flag, inline)
+            case "--results":
+                options.results = try value(of: flag, inline)
+                resultsGiven = true
             case "--cacert": options.caFile = try value(of: flag, inline)
             case "--junit": options.outputs.junitPath = try value(of: flag, inline)
             case "--pushgateway": options.outputs.pushgateway = try value(of: flag, inline)
@@ -196,6 +243,15 @@ struct ArgumentReader {
                 throw UsageError("\(command): option '\(flag)' is not supported here")
             }
         }
+        options.variables = fileVariables.merging(options.variables) { _, commandLine in commandLine }
+        if options.noResults {
+            guard !resultsGiven else { throw UsageError("\(command): --no-results and --results exclude each other; give one") }
+            options.results = LocalPath.join(NSTemporaryDirectory(), "canary-no-results-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        }
+        let documents = options.reports.filter { $0.path == "-" && $0.format != .github }.count + (options.outputs.junitPath == "-" ? 1 : 0)
+        guard documents <= 1 else {
+            throw UsageError("\(command): only one report can go to stdout; give the others a path, e.g. --report-format json:summary.json")
+        }
         for (flag, args) in programArgs where programs[flag] == nil {
             throw UsageError("\(command): \(flag)-arg \(args[0]) needs \(flag) PROGRAM")
         }
@@ -252,4 +308,14 @@ struct ArgumentReader {
         let hint = NameSuggestion.hint(for: flag, among: allowed.sorted())
         return hint.isEmpty ? "; see `canary --help`" : hint
     }
+}
+
+/// `--report-format`: what CI reads besides JUnit.
+enum ReportFormat: String {
+    /// GitHub Actions workflow commands (`::error file=…,line=…::`) and a Markdown job summary.
+    case github
+    /// TAP version 13, one test point per canary.
+    case tap
+    /// One JSON document: the counts and every run.
+    case json
 }

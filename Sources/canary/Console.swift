@@ -17,7 +17,7 @@ enum Console {
         return lowered.contains("utf-8") || lowered.contains("utf8")
     }()
     /// What the symbols of our output become outside a UTF-8 locale.
-    static let asciiSymbols: [(String, String)] = [("✓", "PASS"), ("✗", "FAIL"), ("›", ">"), ("…", "..."), ("──", "--"), ("→", "->")]
+    static let asciiSymbols: [(String, String)] = [("✓", "PASS"), ("✗", "FAIL"), ("⚠", "WARN"), ("›", ">"), ("…", "..."), ("──", "--"), ("→", "->")]
     nonisolated(unsafe) private static var progressShown = false
     /// Set once at start when stdout carries a document (`--junit -`).
     nonisolated(unsafe) static var linesToStandardError = false
@@ -26,6 +26,12 @@ enum Console {
     static func line(_ text: String) {
         clearProgress()
         write(text + "\n", to: linesToStandardError ? STDERR_FILENO : STDOUT_FILENO)
+    }
+
+    /// One line on stdout even when the console lines go to stderr (GitHub's workflow commands).
+    static func output(_ text: String) {
+        clearProgress()
+        write(text + "\n", to: STDOUT_FILENO)
     }
 
     static func error(_ text: String) {

@@ -64,6 +64,14 @@ enum Help {
       --browser PATH       the Chromium to use (default: chromium on PATH)
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)
+      --report-format F    github (::error annotations, $GITHUB_STEP_SUMMARY), tap[:FILE] or
+                           json[:FILE] (stdout without FILE); repeatable
+      --fail-fast          after the first failed canary, start no more and cancel the running ones
+      --retry N            attempts after a failed one, for every canary (overrides the files)
+      --retry-interval D   pause between attempts (default none)
+      --timeout D          each attempt's limit, for every canary (overrides the files)
+      --vars-file FILE     variables from a JSON5 object or NAME=value lines (--var wins)
+      --no-results         record into a temporary folder removed at exit: nothing left behind
       -v, --verbose        print each request and response (secrets shown as ***)
       -q, --quiet          print only failures, and the summary when one failed (nothing when all pass)
 

@@ -10,6 +10,7 @@ struct RunCommand {
         "--keep", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook", "--alertmanager", "--report-url",
         "--on-alarm", "--run-events", "--allow-unused-vars", "--sink-timeout", "--sink-max-age", "--account", "--on-alarm-arg", "--on-run", "--on-run-arg", "--screenshots", "--shard", "--location",
         "--screenshot-jobs", "--screenshot-timeout", "--browser",
+        "--report-format", "--fail-fast", "--retry", "--retry-interval", "--timeout", "--vars-file", "--no-results",
     ]
     let options: RunOptions
     /// Some runs were inconclusive (the runner lacked a descriptor, port or memory) and none
@@ -22,17 +23,20 @@ struct RunCommand {
         let stop = RunStop()
         let watcher = stop.watch()
         defer { watcher.cancel() }
+        // --no-results: a folder of this process only, gone when it ends.
+        defer { if options.noResults { try? FileManager.default.removeItem(atPath: options.results) } }
         if let junit = options.outputs.junitPath {
             try OutputFile.prepare(junit, flag: "--junit")
             // The XML owns stdout; the console lines go to stderr beside the problems.
             if junit == "-" { Console.linesToStandardError = true }
         }
+        try RunReports.prepare(options.reports)
         try StartChecks.caFile(options.caFile, command: "run")
         try StartChecks.variableValues(options.variables, command: "run")
         let loaded = CanaryLoader.load(paths: options.paths, variables: options.variables)
         for problem in loaded.problems { Console.error("invalid: \(problem)") }
         for entry in loaded.skipped { Console.error("skipped: \(entry)") }
-        let canaries = try select(loaded.canaries)
+        let canaries = try select(loaded.canaries).map(options.overriding)
         for warning in Canary.shortSecretWarnings(canaries, environment: ProcessInfo.processInfo.environment) {
             Console.error("warning: \(warning)")
         }
@@ -59,7 +63,9 @@ struct RunCommand {
         let outputs = RunOutputs(
             directory: options.results, settings: settings, engine: engine, canaries: canaries, loadingStateWhileRunning: ())
         let screenshots = ScreenshotSetup.pass(options, canaries: canaries)
-        let runner = Runner(engine: engine, settings: RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes))
+        var runSettings = RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes)
+        runSettings.retryInterval = options.retryInterval
+        let runner = Runner(engine: engine, settings: runSettings)
 
         let clock = ContinuousClock()
         let started = clock.now
@@ -81,10 +87,16 @@ struct RunCommand {
         Console.clearProgress()
         let elapsed = (clock.now - started).milliseconds
         let signal = stop.signal
+        let summaryOfRuns = BatchSummary(runs: tally.records, notStarted: canaries.count - tally.records.count, wallTimeMs: elapsed)
+        do {
+            try RunReports.write(options.reports, batch: summaryOfRuns, canaries: canaries)
+        } catch {
+            tally.recordingError = tally.recordingError ?? error
+        }
         if !options.quiet || tally.failed > 0 || tally.inconclusive > 0 || invalid || signal != nil {
             var summary = ConsoleReport.summary(passed: tally.passed, failed: tally.failed, inconclusive: tally.inconclusive, elapsedMs: elapsed)
-            if let signal {
-                summary += "; stopped by \(RunStop.name(signal)): \(tally.cancelled) cancelled, "
+            if let stopper = signal.map(RunStop.name) ?? (tally.failedFast ? "--fail-fast" : nil) {
+                summary += "; stopped by \(stopper): \(tally.cancelled) cancelled, "
                     + "\(canaries.count - tally.passed - tally.failed - tally.inconclusive - tally.cancelled) not started"
             }
             // Lines stream in the order runs end; the block lists them by name, so two logs diff cleanly.
@@ -112,6 +124,10 @@ struct RunCommand {
         var recordingError: (any Error)?
         /// The failed and inconclusive runs (redacted), for the summary block.
         var notPassed: [RunRecord] = []
+        /// Every run (redacted), for the CI reports.
+        var records: [RunRecord] = []
+        /// --fail-fast stopped the batch after a failure.
+        var failedFast = false
     }
 
     /// Runs and records every canary, printing each as it ends; cancelling the task stops it.
@@ -142,6 +158,12 @@ struct RunCommand {
             if let failedRecording { tally.recordingError = tally.recordingError ?? failedRecording }
             let record = Redactor(secrets: result.secrets).redact(result.record)
             if !record.passed, record.cancelled != true { tally.notPassed.append(record) }
+            tally.records.append(record)
+            if options.failFast, !record.passed, record.cancelled != true, !record.isInconclusive, !tally.failedFast {
+                // Cancels this batch: no canary starts, the running ones end as cancelled.
+                tally.failedFast = true
+                withUnsafeCurrentTask { $0?.cancel() }
+            }
             await outputs.add(record)
             report(result, redacted: record)
             Console.progress("[\(tally.passed + tally.failed + tally.inconclusive)/\(canaries.count)] \(tally.passed) passed, \(tally.failed) failed")

@@ -46,7 +46,7 @@ enum StartChecks {
     static func unusedVariables(_ options: RunOptions, by canaries: [Canary], command: String) throws(UsageError) {
         guard !options.variables.isEmpty else { return }
         let used = canaries.reduce(into: Set<String>()) { $0.formUnion($1.variableNamesUsed) }
-        let unused = options.variables.keys.sorted().filter { !used.contains($0) }.map { name in
+        let unused = options.commandLineVariables.sorted().filter { !used.contains($0) }.map { name in
             "--var \(name): no selected canary uses {{\(name)}}" + NameSuggestion.hint(for: name, among: used.sorted())
         }
         guard !unused.isEmpty else { return }

@@ -73,15 +73,24 @@ struct SecretLeakTests {
         let userinfo = "http://alice:\(Self.password)@127.0.0.1:\(httpbin?.port ?? 0)"
         let environment = ["PLANTED": Self.planted, "ENCODED": Self.encoded, "COLON": Self.colon, "MY_API_TOKEN": Self.envToken]
         var consoles: [String] = []
+        // Every report of the CI flags lands inside the results folder, so the scan below reads them.
+        let reports = folder + "/r/reports"
+        let ci = ["--junit", reports + "/junit.xml", "--report-format", "tap:" + reports + "/run.tap",
+                  "--report-format", "json:" + reports + "/summary.json", "--report-format", "github"]
         for verbose in [false, true] {
             let output = try await CLI.run(
                 ["run", folder, "--results", folder + "/r", "--max-snapshot-bytes", "4096", "--var", "userinfo=\(userinfo)",
-                 "--alertmanager", Self.alertmanager] + (verbose ? ["-v"] : []) + TestServers.varArguments,
-                environment: environment)
+                 "--alertmanager", Self.alertmanager] + (verbose ? ["-v"] : ci) + TestServers.varArguments,
+                environment: environment.merging(["GITHUB_STEP_SUMMARY": reports + "/summary.md"]) { $1 })
             #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
             consoles.append(output.stdout + output.stderr)
         }
         #expect(consoles[1].contains("***"))
+        #expect(consoles[0].contains("::error file="), "the github annotations were written")
+        for report in ["junit.xml", "run.tap", "summary.json", "summary.md"] {
+            let text = (try? String(contentsOfFile: reports + "/" + report, encoding: .utf8)) ?? ""
+            #expect(text.contains("secrets") && (report == "summary.md" || text.contains("***")), "\(report) holds the failing canary, masked: \(text.prefix(300))")
+        }
         // What `canary show` (every format) and `canary diff` print of these runs, with the
         // secrets in the environment as when they ran.
         for canary in ["secrets", "credentials", "env"] {

@@ -38,3 +38,22 @@ public enum OutputFile {
         unlink(probe)
     }
 }
+
+extension OutputFile {
+    /// Writes a report atomically to `path` (a CI job never picks up half a file); `-` is stdout.
+    public static func write(_ text: String, to path: String) throws {
+        let bytes = Array(text.utf8)
+        guard path == "-" else { return try FileIO.writeAtomically(bytes, to: path) }
+        try FileIO.writeAll(STDOUT_FILENO, bytes, path: "stdout")
+    }
+}
+
+extension OutputFile {
+    /// Appends to `path`, creating it (GitHub's `$GITHUB_STEP_SUMMARY`, shared by a job's steps).
+    public static func append(_ text: String, to path: String) throws(RecordingError) {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw RecordingError("open", path) }
+        defer { close(fd) }
+        try FileIO.writeAll(fd, Array(text.utf8), path: path)
+    }
+}

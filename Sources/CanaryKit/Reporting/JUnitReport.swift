@@ -46,9 +46,7 @@ public enum JUnitReport {
     public static func write(
         _ records: [RunRecord], invalidFiles: [(file: String, message: String)] = [], wallTimeMs: Double? = nil, to path: String
     ) throws {
-        let bytes = Array(render(records, invalidFiles: invalidFiles, wallTimeMs: wallTimeMs).utf8)
-        guard path == "-" else { return try FileIO.writeAtomically(bytes, to: path) }
-        try FileIO.writeAll(STDOUT_FILENO, bytes, path: "stdout")
+        try OutputFile.write(render(records, invalidFiles: invalidFiles, wallTimeMs: wallTimeMs), to: path)
     }
 
     /// By canary name, then start time: the order of every report, whatever order runs finished in.

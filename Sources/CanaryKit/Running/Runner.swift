@@ -79,8 +79,10 @@ public struct Runner: Sendable {
                     group.addTask { .finished(result, await finish(result), heldSlot: false) }
                     if !Task.isCancelled, let canary = pending.next() { group.addTask { await task(canary) } }
                 case .finished(let result, let finished, let heldSlot):
-                    if heldSlot, !Task.isCancelled, let canary = pending.next() { group.addTask { await task(canary) } }
+                    // Consumed first: a consumer that cancels the batch on this result
+                    // (`--fail-fast`) stops the next canary from starting.
                     await consume(result, finished)
+                    if heldSlot, !Task.isCancelled, let canary = pending.next() { group.addTask { await task(canary) } }
                 }
             }
         }
