@@ -40,6 +40,7 @@ struct MetricsRenderingTests {
             #"canary_alarm_state{canary="checkout",env="prod",state="OK"} 0"#,
             #"canary_alarm_state{canary="checkout",env="prod",state="ALARM"} 0"#,
             #"canary_alarm_state{canary="checkout",env="prod",state="INSUFFICIENT_DATA"} 1"#,
+            #"canary_in_maintenance{canary="checkout",env="prod"} 0"#,
             #"canary_runner_errors_total{canary="checkout",env="prod",kind="localResource"} 0"#,
         ])
         #expect(text.contains("# HELP canary_runs_total "))
@@ -83,6 +84,7 @@ struct MetricsRenderingTests {
             #"canary_alarm_state{canary="new",location="eu-west-1",state="OK"} 0"#,
             #"canary_alarm_state{canary="new",location="eu-west-1",state="ALARM"} 0"#,
             #"canary_alarm_state{canary="new",location="eu-west-1",state="INSUFFICIENT_DATA"} 1"#,
+            #"canary_in_maintenance{canary="new",location="eu-west-1"} 0"#,
             #"canary_runner_errors_total{canary="new",location="eu-west-1",kind="localResource"} 0"#,
         ])
     }

@@ -19,7 +19,7 @@ struct DiskFaultTests {
     }
 
     private func run(_ canaries: String, results: String, extra: [String] = []) async throws -> CLI.Output {
-        try await CLI.run(["run", canaries, "--results", results, "-q"] + extra + TestServers.varArguments)
+        try await CLI.run(["run", canaries, "--results", results, "-q"] + extra + TestServers.varArguments("site"))
     }
 
     @Test("a missing results folder is created, with its parents")
@@ -90,7 +90,7 @@ struct DiskFaultTests {
         for (target, message) in [(results, "cannot open \(results)/.lock"), (results + "/sub", "cannot create folder \(results)/sub")] {
             let output = try await CLI.run(
                 ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.binary, "run", canaries, "--results", target, "-q"]
-                    + TestServers.varArguments,
+                    + TestServers.varArguments("site"),
                 executable: "/usr/bin/setpriv")
             #expect(output.status == 2)
             #expect(output.stderr == "canary: \(message): \(hint)\n")

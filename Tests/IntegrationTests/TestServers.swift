@@ -58,6 +58,12 @@ enum TestServers {
         variables.sorted { $0.key < $1.key }.flatMap { ["--var", "\($0.key)=\($0.value)"] } + ["--allow-unused-vars"]
     }
 
+    /// `--var NAME=VALUE` for just the named variables: for tests that read stderr whole (an
+    /// unused `--var` is a warning there under `--allow-unused-vars`).
+    static func varArguments(_ names: String...) -> [String] {
+        names.flatMap { ["--var", "\($0)=\(variables[$0] ?? "")"] }
+    }
+
     /// One engine for the whole test process, as in the CLI.
     static let engine: CurlEngine = {
         do {

@@ -15,7 +15,10 @@ public enum AlarmEvaluator {
         let periods = max(1, rule.evaluationPeriods)
         let threshold = min(max(1, rule.datapointsToAlarm), periods)
 
+        // In a maintenance window the alarm holds; the first run after it starts afresh.
+        if run.maintenance == true { return (heldForMaintenance(run, state), nil) }
         var next = state
+        if next.maintenance == true { next = next.leavingMaintenance }
         // Our own starvation (no descriptor, no port) is no datapoint about the target.
         if run.isInconclusive {
             next.runsInconclusive += 1

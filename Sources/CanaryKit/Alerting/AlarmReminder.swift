@@ -6,7 +6,7 @@ import Foundation
 /// first past the mark.
 enum AlarmReminder {
     static func event(for run: RunRecord, before: CanaryState, after: CanaryState, every: Duration?, now: Date) -> AlarmEvent? {
-        guard let every, before.state == .alarm, after.state == .alarm,
+        guard let every, run.maintenance != true, before.state == .alarm, after.state == .alarm,
             let since = RunID.date(fromISO8601: after.since)
         else { return nil }
         let period = Double(every.components.seconds) + Double(every.components.attoseconds) / 1e18

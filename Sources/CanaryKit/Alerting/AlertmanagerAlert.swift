@@ -19,6 +19,8 @@ struct AlertmanagerAlert: Sendable, Codable, Equatable {
         _ run: RunRecord, before: CanaryState, after: CanaryState, severity: String, lifetime: Duration,
         reportURL: String?, now: Date
     ) -> AlertmanagerAlert? {
+        // A maintenance window holds posts: a firing alert not re-sent ends at its endsAt.
+        guard run.maintenance != true else { return nil }
         let firing = after.state == .alarm
         guard firing || before.state == .alarm else { return nil }
         var labels = ["alertname": alertName, "canary": run.canary, "severity": severity]

@@ -26,6 +26,8 @@ public struct CanaryState: Sendable, Codable {
     public var last: RunRecord?
     /// The canary's tags at its last run, for metrics and events of canaries not run this time.
     public var tags: [String: String]
+    /// true while the canary's last run was in a maintenance window; left out otherwise.
+    public var maintenance: Bool? = nil
 
     /// A canary that has never run: INSUFFICIENT_DATA, no outcomes, no counts.
     public init(
@@ -45,7 +47,7 @@ public struct CanaryState: Sendable, Codable {
     public var runCount: Int { runsPassed + runsFailed }
 
     private enum CodingKeys: String, CodingKey {
-        case recent, state, since, runsPassed, runsFailed, runsInconclusive, last, tags
+        case recent, state, since, runsPassed, runsFailed, runsInconclusive, last, tags, maintenance
     }
 
     /// Missing keys take their initial values, so a state file written by an older version (or
@@ -60,6 +62,7 @@ public struct CanaryState: Sendable, Codable {
         runsInconclusive = try container.decodeIfPresent(Int.self, forKey: .runsInconclusive) ?? 0
         last = try container.decodeIfPresent(RunRecord.self, forKey: .last)
         tags = try container.decodeIfPresent([String: String].self, forKey: .tags) ?? [:]
+        maintenance = try container.decodeIfPresent(Bool.self, forKey: .maintenance)
     }
 }
 

@@ -17,6 +17,8 @@ public struct CanaryMetrics: Sendable, Codable {
     public var runsInconclusive: Int = 0
     /// `OK`, `ALARM` or `INSUFFICIENT_DATA` (see `alarmStates`).
     public var alarmState: String
+    /// Its last run was in a maintenance window: `canary_in_maintenance`.
+    public var inMaintenance = false
 
     /// The three alarm states `canary_alarm_state` always reports, in output order.
     public static let alarmStates = ["OK", "ALARM", "INSUFFICIENT_DATA"]

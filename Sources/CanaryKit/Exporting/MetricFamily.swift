@@ -21,7 +21,7 @@ struct MetricSample: Equatable {
 /// `canary_alarm_state` (INSUFFICIENT_DATA) and `canary_runs_total` (0).
 enum MetricFamily: CaseIterable {
     case success, degraded, duration, stepDuration, stepPhase, stepStatusCode, runs, lastRunTimestamp
-    case certificateExpiry, alarmState, runnerErrors
+    case certificateExpiry, alarmState, inMaintenance, runnerErrors
 
     var name: String {
         switch self {
@@ -35,6 +35,7 @@ enum MetricFamily: CaseIterable {
         case .lastRunTimestamp: "canary_last_run_timestamp_seconds"
         case .certificateExpiry: "canary_certificate_expiry_timestamp_seconds"
         case .alarmState: "canary_alarm_state"
+        case .inMaintenance: "canary_in_maintenance"
         case .runnerErrors: "canary_runner_errors_total"
         }
     }
@@ -51,6 +52,7 @@ enum MetricFamily: CaseIterable {
         case .lastRunTimestamp: "Unix time the last run of the canary ended."
         case .certificateExpiry: "Unix time the leaf TLS certificate seen by the step expires (notAfter)."
         case .alarmState: "1 for the current alarm state of the canary, 0 for the others."
+        case .inMaintenance: "1 while the canary is in a maintenance window (its last run was), else 0."
         case .runnerErrors: "Runs the runner could not carry out for want of its own resources (inconclusive), by kind."
         }
     }
@@ -67,6 +69,8 @@ enum MetricFamily: CaseIterable {
             return CanaryMetrics.alarmStates.map {
                 MetricSample(labels: canary + [("state", $0)], value: $0 == metrics.alarmState ? 1 : 0)
             }
+        case .inMaintenance:
+            return [MetricSample(labels: canary, value: metrics.inMaintenance ? 1 : 0)]
         case .runnerErrors:
             return [MetricSample(labels: canary + [("kind", TransferError.Kind.localResource.rawValue)], value: Double(metrics.runsInconclusive))]
         default:
@@ -106,7 +110,7 @@ enum MetricFamily: CaseIterable {
                       let notAfter = PrometheusLabels.unixTime(iso8601: text) else { return nil }
                 return MetricSample(labels: canary + [("step", step.name)], value: notAfter)
             }
-        case .runs, .alarmState, .runnerErrors:
+        case .runs, .alarmState, .inMaintenance, .runnerErrors:
             return []
         }
     }

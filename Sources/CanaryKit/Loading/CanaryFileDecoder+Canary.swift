@@ -1,7 +1,7 @@
 /// The top level of a canary file: name, schedule, limits, tags, variables, defaults, alarm, steps.
 extension CanaryFileDecoder {
     static let canaryKeys = [
-        "name", "description", "schedule", "timeout", "retries", "tags", "variables", "defaults", "alarm", "steps",
+        "name", "description", "schedule", "timeout", "retries", "tags", "variables", "defaults", "alarm", "maintenance", "steps",
     ]
 
     /// The canary, or nil when something required is missing. Check `problems` too: a canary
@@ -34,6 +34,7 @@ extension CanaryFileDecoder {
         if let value = fields["tags"] { canary.tags = decodeTags(value) }
         if let value = fields["defaults"] { canary.defaults = decodeDefaults(value) }
         if let value = fields["alarm"], let alarm = decodeAlarm(value) { canary.alarm = alarm }
+        if let value = fields["maintenance"] { canary.maintenance = decodeMaintenance(value) }
         guard let steps = fields["steps"] else {
             report("the canary has no 'steps'; add \"steps\": [{\"request\": {\"url\": \"…\"}}]", at: root.location)
             return nil

@@ -15,6 +15,8 @@ public struct Canary: Sendable {
     public var defaults: RequestDefaults
     public var alarm: AlarmRule
     public var steps: [Step]
+    /// `maintenance`: windows when runs go on but hold the alarm.
+    public var maintenance: [MaintenanceWindow] = []
 
     public init(
         name: String, description: String? = nil, file: String, schedule: Schedule? = nil,

@@ -57,6 +57,9 @@ enum HAR {
         out.begin("entries", array: true)
         for attempt in attempts {
             for exchange in attempt.exchanges {
+                for hop in exchange.response?.hops ?? [] {
+                    hopEntry(hop, of: exchange, page: "attempt-\(attempt.number)", redactor: redactor, to: out)
+                }
                 entry(exchange, step: attempt.steps.first { $0.name == exchange.step }, page: "attempt-\(attempt.number)",
                       redactor: redactor, maxBodyBytes: maxBodyBytes, to: out)
             }
@@ -81,7 +84,8 @@ enum HAR {
     ) {
         let timings = PhaseTimings(step?.timings ?? Timings())
         let request = exchange.request
-        let url = redactor.redact(request.url)
+        // After redirects, the final response answered the last hop's URL, not the first.
+        let url = redactor.redact(exchange.response.map { $0.hops.isEmpty ? request.url : $0.effectiveURL } ?? request.url)
         out.begin()
         out.member("pageref", page)
         out.member("startedDateTime", RunID.iso8601(exchange.started))
@@ -108,12 +112,7 @@ enum HAR {
         response(exchange.response, redactor: redactor, maxBodyBytes: maxBodyBytes, to: out)
         out.begin("cache")
         out.end()
-        out.begin("timings")
-        for (name, value) in [("blocked", timings.blocked), ("dns", timings.dns), ("connect", timings.connect), ("send", timings.send),
-                              ("wait", timings.wait), ("receive", timings.receive), ("ssl", timings.ssl)] {
-            out.member(name, value)
-        }
-        out.end()
+        phaseTimings(timings, to: out)
         out.member("serverIPAddress", exchange.response?.primaryIP)
         out.member("comment", exchange.error.map { redactor.redact($0) })
         out.end()
@@ -166,7 +165,7 @@ enum HAR {
         out.member("bodySize", response.body.count)
     }
 
-    private static func headers(_ headers: [HTTPHeader], redactor: Redactor, to out: RecordJSON.Stream) {
+    static func headers(_ headers: [HTTPHeader], redactor: Redactor, to out: RecordJSON.Stream) {
         out.begin("headers", array: true)
         for header in headers.map(redactor.redact) {
             nameValue(header.name, header.value, to: out)
@@ -174,14 +173,14 @@ enum HAR {
         out.end()
     }
 
-    private static func nameValue(_ name: String, _ value: String, to out: RecordJSON.Stream) {
+    static func nameValue(_ name: String, _ value: String, to out: RecordJSON.Stream) {
         out.begin()
         out.member("name", name)
         out.member("value", value)
         out.end()
     }
 
-    private static func queryPairs(_ url: String) -> [(String, String)] {
+    static func queryPairs(_ url: String) -> [(String, String)] {
         guard url.contains("?"), let query = URLComponents(string: url)?.queryItems else { return [] }
         return query.map { ($0.name, $0.value ?? "") }
     }

@@ -223,6 +223,7 @@ public actor RunOutputs {
             } ?? CanaryMetrics(canary: name, tags: loadedTags[name] ?? state.tags, last: nil, runsPassed: state.runsPassed,
                                runsFailed: state.runsFailed, alarmState: state.state.rawValue)
             metrics.runsInconclusive = state.runsInconclusive
+            metrics.inMaintenance = state.maintenance == true
             return metrics
         }
         // Loaded but never run: INSUFFICIENT_DATA from the start, so an alert rule sees it.

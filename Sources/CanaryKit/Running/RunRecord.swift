@@ -36,6 +36,9 @@ public struct RunRecord: Sendable, Codable {
     /// Every attempt of a retried run, in order, the last one included; nil (left out) when the
     /// run made a single attempt, which the top-level fields already describe.
     public var attempts: [AttemptRecord]? = nil
+    /// true when the run started inside one of the canary's maintenance windows: not a datapoint
+    /// of the alarm (see `MaintenanceWindow`); left out otherwise.
+    public var maintenance: Bool? = nil
     /// true when the run passed every `expect` but a step missed a `warn` check; left out otherwise.
     public var degraded: Bool? = nil
 

@@ -192,6 +192,7 @@ public struct Runner: Sendable {
             error: runError, file: canary.file, steps: output.steps, inconclusive: inconclusive ? true : nil,
             cancelled: cancelled ? true : nil)
         if passed && output.steps.contains(where: { $0.warnings != nil }) { record.degraded = true }
+        if canary.maintenance.contains(where: { $0.covers(start) }) { record.maintenance = true }
         let exchanges = output.exchanges.map { exchange in
             var exchange = exchange
             exchange.attempt = attempt
