@@ -16,7 +16,7 @@ struct ArtifactTests {
         defer { try? FileManager.default.removeItem(atPath: results) }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
         let output = try await CLI.run(
-            ["run", root + "/canaries", "--results", results, "--cacert", TestServers.caFile] + TestServers.varArguments,
+            ["run", root + "/canaries", "--results", results, "--artifacts", "all", "--cacert", TestServers.caFile] + TestServers.varArguments,
             environment: ["API_TOKEN": "example-token", "CANARY_USER": "demo"])
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         for canary in ["api-login", "json-api", "resilience", "static-site", "tls-certificate"] {
@@ -42,7 +42,7 @@ struct ArtifactTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try #"{name: "big", steps: [{name: "download", request: {url: "{{site}}/big.txt"}, expect: {size: 3000000}}]}"#
             .write(toFile: folder + "/big.json", atomically: true, encoding: .utf8)
-        let output = try await CLI.run(["run", folder + "/big.json", "--results", folder + "/r"] + TestServers.varArguments)
+        let output = try await CLI.run(["run", folder + "/big.json", "--results", folder + "/r", "--artifacts", "all"] + TestServers.varArguments)
         #expect(output.status == 0, "\(output.stdout)")
         let run = try runFolder(folder + "/r", canary: "big")
         let snapshot = try Data(contentsOf: URL(fileURLWithPath: run + "/01-download.http"))
@@ -92,7 +92,7 @@ struct ArtifactTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try #"{name: "k", steps: [{request: {url: "{{site}}/hello.txt"}}]}"#.write(toFile: folder + "/k.json", atomically: true, encoding: .utf8)
         for _ in 0..<4 {
-            _ = try await CLI.run(["run", folder + "/k.json", "--results", folder + "/r", "--keep", "2"] + TestServers.varArguments)
+            _ = try await CLI.run(["run", folder + "/k.json", "--results", folder + "/r", "--keep", "2", "--artifacts", "all"] + TestServers.varArguments)
         }
         let runs = try FileManager.default.contentsOfDirectory(atPath: folder + "/r/k")
         #expect(runs.count == 2)

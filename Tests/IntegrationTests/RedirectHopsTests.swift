@@ -12,7 +12,7 @@ struct RedirectHopsTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try #"{name: "hops", steps: [{name: "follow", request: {url: "{{httpbin}}/redirect/2"}, expect: {status: 200}}]}"#
             .write(toFile: folder + "/hops.json", atomically: true, encoding: .utf8)
-        let output = try await CLI.run(["run", folder + "/hops.json", "--results", folder + "/r", "-v"] + TestServers.varArguments)
+        let output = try await CLI.run(["run", folder + "/hops.json", "--results", folder + "/r", "--artifacts", "all", "-v"] + TestServers.varArguments)
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         let base = TestServers.httpbin
         let verbose = output.stdout

@@ -34,7 +34,6 @@ enum HAR {
     /// Written by hand onto a `RecordJSON.Stream`: through Codable the HAR was the costliest
     /// part of recording a run. One page per attempt (`attempt-N`), each entry pointing at its own.
     static func render(_ result: RunResult, record: RunRecord, redactor: Redactor, maxBodyBytes: Int) -> [UInt8] {
-        let attempts = Self.attempts(result, record: record)
         let out = RecordJSON.Stream(pretty: true)
         out.begin()
         out.begin("log")
@@ -43,6 +42,25 @@ enum HAR {
         out.member("name", "canary")
         out.member("version", "0.1.0")
         out.end()
+        pagesAndEntries(result, record: record, redactor: redactor, maxBodyBytes: maxBodyBytes, to: out)
+        out.close(deeperThan: 0)
+        return out.writer.bytes
+    }
+
+    /// One line of an exchange segment: `{"canary", "runId", "pages", "entries"}`, compact, ending
+    /// in a newline. `pages` and `entries` are the run's HAR log members, as in `run.har`.
+    static func segmentLine(_ result: RunResult, record: RunRecord, redactor: Redactor, maxBodyBytes: Int) -> [UInt8] {
+        let out = RecordJSON.Stream(pretty: false)
+        out.begin()
+        out.member("canary", record.canary)
+        out.member("runId", record.runId)
+        pagesAndEntries(result, record: record, redactor: redactor, maxBodyBytes: maxBodyBytes, to: out)
+        out.close(deeperThan: 0)
+        return out.writer.bytes + [UInt8(ascii: "\n")]
+    }
+
+    private static func pagesAndEntries(_ result: RunResult, record: RunRecord, redactor: Redactor, maxBodyBytes: Int, to out: RecordJSON.Stream) {
+        let attempts = Self.attempts(result, record: record)
         out.begin("pages", array: true)
         for attempt in attempts {
             out.begin()
@@ -64,8 +82,7 @@ enum HAR {
                       redactor: redactor, maxBodyBytes: maxBodyBytes, to: out)
             }
         }
-        out.close(deeperThan: 0)
-        return out.writer.bytes
+        out.end()
     }
 
     /// Each attempt's number, start, steps (from the redacted record) and exchanges, oldest first.
