@@ -26,6 +26,8 @@ public struct CanaryState: Sendable, Codable {
     public var last: RunRecord?
     /// The canary's tags at its last run, for metrics and events of canaries not run this time.
     public var tags: [String: String]
+    /// Runs that passed only on a retry, for `canary_flaky_runs_total`.
+    public var runsFlaky = 0
     /// true while the canary's last run was in a maintenance window; left out otherwise.
     public var maintenance: Bool? = nil
 
@@ -47,7 +49,7 @@ public struct CanaryState: Sendable, Codable {
     public var runCount: Int { runsPassed + runsFailed }
 
     private enum CodingKeys: String, CodingKey {
-        case recent, state, since, runsPassed, runsFailed, runsInconclusive, last, tags, maintenance
+        case recent, state, since, runsPassed, runsFailed, runsInconclusive, runsFlaky, last, tags, maintenance
     }
 
     /// Missing keys take their initial values, so a state file written by an older version (or
@@ -63,6 +65,7 @@ public struct CanaryState: Sendable, Codable {
         last = try container.decodeIfPresent(RunRecord.self, forKey: .last)
         tags = try container.decodeIfPresent([String: String].self, forKey: .tags) ?? [:]
         maintenance = try container.decodeIfPresent(Bool.self, forKey: .maintenance)
+        runsFlaky = try container.decodeIfPresent(Int.self, forKey: .runsFlaky) ?? 0
     }
 }
 
