@@ -30,6 +30,8 @@ final class EasyTransfer {
     var followsRedirects: Bool { request.followRedirects }
     /// Set when a redirect was refused by the request's `RedirectPolicy`; the transfer stops.
     var refusedRedirect: String?
+    /// The redirects followed so far, each with the request that got it.
+    var hops: [RedirectHop] = []
 
     // Memory libcurl reads during the transfer without copying it.
     private var headerList: UnsafeMutablePointer<curl_slist>?

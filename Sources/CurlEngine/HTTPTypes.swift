@@ -157,8 +157,25 @@ public struct CertificateInfo: Sendable, Hashable, Codable {
     }
 }
 
+/// A redirect that was followed: the request as sent and the 3xx that answered it.
+public struct RedirectHop: Sendable {
+    /// The URL this hop asked for.
+    public var url: String
+    public var statusCode: Int
+    public var reason: String
+    public var headers: [HTTPHeader]
+    /// The request headers as libcurl sent them on this hop; its first line is the request line.
+    public var requestHeaderBlock: String
+    /// The method of the request line (`GET` after a 303, for one).
+    public var method: String {
+        String(requestHeaderBlock.prefix { $0 != " " && !$0.isNewline })
+    }
+}
+
 /// What came back. Headers and status are those of the final response after redirects.
 public struct HTTPResponse: Sendable {
+    /// The redirects followed before it, in order (empty when there were none).
+    public var hops: [RedirectHop] = []
     public var statusCode: Int
     /// "HTTP/1.1", "HTTP/2", ...
     public var httpVersion: String

@@ -82,7 +82,12 @@ extension EasyTransfer {
         let current = handle.string(CURLINFO_EFFECTIVE_URL)
         guard let target = URL(string: location, relativeTo: URL(string: current))?.absoluteString else { return true }
         refusedRedirect = redirectPolicy.refusal(status: status, from: current, to: target)
-        return refusedRedirect == nil
+        guard refusedRedirect == nil else { return false }
+        let reason = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true).dropFirst(2).first.map(String.init) ?? ""
+        hops.append(RedirectHop(
+            url: current, statusCode: status, reason: reason, headers: responseHeaders,
+            requestHeaderBlock: String(decoding: requestHeaderBytes, as: UTF8.self)))
+        return true
     }
 }
 

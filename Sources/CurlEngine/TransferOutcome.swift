@@ -8,7 +8,7 @@ extension EasyTransfer {
         let effectiveURL = handle.string(CURLINFO_EFFECTIVE_URL)
         let collectedBody = body
         body = []  // hand the buffer over without copying it
-        return .success(HTTPResponse(
+        var response = HTTPResponse(
             statusCode: handle.long(CURLINFO_RESPONSE_CODE),
             httpVersion: Self.versionName(handle.long(CURLINFO_HTTP_VERSION)),
             reason: Self.reasonPhrase(statusLine: statusLine),
@@ -20,7 +20,9 @@ extension EasyTransfer {
             newConnections: handle.long(CURLINFO_NUM_CONNECTS),
             timings: timings(),
             certificate: certificate(effectiveURL: effectiveURL, session: session),
-            requestHeaderBlock: String(decoding: requestHeaderBytes, as: UTF8.self)))
+            requestHeaderBlock: String(decoding: requestHeaderBytes, as: UTF8.self))
+        response.hops = hops
+        return .success(response)
     }
 
     func error(code: CURLcode) -> TransferError {

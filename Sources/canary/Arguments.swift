@@ -22,6 +22,10 @@ struct RunOptions {
     /// `--lock-timeout`: how long `run` waits for the results folder's lock before it exits 3.
     var lockTimeout = RunLock.defaultTimeout
     var keep = 100
+    /// `--artifacts`: which runs get a browsable folder.
+    var artifacts = ArtifactPolicy.failed
+    /// `--retain`, `--max-bytes`: how much of the exchange segments is kept.
+    var retention = Retention()
     var maxSnapshotBytes = 1 << 20
     var maxBodyBytes = 64 << 20
     var outputs = OutputSettings()
@@ -236,6 +240,19 @@ struct ArgumentReader {
                 guard text == "text" || text == "json" else { throw UsageError("\(command): --log-format is text or json, got '\(text)'") }
                 options.logJSON = text == "json"
             case "--jobs": options.jobs = try count(try value(of: flag, inline), flag: flag, minimum: 1)
+            case "--artifacts":
+                let text = try value(of: flag, inline)
+                guard let policy = ArtifactPolicy(rawValue: text) else {
+                    throw UsageError("\(command): --artifacts takes \(ArtifactPolicy.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+                }
+                options.artifacts = policy
+            case "--retain":
+                let text = try value(of: flag, inline)
+                guard let duration = Duration(humanText: text), duration > .zero else {
+                    throw UsageError("\(command): --retain takes a duration like 7d or 12h, got '\(text)'")
+                }
+                options.retention.retain = duration.milliseconds / 1000
+            case "--max-bytes": options.retention.maxBytes = try count(try value(of: flag, inline), flag: flag, minimum: 1)
             case "--keep": options.keep = try count(try value(of: flag, inline), flag: flag, minimum: 1)
             case "--max-snapshot-bytes": options.maxSnapshotBytes = try count(try value(of: flag, inline), flag: flag, minimum: 0)
             case "--max-body-bytes": options.maxBodyBytes = try count(try value(of: flag, inline), flag: flag, minimum: 1)

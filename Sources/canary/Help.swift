@@ -41,6 +41,10 @@ enum Help {
       --no-wait            exit 3 at once if another run holds the results folder
       --lock-timeout D     wait at most D for the results folder's lock, then exit 3 (default 5m)
       --keep N             run folders kept per canary, oldest pruned (default 100)
+      --artifacts failed|all|none   which runs get a browsable folder <canary>/<runId>/
+                           (default failed); every run's exchanges are kept in exchanges/ unless none
+      --retain D           delete exchange segments last written more than D ago (default 30d)
+      --max-bytes N        delete the oldest exchange segments past N bytes (default 1073741824)
       --max-snapshot-bytes N   body bytes kept in snapshots and run.har (default 1048576)
       --max-body-bytes N   a response body past N bytes fails its step (default 67108864)
       --junit FILE         also write JUnit XML (one testsuite per canary, one testcase per step)
@@ -153,7 +157,7 @@ enum Help {
     and counted (canary_scheduler_skipped_runs_total), never missing data. Two due times missed in
     a row (the process was paused or stopped) set the alarm to INSUFFICIENT_DATA.
 
-    Options: --jobs N, --results DIR, --var, --only, --tag, --cacert, --keep, --max-snapshot-bytes,
+    Options: --jobs N, --results DIR, --var, --only, --tag, --cacert, --keep, --artifacts, --retain, --max-bytes, --max-snapshot-bytes,
     --max-body-bytes, --pushgateway, --webhook, --alertmanager, --report-url, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --account (as for
     run), and:
       --shard K/N          only the canaries whose name hashes to shard K of N

@@ -7,7 +7,7 @@ struct RunCommand {
     static let flags: Set<String> = [
         "--allow-shared-results", "--results-mode", "--pass-env",
         "--var", "--jobs", "--results", "--lock-timeout", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait",
-        "--keep", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook", "--alertmanager", "--report-url",
+        "--keep", "--artifacts", "--retain", "--max-bytes", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook", "--alertmanager", "--report-url",
         "--on-alarm", "--run-events", "--allow-unused-vars", "--sink-timeout", "--sink-max-age", "--account", "--on-alarm-arg", "--on-run", "--on-run-arg", "--screenshots", "--shard", "--location",
         "--screenshot-jobs", "--screenshot-timeout", "--browser",
         "--report-format", "--fail-fast", "--retry", "--retry-interval", "--timeout", "--vars-file", "--no-results",
@@ -52,7 +52,7 @@ struct RunCommand {
         }
         let store = try ResultsStore(
             directory: options.results,
-            options: RecordingOptions(keep: options.keep, maxSnapshotBytes: options.maxSnapshotBytes))
+            options: RecordingOptions(keep: options.keep, maxSnapshotBytes: options.maxSnapshotBytes, artifacts: options.artifacts, retention: options.retention))
         let engine = try CurlEngine()
         var settings = options.outputs
         settings.invalidFiles = Dictionary(grouping: loaded.problems, by: \.location.file).sorted { $0.key < $1.key }

@@ -7,7 +7,7 @@ import Foundation
 struct ScheduleCommand {
     static let flags: Set<String> = [
         "--allow-shared-results", "--results-mode", "--pass-env",
-        "--var", "--jobs", "--results", "--only", "--tag", "--cacert", "--keep", "--max-snapshot-bytes",
+        "--var", "--jobs", "--results", "--only", "--tag", "--cacert", "--keep", "--artifacts", "--retain", "--max-bytes", "--max-snapshot-bytes",
         "--max-body-bytes", "--pushgateway", "--webhook", "--alertmanager", "--report-url", "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age", "--account", "--on-alarm-arg", "--on-run", "--on-run-arg",
         "--shard", "--location", "--log-format", "--stop-timeout", "--screenshots", "--screenshot-jobs", "--screenshot-timeout", "--browser", "--allow-unused-vars",
     ]
@@ -36,7 +36,7 @@ struct ScheduleCommand {
             return 2
         }
         let store = try ResultsStore(
-            directory: options.results, options: RecordingOptions(keep: options.keep, maxSnapshotBytes: options.maxSnapshotBytes))
+            directory: options.results, options: RecordingOptions(keep: options.keep, maxSnapshotBytes: options.maxSnapshotBytes, artifacts: options.artifacts, retention: options.retention))
         let engine = try CurlEngine()
         let outputs = try RunOutputs(directory: options.results, settings: options.outputs, engine: engine, canaries: Array(first.values))
         var settings = RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes)

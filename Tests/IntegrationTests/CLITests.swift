@@ -85,7 +85,7 @@ struct CLITests {
     func records() async throws {
         let folder = try write(["rec.json": "{tags: {team: \"web\"}, steps: [{name: \"home\", request: {url: \"{{site}}/hello.txt\"}}]}"])
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let output = try await CLI.run(["run", folder, "--results", folder + "/r"] + TestServers.varArguments)
+        let output = try await CLI.run(["run", folder, "--results", folder + "/r", "--artifacts", "all"] + TestServers.varArguments)
         #expect(output.status == 0)
         let line = try #require(try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8).split(separator: "\n").first)
         let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])

@@ -31,7 +31,7 @@ struct DiskFaultTests {
         let output = try await run(canaries, results: results)
         #expect(output.status == 0, "\(output.stderr)")
         let audit = try await ResultsAudit.of(results)
-        #expect(audit.runLines.count == 2 && audit.documents == 4 && audit.unreadable.isEmpty, "\(audit.unreadable)")
+        #expect(audit.runLines.count == 2 && audit.exchanges == 2 && audit.unreadable.isEmpty, "\(audit.unreadable)")
         #expect(FileManager.default.fileExists(atPath: results + "/state.json"))
         #expect(FileManager.default.fileExists(atPath: results + "/metrics.prom"))
     }

@@ -124,7 +124,7 @@ struct FaultServerTests {
         let clock = ContinuousClock()
         let started = clock.now
         let output = try await CLI.run(
-            ["run", folder + "/c", "--results", folder + "/r", "--jobs", "16", "--cacert", TestServers.caFile]
+            ["run", folder + "/c", "--results", folder + "/r", "--jobs", "16", "--artifacts", "all", "--cacert", TestServers.caFile]
                 + TestServers.varArguments)
         let elapsed = clock.now - started
         #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
@@ -178,5 +178,10 @@ struct FaultServerTests {
             }
         }
         #expect(recordFiles == runs && harFiles == runs)
+        // The same exchanges in the segments, read back through the reader from each record's place.
+        let reader = try ResultsReader(directory: results)
+        for record in try reader.records().records {
+            #expect((try? reader.attempts(of: record))?.isEmpty == false, "\(record.canary): exchanges not readable")
+        }
     }
 }

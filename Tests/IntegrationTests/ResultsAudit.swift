@@ -7,8 +7,12 @@ import Testing
 struct ResultsAudit {
     /// The lines of `runs.jsonl`, in order.
     var runLines: [String] = []
-    /// `run.json` and `run.har` files read.
+    /// `run.json` and `run.har` files read (runs with a folder: by default the failed ones).
     var documents = 0
+    /// Runs whose exchanges were read back through `ResultsReader` from the place their record names.
+    var exchanges = 0
+    /// Lines of the exchange segments, each whole JSON.
+    var segmentLines = 0
     /// Run folders a kill left half-written under their hidden name.
     var partialFolders: Set<String> = []
     /// What could not be read, one description each; must stay empty.
@@ -24,6 +28,32 @@ struct ResultsAudit {
                 audit.runLines.append(text)
                 if (try? JSONSerialization.jsonObject(with: Data(line))) == nil {
                     audit.unreadable.append("runs.jsonl line \(audit.runLines.count): \(text.prefix(120))")
+                }
+            }
+        }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder + "/exchanges")) ?? [] {
+            let data = FileManager.default.contents(atPath: folder + "/exchanges/" + name) ?? Data()
+            if !data.isEmpty && data.last != UInt8(ascii: "\n") { audit.unreadable.append("exchanges/\(name) does not end with a whole line") }
+            for line in data.split(separator: UInt8(ascii: "\n")) {
+                audit.segmentLines += 1
+                if (try? JSONSerialization.jsonObject(with: Data(line))) == nil {
+                    audit.unreadable.append("exchanges/\(name) line \(audit.segmentLines): \(String(decoding: line.prefix(120), as: UTF8.self))")
+                }
+            }
+        }
+        // Every record that names its exchanges' place can be read back there (the record is
+        // written after them, so a crash can never leave a record pointing at nothing).
+        if FileManager.default.fileExists(atPath: folder) {
+            let reader = try ResultsReader(directory: folder)
+            for record in try reader.records().records where record.har != nil {
+                do {
+                    if try reader.attempts(of: record)?.isEmpty == false {
+                        audit.exchanges += 1
+                    } else {
+                        audit.unreadable.append("\(record.canary)/\(record.runId): exchanges not found at \(record.har.map { "\($0)" } ?? "")")
+                    }
+                } catch {
+                    audit.unreadable.append("\(record.canary)/\(record.runId): \(error)")
                 }
             }
         }

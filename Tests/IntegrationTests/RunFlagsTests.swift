@@ -32,7 +32,7 @@ struct RunFlagsTests {
     func binaryBody() async throws {
         let (folder, file) = try write(#"{name: "img", steps: [{name: "png", request: {url: "{{httpbin}}/image/png"}, expect: {headers: {"Content-Type": "image/png"}}}]}"#)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let output = try await CLI.run(["run", file, "--results", folder + "/r"] + TestServers.varArguments)
+        let output = try await CLI.run(["run", file, "--results", folder + "/r", "--artifacts", "all"] + TestServers.varArguments)
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         let run = try lastRun(folder + "/r", "img")
         let snapshot = try String(contentsOfFile: run + "/01-png.http", encoding: .utf8)

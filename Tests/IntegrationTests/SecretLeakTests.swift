@@ -44,6 +44,8 @@ struct SecretLeakTests {
                continueOnFailure: true, expect: {status: 200, body: {contains: "nope"}}, warn: {body: {contains: "nope"}}},
               {name: "long", request: {url: "{{hostile}}/reflect", query: {v: "{{secret.PLANTED}}", pad: "4088"}},
                continueOnFailure: true, expect: {body: {contains: "nope"}}},
+              {name: "redirect", request: {url: "{{httpbin}}/redirect-to", query: {url: "/anything?k={{secret.PLANTED}}"}},
+               continueOnFailure: true},
             ]}
             """,
         "credentials.json": """

@@ -68,12 +68,12 @@ struct SecurityResultsFolderTests {
         try FileManager.default.createDirectory(atPath: victim + "/20200101T000000Z-0000", withIntermediateDirectories: true)
         try "keep\n".write(toFile: victim + "/20200101T000000Z-0000/run.json", atomically: true, encoding: .utf8)
         try #"{name: "p", steps: [{request: {url: "{{site}}/hello.txt"}}]}"#.write(toFile: base + "/p.json", atomically: true, encoding: .utf8)
-        _ = try await CLI.run(["run", base + "/p.json", "--results", base + "/r", "-q"] + TestServers.varArguments)
+        _ = try await CLI.run(["run", base + "/p.json", "--results", base + "/r", "-q", "--artifacts", "all"] + TestServers.varArguments)
         try FileManager.default.createSymbolicLink(atPath: base + "/r/p/20100101T000000Z-0000", withDestinationPath: victim + "/20200101T000000Z-0000")
         try "mine\n".write(toFile: base + "/r/p/notes.txt", atomically: true, encoding: .utf8)
         let before = inventory(victim)
         for _ in 0..<2 {
-            let output = try await CLI.run(["run", base + "/p.json", "--results", base + "/r", "--keep", "1", "-q"] + TestServers.varArguments)
+            let output = try await CLI.run(["run", base + "/p.json", "--results", base + "/r", "--keep", "1", "-q", "--artifacts", "all"] + TestServers.varArguments)
             #expect(output.status == 0, "\(output.stderr)")
         }
         #expect(inventory(victim) == before)
@@ -88,17 +88,18 @@ struct SecurityResultsFolderTests {
         try #"{name: "m", steps: [{name: "s", request: {url: "{{site}}/hello.txt"}}]}"#.write(toFile: base + "/m.json", atomically: true, encoding: .utf8)
         for (flag, file, folder) in [([String](), 0o600, 0o700), (["--results-mode", "0640"], 0o640, 0o750)] {
             let results = base + "/r\(file)"
-            let output = try await CLI.run(["run", base + "/m.json", "--results", results, "-q"] + flag + TestServers.varArguments)
+            let output = try await CLI.run(["run", base + "/m.json", "--results", results, "-q", "--artifacts", "all"] + flag + TestServers.varArguments)
             #expect(output.status == 0, "\(output.stderr)")
             func mode(_ path: String) -> Int {
                 var status = stat()
                 return stat(results + "/" + path, &status) == 0 ? Int(status.st_mode & 0o777) : -1
             }
             let run = try FileManager.default.contentsOfDirectory(atPath: results + "/m")[0]
-            for path in ["runs.jsonl", "state.json", "m/\(run)/run.json", "m/\(run)/run.har", "m/\(run)/01-s.http", ".lock"] {
+            let segment = try FileManager.default.contentsOfDirectory(atPath: results + "/exchanges")[0]
+            for path in ["runs.jsonl", "state.json", "m/\(run)/run.json", "m/\(run)/run.har", "m/\(run)/01-s.http", ".lock", "exchanges/" + segment] {
                 #expect(mode(path) == file, "\(path): \(String(mode(path), radix: 8)), expected \(String(file, radix: 8))")
             }
-            for path in ["", "m", "m/\(run)"] {
+            for path in ["", "m", "m/\(run)", "exchanges"] {
                 #expect(mode(path) == folder, "\(path): \(String(mode(path), radix: 8)), expected \(String(folder, radix: 8))")
             }
             #expect(mode("metrics.prom") == 0o644, "metrics.prom holds no response data and stays readable for node_exporter")

@@ -34,7 +34,7 @@ struct SmallerFixesCLITests {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try #"{name: "h", steps: [{request: {url: "{{httpbin}}/get", headers: {"X-Mine": "1"}}}]}"#.write(toFile: folder + "/h.json", atomically: true, encoding: .utf8)
-        let run = try await CLI.run(["run", folder + "/h.json", "--results", folder + "/results"] + TestServers.varArguments)
+        let run = try await CLI.run(["run", folder + "/h.json", "--results", folder + "/results", "--artifacts", "all"] + TestServers.varArguments)
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         let runs = try FileManager.default.contentsOfDirectory(atPath: folder + "/results/h")
         let har = try Data(contentsOf: URL(fileURLWithPath: folder + "/results/h/\(try #require(runs.first))/run.har"))

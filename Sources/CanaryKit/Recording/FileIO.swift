@@ -106,7 +106,9 @@ enum FileIO {
     /// A full disk can take the first pages of a line and refuse the rest: then the file is cut
     /// back to where it ended, so the log never keeps half a line. (Callers hold the results
     /// lock, so no other process appends meanwhile.)
-    static func append(_ bytes: [UInt8], to fd: Int32, path: String, durable: Bool = true) throws(RecordingError) {
+    /// Returns the offset the line starts at.
+    @discardableResult
+    static func append(_ bytes: [UInt8], to fd: Int32, path: String, durable: Bool = true) throws(RecordingError) -> Int {
         let end = lseek(fd, 0, SEEK_END)
         do throws(RecordingError) {
             try writeAll(fd, bytes, path: path)
@@ -115,6 +117,7 @@ enum FileIO {
             throw error
         }
         if durable && fsync(fd) != 0 { throw RecordingError("fsync", path) }
+        return Int(max(0, end))
     }
 
     /// Opens an append-only log (the caller holds the results lock). A last line without its

@@ -34,7 +34,6 @@ enum HAR {
     /// Written by hand onto a `RecordJSON.Stream`: through Codable the HAR was the costliest
     /// part of recording a run. One page per attempt (`attempt-N`), each entry pointing at its own.
     static func render(_ result: RunResult, record: RunRecord, redactor: Redactor, maxBodyBytes: Int) -> [UInt8] {
-        let attempts = Self.attempts(result, record: record)
         let out = RecordJSON.Stream(pretty: true)
         out.begin()
         out.begin("log")
@@ -43,6 +42,25 @@ enum HAR {
         out.member("name", "canary")
         out.member("version", "0.1.0")
         out.end()
+        pagesAndEntries(result, record: record, redactor: redactor, maxBodyBytes: maxBodyBytes, to: out)
+        out.close(deeperThan: 0)
+        return out.writer.bytes
+    }
+
+    /// One line of an exchange segment: `{"canary", "runId", "pages", "entries"}`, compact, ending
+    /// in a newline. `pages` and `entries` are the run's HAR log members, as in `run.har`.
+    static func segmentLine(_ result: RunResult, record: RunRecord, redactor: Redactor, maxBodyBytes: Int) -> [UInt8] {
+        let out = RecordJSON.Stream(pretty: false)
+        out.begin()
+        out.member("canary", record.canary)
+        out.member("runId", record.runId)
+        pagesAndEntries(result, record: record, redactor: redactor, maxBodyBytes: maxBodyBytes, to: out)
+        out.close(deeperThan: 0)
+        return out.writer.bytes + [UInt8(ascii: "\n")]
+    }
+
+    private static func pagesAndEntries(_ result: RunResult, record: RunRecord, redactor: Redactor, maxBodyBytes: Int, to out: RecordJSON.Stream) {
+        let attempts = Self.attempts(result, record: record)
         out.begin("pages", array: true)
         for attempt in attempts {
             out.begin()
@@ -57,12 +75,14 @@ enum HAR {
         out.begin("entries", array: true)
         for attempt in attempts {
             for exchange in attempt.exchanges {
+                for hop in exchange.response?.hops ?? [] {
+                    hopEntry(hop, of: exchange, page: "attempt-\(attempt.number)", redactor: redactor, to: out)
+                }
                 entry(exchange, step: attempt.steps.first { $0.name == exchange.step }, page: "attempt-\(attempt.number)",
                       redactor: redactor, maxBodyBytes: maxBodyBytes, to: out)
             }
         }
-        out.close(deeperThan: 0)
-        return out.writer.bytes
+        out.end()
     }
 
     /// Each attempt's number, start, steps (from the redacted record) and exchanges, oldest first.
@@ -81,7 +101,8 @@ enum HAR {
     ) {
         let timings = PhaseTimings(step?.timings ?? Timings())
         let request = exchange.request
-        let url = redactor.redact(request.url)
+        // After redirects, the final response answered the last hop's URL, not the first.
+        let url = redactor.redact(exchange.response.map { $0.hops.isEmpty ? request.url : $0.effectiveURL } ?? request.url)
         out.begin()
         out.member("pageref", page)
         out.member("startedDateTime", RunID.iso8601(exchange.started))
@@ -108,12 +129,7 @@ enum HAR {
         response(exchange.response, redactor: redactor, maxBodyBytes: maxBodyBytes, to: out)
         out.begin("cache")
         out.end()
-        out.begin("timings")
-        for (name, value) in [("blocked", timings.blocked), ("dns", timings.dns), ("connect", timings.connect), ("send", timings.send),
-                              ("wait", timings.wait), ("receive", timings.receive), ("ssl", timings.ssl)] {
-            out.member(name, value)
-        }
-        out.end()
+        phaseTimings(timings, to: out)
         out.member("serverIPAddress", exchange.response?.primaryIP)
         out.member("comment", exchange.error.map { redactor.redact($0) })
         out.end()
@@ -166,7 +182,7 @@ enum HAR {
         out.member("bodySize", response.body.count)
     }
 
-    private static func headers(_ headers: [HTTPHeader], redactor: Redactor, to out: RecordJSON.Stream) {
+    static func headers(_ headers: [HTTPHeader], redactor: Redactor, to out: RecordJSON.Stream) {
         out.begin("headers", array: true)
         for header in headers.map(redactor.redact) {
             nameValue(header.name, header.value, to: out)
@@ -174,14 +190,14 @@ enum HAR {
         out.end()
     }
 
-    private static func nameValue(_ name: String, _ value: String, to out: RecordJSON.Stream) {
+    static func nameValue(_ name: String, _ value: String, to out: RecordJSON.Stream) {
         out.begin()
         out.member("name", name)
         out.member("value", value)
         out.end()
     }
 
-    private static func queryPairs(_ url: String) -> [(String, String)] {
+    static func queryPairs(_ url: String) -> [(String, String)] {
         guard url.contains("?"), let query = URLComponents(string: url)?.queryItems else { return [] }
         return query.map { ($0.name, $0.value ?? "") }
     }

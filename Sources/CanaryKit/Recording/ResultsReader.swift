@@ -94,18 +94,48 @@ public struct ResultsReader: Sendable {
     /// The same for a record already read (from `records()`): no second pass over the run log
     /// (the report loads two runs of every failing canary).
     public func attempts(of record: RunRecord) throws(RecordingError) -> [StoredAttempt]? {
-        let path = directory + "/" + ResultsLayout.runFolder(canary: record.canary, runId: record.runId) + "/run.har"
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let har: JSONValue
-        do {
-            har = try JSON5.parseJSON(Array(data))
-        } catch {
-            throw RecordingError(action: "read", path: path, reason: "not a whole HAR file (\(error))")
+        let (canary, runId) = (record.canary, record.runId)
+        if let place = record.har, let line = try read(place) {
+            guard case .array(let entries)? = line["entries"], line["runId"] == .string(runId) else {
+                throw RecordingError(action: "read", path: directory + "/" + place.segment,
+                                     reason: "the line at offset \(place.offset) is not run \(runId)'s exchanges")
+            }
+            return Self.splitByAttempt(entries, lastAttempt: max(1, record.attempt))
         }
-        guard case .array(let entries)? = har["log"]?["entries"] else {
+        let path = directory + "/" + ResultsLayout.runFolder(canary: canary, runId: runId) + "/run.har"
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard case .array(let entries)? = try Self.parse(data, path: path)["log"]?["entries"] else {
             throw RecordingError(action: "read", path: path, reason: "no log.entries array")
         }
         return Self.splitByAttempt(entries, lastAttempt: max(1, record.attempt))
+    }
+
+    /// The JSON at `place`; nil when its segment is gone (expired by retention).
+    private func read(_ place: StoredPlace) throws(RecordingError) -> JSONValue? {
+        guard ResultsLayout.isExchangeSegment(place.segment), place.offset >= 0, place.length > 0, place.length < 1 << 30 else {
+            throw RecordingError(action: "read", path: directory + "/" + ResultsLayout.runLog, reason: "a record names \(place.segment), not an exchange segment")
+        }
+        let path = directory + "/" + place.segment
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { return nil }
+            throw RecordingError("open", path)
+        }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: place.length)
+        let got = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, place.length, off_t(place.offset)) }
+        guard got == place.length else {
+            throw RecordingError(action: "read", path: path, reason: "the segment ends before offset \(place.offset + place.length)")
+        }
+        return try Self.parse(Data(bytes), path: path)
+    }
+
+    private static func parse(_ data: Data, path: String) throws(RecordingError) -> JSONValue {
+        do {
+            return try JSON5.parseJSON(Array(data))
+        } catch {
+            throw RecordingError(action: "read", path: path, reason: "not whole JSON (\(error))")
+        }
     }
 
     /// Entries carry the attempt in their `pageref` (`attempt-2`); entries without one belong to

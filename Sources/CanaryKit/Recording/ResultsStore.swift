@@ -6,9 +6,31 @@ public struct RecordingOptions: Sendable {
     public var keep: Int
     /// Body bytes kept in snapshots and the HAR; assertions still see the whole body.
     public var maxSnapshotBytes: Int
-    public init(keep: Int = 100, maxSnapshotBytes: Int = 1 << 20) {
+    /// Which runs get a browsable folder (`--artifacts`).
+    public var artifacts: ArtifactPolicy
+    /// How long and how many bytes of exchange segments are kept (`--retain`, `--max-bytes`).
+    public var retention: Retention
+    public init(keep: Int = 100, maxSnapshotBytes: Int = 1 << 20, artifacts: ArtifactPolicy = .failed, retention: Retention = Retention()) {
         self.keep = keep
         self.maxSnapshotBytes = maxSnapshotBytes
+        self.artifacts = artifacts
+        self.retention = retention
+    }
+}
+
+/// `--artifacts failed|all|none`: which runs get the folder `<canary>/<runId>/`. Every run's
+/// exchanges go to the exchange segments unless `none`, which keeps only the record.
+public enum ArtifactPolicy: String, Sendable, CaseIterable {
+    case failed, all, none
+
+    /// Whether a run gets its folder: every run (`all`); a run that did not pass, or that has
+    /// files of its own such as screenshots (`failed`); none (`none`).
+    func wantsFolder(passed: Bool, hasFiles: Bool) -> Bool {
+        switch self {
+        case .all: true
+        case .failed: !passed || hasFiles
+        case .none: false
+        }
     }
 }
 
@@ -23,6 +45,7 @@ public final class ResultsStore: Sendable {
     public let directory: String
     private let options: RecordingOptions
     private let log: RunLog
+    private let segments: ExchangeSegments?
 
     /// Creates the folder if needed and opens the append-only run log.
     public init(directory: String, options: RecordingOptions = RecordingOptions()) throws(RecordingError) {
@@ -30,16 +53,26 @@ public final class ResultsStore: Sendable {
         self.options = options
         try FileIO.makeDirectory(directory)
         try ResultsAccess.check(directory)
-        log = try RunLog(path: directory + "/runs.jsonl")
+        log = try RunLog(path: directory + "/" + ResultsLayout.runLog)
+        segments = options.artifacts == .none ? nil : try ExchangeSegments(directory: directory, retention: options.retention)
     }
 
-    /// Writes the run's folder, then appends its line to `runs.jsonl` and waits until that line is
-    /// on disk (the line last: a run in the log always has its folder), then prunes the canary's
-    /// oldest folders.
+    /// Appends the run's exchanges to the current exchange segment, writes the run's folder when
+    /// `--artifacts` wants one, then appends its record to `runs.jsonl` and waits until that line
+    /// is on disk (the record last: a run in the log always has its exchanges and its folder),
+    /// then prunes the canary's oldest folders.
     public func record(_ result: RunResult) async throws(RecordingError) {
         let redactor = Redactor(secrets: result.secrets)
-        let record = redactor.redact(result.record)
-        let runFolder = directory + "/" + record.canary + "/" + record.runId
+        var record = redactor.redact(result.record)
+        let runFolder = directory + "/" + ResultsLayout.runFolder(canary: record.canary, runId: record.runId)
+        if let segments {
+            let line = HAR.segmentLine(result, record: record, redactor: redactor, maxBodyBytes: options.maxSnapshotBytes)
+            record.har = try await segments.append(line)
+        }
+        guard options.artifacts.wantsFolder(passed: record.passed, hasFiles: !result.artifacts.isEmpty) else {
+            try await log.append(try encode(record, path: directory + "/" + ResultsLayout.runLog, pretty: false) + [UInt8(ascii: "\n")])
+            return
+        }
         let json = try encode(record, path: runFolder + "/run.json")
         // Out of descriptors (the budget in DescriptorBudget is an estimate): wait for running
         // transfers to free some rather than lose the run; 50 ms doubling, about 3 s in all.
@@ -98,7 +131,7 @@ public final class ResultsStore: Sendable {
 
     /// The folder's own files, beside the canaries' folders (`.lock` and partial folders start
     /// with '.', which no canary name may). A canary named like one would take its place.
-    public static let ownFiles = ["runs.jsonl", "events.jsonl", StateFile.fileName, "metrics.prom", Outbox.fileName, StateRebuild.markFileName]
+    public static let ownFiles = ["runs.jsonl", ResultsLayout.exchangesFolder, "events.jsonl", StateFile.fileName, "metrics.prom", Outbox.fileName, StateRebuild.markFileName]
 
     /// Why `canaryName` can't be a folder here (it is, or starts like, one of the folder's own
     /// entries), or nil when it can.
@@ -130,12 +163,13 @@ public final class ResultsStore: Sendable {
     /// Closes the log; the store can't be used afterwards.
     public func close() {
         log.close()
+        segments?.close()
     }
 
     /// run.json's pretty text; runs.jsonl's line is the same, compacted.
-    private func encode(_ record: RunRecord, path: String) throws(RecordingError) -> [UInt8] {
+    private func encode(_ record: RunRecord, path: String, pretty: Bool = true) throws(RecordingError) -> [UInt8] {
         do {
-            return try RecordJSON.bytes(record, pretty: true)
+            return try RecordJSON.bytes(record, pretty: pretty)
         } catch {
             throw RecordingError(action: "encode a record for", path: path, reason: "\(error)")
         }

@@ -26,11 +26,12 @@ final class RunLog: Sendable {
     }
 
     /// Appends `line` (which ends in a newline) and returns once an fsync begun after the write
-    /// has finished.
-    func append(_ line: [UInt8]) async throws(RecordingError) {
+    /// has finished, with the offset the line starts at.
+    @discardableResult
+    func append(_ line: [UInt8]) async throws(RecordingError) -> Int {
         // One append at a time: on a full disk FileIO.append cuts a half-written line back off,
         // which must not cut another run's line written in between.
-        try writing.withLock { _ throws(RecordingError) in try FileIO.append(line, to: fd, path: path, durable: false) }
+        let offset = try writing.withLock { _ throws(RecordingError) in try FileIO.append(line, to: fd, path: path, durable: false) }
         let result = await withCheckedContinuation { continuation in
             let startSyncing = waiting.withLock { waiting in
                 waiting.continuations.append(continuation)
@@ -40,6 +41,7 @@ final class RunLog: Sendable {
             if startSyncing { syncQueue.async { self.syncWhileWaited() } }
         }
         try result.get()
+        return offset
     }
 
     /// Takes everyone waiting, fsyncs once for all of them, and repeats until nobody waits.

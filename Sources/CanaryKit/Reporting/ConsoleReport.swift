@@ -36,11 +36,24 @@ public enum ConsoleReport {
         for (index, step) in record.steps.enumerated() {
             out.append("  ── step \(index + 1) \(step.name): \(step.outcome.rawValue)")
             if let exchange = result.exchanges.first(where: { $0.step == step.name }) {
+                // Every hop of a followed redirect, then the last request: each with its full URL.
+                let hops = exchange.response?.hops ?? []
+                for hop in hops {
+                    out.append("  * \(sanitize(hop.method)) \(sanitize(redactor.redact(hop.url)))")
+                    out += hop.requestHeaderBlock.split(whereSeparator: \.isNewline).filter { !$0.isEmpty }
+                        .map { "  > " + sanitize(redactor.redactHeaderLine(String($0))) }
+                    let version = exchange.response?.httpVersion ?? ""
+                    out.append("  < \(version) \(hop.statusCode) \(sanitize(redactor.redact(hop.reason)))")
+                    out += hop.headers.map(redactor.redact).map { "  < \(sanitize($0.name)): \(sanitize($0.value))" }
+                }
+                let url = hops.isEmpty ? exchange.request.url : exchange.response?.effectiveURL ?? exchange.request.url
+                out.append("  * \(sanitize(exchange.request.method)) \(sanitize(redactor.redact(url)))")
                 out += requestLines(exchange, redactor: redactor, bodyLimit: bodyLimit)
                 if let response = exchange.response {
                     out += responseLines(response, redactor: redactor, bodyLimit: bodyLimit)
                 }
             }
+            if step.outcome != .skipped { out.append("  * timings: " + timingsText(step.timings)) }
             if let error = step.error { out.append("  ! \(sanitize(error))") }
             for failure in step.failures {
                 out.append("  ✗ \(sanitize(failure.message))")
@@ -49,6 +62,13 @@ public enum ConsoleReport {
             }
         }
         return out.joined(separator: "\n")
+    }
+
+    /// `dns 0.1ms, connect 0.2ms, tls 0ms, firstByte 12ms, transfer 0.5ms, total 13ms`.
+    static func timingsText(_ timings: Timings) -> String {
+        [("dns", timings.dns), ("connect", timings.connect), ("tls", timings.tls), ("firstByte", timings.firstByte),
+         ("transfer", timings.transfer), ("total", timings.total)]
+            .map { "\($0.0) \(formatMilliseconds($0.1))" }.joined(separator: ", ")
     }
 
     private static func requestLines(_ exchange: Exchange, redactor: Redactor, bodyLimit: Int) -> [String] {

@@ -46,8 +46,13 @@ extension Exchange {
     func sentHeaders() -> [HTTPHeader] {
         let block = response?.requestHeaderBlock ?? ""
         guard !block.isEmpty else { return request.headers }
-        // The first line is the request line; the rest are `Name: value`.
-        return block.split(whereSeparator: \.isNewline).dropFirst().compactMap { line in
+        return Self.headers(ofBlock: block)
+    }
+
+    /// The headers of a request header block as libcurl sent it: the first line is the request
+    /// line, the rest are `Name: value`.
+    static func headers(ofBlock block: String) -> [HTTPHeader] {
+        block.split(whereSeparator: \.isNewline).dropFirst().compactMap { line in
             guard let colon = line.firstIndex(of: ":") else { return nil }
             let value = line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
             return HTTPHeader(name: String(line[..<colon]), value: String(value))

@@ -40,6 +40,18 @@ public enum RunID {
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
+    /// Reads what `compactUTC` writes (`20261122T142841Z`); nil for anything else.
+    static func date(fromCompact text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z") else { return nil }
+        let chars = Array(text)
+        let part = { (from: Int, to: Int) -> String in String(chars[from..<to]) }
+        let date: String = part(0, 4) + "-" + part(4, 6) + "-" + part(6, 8)
+        let time: String = part(9, 11) + ":" + part(11, 13) + ":" + part(13, 15)
+        let t = date + "T" + time + "Z"
+        return try? Date.ISO8601FormatStyle().parse(t)
+    }
+
     /// Reads what `iso8601` writes (the fraction optional, as older or hand-made records may lack it).
     public static func date(fromISO8601 text: String) -> Date? {
         (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))

@@ -36,6 +36,9 @@ public struct RunRecord: Sendable, Codable {
     /// Every attempt of a retried run, in order, the last one included; nil (left out) when the
     /// run made a single attempt, which the top-level fields already describe.
     public var attempts: [AttemptRecord]? = nil
+    /// Where the run's exchanges (every attempt's, as HAR) are kept in the exchange segments;
+    /// nil with `--artifacts none` and in records written before segments.
+    public var har: StoredPlace? = nil
     /// true when the run started inside one of the canary's maintenance windows: not a datapoint
     /// of the alarm (see `MaintenanceWindow`); left out otherwise.
     public var maintenance: Bool? = nil
@@ -46,6 +49,13 @@ public struct RunRecord: Sendable, Codable {
 
     /// Passed, but some step missed a `warn` check.
     public var isDegraded: Bool { passed && degraded == true }
+}
+
+/// A byte range of a file of the results folder: `segment` relative to the folder.
+public struct StoredPlace: Sendable, Codable, Equatable {
+    public var segment: String
+    public var offset: Int
+    public var length: Int
 }
 
 /// One attempt of a retried run: its own times, outcome and steps (each attempt gets the
