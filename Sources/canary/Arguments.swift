@@ -222,6 +222,12 @@ struct ArgumentReader {
                 }
                 options.outputs.sinkTimeout = timeout
             case "--account": options.outputs.account = try value(of: flag, inline)
+            case "--forget-after":
+                let text = try value(of: flag, inline)
+                guard let grace = Duration(humanText: text), grace >= .zero else {
+                    throw UsageError("\(command): --forget-after takes a duration like 10m, 1h or 0s, got '\(text)'")
+                }
+                options.outputs.forgetAfter = grace
             case "--sink-max-age":
                 let text = try value(of: flag, inline)
                 guard let age = Duration(humanText: text), age > .zero else {

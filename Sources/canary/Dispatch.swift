@@ -23,7 +23,7 @@ func dispatch(_ arguments: [String]) async throws -> Int32 {
             return 0
         }
         guard let text = Help.text(for: topic) else {
-            throw UsageError("help: no command '\(topic)'; commands: run, schedule, validate, list, report, show, diff, baseline")
+            throw UsageError("help: no command '\(topic)'; commands: run, schedule, validate, list, rules, forget, report, show, diff, baseline")
         }
         print(text)
         return 0
@@ -39,6 +39,12 @@ func dispatch(_ arguments: [String]) async throws -> Int32 {
     case "baseline":
         var reader = ArgumentReader(command: "baseline", arguments: rest)
         return try BaselineCommand(options: try reader.parseRun(allowed: ["--results", "--run"])).execute()
+    case "forget":
+        var reader = ArgumentReader(command: "forget", arguments: rest)
+        return try await ForgetCommand(options: try reader.parseRun(allowed: ForgetCommand.flags, needsPaths: false)).execute()
+    case "rules":
+        var reader = ArgumentReader(command: "rules", arguments: rest)
+        return RulesCommand(options: try reader.parseRun(allowed: ["--var", "--shard", "--only", "--tag", "--allow-unused-vars"])).execute()
     case "show":
         return try ShowCommand(options: try InspectOptions(command: "show", arguments: rest, allowed: ShowCommand.flags)).execute()
     case "diff":
@@ -48,6 +54,6 @@ func dispatch(_ arguments: [String]) async throws -> Int32 {
         let options = try reader.parseRun(allowed: ["--var", "--shard", "--only", "--tag", "--allow-unused-vars"])
         return command == "validate" ? ValidateCommand(options: options).execute() : ListCommand(options: options).execute()
     default:
-        throw UsageError("canary: unknown command '\(command)'; commands: run, schedule, validate, list, report, show, diff, baseline, help")
+        throw UsageError("canary: unknown command '\(command)'; commands: run, schedule, validate, list, rules, forget, report, show, diff, baseline, help")
     }
 }

@@ -12,6 +12,8 @@ enum Help {
       canary schedule PATH... [options]  run each canary on its schedule until SIGTERM; SIGHUP reloads
       canary validate PATH...          parse and check only; list every problem; exit 0 or 2
       canary list PATH...              name, steps, schedule and next run time of each canary
+      canary rules PATH...             Prometheus alerting rules: ALARM, and no run for too long
+      canary forget NAME... [--results DIR]   remove a canary's alarm state, metrics and Pushgateway group
       canary report [--results DIR] [-o FILE.html]   one self-contained HTML page of the results
       canary show CANARY [--last-failed|--run RUNID] [--format http|har|json|curl]   one recorded run
       canary diff CANARY [RUN_A RUN_B]   what changed: by default the latest failure against the last pass
@@ -60,6 +62,8 @@ enum Help {
       --sink-timeout D     the whole time a run waits for its sinks (default 5s); the rest
                            stays in the outbox for the next run
       --sink-max-age D     retry undelivered events until they are this old (default 1h)
+      --forget-after D     a canary whose file is gone leaves state, metrics and the Pushgateway
+                           after D (default 10m), with a 'Canary Removed' event
       --account ID         the "account" field of every event (default empty)
       --screenshots MODE   HTML responses rendered to NN-<step>.png by headless Chromium: failed
                            (default when Chromium is installed: every failing step), all, none
@@ -92,6 +96,24 @@ enum Help {
     Parses and checks every canary file without sending anything: syntax (JSON5), unknown keys,
     types, durations, schedules, regular expressions, JSONPaths and variable names. Lists every
     problem as file:line:column. Exit 0 when all are valid, 2 otherwise.
+    """
+
+    static let rules = """
+    Usage: canary rules PATH... [--only NAME]... [--tag KEY=VALUE]... [--shard K/N]
+
+    Prints Prometheus alerting rules (YAML) for the canaries' metrics: CanaryAlarm (a canary in
+    ALARM) and CanaryStale (no run ended for two intervals of its schedule plus its timeouts: the
+    runner stopped, or cron stopped calling). Load them with rule_files; promtool check rules.
+    """
+
+    static let forget = """
+    Usage: canary forget NAME... [--results DIR] [--pushgateway URL] [--webhook URL]... [--on-alarm PROGRAM]
+
+    Removes canaries that are gone for good now, as a deleted canary file does after --forget-after:
+    their alarm state (state.json), metrics (metrics.prom), Pushgateway group (with --pushgateway;
+    the group of the location it last ran in), and sends a 'Canary Removed' event
+    (events.jsonl and the sinks given). An unknown name is exit 2; exit 3 while another canary
+    process (canary schedule) holds the results folder.
     """
 
     static let list = """
@@ -158,7 +180,7 @@ enum Help {
     a row (the process was paused or stopped) set the alarm to INSUFFICIENT_DATA.
 
     Options: --jobs N, --results DIR, --var, --only, --tag, --cacert, --keep, --artifacts, --retain, --max-bytes, --max-snapshot-bytes,
-    --max-body-bytes, --pushgateway, --webhook, --alertmanager, --report-url, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --account (as for
+    --max-body-bytes, --pushgateway, --webhook, --alertmanager, --report-url, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --forget-after, --account (as for
     run), and:
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)
@@ -173,6 +195,8 @@ enum Help {
         case "run": return run
         case "validate": return validate
         case "list": return list
+        case "rules": return rules
+        case "forget": return forget
         case "report": return report
         case "schedule": return schedule
         case "baseline": return baseline

@@ -8,7 +8,7 @@ struct RunCommand {
         "--allow-shared-results", "--results-mode", "--pass-env",
         "--var", "--jobs", "--results", "--lock-timeout", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait",
         "--keep", "--artifacts", "--retain", "--max-bytes", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook", "--alertmanager", "--report-url",
-        "--on-alarm", "--run-events", "--allow-unused-vars", "--sink-timeout", "--sink-max-age", "--account", "--on-alarm-arg", "--on-run", "--on-run-arg", "--screenshots", "--shard", "--location",
+        "--on-alarm", "--run-events", "--allow-unused-vars", "--sink-timeout", "--sink-max-age", "--account", "--forget-after", "--on-alarm-arg", "--on-run", "--on-run-arg", "--screenshots", "--shard", "--location",
         "--screenshot-jobs", "--screenshot-timeout", "--browser",
         "--report-format", "--fail-fast", "--retry", "--retry-interval", "--timeout", "--vars-file", "--no-results",
     ]
@@ -62,6 +62,10 @@ struct RunCommand {
         if let jobsNotice { Console.error("notice: \(jobsNotice)") }
         let outputs = RunOutputs(
             directory: options.results, settings: settings, engine: engine, canaries: canaries, loadingStateWhileRunning: ())
+        // Scheduled canaries nothing ran for two due times (cron stopped calling) are missing data.
+        _ = await outputs.checkMissedWhileStopped(canaries)
+        // Every canary loaded, selected or not: one whose file is gone leaves the outputs.
+        await outputs.setInventory(CanaryInventory(loaded.canaries))
         let screenshots = ScreenshotSetup.pass(options, canaries: canaries)
         var runSettings = RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes)
         runSettings.retryInterval = options.retryInterval

@@ -8,7 +8,7 @@ struct ScheduleCommand {
     static let flags: Set<String> = [
         "--allow-shared-results", "--results-mode", "--pass-env",
         "--var", "--jobs", "--results", "--only", "--tag", "--cacert", "--keep", "--artifacts", "--retain", "--max-bytes", "--max-snapshot-bytes",
-        "--max-body-bytes", "--pushgateway", "--webhook", "--alertmanager", "--report-url", "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age", "--account", "--on-alarm-arg", "--on-run", "--on-run-arg",
+        "--max-body-bytes", "--pushgateway", "--webhook", "--alertmanager", "--report-url", "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age", "--account", "--forget-after", "--on-alarm-arg", "--on-run", "--on-run-arg",
         "--shard", "--location", "--log-format", "--stop-timeout", "--screenshots", "--screenshot-jobs", "--screenshot-timeout", "--browser", "--allow-unused-vars",
     ]
     /// `run`'s options that a daemon has no use for, with the reason given when they are passed.
@@ -30,7 +30,7 @@ struct ScheduleCommand {
             Console.error("schedule: results folder \(options.results) is in use by another canary process")
             return 3
         }
-        let (first, unscheduled) = load(log: log, keeping: [:])
+        let (first, unscheduled, loadedNow) = load(log: log, keeping: [:])
         guard !first.isEmpty else {
             log.event("stopped", "no valid canary with a schedule to run")
             return 2
@@ -39,6 +39,11 @@ struct ScheduleCommand {
             directory: options.results, options: RecordingOptions(keep: options.keep, maxSnapshotBytes: options.maxSnapshotBytes, artifacts: options.artifacts, retention: options.retention))
         let engine = try CurlEngine()
         let outputs = try RunOutputs(directory: options.results, settings: options.outputs, engine: engine, canaries: Array(first.values))
+        // Runs missed while the daemon was stopped are missing data, before the first run counts.
+        for (name, missed) in await outputs.checkMissedWhileStopped(Array(first.values)) {
+            log.event("missed", "\(name): missed \(missed) scheduled runs while canary schedule was not running", [("canary", .string(name))])
+        }
+        await outputs.setInventory(CanaryInventory(loadedNow))
         var settings = RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes)
         settings.secretNames = Set(first.values.flatMap(\.secretNames))
         for warning in Canary.shortSecretWarnings(Array(first.values), environment: settings.environment) {
@@ -60,9 +65,11 @@ struct ScheduleCommand {
             for await number in signals {
                 if number == SIGHUP {
                     let current = await daemon.canariesByFile()
-                    let next = load(log: log, keeping: current).byFile
+                    let (next, _, loadedNow) = load(log: log, keeping: current)
                     await outputs.setRules(from: Array(next.values))
                     await daemon.install(next)
+                    // Canaries whose file is gone leave the outputs after --forget-after.
+                    await outputs.setInventory(CanaryInventory(loadedNow + Array(next.values)))
                 } else {
                     log.event("stopping", "\(number == SIGTERM ? "SIGTERM" : "SIGINT"): no new runs or attempts; "
                         + "runs in flight get --stop-timeout \(options.stopTimeout.humanText), then are cancelled")
@@ -83,9 +90,12 @@ struct ScheduleCommand {
 
     /// The valid canaries with a schedule, by file, and how many valid ones have none (each is
     /// logged as not run). A file that is now invalid keeps its last good version (from
-    /// `keeping`), and says so; a file that is gone is dropped.
-    private func load(log: ScheduleLog, keeping current: [String: Canary]) -> (byFile: [String: Canary], unscheduled: Int) {
-        let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys))
+    /// `keeping`), and says so; a file that is gone is dropped. Also every canary loaded now,
+    /// scheduled or not, for removing those whose file is gone.
+    private func load(log: ScheduleLog, keeping current: [String: Canary]) -> (byFile: [String: Canary], unscheduled: Int, loaded: [Canary]) {
+        // On a name clash the file that held the name keeps it: the same version runs on every reload.
+        let holders = Dictionary(current.map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys), nameHolders: holders)
         var byFile: [String: Canary] = [:]
         var unscheduled = 0
         for canary in options.prepare(loaded.canaries) {
@@ -106,7 +116,7 @@ struct ScheduleCommand {
                 log.event("invalid", "\(problem)")
             }
         }
-        return (byFile, unscheduled)
+        return (byFile, unscheduled, loaded.canaries)
     }
 }
 
@@ -255,13 +265,20 @@ actor Daemon {
     }
 
     /// State, metrics and sinks off the loop (a slow webhook must not delay runs): within a second
-    /// when events wait to go out, otherwise every 10 s. Rewriting state.json and metrics.prom
+    /// when events wait to go out or a removed canary's grace ended, otherwise every 10 s. Rewriting state.json and metrics.prom
     /// for 1,000 canaries every second cost a fifth of a core; SIGTERM still writes everything.
     private func flushIfDue() async {
         guard !flushing else { return }
         if !dirty {
             // Events a sink refused wait in the outbox; retry them when due, without a flush.
-            guard ContinuousClock.now - lastFlush >= .seconds(1), await outputs.outboxDue else { return }
+            guard ContinuousClock.now - lastFlush >= .seconds(1) else { return }
+            // A canary whose file is gone has reached the end of its grace: write it out.
+            let removalDue = await outputs.removalDue, eventsWaiting = await outputs.hasPendingEvents
+            if removalDue || eventsWaiting {
+                dirty = true
+                return
+            }
+            guard await outputs.outboxDue else { return }
             flushing = true
             lastFlush = ContinuousClock.now
             let outputs = self.outputs, log = self.log
@@ -273,7 +290,8 @@ actor Daemon {
         }
         let since = ContinuousClock.now - lastFlush
         let eventsWaiting = await outputs.hasPendingEvents
-        guard since >= .seconds(10) || (since >= .seconds(1) && eventsWaiting) else { return }
+        let removalDue = since >= .seconds(1) ? await outputs.removalDue : false
+        guard since >= .seconds(10) || (since >= .seconds(1) && (eventsWaiting || removalDue)) else { return }
         dirty = false
         flushing = true
         lastFlush = ContinuousClock.now

@@ -85,3 +85,50 @@ struct LoadingFilesTests {
         #expect(result.problems.map(\.location.file) == [scratch.path + "/a.json", scratch.path + "/a.json", scratch.path + "/b.json"])
     }
 }
+
+/// Issue 24 item 2: on a reload, the file that held a canary name keeps it.
+@Suite("Loading: who keeps a duplicate canary name")
+struct LoadingNameHolderTests {
+    private let dup = "{name: 'dup', steps: [{request: {url: 'http://x'}}]}"
+
+    @Test("without holders (at start) the first file in path order keeps the name; the other is a problem naming both")
+    func pathOrder() throws {
+        let scratch = try ScratchDirectory()
+        let first = try scratch.write("0.json", dup)
+        let second = try scratch.write("a.json", dup)
+        let result = CanaryLoader.load(paths: [scratch.path])
+        #expect(result.canaries.map(\.file) == [first])
+        #expect(result.problems.count == 1)
+        #expect(result.problems.first?.location.file == second)
+        #expect(result.problems.first?.message.contains("already used by \(first):1:") == true, "\(result.problems)")
+    }
+
+    @Test("the holder keeps the name against a file earlier in path order, and while it is broken (its last good version runs on)")
+    func holderWins() throws {
+        let scratch = try ScratchDirectory()
+        let newcomer = try scratch.write("0.json", dup)
+        let holder = try scratch.write("a.json", dup)
+        let kept = CanaryLoader.load(paths: [scratch.path], nameHolders: ["dup": holder])
+        #expect(kept.canaries.map(\.file) == [holder])
+        #expect(kept.problems.map(\.location.file) == [newcomer])
+        #expect(kept.problems.first?.message.contains("already used by \(holder):1:") == true, "\(kept.problems)")
+
+        _ = try scratch.write("a.json", "{name: 'dup', steps: [")
+        let broken = CanaryLoader.load(paths: [scratch.path], nameHolders: ["dup": holder])
+        #expect(broken.canaries.isEmpty)
+        #expect(broken.problems.contains { $0.location.file == newcomer && $0.message.contains("already used by \(holder)") }, "\(broken.problems)")
+    }
+
+    @Test("a holder that now declares another name, or is gone, gives its name up")
+    func holderLetsGo() throws {
+        let scratch = try ScratchDirectory()
+        let newcomer = try scratch.write("0.json", dup)
+        let holder = try scratch.write("a.json", "{name: 'other', steps: [{request: {url: 'http://x'}}]}")
+        let renamed = CanaryLoader.load(paths: [scratch.path], nameHolders: ["dup": holder])
+        #expect(renamed.problems.isEmpty, "\(renamed.problems)")
+        #expect(Set(renamed.canaries.map(\.name)) == ["dup", "other"])
+        try FileManager.default.removeItem(atPath: holder)
+        let gone = CanaryLoader.load(paths: [scratch.path], nameHolders: ["dup": holder])
+        #expect(gone.canaries.map(\.file) == [newcomer])
+    }
+}

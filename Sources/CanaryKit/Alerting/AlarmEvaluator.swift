@@ -35,6 +35,7 @@ public enum AlarmEvaluator {
         if run.passed { next.runsPassed += 1 } else { next.runsFailed += 1 }
         next.last = run.trimmedForState
         next.tags = run.tags
+        if !run.file.isEmpty { next.file = LocalPath.absolute(run.file) }
 
         let failed = next.recent.filter { !$0 }.count
         next.state = failed >= threshold ? .alarm : .ok

@@ -9,10 +9,13 @@ public struct AlarmEvent: Sendable, Codable, Equatable {
     public static let runSucceededType = "Canary Run Succeeded"
     /// A run the runner could not carry out for want of its own resources (not the target's fault).
     public static let runInconclusiveType = "Canary Run Inconclusive"
+    /// A canary whose file is gone (after `--forget-after`), or forgotten with `canary forget`:
+    /// its alarm, metrics and Pushgateway group are gone too.
+    public static let removedType = "Canary Removed"
     /// `alarm.remindEvery`: the canary is still in ALARM.
     public static let reminderType = "Canary Alarm Reminder"
-    /// What `--on-alarm` is given: changes of state and reminders of one.
-    public var isAboutAlarmState: Bool { detailType == Self.stateChangeType || detailType == Self.reminderType }
+    /// What `--on-alarm` is given: changes of state, reminders of one, and removals.
+    public var isAboutAlarmState: Bool { [Self.stateChangeType, Self.reminderType, Self.removedType].contains(detailType) }
 
     /// The event format's version: "1".
     public var version: String

@@ -119,7 +119,7 @@ public final class EventSinks: Sendable {
     private enum Target { case webhook(String), program([String]) }
 
     /// Every configured sink, labelled as the log shows it (webhook URLs without path or query),
-    /// and which events it takes: webhooks all, `--on-alarm` state changes, `--on-run` run events.
+    /// and which events it takes: webhooks all, `--on-alarm` state changes and removals, `--on-run` run events.
     private var sinkKeys: [(key: SinkKey, target: Target, accepts: @Sendable (AlarmEvent) -> Bool)] {
         var keys: [(key: SinkKey, target: Target, accepts: @Sendable (AlarmEvent) -> Bool)] = webhooks.enumerated().map { index, url in
             let label = webhooks.count > 1 ? "webhook \(index + 1) \(WebhookDelivery.display(url))" : "webhook \(WebhookDelivery.display(url))"

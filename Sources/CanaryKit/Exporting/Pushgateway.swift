@@ -44,6 +44,22 @@ public struct Pushgateway: Sendable {
         }
     }
 
+    /// Deletes the group of a canary that is gone (DELETE), so its last ALARM does not fire forever.
+    /// nil on success (a group that is not there is success too), else a message as `push`'s.
+    public func delete(canary: String, location: String?) async -> String? {
+        let target = groupURL(for: canary, location: location.flatMap { $0.isEmpty ? nil : $0 })
+        let request = HTTPRequest(method: "DELETE", url: target, timeout: timeout, followRedirects: false, maxBodyBytes: 1 << 20)
+        let session = engine.makeSession()
+        defer { engine.close(session) }
+        do {
+            let response = try await engine.perform(request, in: session)
+            if (200..<300).contains(response.statusCode) || response.statusCode == 404 { return nil }
+            return "pushgateway \(URLMasking.masked(target)): deleting the group: HTTP \(response.statusCode)\(Self.reason(response.body))"
+        } catch {
+            return "pushgateway \(URLMasking.masked(target)): deleting the group: \(URLMasking.masking(target, in: "\(error)"))"
+        }
+    }
+
     /// `<url>/metrics/job/canary/canary/<name>[/location/<location>]`; a value the path cannot
     /// carry as it is (empty, `.`/`..`, or with characters outside `[A-Za-z0-9_.-]`) goes in the
     /// Pushgateway's `<label>@base64/<base64url>` form.

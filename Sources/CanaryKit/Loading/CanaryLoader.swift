@@ -10,9 +10,13 @@ public enum CanaryLoader {
     /// extension. Collects every problem of every file; a file with any problem yields no canary.
     /// `definedVariables` are the `--var` names, `variables` the `--var`s with their values (a URL
     /// starting with one is checked with its value); with an `environment`, `{{env.X}}` and
-    /// `{{secret.X}}` unset in it become warnings.
+    /// `{{secret.X}}` unset in it become warnings. Two files with one canary name: the first in
+    /// load order keeps it, unless `nameHolders` (name → file, the scheduler's current canaries
+    /// on a reload) says another file held it and that file still declares it or no longer loads
+    /// (its last good version runs on); the other file is a problem naming both.
     public static func load(
-        paths: [String], definedVariables: Set<String> = [], variables: [String: String] = [:], environment: [String: String]? = nil
+        paths: [String], definedVariables: Set<String> = [], variables: [String: String] = [:], environment: [String: String]? = nil,
+        nameHolders: [String: String] = [:]
     ) -> LoadResult {
         let context = Context(definedVariables: definedVariables, variables: variables, environment: environment)
         var result = LoadResult(canaries: [], problems: [])
@@ -22,8 +26,9 @@ public enum CanaryLoader {
         let files = expand(paths, problems: &result.problems, skipped: &skipped).filter {
             loadedFiles.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted
         }
-        var namesInUse: [String: SourceLocation] = [:]
-        for (file, loaded) in zip(files, loadConcurrently(files, context: context)) {
+        let results = loadConcurrently(files, context: context)
+        var namesInUse = heldNames(nameHolders, files: files, results: results)
+        for (file, loaded) in zip(files, results) {
             guard let (canary, problems, warnings, place) = loaded else {
                 result.problems.append(wholeFile(file, "can't read the file (permissions?)"))
                 continue
@@ -31,7 +36,7 @@ public enum CanaryLoader {
             result.problems += problems
             result.warnings += warnings
             guard let canary else { continue }
-            if let first = namesInUse[canary.name] {
+            if let first = namesInUse[canary.name], first.file != file {
                 result.problems.append(LoadProblem(
                     location: place, canary: canary.name,
                     message: "the canary name '\(canary.name)' is already used by \(first); names must be unique (set a different \"name\")"))
@@ -42,6 +47,24 @@ public enum CanaryLoader {
         }
         result.skipped = skipped
         return result
+    }
+
+    /// The names a reload leaves with the files that held them (where each is written): the holder
+    /// still declares the name, or does not load and keeps its last good version. A holder that is
+    /// gone or now declares another name gives its name up.
+    private static func heldNames(_ holders: [String: String], files: [String], results: [FileResult?]) -> [String: SourceLocation] {
+        guard !holders.isEmpty else { return [:] }
+        let indexOf = Dictionary(files.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        var held: [String: SourceLocation] = [:]
+        for (name, file) in holders {
+            guard let index = indexOf[file] else { continue }
+            guard let (canary, _, _, place) = results[index], let canary else {
+                held[name] = SourceLocation(file: file, line: 1, column: 1)
+                continue
+            }
+            if canary.name == name { held[name] = place }
+        }
+        return held
     }
 
     /// What every file is loaded against.

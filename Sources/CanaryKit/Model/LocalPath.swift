@@ -22,6 +22,11 @@ public enum LocalPath {
         return head.isEmpty ? "/" : head
     }
 
+    /// `path` against the working directory when relative; as given when absolute.
+    public static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : join(FileManager.default.currentDirectoryPath, path)
+    }
+
     /// The last name in `path`: `a/b/` → `b`, `r` → `r`, `/` → `/`.
     public static func lastComponent(of path: String) -> String {
         let trimmed = withoutTrailingSlashes(path)

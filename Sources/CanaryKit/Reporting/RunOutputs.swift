@@ -1,35 +1,6 @@
 import CurlEngine
 import Foundation
 
-/// Where the results of a batch go besides the run folders: alarm state, events and their sinks,
-/// `metrics.prom`, the Pushgateway and JUnit. Shared by `run` and the scheduler.
-public struct OutputSettings: Sendable {
-    public var webhooks: [String] = []
-    /// `--on-alarm` and `--on-alarm-arg`s: program and arguments, run without a shell, given
-    /// every alarm state change.
-    public var onAlarm: [String]?
-    /// `--on-run` and `--on-run-arg`s: as `onAlarm`, given every run event (`--run-events`).
-    public var onRun: [String]?
-    /// `--run-events`: an event for every finished run, not only for alarm state changes.
-    public var runEvents = false
-    public var pushgateway: String?
-    public var junitPath: String?
-    /// Canary files that did not load, one (file, problems) each: JUnit lists them as errors.
-    public var invalidFiles: [(file: String, message: String)] = []
-    /// `--sink-timeout`: the whole time a run (or one scheduler flush, or the drain on SIGTERM)
-    /// waits for its sinks; what is not delivered by then stays in the outbox.
-    public var sinkTimeout: Duration = .seconds(5)
-    /// `--account`: the `account` of every event (EventBridge's field); empty by default.
-    public var account = ""
-    /// `--sink-max-age`: how long an undelivered event is retried before it is dropped.
-    public var sinkMaxAge: Duration = .seconds(3600)
-    /// `--alertmanager` URLs: a canary in ALARM is posted to each on every run (see `AlertmanagerAlert`).
-    public var alertmanagers: [String] = []
-    /// `--report-url`: where the HTML report is published, linked from every alert.
-    public var reportURL: String?
-    public init() {}
-}
-
 /// Folds each finished run into the canary's alarm state and collects what the batch must
 /// emit; `finish()` writes and sends it. Sinks are slow or broken at times: they run after the
 /// canaries, bounded by their timeouts, and their failures come back as warnings.
@@ -47,6 +18,8 @@ public actor RunOutputs {
     /// flush (the last one on SIGTERM comes right after another) may reach `add` only after the next.
     private var earlierMark: UInt64
     private var pending: [(record: RunRecord?, canary: String, now: Date)] = []
+    /// The check for runs missed while stopped, waiting for the states to load.
+    private var missedCheck: (canaries: [Canary], now: Date)?
     private var events: [AlarmEvent] = []
     private var records: [RunRecord] = []
     private var touched: [String] = []
@@ -62,6 +35,10 @@ public actor RunOutputs {
     /// other, so one canary's events never race each other to a sink.
     private let outbox: Outbox
     private var delivery: Task<[String], Never>?
+    /// Every canary loaded now (selected or not), to find those whose file is gone; nil: none is.
+    private var inventory: CanaryInventory?
+    /// Removed canaries (name, location) whose Pushgateway group the next `finish` deletes.
+    private var removedGroups: [(canary: String, location: String?)] = []
     /// When this batch began: JUnit's total time is the wall time since (runs overlap; their sum is not).
     private let started = ContinuousClock.now
     /// Alerts for Alertmanager, and its post in progress: posts run in order too, so a resolved
@@ -137,6 +114,8 @@ public actor RunOutputs {
         let loaded = try await stateLoad?.value ?? Loaded(states: [:], events: [])
         states = loaded.states
         events = loaded.events + events
+        if let check = missedCheck { _ = checkMissedWhileStopped(check.canaries, now: check.now) }
+        missedCheck = nil
         for change in pending {
             if let record = change.record { add(record, now: change.now) } else { missedRuns(change.canary, now: change.now) }
         }
@@ -204,19 +183,76 @@ public actor RunOutputs {
     }
 
     /// The scheduler saw `canary` miss two runs in a row.
-    public func missedRuns(_ canary: String, now: Date = Date()) {
+    public func missedRuns(_ canary: String, now: Date = Date(), reason: String = "missed 2 scheduled runs in a row") {
         guard states != nil else { return pending.append((nil, canary, now)) }
-        let (next, event) = AlarmEvaluator.missedRuns(canary: canary, into: states?[canary] ?? CanaryState(), now: now)
+        let (next, event) = AlarmEvaluator.missedRuns(canary: canary, into: states?[canary] ?? CanaryState(), now: now, reason: reason)
         states?[canary] = next
         if let event { events.append(event) }
         touched.append(canary)
+    }
+
+    /// On start: each of `canaries` whose last run is older than two due times of its schedule
+    /// (nothing ran it meanwhile) goes to INSUFFICIENT_DATA before this process's runs count.
+    /// Returns (canary, due times missed) for the log; empty while the states load (the check
+    /// then runs when they are there).
+    public func checkMissedWhileStopped(_ canaries: [Canary], now: Date = Date()) -> [(canary: String, missed: Int)] {
+        guard let states else {
+            missedCheck = (canaries, now)
+            return []
+        }
+        let found = AlarmEvaluator.missedWhileStopped(canaries, states: states, now: now)
+        for (canary, _, reason) in found { missedRuns(canary, now: now, reason: reason) }
+        return found.map { ($0.canary, $0.missed) }
+    }
+
+    /// The canaries loaded now, selected or not: a canary in the states that is not among them and
+    /// whose file is gone is removed after `--forget-after` (see `CanaryRemoval`).
+    public func setInventory(_ inventory: CanaryInventory, now: Date = Date()) {
+        self.inventory = inventory
+        sweepRemoved(now: now)
+    }
+
+    /// A canary found gone has reached the end of its grace: the scheduler flushes to remove it.
+    public var removalDue: Bool { states.map { CanaryRemoval.due($0, grace: settings.forgetAfter, now: Date()) } ?? false }
+
+    private func sweepRemoved(now: Date) {
+        guard let inventory, var current = states else { return }
+        states = nil // one copy of the states, mutated in place
+        let removed = CanaryRemoval.sweep(&current, inventory: inventory, grace: settings.forgetAfter, now: now)
+        states = current
+        for gone in removed { dropped(gone.name, gone.state, event: gone.event) }
+    }
+
+    private func dropped(_ name: String, _ state: CanaryState, event: AlarmEvent) {
+        events.append(event)
+        removedGroups.append((name, state.tags["location"]))
+        pushedOnce.remove(name)
+    }
+
+    /// `canary forget`: removes each of `names` (state, metrics, Pushgateway group, with a
+    /// `Canary Removed` event) at the next `finish`. Returns the names it does not know, and
+    /// removes nothing then.
+    public func forget(_ names: [String], now: Date = Date()) async throws -> (unknown: [String], known: [String]) {
+        let current = try await loadedStates()
+        let unknown = names.filter { current[$0] == nil }
+        guard unknown.isEmpty else { return (unknown, current.keys.sorted()) }
+        for name in names {
+            guard let state = states?.removeValue(forKey: name) else { continue }
+            let event = CanaryRemoval.removalEvent(name, state, reason: "forgotten by hand (canary forget)", now: now)
+            dropped(name, state, event: event)
+        }
+        return ([], current.keys.sorted())
     }
 
     /// Writes state.json, metrics.prom and JUnit, then delivers events and pushes metrics; what
     /// was delivered is not sent again by the next call (the scheduler calls this repeatedly).
     /// Returns warnings for the console; throws only when a file in the results folder can't be written.
     public func finish() async throws -> [String] {
-        let states = try await loadedStates()
+        _ = try await loadedStates()
+        sweepRemoved(now: Date())
+        let states = self.states ?? [:]
+        let removedGroups = self.removedGroups
+        self.removedGroups = []
         var metrics = states.map { name, state in
             var metrics = state.last.map {
                 CanaryMetrics(last: $0, runsPassed: state.runsPassed, runsFailed: state.runsFailed, alarmState: state.state.rawValue)
@@ -291,11 +327,14 @@ public actor RunOutputs {
                 for metric in attempted {
                     group.addTask { await gateway.push(metric) }
                 }
+                for (canary, location) in removedGroups {
+                    group.addTask { await gateway.delete(canary: canary, location: location) }
+                }
                 var problems: [String] = []
                 for await problem in group { if let problem { problems.append(problem) } }
                 return problems
             }
-            warnings += pushgatewayHealth.lines(after: problems, of: attempted.count, gateway: URLMasking.masked(url))
+            warnings += pushgatewayHealth.lines(after: problems, of: attempted.count + removedGroups.count, gateway: URLMasking.masked(url))
         }
         warnings += await delivered
         warnings += alerts.lines(after: await posting.value, count: alertBatch.count)

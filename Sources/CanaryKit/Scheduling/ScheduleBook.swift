@@ -190,6 +190,23 @@ public struct ScheduleBook: Sendable {
         return base.addingTimeInterval(fraction * spread)
     }
 
+    /// Due times of `schedule` after a run that started at `last`, up to `now` (at most `limit`
+    /// counted): what nobody ran while the process was stopped or cron stopped calling.
+    public static func dueTimes(_ schedule: Schedule, after last: Date, until now: Date, limit: Int = 1000) -> Int {
+        if case .rate(let interval, _) = schedule {
+            let seconds = interval.milliseconds / 1000
+            guard seconds > 0, now > last else { return 0 }
+            return min(Int((now.timeIntervalSince(last) / seconds).rounded(.down)), limit)
+        }
+        var count = 0
+        var date = last
+        while count < limit, let next = after(schedule, date), next <= now {
+            count += 1
+            date = next
+        }
+        return count
+    }
+
     private static func after(_ schedule: Schedule, _ date: Date) -> Date? {
         switch schedule {
         case .rate(let interval, _): return date.addingTimeInterval(interval.milliseconds / 1000)
