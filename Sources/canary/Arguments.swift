@@ -272,7 +272,8 @@ struct ArgumentReader {
             options.results = LocalPath.join(NSTemporaryDirectory(), "canary-no-results-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         }
         let documents = options.reports.filter { $0.path == "-" && $0.format != .github }.count + (options.outputs.junitPath == "-" ? 1 : 0)
-        guard documents <= 1 else {
+        // GitHub's annotations are stdout lines too: they would land inside a document there.
+        guard documents <= 1, documents == 0 || !options.reports.contains(where: { $0.format == .github }) else {
             throw UsageError("\(command): only one report can go to stdout; give the others a path, e.g. --report-format json:summary.json")
         }
         for (flag, args) in programArgs where programs[flag] == nil {

@@ -12,13 +12,14 @@ struct DiffCommand {
         }
         do {
             let reader = try ResultsReader(directory: options.results)
-            let runs = try RunSelection.runs(of: canary, try reader.runs(of: canary), known: try reader.canaries(), results: options.results)
+            let history = try CanaryHistory(canary, from: reader)
+            let runs = try RunSelection.runs(of: canary, history.runs, known: history.known, results: options.results)
             let pair = options.names.count == 3
                 ? (before: try RunSelection.pick(.id(options.names[1]), among: runs, canary: canary),
                    after: try RunSelection.pick(.id(options.names[2]), among: runs, canary: canary))
                 : try RunSelection.defaultPair(among: runs, canary: canary)
-            let before = try ShownRun.load(pair.before, attempt: nil, from: reader)
-            let after = try ShownRun.load(pair.after, attempt: nil, from: reader)
+            let before = try ShownRun.load(try history.chosen(pair.before), attempt: nil, from: reader)
+            let after = try ShownRun.load(try history.chosen(pair.after), attempt: nil, from: reader)
             let context = InspectContext.load(for: after.record)
             print(RunDiffText.render(RunDiff(from: before, to: after), redactor: context.redactor), terminator: "")
             return 0

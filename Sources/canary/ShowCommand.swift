@@ -13,9 +13,10 @@ struct ShowCommand {
         }
         do {
             let reader = try ResultsReader(directory: options.results)
-            let runs = try RunSelection.runs(of: canary, try reader.runs(of: canary), known: try reader.canaries(), results: options.results)
+            let history = try CanaryHistory(canary, from: reader)
+            let runs = try RunSelection.runs(of: canary, history.runs, known: history.known, results: options.results)
             let run = try RunSelection.pick(options.choice ?? .last, among: runs, canary: canary)
-            let shown = try ShownRun.load(run, attempt: options.attempt, from: reader)
+            let shown = try ShownRun.load(try history.chosen(run), attempt: options.attempt, from: reader)
             let context = InspectContext.load(for: shown.record)
             switch options.format {
             case .http: print(ShowText.render(shown, redactor: context.redactor), terminator: "")

@@ -147,3 +147,25 @@ struct ShowAttemptTests {
         #expect(ShowText.render(last, redactor: Redactor(secrets: [])).contains("### step 2 pay: passed"))
     }
 }
+
+@Suite("show: a step that followed redirects")
+struct ShowRedirectTests {
+    typealias F = ShowFixture
+
+    @Test("hop entries belong to their step: the next step keeps its own exchange; curl starts at the first URL")
+    func hops() {
+        var hop = F.exchange(url: "http://example.test/old", status: 302, reason: "Found", headers: [F.header("Location", "/new")], responseBody: nil)
+        hop.comment = "a redirect followed within step login; the step's timings are on its last entry"
+        hop.time = 0
+        var login = F.step("login")
+        login.response?.redirects = 1
+        let run = F.run(steps: [login, F.step("cart")], exchanges: [
+            hop, F.exchange(url: "http://example.test/new", responseBody: "login page"), F.exchange(url: "http://example.test/cart", responseBody: "cart")])
+        let text = ShowText.render(run, redactor: Redactor(secrets: []))
+        #expect(text.contains("# redirect: GET http://example.test/old → 302 Found, Location: /new"), "\(text)")
+        #expect(text.contains("GET http://example.test/cart HTTP/1.1\n") && text.contains("\ncart\n"), "\(text)")
+        let curl = ShowCurl.render(run, redactor: Redactor(secrets: []))
+        #expect(curl.contains("--location --url 'http://example.test/old'"), "\(curl)")
+        #expect(RunDiff(from: run, to: run).steps.allSatisfy { $0.body == nil && $0.status == nil })
+    }
+}

@@ -48,6 +48,11 @@ struct CIFlagsTests {
         let summary = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(summary["passed"] as? Int == 1 && summary["failed"] as? Int == 1)
         #expect((summary["runs"] as? [[String: Any]])?.map { $0["canary"] as? String } == ["down", "up"])
+        // Two things on stdout would mix: refused before anything runs.
+        for extra in [["--report-format", "json"], ["--report-format", "github"], ["--junit", "-"]] {
+            let both = try await CLI.run(["run", folder, "--results", folder + "/r", "--report-format", "tap"] + extra + TestServers.varArguments)
+            #expect(both.status == 2 && both.stderr.contains("only one report can go to stdout"), "\(extra): \(both.stderr)")
+        }
     }
 
     @Test("--fail-fast: after the first failure nothing starts and the running canary is cancelled")

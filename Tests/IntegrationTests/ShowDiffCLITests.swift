@@ -105,6 +105,22 @@ struct ShowDiffCLITests {
         #expect(third.status == 2 && third.stderr.contains("no attempt 3; kept: 1, 2"), "\(third.stderr)")
     }
 
+    @Test("a redirect's hops stay with their step; the next step shows its own exchange")
+    func redirects() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try #"{name: "hop", steps: [{name: "moved", request: {url: "{{httpbin}}/redirect/1"}}, {name: "after", request: {url: "{{httpbin}}/uuid"}}]}"#
+            .write(toFile: folder + "/hop.json", atomically: true, encoding: .utf8)
+        let run = try await CLI.run(["run", folder, "--results", folder + "/r", "-q"] + TestServers.varArguments)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let shown = try await CLI.run(["show", "hop", "--results", folder + "/r"])
+        #expect(shown.stdout.contains("/redirect/1 → 302"), "\(shown.stdout)")
+        let after = try #require(shown.stdout.components(separatedBy: "### step 2 after").last)
+        #expect(after.contains("/uuid HTTP/1.1") && after.contains("\"uuid\""), "\(shown.stdout)")
+        let curl = try await CLI.run(["show", "hop", "--format", "curl", "--results", folder + "/r"])
+        #expect(curl.stdout.contains("--location") && curl.stdout.contains("/redirect/1'"), "\(curl.stdout)")
+    }
+
     @Test("an unknown canary or run exits 2 with a did-you-mean; server bytes never reach the terminal raw")
     func unknownAndHostile() async throws {
         let (folder, results) = try await Self.recorded()

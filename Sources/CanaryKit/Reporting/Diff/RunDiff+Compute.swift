@@ -21,13 +21,11 @@ extension RunDiff {
         self.steps = steps
     }
 
-    typealias StepPair = (step: StepRecord, exchange: StoredExchange?)
-
     private static func only(index: Int, _ step: StepRecord, in runId: String) -> StepChange {
         StepChange(index: index, name: step.name, headers: [], timings: [], onlyIn: runId)
     }
 
-    private static func step(index: Int, _ a: StepPair, _ b: StepPair) -> StepChange {
+    private static func step(index: Int, _ a: ShownStep, _ b: ShownStep) -> StepChange {
         var change = StepChange(index: index, name: b.step.name, headers: [], timings: phases(a.step.timings, b.step.timings))
         change.outcome = differs(a.step.outcome.rawValue, b.step.outcome.rawValue)
         change.failure = differs(failure(a.step), failure(b.step))

@@ -12,15 +12,19 @@ public enum ShowCurl {
         var out = "# \(PrintableText.escaping(redactor.redact(run.record.canary))) run \(PrintableText.escaping(run.record.runId)), attempt \(run.attempt) of \(run.attempts)\n"
         var needed: [String] = []
         var commands = ""
-        for (offset, (step, exchange)) in run.steps.enumerated() {
+        for (offset, shown) in run.steps.enumerated() {
+            let step = shown.step
             commands += "\n# step \(offset + 1) \(PrintableText.escaping(redactor.redact(step.name))): \(step.outcome.rawValue)\n"
-            guard let exchange else {
+            // The request as first sent: after redirects the final entry holds the last hop's URL.
+            guard let exchange = shown.hops.first ?? shown.exchange else {
                 commands += "# sent nothing\n"
                 continue
             }
             let source = sources[step.name] ?? CurlStepSource()
             var references = References(source: source)
-            commands += command(exchange, step: step, source: source, redactor: redactor, references: &references) + "\n"
+            // Hop entries carry no body: the step's body is on its final entry.
+            let body = (shown.exchange ?? exchange).request
+            commands += command(exchange.request, body: body, step: step, source: source, redactor: redactor, references: &references) + "\n"
             for name in references.used where !needed.contains(name) { needed.append(name) }
         }
         if !needed.isEmpty {
@@ -30,9 +34,9 @@ public enum ShowCurl {
     }
 
     private static func command(
-        _ exchange: StoredExchange, step: StepRecord, source: CurlStepSource, redactor: Redactor, references: inout References
+        _ request: StoredExchange.Request, body: StoredExchange.Request, step: StepRecord, source: CurlStepSource, redactor: Redactor,
+        references: inout References
     ) -> String {
-        let request = exchange.request
         var words = ["curl", "--silent", "--show-error", "--include"]
         words += ["--request", ShellWord.quote([.text(request.method)])]
         if (step.response?.redirects ?? 0) > 0 { words.append("--location") }
@@ -45,9 +49,9 @@ public enum ShowCurl {
             words += ["--header", ShellWord.quote([.text(redactor.redact(header.name) + ": ")] + pieces)]
         }
         var note = ""
-        if let text = request.postData?.text, !text.isEmpty {
+        if let text = body.postData?.text, !text.isEmpty {
             words += ["--data-binary", ShellWord.quote(references.pieces(redactor.redact(text), field: .body))]
-            if let size = request.bodySize, size > text.utf8.count {
+            if let size = body.bodySize, size > text.utf8.count {
                 note = "# the recorded body holds only \(text.utf8.count) of its \(size) bytes\n"
             }
         }

@@ -13,13 +13,14 @@ public enum ShowText {
         out += "# start \(show(times.start)), end \(show(times.end)), \(ConsoleReport.formatMilliseconds(times.durationMs))\n"
         if let error = times.error { out += "# error: \(show(error))\n" }
         if !run.exchangesKept { out += "# the exchanges of this run are no longer kept: only its record is shown\n" }
-        for (offset, (step, exchange)) in run.steps.enumerated() {
-            out += "\n" + stepBlock(index: offset + 1, step: step, exchange: exchange, show: show, redactor: redactor)
+        for (offset, shown) in run.steps.enumerated() {
+            out += "\n" + stepBlock(index: offset + 1, shown, show: show, redactor: redactor)
         }
         return out
     }
 
-    private static func stepBlock(index: Int, step: StepRecord, exchange: StoredExchange?, show: (String) -> String, redactor: Redactor) -> String {
+    private static func stepBlock(index: Int, _ shown: ShownStep, show: (String) -> String, redactor: Redactor) -> String {
+        let step = shown.step, exchange = shown.exchange
         var out = "### step \(index) \(show(step.name)): \(step.outcome.rawValue)\n"
         guard let exchange else {
             if let error = step.error { out += "# not sent: \(show(error))\n" }
@@ -33,6 +34,10 @@ public enum ShowText {
         }
         if let error = step.error { out += "# error: \(show(error))\n" }
         for failure in step.failures { out += "# failed: \(show(failure.message))\n" }
+        for hop in shown.hops {
+            let location = hop.response.headers.first { $0.name.lowercased() == "location" }?.value ?? ""
+            out += "# redirect: \(show(hop.request.method)) \(show(hop.request.url)) → \(hop.response.status) \(show(hop.response.statusText)), Location: \(show(location))\n"
+        }
         out += "\n" + requestText(exchange.request, show: show, redactor: redactor)
         out += "\n" + responseText(exchange, show: show, redactor: redactor)
         return out

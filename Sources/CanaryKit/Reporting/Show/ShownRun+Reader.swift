@@ -1,20 +1,11 @@
 import Foundation
 
 extension ShownRun {
-    /// One attempt of `run` as the reader has it: `attempt` nil means the last attempt kept.
-    /// A run whose exchanges are no longer kept (pruned, expired, `--artifacts none`) still
-    /// shows its record; `exchangesKept` says so.
-    public static func load(_ run: StoredRun, attempt: Int?, from reader: ResultsReader) throws -> ShownRun {
-        guard let record = try reader.record(canary: run.canary, runId: run.runId) else {
-            throw RunSelection.Problem("run \(run.runId) of \(run.canary) is listed but its record could not be read")
-        }
-        return try load(record, attempt: attempt, from: reader)
-    }
-
-    /// The same for a record already read: only the exchanges are read.
+    /// One attempt of the run `record` as the reader has it (only its exchanges are read):
+    /// `attempt` nil means the last attempt kept. A run whose exchanges are no longer kept
+    /// (pruned, expired, `--artifacts none`) still shows its record; `exchangesKept` says so.
     public static func load(_ record: RunRecord, attempt: Int?, from reader: ResultsReader) throws -> ShownRun {
-        let run = StoredRun(canary: record.canary, runId: record.runId, start: record.start, outcome: RunOutcome(record),
-                            attempts: max(1, record.attempt), error: record.error)
+        let run = StoredRun(record)
         guard let attempts = try reader.attempts(of: record), !attempts.isEmpty else {
             if let attempt, attempt != record.attempt {
                 throw RunSelection.Problem("run \(run.runId) of \(run.canary) keeps no exchanges, so not attempt \(attempt)")
@@ -37,5 +28,36 @@ extension ShownRun {
             }
         }
         return ShownRun(record: record, exchanges: exchanges, attempt: wanted, attempts: max(run.attempts, wanted))
+    }
+}
+
+extension StoredRun {
+    /// The listing of a record already read (as `ResultsReader.runs(of:)` lists it).
+    init(_ record: RunRecord) {
+        self.init(canary: record.canary, runId: record.runId, start: record.start, outcome: RunOutcome(record),
+                  attempts: max(1, record.attempt), error: record.passed ? nil : record.error)
+    }
+}
+
+/// One pass over the run log for `show` and `diff`: the canaries there are, and the runs and
+/// records of one of them (reading through `canaries()`, `runs(of:)` and `record(…)` reads
+/// the log once each).
+public struct CanaryHistory: Sendable {
+    public var known: [String]
+    public var records: [RunRecord]
+    public var runs: [StoredRun] { records.map(StoredRun.init) }
+
+    public init(_ canary: String, from reader: ResultsReader) throws(RecordingError) {
+        let all = try reader.records().records
+        known = Set(all.map(\.canary)).sorted()
+        records = all.filter { $0.canary == canary }
+    }
+
+    /// The record of a run picked from `runs`.
+    public func chosen(_ run: StoredRun) throws(RunSelection.Problem) -> RunRecord {
+        guard let record = records.last(where: { $0.runId == run.runId }) else {
+            throw RunSelection.Problem("run \(run.runId) of \(run.canary) is listed but its record could not be read")
+        }
+        return record
     }
 }

@@ -31,13 +31,18 @@ public struct ShownRun: Sendable {
     }
 
     /// Each step of the shown attempt with its exchange: a step that sent a request (it has
-    /// `request` in the record) owns the next entry; skipped steps and steps that failed before
-    /// sending own none.
-    public var steps: [(step: StepRecord, exchange: StoredExchange?)] {
+    /// `request` in the record) owns the next entry, after the entries of the redirects it
+    /// followed; skipped steps and steps that failed before sending own none.
+    public var steps: [ShownStep] {
         var remaining = exchanges[...]
         return (attemptRecord?.steps ?? record.steps).map { step in
-            guard step.request != nil, let next = remaining.popFirst() else { return (step, nil) }
-            return (step, next)
+            guard step.request != nil else { return ShownStep(step: step, exchange: nil, hops: []) }
+            var hops: [StoredExchange] = []
+            while let next = remaining.first, next.isRedirectHop {
+                hops.append(next)
+                remaining = remaining.dropFirst()
+            }
+            return ShownStep(step: step, exchange: remaining.popFirst(), hops: hops)
         }
     }
 
@@ -45,6 +50,22 @@ public struct ShownRun: Sendable {
     public var outcome: String {
         guard let own = attemptRecord, own.attempt != record.attempt else { return RunOutcome(record).rawValue }
         return own.inconclusive == true ? RunOutcome.inconclusive.rawValue : own.passed ? RunOutcome.passed.rawValue : RunOutcome.failed.rawValue
+    }
+}
+
+/// One step of a shown attempt: its record, its final exchange (nil when it sent nothing) and
+/// the redirects it followed on the way, first to last.
+public struct ShownStep: Sendable {
+    public var step: StepRecord
+    public var exchange: StoredExchange?
+    public var hops: [StoredExchange]
+}
+
+extension StoredExchange {
+    /// An entry the HAR writer adds for each redirect a step followed (`HAR.hopEntry`), before
+    /// the step's final entry.
+    var isRedirectHop: Bool {
+        (300..<400).contains(response.status) && (comment?.hasPrefix("a redirect followed within step") ?? false)
     }
 }
 

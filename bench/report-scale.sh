@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `canary report` at scale (issue 11 item 4; target: 10,000 canaries x 1,000 runs in <= 5 s and
+# <= 256 MB). Generates a results folder of CANARIES x RUNS one-step runs with 1% failing
+# (bench/report-store.py; about 620 bytes a run on disk), then times the release binary's
+# report over it and prints wall seconds and peak RSS.
+#   bench/report-scale.sh [CANARIES=1000] [RUNS=100]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+canaries=${1:-1000}
+runs=${2:-100}
+# shellcheck disable=SC1091
+. bench/common.sh
+[ -x /usr/bin/time ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
+build_release
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/results"
+python3 bench/report-store.py "$work/results" "$canaries" "$runs"
+echo "results: $(du -sh "$work/results" | cut -f1) for $canaries canaries x $runs runs"
+/usr/bin/time -f "report: %e s wall, peak RSS %M KB" "$bin" report --results "$work/results" -o "$work/report.html"
+echo "page: $(du -h "$work/report.html" | cut -f1)"
