@@ -35,6 +35,7 @@ struct MetricsRenderingTests {
             #"canary_step_status_code{canary="checkout",env="prod",step="pay"} 0"#,
             #"canary_runs_total{canary="checkout",env="prod",result="passed"} 7"#,
             #"canary_runs_total{canary="checkout",env="prod",result="failed"} 2"#,
+            #"canary_flaky_runs_total{canary="checkout",env="prod"} 0"#,
             #"canary_last_run_timestamp_seconds{canary="checkout",env="prod"} 1795357721.123"#,
             #"canary_certificate_expiry_timestamp_seconds{canary="checkout",env="prod",step="login"} 1797897600"#,
             #"canary_alarm_state{canary="checkout",env="prod",state="OK"} 0"#,
@@ -81,6 +82,7 @@ struct MetricsRenderingTests {
         #expect(samples == [
             #"canary_runs_total{canary="new",location="eu-west-1",result="passed"} 0"#,
             #"canary_runs_total{canary="new",location="eu-west-1",result="failed"} 0"#,
+            #"canary_flaky_runs_total{canary="new",location="eu-west-1"} 0"#,
             #"canary_alarm_state{canary="new",location="eu-west-1",state="OK"} 0"#,
             #"canary_alarm_state{canary="new",location="eu-west-1",state="ALARM"} 0"#,
             #"canary_alarm_state{canary="new",location="eu-west-1",state="INSUFFICIENT_DATA"} 1"#,

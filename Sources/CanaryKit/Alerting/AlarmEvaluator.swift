@@ -25,8 +25,10 @@ public enum AlarmEvaluator {
             return (next, nil)
         }
         // With `degradedFails`, a pass that missed a `warn` check is a failing datapoint.
-        let good = run.passed && !(rule.degradedFails && run.isDegraded)
+        // With `flakyFails`, so is a pass that needed a retry.
+        let good = run.passed && !(rule.degradedFails && run.isDegraded) && !(rule.flakyFails && run.flaky == true)
         next.recent.append(good)
+        if run.flaky == true { next.runsFlaky += 1 }
         if next.recent.count > periods {
             next.recent.removeFirst(next.recent.count - periods)
         }

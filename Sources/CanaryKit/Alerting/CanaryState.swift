@@ -26,6 +26,8 @@ public struct CanaryState: Sendable, Codable {
     public var last: RunRecord?
     /// The canary's tags at its last run, for metrics and events of canaries not run this time.
     public var tags: [String: String]
+    /// Runs that passed only on a retry, for `canary_flaky_runs_total`.
+    public var runsFlaky = 0
     /// Absolute path of the file the canary last ran from: when it is gone, so is the canary.
     public var file = ""
     /// ISO 8601 time the canary was first found gone (its file removed); nil while it is there.
@@ -51,7 +53,7 @@ public struct CanaryState: Sendable, Codable {
     public var runCount: Int { runsPassed + runsFailed }
 
     private enum CodingKeys: String, CodingKey {
-        case recent, state, since, runsPassed, runsFailed, runsInconclusive, last, tags, file, goneSince, maintenance
+        case recent, state, since, runsPassed, runsFailed, runsInconclusive, runsFlaky, last, tags, file, goneSince, maintenance
     }
 
     /// Missing keys take their initial values, so a state file written by an older version (or
@@ -69,6 +71,7 @@ public struct CanaryState: Sendable, Codable {
         file = try container.decodeIfPresent(String.self, forKey: .file) ?? ""
         goneSince = try container.decodeIfPresent(String.self, forKey: .goneSince)
         maintenance = try container.decodeIfPresent(Bool.self, forKey: .maintenance)
+        runsFlaky = try container.decodeIfPresent(Int.self, forKey: .runsFlaky) ?? 0
     }
 }
 

@@ -17,6 +17,8 @@ public struct CanaryMetrics: Sendable, Codable {
     public var runsInconclusive: Int = 0
     /// `OK`, `ALARM` or `INSUFFICIENT_DATA` (see `alarmStates`).
     public var alarmState: String
+    /// Runs that passed only on a retry, kept across invocations: `canary_flaky_runs_total`.
+    public var runsFlaky = 0
     /// Its last run was in a maintenance window: `canary_in_maintenance`.
     public var inMaintenance = false
 

@@ -20,7 +20,7 @@ struct MetricSample: Equatable {
 /// canary's tags (`location` among them) as labels. A canary that has not run yet has only
 /// `canary_alarm_state` (INSUFFICIENT_DATA) and `canary_runs_total` (0).
 enum MetricFamily: CaseIterable {
-    case success, degraded, duration, stepDuration, stepPhase, stepStatusCode, runs, lastRunTimestamp
+    case success, degraded, duration, stepDuration, stepPhase, stepStatusCode, runs, flakyRuns, lastRunTimestamp
     case certificateExpiry, alarmState, inMaintenance, runnerErrors
 
     var name: String {
@@ -32,6 +32,7 @@ enum MetricFamily: CaseIterable {
         case .stepPhase: "canary_step_phase_seconds"
         case .stepStatusCode: "canary_step_status_code"
         case .runs: "canary_runs_total"
+        case .flakyRuns: "canary_flaky_runs_total"
         case .lastRunTimestamp: "canary_last_run_timestamp_seconds"
         case .certificateExpiry: "canary_certificate_expiry_timestamp_seconds"
         case .alarmState: "canary_alarm_state"
@@ -49,6 +50,7 @@ enum MetricFamily: CaseIterable {
         case .stepPhase: "Length of each phase of each step in the last run: dns lookup, tcp connect, tls handshake, wait for the first byte, transfer of the rest; they add up to the step's total."
         case .stepStatusCode: "HTTP status of each step in the last run, 0 when there was no response."
         case .runs: "Runs of the canary by result, kept across invocations."
+        case .flakyRuns: "Runs of the canary that passed only on a retry, kept across invocations."
         case .lastRunTimestamp: "Unix time the last run of the canary ended."
         case .certificateExpiry: "Unix time the leaf TLS certificate seen by the step expires (notAfter)."
         case .alarmState: "1 for the current alarm state of the canary, 0 for the others."
@@ -57,7 +59,7 @@ enum MetricFamily: CaseIterable {
         }
     }
 
-    var type: String { self == .runs || self == .runnerErrors ? "counter" : "gauge" }
+    var type: String { self == .runs || self == .flakyRuns || self == .runnerErrors ? "counter" : "gauge" }
 
     func samples(of metrics: CanaryMetrics) -> [MetricSample] {
         let canary = [("canary", metrics.canary)] + PrometheusLabels.tagLabels(metrics.tags)
@@ -71,6 +73,8 @@ enum MetricFamily: CaseIterable {
             }
         case .inMaintenance:
             return [MetricSample(labels: canary, value: metrics.inMaintenance ? 1 : 0)]
+        case .flakyRuns:
+            return [MetricSample(labels: canary, value: Double(metrics.runsFlaky))]
         case .runnerErrors:
             return [MetricSample(labels: canary + [("kind", TransferError.Kind.localResource.rawValue)], value: Double(metrics.runsInconclusive))]
         default:
@@ -110,7 +114,7 @@ enum MetricFamily: CaseIterable {
                       let notAfter = PrometheusLabels.unixTime(iso8601: text) else { return nil }
                 return MetricSample(labels: canary + [("step", step.name)], value: notAfter)
             }
-        case .runs, .alarmState, .inMaintenance, .runnerErrors:
+        case .runs, .flakyRuns, .alarmState, .inMaintenance, .runnerErrors:
             return []
         }
     }

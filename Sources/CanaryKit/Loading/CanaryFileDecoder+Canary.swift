@@ -107,8 +107,9 @@ extension CanaryFileDecoder {
     }
 
     private func decodeAlarm(_ value: LocatedJSON) -> AlarmRule? {
-        guard let fields = fields(value, in: "'alarm'", allowed: ["evaluationPeriods", "datapointsToAlarm", "severity", "remindEvery", "degradedFails"]) else { return nil }
+        guard let fields = fields(value, in: "'alarm'", allowed: ["evaluationPeriods", "datapointsToAlarm", "severity", "remindEvery", "degradedFails", "flakyFails"]) else { return nil }
         var rule = AlarmRule()
+        if let flag = fields["flakyFails"] { rule.flakyFails = bool(flag, for: "'flakyFails'") ?? false }
         if let flag = fields["degradedFails"] { rule.degradedFails = bool(flag, for: "'degradedFails'") ?? false }
         if let every = fields["remindEvery"] { rule.remindEvery = positiveDuration(every, for: "'remindEvery'") }
         if let severity = fields["severity"] {

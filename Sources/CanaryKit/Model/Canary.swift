@@ -48,6 +48,8 @@ public struct AlarmRule: Sendable, Equatable, Codable {
     public var remindEvery: Duration?
     /// `degradedFails`: a degraded run (passed, a `warn` check missed) counts as a failing datapoint.
     public var degradedFails: Bool
+    /// `flakyFails`: a run that passed only on a retry counts as a failing datapoint.
+    public var flakyFails = false
     public init(
         evaluationPeriods: Int = 1, datapointsToAlarm: Int = 1, severity: String = "critical", remindEvery: Duration? = nil,
         degradedFails: Bool = false

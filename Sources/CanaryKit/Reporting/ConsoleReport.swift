@@ -11,6 +11,7 @@ public enum ConsoleReport {
         let mark = record.isDegraded ? "⚠" : record.passed ? "✓" : record.isInconclusive ? "?" : "✗"
         var text = "\(mark) \(record.canary)  \(formatMilliseconds(record.durationMs))"
         if record.attempt > 1 { text += "  (attempt \(record.attempt))" }
+        if record.passed && record.flaky == true { text += "  flaky: passed on a retry" }
         if record.isInconclusive { text += "  inconclusive:" }
         if !record.passed, let failure = record.firstFailure {
             text += failure.step.isEmpty ? "  \(failure.message)" : "  \(failure.step) › \(failure.message)"

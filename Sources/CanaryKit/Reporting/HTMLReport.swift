@@ -118,7 +118,8 @@ public enum HTMLReport {
         guard let last = canary.runs.last else { return "" }
         var html = "<section class=\"canary \(last.passed ? "pass" : "fail")\" id=\"\(anchor(canary.name))\">\n"
         html += "<h2>\(statusBadge(last)) \(escape(canary.name))</h2>\n<dl class=\"facts\">"
-        html += fact("Status", last.isDegraded ? "last run degraded: passed, but missed a warn check" : last.passed ? "last run passed" : last.isInconclusive
+        html += fact("Status", last.isDegraded ? "last run degraded: passed, but missed a warn check" : last.passed && last.flaky == true
+            ? "last run flaky: passed on attempt \(last.attempt)" : last.passed ? "last run passed" : last.isInconclusive
             ? "last run inconclusive: the runner lacked a resource of its own (\(last.error ?? "localResource"))" : "last run failed")
         html += fact("Success rate", "\(percent(canary.successRate)) (\(canary.passedCount) of \(canary.runs.count - canary.inconclusiveCount))")
         html += fact("Uptime 24 h · 7 d · 30 d", uptimeText(Uptime(runs: canary.runs, now: now)))

@@ -260,6 +260,7 @@ public actor RunOutputs {
                                runsFailed: state.runsFailed, alarmState: state.state.rawValue)
             metrics.runsInconclusive = state.runsInconclusive
             metrics.inMaintenance = state.maintenance == true
+            metrics.runsFlaky = state.runsFlaky
             return metrics
         }
         // Loaded but never run: INSUFFICIENT_DATA from the start, so an alert rule sees it.

@@ -132,6 +132,8 @@ public struct Runner: Sendable {
         result.record.runId = first.record.runId
         result.record.start = first.record.start
         result.record.durationMs = durationMs
+        // Retries follow failed attempts only: a pass now needed one.
+        if last.record.passed { result.record.flaky = true }
         result.record.attempts = (earlier + [last]).map { attempt in
             let record = attempt.record
             return AttemptRecord(attempt: record.attempt, start: record.start, end: record.end, durationMs: record.durationMs,
