@@ -101,12 +101,7 @@ extension CanaryRemovalTests {
         try FileManager.default.createDirectory(atPath: folder + "/c", withIntermediateDirectories: true)
         try #"{name: "gone", schedule: "rate(1 second)", steps: [{request: {url: "{{httpbin}}/status/500"}}]}"#.write(toFile: folder + "/c/gone.json", atomically: true, encoding: .utf8)
         try #"{name: "kept", schedule: "rate(1 second)", steps: [{request: {url: "{{site}}/hello.txt"}}]}"#.write(toFile: folder + "/c/kept.json", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["schedule", folder + "/c", "--results", folder + "/r", "--forget-after", "1s"] + TestServers.varArguments
-        _ = FileManager.default.createFile(atPath: folder + "/log", contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/log"))
-        let exited = try launch(process)
+        let (process, exited) = try CLI.startSchedule([folder + "/c", "--forget-after", "1s"], folder: folder, stderrApart: true)
         try await Task.sleep(for: .milliseconds(1500))
         try FileManager.default.removeItem(atPath: folder + "/c/gone.json")
         kill(process.processIdentifier, SIGHUP)

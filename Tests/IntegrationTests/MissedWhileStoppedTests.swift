@@ -49,12 +49,7 @@ struct MissedWhileStoppedTests {
         try write(folder, ["ticking": Self.files["ticking"]!])
         #expect(try await CLI.run(["run", folder + "/c", "--results", folder + "/r"] + TestServers.varArguments).status == 0)
         try await Task.sleep(for: .milliseconds(3300))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["schedule", folder + "/c", "--results", folder + "/r"] + TestServers.varArguments
-        _ = FileManager.default.createFile(atPath: folder + "/log", contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/log"))
-        let exited = try launch(process)
+        let (process, exited) = try CLI.startSchedule([folder + "/c"], folder: folder, stderrApart: true)
         try await Task.sleep(for: .milliseconds(1500))
         kill(process.processIdentifier, SIGTERM)
         await exited.value

@@ -41,14 +41,7 @@ struct PushgatewayOutageLogTests {
             try #"{name: "c\#(index)", schedule: "rate(1 second)", steps: [{request: {url: "{{site}}/hello.txt"}}]}"#
                 .write(toFile: folder + "/c/c\(index).json", atomically: true, encoding: .utf8)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["schedule", folder + "/c", "--results", folder + "/r",
-                             "--pushgateway", "http://127.0.0.1:\(TestServers.closedPort)"] + TestServers.varArguments
-        _ = FileManager.default.createFile(atPath: folder + "/log", contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/log"))
-        process.standardError = process.standardOutput
-        let exited = try launch(process)
+        let (process, exited) = try CLI.startSchedule([folder + "/c", "--pushgateway", "http://127.0.0.1:\(TestServers.closedPort)"], folder: folder)
         try await Task.sleep(for: .seconds(5))
         kill(process.processIdentifier, SIGTERM)
         await exited.value

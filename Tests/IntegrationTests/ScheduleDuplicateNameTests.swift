@@ -13,12 +13,7 @@ struct ScheduleDuplicateNameTests {
         try FileManager.default.createDirectory(atPath: folder + "/c", withIntermediateDirectories: true)
         try #"{name: "dup", schedule: "rate(1 second)", steps: [{request: {url: "{{site}}/hello.txt"}}]}"#
             .write(toFile: folder + "/c/a.json", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["schedule", folder + "/c", "--results", folder + "/r"] + TestServers.varArguments
-        _ = FileManager.default.createFile(atPath: folder + "/log", contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/log"))
-        let exited = try launch(process)
+        let (process, exited) = try CLI.startSchedule([folder + "/c"], folder: folder, stderrApart: true)
         try await Task.sleep(for: .milliseconds(1200))
         // Sorts before a.json, so a plain load in path order would give it the name.
         try #"{name: "dup", schedule: "rate(1 second)", steps: [{request: {url: "{{httpbin}}/status/500"}}]}"#

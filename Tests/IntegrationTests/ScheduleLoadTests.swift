@@ -15,13 +15,7 @@ struct ScheduleLoadTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder + "/c", withIntermediateDirectories: true)
         for (name, text) in files { try text.write(toFile: "\(folder)/c/\(name).json", atomically: true, encoding: .utf8) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["schedule", folder + "/c", "--results", folder + "/r"] + arguments + TestServers.varArguments
-        _ = FileManager.default.createFile(atPath: folder + "/log", contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/log"))
-        process.standardError = process.standardOutput
-        let exited = try launch(process)
+        let (process, exited) = try CLI.startSchedule([folder + "/c"] + arguments, folder: folder)
         try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
         kill(process.processIdentifier, SIGTERM)
         await exited.value

@@ -11,12 +11,7 @@ struct ScheduleReloadLineTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try #"{name: "same", schedule: "rate(1 hour)", steps: [{request: {url: "{{site}}/hello.txt"}}]}"#
             .write(toFile: folder + "/same.json", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["schedule", folder + "/same.json", "--results", folder + "/r"] + TestServers.varArguments
-        _ = FileManager.default.createFile(atPath: folder + "/log", contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/log"))
-        let exited = try launch(process)
+        let (process, exited) = try CLI.startSchedule([folder + "/same.json"], folder: folder, stderrApart: true)
         try await Task.sleep(for: .milliseconds(1500))
         kill(process.processIdentifier, SIGHUP)
         try await Task.sleep(for: .milliseconds(1000))

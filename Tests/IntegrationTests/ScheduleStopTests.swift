@@ -14,13 +14,7 @@ struct ScheduleStopTests {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try canary.write(toFile: folder + "/c.json", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["schedule", folder + "/c.json", "--results", folder + "/r"] + arguments + TestServers.varArguments
-        _ = FileManager.default.createFile(atPath: folder + "/log", contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/log"))
-        process.standardError = process.standardOutput
-        let exited = try launch(process)
+        let (process, exited) = try CLI.startSchedule([folder + "/c.json"] + arguments, folder: folder)
         try await Task.sleep(for: after)
         let clock = ContinuousClock()
         let stopping = clock.now

@@ -7,13 +7,7 @@ import Testing
 struct ScheduleTests {
     /// Starts `canary schedule` with its output in `folder/log`.
     private func start(_ arguments: [String], folder: String) throws -> (Process, Task<Void, Never>) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["schedule"] + arguments + ["--results", folder + "/r"] + TestServers.varArguments
-        _ = FileManager.default.createFile(atPath: folder + "/log", contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/log"))
-        process.standardError = process.standardOutput
-        return (process, try launch(process))
+        try CLI.startSchedule(arguments, folder: folder)
     }
 
     private func runs(_ folder: String) throws -> [[String: Any]] {

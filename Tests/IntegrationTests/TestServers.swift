@@ -112,6 +112,18 @@ struct CLI {
         return root.appendingPathComponent(".build/debug/canary").path
     }
 
+    /// Starts `canary schedule ARGUMENTS --results FOLDER/r` with the test variables; its log
+    /// (stdout, and stderr too unless `stderrApart`) goes to `FOLDER/log`.
+    static func startSchedule(_ arguments: [String], folder: String, stderrApart: Bool = false) throws -> (Process, Task<Void, Never>) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["schedule"] + arguments + ["--results", folder + "/r"] + TestServers.varArguments
+        _ = FileManager.default.createFile(atPath: folder + "/log", contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/log"))
+        if !stderrApart { process.standardError = process.standardOutput }
+        return (process, try launch(process))
+    }
+
     /// Output goes to temp files rather than pipes: no reader thread, no full-pipe deadlock.
     /// `executable` runs another program instead (a wrapper such as setpriv that then runs `binary`).
     static func run(
