@@ -4,6 +4,9 @@ public enum ResultsLayout {
     /// The run log: one record per line, in the order runs finished.
     public static let runLog = "runs.jsonl"
 
+    /// What `canary report` shows of each canary, folded from the run log (`RunSummaries`).
+    public static let summaries = "summaries.bin"
+
     /// The folder of the exchange segments: append-only files of one line per run holding every
     /// attempt's exchanges as HAR pages and entries.
     public static let exchangesFolder = "exchanges"

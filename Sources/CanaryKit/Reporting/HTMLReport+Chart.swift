@@ -9,10 +9,20 @@ struct LatencyChart {
     ]
     static let failColor = "#cf222e"
 
-    let runs: [RunRecord]
+    /// Oldest first; at most `RunSummaries.chartRuns`.
+    let points: [ChartPoint]
 
     private let width = 1000.0, height = 220.0
     private let left = 64.0, right = 12.0, top = 12.0, bottom = 40.0
+
+    init(points: [ChartPoint]) {
+        self.points = points
+    }
+
+    /// For records at hand (tests): their points as a summary folds them.
+    init(runs: [RunRecord]) {
+        points = runs.map { ChartPoint($0, start: EpochTime.seconds(fromISO8601: $0.start)) }
+    }
 
     /// Each phase's milliseconds for one run. `wait` is time to first byte after the
     /// connection was ready; it is clipped at 0 because libcurl's timestamps can overlap.
@@ -36,62 +46,68 @@ struct LatencyChart {
         return 40 * power
     }
 
+    /// The SVG, built as bytes with numbers written directly (no format strings): the page of
+    /// a large fleet draws hundreds of these.
     func svg() -> String {
-        guard !runs.isEmpty else { return "" }
-        let times = runs.map(Self.phaseTimes)
-        let yMax = Self.niceCeiling(times.map { $0.reduce(0, +) }.max() ?? 0)
+        guard !points.isEmpty else { return "" }
+        let yMax = Self.niceCeiling(points.map { $0.phaseList.reduce(0, +) }.max() ?? 0)
         let plotWidth = width - left - right, plotHeight = height - top - bottom
-        let slot = plotWidth / Double(max(runs.count, 20))
+        let slot = plotWidth / Double(max(points.count, 20))
         let barWidth = max(1, slot * 0.78)
-        let failures = runs.filter { !$0.passed }.count
-        var out = "<figure><svg class=\"chart\" viewBox=\"0 0 \(fmt(width)) \(fmt(height))\" role=\"img\" aria-label=\"latency by phase of the last \(runs.count) runs\">\n"
-        out += axis(yMax: yMax, plotWidth: plotWidth, plotHeight: plotHeight)
-        for (index, run) in runs.enumerated() {
+        let failures = points.filter { !$0.passed }.count
+        var out = SVGBytes()
+        out += "<figure><svg class=\"chart\" viewBox=\"0 0 "
+        out.number(width); out += " "; out.number(height)
+        out += "\" role=\"img\" aria-label=\"latency by phase of the last \(points.count) runs\">\n"
+        axis(&out, yMax: yMax, plotWidth: plotWidth, plotHeight: plotHeight)
+        for (index, point) in points.enumerated() {
             let x = left + Double(index) * slot + (slot - barWidth) / 2
-            out += "<g><title>\(tooltip(run, times[index]))</title>"
+            out += "<g><title>"; out += tooltip(point); out += "</title>"
             var y = top + plotHeight
-            for (phase, value) in times[index].enumerated() where value > 0 {
+            for (phase, value) in point.phaseList.enumerated() where value > 0 {
                 let h = value / yMax * plotHeight
                 y -= h
-                out += "<rect x=\"\(fmt(x))\" y=\"\(fmt(y))\" width=\"\(fmt(barWidth))\" height=\"\(fmt(max(h, 0.5)))\" fill=\"\(Self.phases[phase].color)\"/>"
+                out.rect(x: x, y: y, width: barWidth, height: max(h, 0.5), fill: Self.phases[phase].color)
             }
-            if !run.passed {
-                out += "<rect x=\"\(fmt(x))\" y=\"\(fmt(top + plotHeight + 3))\" width=\"\(fmt(max(barWidth, 3)))\" height=\"7\" fill=\"\(Self.failColor)\"/>"
-            }
+            if !point.passed { out.rect(x: x, y: top + plotHeight + 3, width: max(barWidth, 3), height: 7, fill: Self.failColor) }
             out += "</g>\n"
         }
-        out += xLabels(plotWidth: plotWidth, plotHeight: plotHeight)
-        out += "</svg>\n" + legend(failures: failures) + "</figure>\n"
-        return out
+        xLabels(&out, plotWidth: plotWidth, plotHeight: plotHeight)
+        out += "</svg>\n"; out += legend(failures: failures); out += "</figure>\n"
+        return out.text
     }
 
     /// Gridlines and labels at quarters of the scale, and the unit.
-    private func axis(yMax: Double, plotWidth: Double, plotHeight: Double) -> String {
-        var out = ""
+    private func axis(_ out: inout SVGBytes, yMax: Double, plotWidth: Double, plotHeight: Double) {
         for quarter in 0...4 {
             let value = yMax * Double(quarter) / 4
             let y = top + plotHeight - Double(quarter) / 4 * plotHeight
-            let stroke = quarter == 0 ? "#8c959f" : "#eaeef2"
-            out += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(y))\" x2=\"\(fmt(left + plotWidth))\" y2=\"\(fmt(y))\" stroke=\"\(stroke)\"/>"
-            out += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(y + 4))\" text-anchor=\"end\">\(Self.axisNumber(value)) ms</text>\n"
+            out += "<line x1=\""; out.number(left); out += "\" y1=\""; out.number(y); out += "\" x2=\""; out.number(left + plotWidth)
+            out += "\" y2=\""; out.number(y); out += "\" stroke=\""; out += quarter == 0 ? "#8c959f" : "#eaeef2"; out += "\"/>"
+            out += "<text x=\""; out.number(left - 6); out += "\" y=\""; out.number(y + 4)
+            out += "\" text-anchor=\"end\">\(Self.axisNumber(value)) ms</text>\n"
         }
-        return out
     }
 
     /// The oldest and newest run's start time at the two ends of the axis (not under their
     /// bars, where two labels could overlap when there are few runs).
-    private func xLabels(plotWidth: Double, plotHeight: Double) -> String {
-        guard let first = runs.first, let last = runs.last else { return "" }
+    private func xLabels(_ out: inout SVGBytes, plotWidth: Double, plotHeight: Double) {
+        guard let first = points.first, let last = points.last else { return }
         let y = top + plotHeight + 26
-        var out = "<text x=\"\(fmt(left))\" y=\"\(fmt(y))\">oldest: \(HTMLReport.escape(HTMLReport.displayTime(first.start)))</text>"
-        if runs.count > 1 {
-            out += "<text x=\"\(fmt(left + plotWidth))\" y=\"\(fmt(y))\" text-anchor=\"end\">newest: \(HTMLReport.escape(HTMLReport.displayTime(last.start)))</text>"
+        out += "<text x=\""; out.number(left); out += "\" y=\""; out.number(y); out += "\">oldest: \(Self.time(first))</text>"
+        if points.count > 1 {
+            out += "<text x=\""; out.number(left + plotWidth); out += "\" y=\""; out.number(y)
+            out += "\" text-anchor=\"end\">newest: \(Self.time(last))</text>"
         }
-        return out + "\n"
+        out += "\n"
+    }
+
+    private static func time(_ point: ChartPoint) -> String {
+        point.start.map(EpochTime.display) ?? "?"
     }
 
     private func legend(failures: Int) -> String {
-        var out = "<figcaption class=\"legend\">Latency of the last \(runs.count) run\(runs.count == 1 ? "" : "s"), summed over steps: "
+        var out = "<figcaption class=\"legend\">Latency of the last \(points.count) run\(points.count == 1 ? "" : "s"), summed over steps: "
         for phase in Self.phases {
             out += "<span><i style=\"background:\(phase.color)\"></i>\(phase.name)</span>"
         }
@@ -100,10 +116,10 @@ struct LatencyChart {
     }
 
     /// Hover text: the run, its outcome and each phase.
-    private func tooltip(_ run: RunRecord, _ times: [Double]) -> String {
-        var text = "\(HTMLReport.displayTime(run.start)) \(run.passed ? "passed" : "failed") — total \(ConsoleReport.formatMilliseconds(run.durationMs))"
-        for (index, phase) in Self.phases.enumerated() {
-            text += "\n\(phase.name): \(ConsoleReport.formatMilliseconds(times[index]))"
+    private func tooltip(_ point: ChartPoint) -> String {
+        var text = "\(Self.time(point)) \(point.passed ? "passed" : "failed") — total \(ConsoleReport.formatMilliseconds(point.durationMs))"
+        for (index, value) in point.phaseList.enumerated() {
+            text += "\n\(Self.phases[index].name): \(ConsoleReport.formatMilliseconds(value))"
         }
         return HTMLReport.escape(text)
     }
@@ -112,8 +128,35 @@ struct LatencyChart {
     static func axisNumber(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(format: "%g", value)
     }
+}
 
-    private func fmt(_ value: Double) -> String {
-        String(format: "%.1f", value)
+/// The chart's text as UTF-8 bytes; numbers with one decimal, as `%.1f` writes them.
+struct SVGBytes {
+    var bytes: [UInt8] = []
+
+    init() {
+        bytes.reserveCapacity(1 << 14)
     }
+
+    static func += (out: inout SVGBytes, text: String) {
+        out.bytes.append(contentsOf: text.utf8)
+    }
+
+    mutating func number(_ value: Double) {
+        guard value.isFinite, abs(value) < 1e15 else { bytes.append(contentsOf: String(format: "%.1f", value).utf8); return }
+        var tenths = Int((abs(value) * 10).rounded())
+        if value < 0 && tenths != 0 { bytes.append(UInt8(ascii: "-")) }
+        let whole = tenths / 10
+        tenths %= 10
+        bytes.append(contentsOf: String(whole).utf8)
+        bytes.append(UInt8(ascii: "."))
+        bytes.append(UInt8(ascii: "0") + UInt8(tenths))
+    }
+
+    mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String) {
+        self += "<rect x=\""; number(x); self += "\" y=\""; number(y); self += "\" width=\""; number(width)
+        self += "\" height=\""; number(height); self += "\" fill=\""; self += fill; self += "\"/>"
+    }
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
 }

@@ -5,8 +5,10 @@ import Foundation
 struct ReportExtras: Sendable {
     /// By canary name: its latest failed run against the last passed run before it.
     var diffs: [String: RunDiff] = [:]
-    /// Newest first.
+    /// Newest first: the newest `maximumIncidents` at least.
     var incidents: [Incident] = []
+    /// How many incidents there were in all; nil: `incidents` holds them all.
+    var incidentTotal: Int?
 }
 
 extension HTMLReport {
@@ -16,32 +18,24 @@ extension HTMLReport {
     /// Incidents listed on the page, newest first.
     static let maximumIncidents = 100
 
-    /// Reads the exchanges of each failing canary's two runs and the alarm events. A run whose
-    /// exchanges can't be read just has no diff: the report never fails for want of one.
-    static func extras(_ canaries: [CanaryRuns], reader: ResultsReader) -> ReportExtras {
+    /// Reads the exchanges of each failing canary's two runs (the latest failed run and the last
+    /// passed one before it, kept whole in its summary). A run whose exchanges can't be read just
+    /// has no diff: the report never fails for want of one.
+    static func extras(_ summaries: RunSummaries, reader: ResultsReader) -> ReportExtras {
         var extras = ReportExtras()
-        let failing = canaries.filter { canary in canary.runs.last { !$0.isInconclusive }.map { !$0.passed } ?? false }
+        let failing = summaries.canaries.values.filter(\.isFailing).sorted { $0.name < $1.name }
         for canary in failing.prefix(maximumDiffs) {
-            // The records are in memory: only the two runs' exchanges are read.
-            guard let pair = RunSelection.defaultPair(canary.runs.map(RunOutcome.init)),
-                  let before = try? ShownRun.load(canary.runs[pair.before], attempt: nil, from: reader),
-                  let after = try? ShownRun.load(canary.runs[pair.after], attempt: nil, from: reader)
+            guard let before = canary.diffBefore?.record, let after = canary.diffAfter?.record,
+                  let shownBefore = try? ShownRun.load(before, attempt: nil, from: reader),
+                  let shownAfter = try? ShownRun.load(after, attempt: nil, from: reader)
             else { continue }
-            extras.diffs[canary.name] = RunDiff(from: before, to: after)
+            extras.diffs[canary.name] = RunDiff(from: shownBefore, to: shownAfter)
         }
-        extras.incidents = Incident.timeline(events(in: reader.directory))
         return extras
     }
 
-    /// `events.jsonl`'s alarm events; lines that don't decode are skipped.
-    private static func events(in directory: String) -> [AlarmEvent] {
-        guard let data = FileManager.default.contents(atPath: directory + "/events.jsonl") else { return [] }
-        let decoder = JSONDecoder()
-        return data.split(separator: UInt8(ascii: "\n")).compactMap { try? decoder.decode(AlarmEvent.self, from: Data($0)) }
-    }
-
     /// The incident timeline: newest first, ongoing ones marked.
-    static func incidentsBlock(_ incidents: [Incident], now: Date) -> String {
+    static func incidentsBlock(_ incidents: [Incident], total: Int, now: Date) -> String {
         guard !incidents.isEmpty else { return "" }
         var html = "<section class=\"incidents\"><h2>Incidents</h2>\n<table class=\"overview\"><thead><tr><th>Canary</th><th>Started</th>"
         html += "<th>Ended</th><th>Lasted</th><th>Why</th></tr></thead><tbody>\n"
@@ -51,7 +45,7 @@ extension HTMLReport {
             html += "<td>\(escape(displayTime(incident.start)))</td><td>\(incident.end.map { escape(displayTime($0)) } ?? "ongoing")</td>"
             html += "<td class=\"num\">\(lasted)</td><td>\(escape(truncated(incident.failure ?? incident.reason)))</td></tr>\n"
         }
-        if incidents.count > maximumIncidents { html += "<tr><td colspan=\"5\">… \(incidents.count - maximumIncidents) older incidents</td></tr>\n" }
+        if total > maximumIncidents { html += "<tr><td colspan=\"5\">… \(total - maximumIncidents) older incidents</td></tr>\n" }
         return html + "</tbody></table></section>\n"
     }
 

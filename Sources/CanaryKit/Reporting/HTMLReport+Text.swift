@@ -69,8 +69,9 @@ extension HTMLReport {
 
     /// ` <span class="age">(5 min ago)</span>`, or nothing when the time doesn't parse.
     static func age(of iso: String, now: Date) -> String {
-        guard let date = RunID.date(fromISO8601: iso) else { return "" }
-        let seconds = Int(now.timeIntervalSince(date).rounded())
+        // The fast parse first: the overview of a large fleet asks once per canary.
+        guard let then = EpochTime.seconds(fromISO8601: iso) ?? RunID.date(fromISO8601: iso)?.timeIntervalSince1970 else { return "" }
+        let seconds = Int((now.timeIntervalSince1970 - then).rounded())
         let text: String
         switch seconds {
         case ..<(-60): text = "in the future"

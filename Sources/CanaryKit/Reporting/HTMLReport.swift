@@ -21,19 +21,25 @@ public struct ReportSummary: Sendable, Equatable {
 /// latency chart per canary. No scripts, fonts or remote resources, so it can be mailed or
 /// served as a file. Every string from a record is escaped: messages carry server data.
 public enum HTMLReport {
-    /// The runs shown in each canary's latency chart.
-    static let chartRuns = 100
     /// Longer failure messages are cut; the snapshot holds the whole story.
     static let messageLimit = 600
 
-    /// Reads the results folder's runs (through `ResultsReader`) and writes the page to `output` atomically.
+    /// Reads the results folder's summaries (`RunSummaries`: the saved ones plus a fold of the
+    /// runs logged since), writes the page to `output` atomically, and saves the summaries it
+    /// folded so the next report starts from there (best effort: a folder it may not write to
+    /// is folded again next time).
     public static func build(resultsDirectory: String, output: String, now: Date = Date()) throws -> ReportSummary {
         let reader = try ResultsReader(directory: resultsDirectory)
-        let (records, skipped) = try reader.records()
-        let page = render(records: records, generatedAt: now, skippedLines: skipped, linkBase: linkBase(from: output, to: resultsDirectory),
-                          extras: extras(group(records), reader: reader))
+        let (summaries, changed, torn) = RunSummaries.current(directory: resultsDirectory)
+        if changed { try? summaries.save(directory: resultsDirectory) }
+        // A torn last line was never a logged run; it is counted here, not folded.
+        let skipped = summaries.skipped + (torn ? 1 : 0)
+        var extras = extras(summaries, reader: reader)
+        extras.incidents = summaries.incidents.timeline
+        extras.incidentTotal = summaries.incidents.total
+        let page = render(summaries, generatedAt: now, skippedLines: skipped, linkBase: linkBase(from: output, to: resultsDirectory), extras: extras)
         try FileIO.writeAtomically(Array(page.utf8), to: output, durable: false)
-        return ReportSummary(canaries: Set(records.map(\.canary)).count, runs: records.count, skippedLines: skipped)
+        return ReportSummary(canaries: summaries.canaries.count, runs: summaries.runCount, skippedLines: skipped)
     }
 
     /// The page for `records`, in any order.
@@ -43,9 +49,22 @@ public enum HTMLReport {
 
     /// `linkBase`: the path from the page's folder to the results folder, as segments (`..`, `results`).
     static func render(records: [RunRecord], generatedAt: Date, skippedLines: Int, linkBase: [String] = [], extras: ReportExtras = ReportExtras()) -> String {
-        let canaries = group(records)
+        // By start time (ISO 8601 UTC in one format sorts as text), keeping file order for equal starts.
+        let ordered = records.enumerated().sorted { a, b in
+            a.element.start != b.element.start ? a.element.start < b.element.start : a.offset < b.offset
+        }.map(\.element)
+        return render(RunSummaries(records: ordered), generatedAt: generatedAt, skippedLines: skippedLines, linkBase: linkBase, extras: extras)
+    }
+
+    /// Every canary gets a card while there are at most this many; beyond, only failing ones do
+    /// (at most `maximumCards`) and passing ones are a row of the overview.
+    static let allCardsUpTo = 100
+    static let maximumCards = 500
+
+    static func render(_ summaries: RunSummaries, generatedAt: Date, skippedLines: Int, linkBase: [String] = [], extras: ReportExtras = ReportExtras()) -> String {
+        let canaries = summaries.canaries.values.sorted { $0.name < $1.name }
         // An inconclusive run (the runner lacked a resource) says nothing about the target.
-        let failing = canaries.filter { !($0.runs.last { !$0.isInconclusive }?.passed ?? true) }.count
+        let failing = canaries.filter(\.isFailing)
         let generated = RunID.iso8601(generatedAt)
         var html = """
             <!doctype html>
@@ -55,8 +74,8 @@ public enum HTMLReport {
             <style>\(stylesheet)</style>
             </head><body>
             <header><h1>Canary report</h1>
-            <p class="totals"><span class="\(failing > 0 ? "bad" : "good")">\(canaries.count - failing) passing, \(failing) failing</span>
-             · \(canaries.count) canaries · \(records.count) runs · generated \(escape(displayTime(generated)))</p>
+            <p class="totals"><span class="\(failing.count > 0 ? "bad" : "good")">\(canaries.count - failing.count) passing, \(failing.count) failing</span>
+             · \(canaries.count) canaries · \(summaries.runCount) runs · generated \(escape(displayTime(generated)))</p>
 
             """
         if skippedLines > 0 {
@@ -66,74 +85,56 @@ public enum HTMLReport {
         if canaries.isEmpty {
             html += "<p class=\"empty\">No runs recorded yet.</p>\n"
         } else {
-            html += overview(canaries, now: generatedAt)
-            html += incidentsBlock(extras.incidents, now: generatedAt)
-            for canary in canaries { html += section(canary, now: generatedAt, linkBase: linkBase, diff: extras.diffs[canary.name]) }
+            let cards = canaries.count <= allCardsUpTo ? canaries : Array(failing.prefix(maximumCards))
+            let carded = Set(cards.map(\.name))
+            html += overview(failing + canaries.filter { !$0.isFailing }, carded: carded, now: generatedAt)
+            html += incidentsBlock(extras.incidents, total: extras.incidentTotal ?? extras.incidents.count, now: generatedAt)
+            if cards.count < canaries.count {
+                html += "<p class=\"empty\">Cards for the \(cards.count) failing canar\(cards.count == 1 ? "y" : "ies")"
+                    + (failing.count > cards.count ? " (of \(failing.count))" : "") + "; the others are rows of the table above.</p>\n"
+            }
+            for canary in cards { html += section(canary, now: generatedAt, linkBase: linkBase, diff: extras.diffs[canary.name]) }
         }
         html += "</main>\n</body></html>\n"
         return html
     }
 
-    /// One canary's runs, oldest first.
-    struct CanaryRuns {
-        var name: String
-        var runs: [RunRecord]
-        var passedCount: Int { runs.filter(\.passed).count }
-        var inconclusiveCount: Int { runs.filter(\.isInconclusive).count }
-        /// Of the conclusive runs: inconclusive ones neither passed nor failed.
-        var successRate: Double {
-            let conclusive = runs.count - inconclusiveCount
-            return conclusive == 0 ? 0 : Double(passedCount) / Double(conclusive)
-        }
-    }
-
-    /// Canaries sorted by name; runs by start time (ISO 8601 UTC in one format sorts as text),
-    /// keeping file order for equal starts.
-    static func group(_ records: [RunRecord]) -> [CanaryRuns] {
-        var byName: [String: [RunRecord]] = [:]
-        for record in records { byName[record.canary, default: []].append(record) }
-        return byName.keys.sorted().map { name in
-            let runs = (byName[name] ?? []).enumerated().sorted { a, b in
-                a.element.start != b.element.start ? a.element.start < b.element.start : a.offset < b.offset
-            }.map(\.element)
-            return CanaryRuns(name: name, runs: runs)
-        }
-    }
-
-    private static func overview(_ canaries: [CanaryRuns], now: Date) -> String {
+    /// Failing canaries first. A canary without a card gets its anchor on its row.
+    private static func overview(_ canaries: [CanarySummary], carded: Set<String>, now: Date) -> String {
         var html = "<table class=\"overview\"><thead><tr><th>Canary</th><th>Status</th><th>Success</th><th>Uptime 24 h · 7 d · 30 d</th><th>Runs</th><th>Last run</th></tr></thead><tbody>\n"
         for canary in canaries {
-            guard let last = canary.runs.last else { continue }
+            guard let last = canary.last else { continue }
             let state = last.passed ? "pass" : "fail"
-            html += "<tr class=\"\(state)\"><td><a href=\"#\(anchor(canary.name))\">\(escape(canary.name))</a></td>"
+            let id = carded.contains(canary.name) ? "" : " id=\"\(anchor(canary.name))\""
+            html += "<tr class=\"\(state)\"\(id)><td><a href=\"#\(anchor(canary.name))\">\(escape(canary.name))</a></td>"
             html += "<td class=\"status\">\(statusBadge(last))</td>"
-            html += "<td class=\"num\">\(percent(canary.successRate))</td><td class=\"num\">\(uptimeText(Uptime(runs: canary.runs, now: now)))</td>"
-            html += "<td class=\"num\">\(canary.runs.count)</td>"
+            html += "<td class=\"num\">\(percent(canary.successRate))</td><td class=\"num\">\(uptimeText(canary.uptime(now: now)))</td>"
+            html += "<td class=\"num\">\(canary.runs)</td>"
             html += "<td>\(escape(displayTime(last.start)))\(age(of: last.start, now: now))</td></tr>\n"
         }
         return html + "</tbody></table>\n"
     }
 
-    private static func section(_ canary: CanaryRuns, now: Date, linkBase: [String], diff: RunDiff?) -> String {
-        guard let last = canary.runs.last else { return "" }
+    private static func section(_ canary: CanarySummary, now: Date, linkBase: [String], diff: RunDiff?) -> String {
+        guard let last = canary.last else { return "" }
         var html = "<section class=\"canary \(last.passed ? "pass" : "fail")\" id=\"\(anchor(canary.name))\">\n"
         html += "<h2>\(statusBadge(last)) \(escape(canary.name))</h2>\n<dl class=\"facts\">"
-        html += fact("Status", last.isDegraded ? "last run degraded: passed, but missed a warn check" : last.passed && last.flaky == true
-            ? "last run flaky: passed on attempt \(last.attempt)" : last.passed ? "last run passed" : last.isInconclusive
+        html += fact("Status", last.degraded ? "last run degraded: passed, but missed a warn check" : last.flaky
+            ? "last run flaky: passed on attempt \(last.attempt)" : last.passed ? "last run passed" : last.inconclusive
             ? "last run inconclusive: the runner lacked a resource of its own (\(last.error ?? "localResource"))" : "last run failed")
-        html += fact("Success rate", "\(percent(canary.successRate)) (\(canary.passedCount) of \(canary.runs.count - canary.inconclusiveCount))")
-        html += fact("Uptime 24 h · 7 d · 30 d", uptimeText(Uptime(runs: canary.runs, now: now)))
-        html += fact("Runs", "\(canary.runs.count)" + (canary.inconclusiveCount > 0 ? ", \(canary.inconclusiveCount) inconclusive" : ""))
+        html += fact("Success rate", "\(percent(canary.successRate)) (\(canary.passed) of \(canary.runs - canary.inconclusive))")
+        html += fact("Uptime 24 h · 7 d · 30 d", uptimeText(canary.uptime(now: now)))
+        html += fact("Runs", "\(canary.runs)" + (canary.inconclusive > 0 ? ", \(canary.inconclusive) inconclusive" : ""))
         html += fact("Last run", displayTime(last.start), extra: age(of: last.start, now: now))
         html += fact("Last duration", ConsoleReport.formatMilliseconds(last.durationMs))
         html += "</dl>\n"
-        if let failed = canary.runs.last(where: { !$0.passed && !$0.isInconclusive }) {
+        if let failed = canary.lastFailed?.record {
             html += failureBlock(failed, now: now, linkBase: linkBase)
             if let diff { html += diffBlock(diff) }
         } else {
             html += "<p class=\"nofailure\">No failures in the recorded runs.</p>\n"
         }
-        html += LatencyChart(runs: Array(canary.runs.suffix(chartRuns))).svg()
+        html += LatencyChart(points: canary.chartPoints).svg()
         return html + "</section>\n"
     }
 
@@ -173,9 +174,9 @@ public enum HTMLReport {
         "<div><dt>\(term)</dt><dd>\(escape(value))\(extra)</dd></div>"
     }
 
-    private static func statusBadge(_ run: RunRecord) -> String {
-        if run.isInconclusive { return "<span class=\"badge\" title=\"inconclusive: the runner lacked a resource\">?</span>" }
-        if run.isDegraded { return "<span class=\"badge degraded\" title=\"degraded: passed, but missed a warn check\">⚠</span>" }
+    private static func statusBadge(_ run: RunBrief) -> String {
+        if run.inconclusive { return "<span class=\"badge\" title=\"inconclusive: the runner lacked a resource\">?</span>" }
+        if run.degraded { return "<span class=\"badge degraded\" title=\"degraded: passed, but missed a warn check\">⚠</span>" }
         return run.passed ? "<span class=\"badge pass\" title=\"passed\">✓</span>" : "<span class=\"badge fail\" title=\"failed\">✗</span>"
     }
 

@@ -1,0 +1,196 @@
+import Foundation
+
+/// Passed and counted conclusive runs per UTC hour, for the last 30 days before the newest
+/// hour seen: a ring of 720 slots, each `passed << 16 | counted` (saturating at 65,535 runs an hour).
+struct HourBuckets: Sendable, Equatable {
+    static let span = 30 * 24
+    /// Hours since 1970 of the newest slot; meaningless while `slots` is empty.
+    var newest = 0
+    var slots: [UInt32] = []
+
+    mutating func count(hour: Int, passed: Bool) {
+        if slots.isEmpty {
+            slots = [UInt32](repeating: 0, count: Self.span)
+            newest = hour
+        }
+        if hour > newest {
+            for clear in (max(newest + 1, hour - Self.span + 1))...hour { slots[Self.slot(clear)] = 0 }
+            newest = hour
+        }
+        guard hour > newest - Self.span else { return }
+        let value = slots[Self.slot(hour)]
+        var (good, all) = (value >> 16, value & 0xFFFF)
+        guard all < 0xFFFF else { return }
+        all += 1
+        if passed { good += 1 }
+        slots[Self.slot(hour)] = good << 16 | all
+    }
+
+    /// The share of passed runs in hours `from...through`; nil without runs there.
+    func share(from: Int, through: Int) -> Double? {
+        guard !slots.isEmpty else { return nil }
+        var (good, all) = (0, 0)
+        let low = max(from, newest - Self.span + 1), high = min(through, newest)
+        guard low <= high else { return nil }
+        for hour in low...high {
+            let value = slots[Self.slot(hour)]
+            good += Int(value >> 16)
+            all += Int(value & 0xFFFF)
+        }
+        return all == 0 ? nil : Double(good) / Double(all)
+    }
+
+    static func slot(_ hour: Int) -> Int {
+        let rest = hour % span
+        return rest < 0 ? rest + span : rest
+    }
+}
+
+/// One run's bar in the latency chart.
+struct ChartPoint: Sendable, Equatable {
+    /// Seconds since 1970 of its start (`Int.min`: it did not parse; not an optional, which
+    /// would add 8 bytes to each of a million points).
+    private var startSeconds: Int
+    var durationMs: Double
+    /// dns, connect, tls, wait, transfer (see `LatencyChart.phaseTimes`).
+    var phases: (Double, Double, Double, Double, Double)
+    var passed: Bool
+
+    var start: Int? { startSeconds == Int.min ? nil : startSeconds }
+
+    init(start: Int?, durationMs: Double, passed: Bool, phases: (Double, Double, Double, Double, Double)) {
+        (startSeconds, self.durationMs, self.passed, self.phases) = (start ?? Int.min, durationMs, passed, phases)
+    }
+
+    init(_ record: RunRecord, start: Double?) {
+        let times = LatencyChart.phaseTimes(record)
+        self.init(start: start.map { Int($0.rounded(.down)) }, durationMs: record.durationMs, passed: record.passed,
+                  phases: (times[0], times[1], times[2], times[3], times[4]))
+    }
+
+    var phaseList: [Double] { [phases.0, phases.1, phases.2, phases.3, phases.4] }
+
+    static func == (a: ChartPoint, b: ChartPoint) -> Bool {
+        a.start == b.start && a.durationMs == b.durationMs && a.passed == b.passed && a.phaseList == b.phaseList
+    }
+}
+
+/// The last `RunSummaries.chartRuns` points, in a ring.
+struct ChartRing: Sendable, Equatable {
+    var points: [ChartPoint] = []
+    /// Where the next point goes once the ring is full (the oldest point).
+    var next = 0
+
+    mutating func append(_ point: ChartPoint) {
+        if points.count < RunSummaries.chartRuns {
+            points.append(point)
+        } else {
+            points[next] = point
+            next = (next + 1) % points.count
+        }
+    }
+
+    var ordered: [ChartPoint] { Array(points[next...] + points[..<next]) }
+}
+
+/// Times as record and event files write them (`2026-11-22T14:28:41.123Z`), without a date
+/// formatter: a report reads one per run.
+enum EpochTime {
+    /// Seconds since 1970 of `YYYY-MM-DDTHH:MM:SS[.fff…]Z`; nil for anything else.
+    static func seconds(fromISO8601 text: String) -> Double? {
+        var text = text
+        return text.withUTF8 { bytes -> Double? in
+            guard bytes.count >= 20, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54, bytes[13] == 0x3A, bytes[16] == 0x3A,
+                  bytes[bytes.count - 1] == 0x5A else { return nil }
+            func number(_ from: Int, _ count: Int) -> Int? {
+                var value = 0
+                for index in from..<(from + count) {
+                    let digit = Int(bytes[index]) - 0x30
+                    guard (0...9).contains(digit) else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+                  let minute = number(14, 2), let second = number(17, 2),
+                  (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+            var fraction = 0.0
+            if bytes.count > 20 {
+                guard bytes[19] == 0x2E, bytes.count > 21, let digits = number(20, bytes.count - 21) else { return nil }
+                fraction = Double(digits) / pow(10, Double(bytes.count - 21))
+            } else if bytes[19] != 0x5A {
+                return nil
+            }
+            let days = daysFromCivil(year: year, month: month, day: day)
+            return Double(days * 86_400 + hour * 3600 + minute * 60 + second) + fraction
+        }
+    }
+
+    /// Hours since 1970 of `seconds`, rounded down.
+    static func hour(_ seconds: Double) -> Int {
+        Int((seconds / 3600).rounded(.down))
+    }
+
+    /// `2026-11-22 14:28:41 UTC`, as `HTMLReport.displayTime` shows a record's start.
+    static func display(_ seconds: Int) -> String {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let rest = seconds - days * 86_400
+        let (year, month, day) = civil(fromDays: days)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(year)-\(two(month))-\(two(day)) \(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60)) UTC"
+    }
+
+    /// Howard Hinnant's days_from_civil.
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
+
+/// The incident timeline folded from alarm state changes in log order (see `Incident.timeline`):
+/// the newest `HTMLReport.maximumIncidents`, the canaries in ALARM now, and how many in all.
+public struct IncidentFold: Sendable, Equatable {
+    /// Bytes of `events.jsonl` folded.
+    var position = 0
+    var total = 0
+    /// Oldest first.
+    var recent: [Incident] = []
+    /// Canaries whose incident is still open.
+    var open: Set<String> = []
+
+    static let kept = HTMLReport.maximumIncidents
+
+    mutating func fold(_ event: AlarmEvent) {
+        guard event.detailType == AlarmEvent.stateChangeType else { return }
+        let canary = event.detail.canary
+        if event.detail.state == .alarm, !open.contains(canary) {
+            open.insert(canary)
+            total += 1
+            recent.append(Incident(canary: canary, start: event.time, end: nil, reason: event.detail.reason ?? "",
+                                   failure: event.detail.failure, runId: event.detail.runId))
+            if recent.count > Self.kept { recent.removeFirst(recent.count - Self.kept) }
+        } else if event.detail.state != .alarm, open.remove(canary) != nil,
+                  let index = recent.lastIndex(where: { $0.canary == canary && $0.end == nil }) {
+            recent[index].end = event.time
+        }
+    }
+
+    /// Newest first.
+    var timeline: [Incident] { recent.reversed() }
+}
