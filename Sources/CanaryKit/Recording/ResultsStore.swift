@@ -46,6 +46,8 @@ public final class ResultsStore: Sendable {
     private let options: RecordingOptions
     private let log: RunLog
     private let segments: ExchangeSegments?
+    /// What `canary report` shows of each canary, folded as runs are logged (`RunSummaryBook`).
+    private let summaries: RunSummaryBook
 
     /// Creates the folder if needed and opens the append-only run log.
     public init(directory: String, options: RecordingOptions = RecordingOptions()) throws(RecordingError) {
@@ -54,6 +56,7 @@ public final class ResultsStore: Sendable {
         try FileIO.makeDirectory(directory)
         try ResultsAccess.check(directory)
         log = try RunLog(path: directory + "/" + ResultsLayout.runLog)
+        summaries = RunSummaryBook(directory: directory)
         segments = options.artifacts == .none ? nil : try ExchangeSegments(directory: directory, retention: options.retention)
     }
 
@@ -70,7 +73,8 @@ public final class ResultsStore: Sendable {
             record.har = try await segments.append(line)
         }
         guard options.artifacts.wantsFolder(passed: record.passed, hasFiles: !result.artifacts.isEmpty) else {
-            try await log.append(try encode(record, path: directory + "/" + ResultsLayout.runLog, pretty: false) + [UInt8(ascii: "\n")])
+            let line = try encode(record, path: directory + "/" + ResultsLayout.runLog, pretty: false) + [UInt8(ascii: "\n")]
+            summaries.fold(record, line: line, at: try await log.append(line))
             return
         }
         let json = try encode(record, path: runFolder + "/run.json")
@@ -92,7 +96,8 @@ public final class ResultsStore: Sendable {
         }
         guard let canaryFolder = opened else { return }
         defer { prune(canaryFolder) }
-        try await log.append(JSONWriter.compacted(json) + [UInt8(ascii: "\n")])
+        let line = JSONWriter.compacted(json) + [UInt8(ascii: "\n")]
+        summaries.fold(record, line: line, at: try await log.append(line))
     }
 
     private func writeRunFolder(
@@ -162,6 +167,7 @@ public final class ResultsStore: Sendable {
 
     /// Closes the log; the store can't be used afterwards.
     public func close() {
+        summaries.close()
         log.close()
         segments?.close()
     }
