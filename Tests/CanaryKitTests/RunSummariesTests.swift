@@ -185,4 +185,46 @@ struct RunSummariesTests {
         let rows = html.components(separatedBy: "<tr class=\"").dropFirst().map { $0.prefix(4) }
         #expect(rows.prefix(2).allSatisfy { $0 == "fail" } && rows.dropFirst(2).allSatisfy { $0 == "pass" })
     }
+
+    @Test("runs recorded through ResultsStore, concurrently and in two invocations, leave summaries.bin equal to a fold of runs.jsonl")
+    func writerKeepsSummaries() async throws {
+        let folder = try Folder()
+        defer { folder.remove() }
+        for (first, count) in [(0, 90), (90, 60)] {
+            let store = try ResultsStore(directory: folder.path)
+            let runs = history(count, from: first)
+            // One task per canary (a canary never runs twice at once), the canaries at the same time.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for canary in ["api", "checkout", "search"] {
+                    group.addTask {
+                        for run in runs where run.canary == canary { try await store.record(RunResult(record: run, exchanges: [], secrets: [])) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            store.close()
+            let saved = try #require(RunSummaries.load(directory: folder.path), "close saves the summaries")
+            #expect(saved.logPosition == LineReader.size(folder.path + "/runs.jsonl"))
+            #expect(saved.runCount == first + count)
+            var refolded = RunSummaries()
+            _ = refolded.foldRunLog(directory: folder.path)
+            #expect(page(saved) == page(refolded))
+            #expect(!RunSummaries.current(directory: folder.path).changed, "a report has nothing left to fold")
+        }
+    }
+
+    @Test("a store opened on a long log without summaries leaves the fold to the report, which folds it once")
+    func writerLeavesOlderFolders() async throws {
+        let folder = try Folder()
+        defer { folder.remove() }
+        var text = try lines(all)
+        while text.utf8.count <= RunSummaryBook.foldLimit { text += text }
+        try folder.write(text, to: "runs.jsonl")
+        let store = try ResultsStore(directory: folder.path)
+        try await store.record(RunResult(record: history(1, from: 300)[0], exchanges: [], secrets: []))
+        store.close()
+        #expect(RunSummaries.load(directory: folder.path) == nil)
+        let folded = RunSummaries.current(directory: folder.path)
+        #expect(folded.changed && folded.summaries.logPosition == LineReader.size(folder.path + "/runs.jsonl"))
+    }
 }
