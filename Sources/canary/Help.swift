@@ -72,6 +72,7 @@ enum Help {
       --browser PATH       the Chromium to use (default: chromium on PATH)
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)
+      --maintenance FILE   maintenance windows for the fleet (JSON5 list; tags select canaries)
       --report-format F    github (::error annotations, $GITHUB_STEP_SUMMARY), tap[:FILE] or
                            json[:FILE] (stdout without FILE); repeatable
       --fail-fast          after the first failed canary, start no more and cancel the running ones
@@ -184,6 +185,7 @@ enum Help {
     run), and:
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)
+      --maintenance FILE   maintenance windows for the fleet (JSON5 list; tags select canaries)
       --log-format F       text (default) or json: one line per run and lifecycle event
       --stop-timeout D     after SIGTERM, how long runs in flight may go on (default 10s)
     -v, -q, --junit and --no-wait are run-only.

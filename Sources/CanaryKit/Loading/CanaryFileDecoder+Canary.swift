@@ -88,7 +88,7 @@ extension CanaryFileDecoder {
         return variables
     }
 
-    private func decodeTags(_ value: LocatedJSON) -> [(key: String, value: String)] {
+    func decodeTags(_ value: LocatedJSON) -> [(key: String, value: String)] {
         (map(value, in: "'tags'") ?? []).compactMap { member in
             text(member.value, for: "tag '\(member.key)'").map { (key: member.key, value: $0) }
         }
