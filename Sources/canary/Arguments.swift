@@ -64,6 +64,8 @@ struct RunOptions {
     var noResults = false
     /// `--maintenance FILE`: the fleet's maintenance windows, each for the canaries its tags select.
     var maintenance: [FleetMaintenance] = []
+    /// `canary rules --for D`: how long an ALARM lasts before its alert fires.
+    var rulesPending: Duration?
 
     /// --only, --tag and --shard select; --location labels (as the tag `location`, so records,
     /// metrics and events all carry it), replacing a `location` tag of the file.
@@ -192,6 +194,12 @@ struct ArgumentReader {
                     throw UsageError("\(command): \(flag) takes a duration like 2s or 500ms, got '\(text)'")
                 }
                 if flag == "--timeout" { options.timeout = duration } else { options.retryInterval = duration }
+            case "--for":
+                let text = try value(of: flag, inline)
+                guard let duration = Duration(humanText: text), duration >= .seconds(1) else {
+                    throw UsageError("\(command): --for takes a duration of at least 1s like 2m, got '\(text)'")
+                }
+                options.rulesPending = duration
             case "--tag":
                 let (key, value) = try pair(try value(of: flag, inline), flag: flag, example: "team=payments")
                 options.tags.append((key, value))

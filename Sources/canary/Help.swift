@@ -100,11 +100,14 @@ enum Help {
     """
 
     static let rules = """
-    Usage: canary rules PATH... [--only NAME]... [--tag KEY=VALUE]... [--shard K/N]
+    Usage: canary rules PATH... [--for D] [--only NAME]... [--tag KEY=VALUE]... [--shard K/N]
 
     Prints Prometheus alerting rules (YAML) for the canaries' metrics: CanaryAlarm (a canary in
-    ALARM) and CanaryStale (no run ended for two intervals of its schedule plus its timeouts: the
-    runner stopped, or cron stopped calling). Load them with rule_files; promtool check rules.
+    ALARM, per location), CanaryLocationsFailing (a canary with alarm.locations: {failing: N} in
+    ALARM in at least N locations; it has no per-location CanaryAlarm) and CanaryStale (no run
+    ended for two intervals of its schedule plus its timeouts: the runner stopped, or cron
+    stopped calling). --for D: an ALARM must last D before CanaryAlarm and
+    CanaryLocationsFailing fire. Load them with rule_files; promtool check rules.
     """
 
     static let forget = """
