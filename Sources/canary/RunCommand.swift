@@ -8,7 +8,7 @@ struct RunCommand {
         "--allow-shared-results", "--results-mode", "--pass-env",
         "--var", "--jobs", "--results", "--lock-timeout", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait",
         "--keep", "--artifacts", "--retain", "--max-bytes", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook", "--alertmanager", "--report-url",
-        "--on-alarm", "--run-events", "--allow-unused-vars", "--sink-timeout", "--sink-max-age", "--account", "--forget-after", "--on-alarm-arg", "--on-run", "--on-run-arg", "--screenshots", "--shard", "--location",
+        "--on-alarm", "--run-events", "--allow-unused-vars", "--sink-timeout", "--sink-max-age", "--account", "--forget-after", "--on-alarm-arg", "--on-run", "--on-run-arg", "--screenshots", "--shard", "--location", "--maintenance",
         "--screenshot-jobs", "--screenshot-timeout", "--browser",
         "--report-format", "--fail-fast", "--retry", "--retry-interval", "--timeout", "--vars-file", "--no-results",
     ]
