@@ -44,14 +44,14 @@ func dispatch(_ arguments: [String]) async throws -> Int32 {
         return try await ForgetCommand(options: try reader.parseRun(allowed: ForgetCommand.flags, needsPaths: false)).execute()
     case "rules":
         var reader = ArgumentReader(command: "rules", arguments: rest)
-        return RulesCommand(options: try reader.parseRun(allowed: ["--var", "--shard", "--only", "--tag", "--allow-unused-vars"])).execute()
+        return RulesCommand(options: try reader.parseRun(allowed: ["--var", "--shard", "--only", "--tag", "--allow-unused-vars", "--for"])).execute()
     case "show":
         return try ShowCommand(options: try InspectOptions(command: "show", arguments: rest, allowed: ShowCommand.flags)).execute()
     case "diff":
         return try DiffCommand(options: try InspectOptions(command: "diff", arguments: rest, allowed: DiffCommand.flags)).execute()
     case "validate", "list":
         var reader = ArgumentReader(command: command, arguments: rest)
-        let options = try reader.parseRun(allowed: ["--var", "--shard", "--only", "--tag", "--allow-unused-vars"])
+        let options = try reader.parseRun(allowed: ["--var", "--shard", "--only", "--tag", "--allow-unused-vars", "--secrets-file"])
         return command == "validate" ? ValidateCommand(options: options).execute() : ListCommand(options: options).execute()
     default:
         throw UsageError("canary: unknown command '\(command)'; commands: run, schedule, validate, list, rules, forget, report, show, diff, baseline, help")

@@ -72,6 +72,7 @@ enum Help {
       --browser PATH       the Chromium to use (default: chromium on PATH)
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)
+      --maintenance FILE   maintenance windows for the fleet (JSON5 list; tags select canaries)
       --report-format F    github (::error annotations, $GITHUB_STEP_SUMMARY), tap[:FILE] or
                            json[:FILE] (stdout without FILE); repeatable
       --fail-fast          after the first failed canary, start no more and cancel the running ones
@@ -79,6 +80,7 @@ enum Help {
       --retry-interval D   pause between attempts (default none)
       --timeout D          each attempt's limit, for every canary (overrides the files)
       --vars-file FILE     variables from a JSON5 object or NAME=value lines (--var wins)
+      --secrets-file FILE  {{secret.NAME}} values from NAME=value lines; refused if others may read it
       --no-results         record into a temporary folder removed at exit: nothing left behind
       -v, --verbose        print each request and response (secrets shown as ***)
       -q, --quiet          print only failures, and the summary when one failed (nothing when all pass)
@@ -91,7 +93,7 @@ enum Help {
     """
 
     static let validate = """
-    Usage: canary validate PATH... [--var NAME=VALUE]...
+    Usage: canary validate PATH... [--var NAME=VALUE]... [--secrets-file FILE]
 
     Parses and checks every canary file without sending anything: syntax (JSON5), unknown keys,
     types, durations, schedules, regular expressions, JSONPaths and variable names. Lists every
@@ -99,11 +101,14 @@ enum Help {
     """
 
     static let rules = """
-    Usage: canary rules PATH... [--only NAME]... [--tag KEY=VALUE]... [--shard K/N]
+    Usage: canary rules PATH... [--for D] [--only NAME]... [--tag KEY=VALUE]... [--shard K/N]
 
     Prints Prometheus alerting rules (YAML) for the canaries' metrics: CanaryAlarm (a canary in
-    ALARM) and CanaryStale (no run ended for two intervals of its schedule plus its timeouts: the
-    runner stopped, or cron stopped calling). Load them with rule_files; promtool check rules.
+    ALARM, per location), CanaryLocationsFailing (a canary with alarm.locations: {failing: N} in
+    ALARM in at least N locations; it has no per-location CanaryAlarm) and CanaryStale (no run
+    ended for two intervals of its schedule plus its timeouts: the runner stopped, or cron
+    stopped calling). --for D: an ALARM must last D before CanaryAlarm and
+    CanaryLocationsFailing fire. Load them with rule_files; promtool check rules.
     """
 
     static let forget = """
@@ -180,10 +185,11 @@ enum Help {
     a row (the process was paused or stopped) set the alarm to INSUFFICIENT_DATA.
 
     Options: --jobs N, --results DIR, --var, --only, --tag, --cacert, --keep, --artifacts, --retain, --max-bytes, --max-snapshot-bytes,
-    --max-body-bytes, --pushgateway, --webhook, --alertmanager, --report-url, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --forget-after, --account (as for
-    run), and:
+    --max-body-bytes, --pushgateway, --webhook, --alertmanager, --report-url, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --forget-after, --account, --secrets-file (as
+    for run), and:
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)
+      --maintenance FILE   maintenance windows for the fleet (JSON5 list; tags select canaries)
       --log-format F       text (default) or json: one line per run and lifecycle event
       --stop-timeout D     after SIGTERM, how long runs in flight may go on (default 10s)
     -v, -q, --junit and --no-wait are run-only.
