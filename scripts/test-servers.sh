@@ -248,16 +248,43 @@ EOF
     wait_for "http://127.0.0.1:$pushgateway/-/ready"
     wait_for "http://127.0.0.1:$hostile/ok"
     wait_for "http://127.0.0.1:$alertmanager/-/ready"
+    stamp_pids
     log "ready: $(tr '\n' ' ' < "$dir/env")"
 }
 
+pid_files=(nginx gunicorn pushgateway hostile alertmanager)
+
+# When a process started (field 22 of /proc/PID/stat, in clock ticks since boot): a PID and its
+# start time name one process, whereas a PID alone is reused (pid_max is 32768 here, and builds
+# wrap it within minutes).
+started_at() {
+    [ -r "/proc/$1/stat" ] && sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20
+}
+
+# Writes NAME.start beside each NAME.pid, once every server is up.
+stamp_pids() {
+    local name pid
+    for name in "${pid_files[@]}"; do
+        pid=$(cat "$dir/$name.pid" 2>/dev/null || true)
+        [ -n "$pid" ] && started_at "$pid" > "$dir/$name.start"
+    done
+}
+
+# Stops only the servers this folder started: a PID from a pid file is signalled only while it is
+# still the process that was started (same start time; or, for a pid file from before the .start
+# files, a command line naming this folder). A stale pid file from an earlier session must never
+# kill whatever process has the number now, such as another checkout's test run.
 stop() {
-    local f pid
-    for f in "$dir/nginx.pid" "$dir/gunicorn.pid" "$dir/pushgateway.pid" "$dir/hostile.pid" "$dir/alertmanager.pid"; do
-        [ -f "$f" ] || continue
-        pid=$(cat "$f" 2>/dev/null || true)
-        [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-        rm -f "$f"
+    local name pid stamp
+    for name in "${pid_files[@]}"; do
+        [ -f "$dir/$name.pid" ] || continue
+        pid=$(cat "$dir/$name.pid" 2>/dev/null || true)
+        stamp=$(cat "$dir/$name.start" 2>/dev/null || true)
+        if [ -n "$pid" ] && { if [ -n "$stamp" ]; then [ "$(started_at "$pid")" = "$stamp" ]
+                               else tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$dir"; fi; }; then
+            kill "$pid" 2>/dev/null || true
+        fi
+        rm -f "$dir/$name.pid" "$dir/$name.start"
     done
     [ "${1:-}" = quiet ] || log "stopped"
 }

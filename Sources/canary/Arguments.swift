@@ -62,6 +62,10 @@ struct RunOptions {
     var timeout: Duration?
     /// `--no-results`: records go to a temporary folder, removed when the run ends.
     var noResults = false
+    /// `--maintenance FILE`: the fleet's maintenance windows, each for the canaries its tags select.
+    var maintenance: [FleetMaintenance] = []
+    /// `canary rules --for D`: how long an ALARM lasts before its alert fires.
+    var rulesPending: Duration?
 
     /// --only, --tag and --shard select; --location labels (as the tag `location`, so records,
     /// metrics and events all carry it), replacing a `location` tag of the file.
@@ -79,6 +83,25 @@ struct RunOptions {
                 labelled.tags.append((key: "location", value: location))
             }
             return labelled
+        }.applyingMaintenance(maintenance)
+    }
+}
+
+private extension Array where Element == Canary {
+    /// Windows of `--maintenance` select by tag, so after `--location` has labelled the canaries.
+    func applyingMaintenance(_ windows: [FleetMaintenance]) -> [Canary] { MaintenanceFile.applying(windows, to: self) }
+}
+
+extension ArgumentReader {
+    /// `--maintenance FILE`, read once at start; every problem in it is a usage error naming its place.
+    func maintenanceFile(_ path: String) throws(UsageError) -> [FleetMaintenance] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UsageError("\(command): --maintenance \(path): cannot read the file; check the path")
+        }
+        switch MaintenanceFile.parse([UInt8](data), file: path) {
+        case .success(let windows): return windows
+        case .failure(let failure):
+            throw UsageError("\(command): --maintenance: " + failure.list.map(\.description).joined(separator: "\n"))
         }
     }
 }
@@ -151,6 +174,7 @@ struct ArgumentReader {
                 } catch {
                     throw UsageError("\(command): --vars-file \(error)")
                 }
+            case "--maintenance": options.maintenance += try maintenanceFile(try value(of: flag, inline))
             case "--report-format":
                 let text = try value(of: flag, inline)
                 let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
@@ -170,6 +194,12 @@ struct ArgumentReader {
                     throw UsageError("\(command): \(flag) takes a duration like 2s or 500ms, got '\(text)'")
                 }
                 if flag == "--timeout" { options.timeout = duration } else { options.retryInterval = duration }
+            case "--for":
+                let text = try value(of: flag, inline)
+                guard let duration = Duration(humanText: text), duration >= .seconds(1) else {
+                    throw UsageError("\(command): --for takes a duration of at least 1s like 2m, got '\(text)'")
+                }
+                options.rulesPending = duration
             case "--tag":
                 let (key, value) = try pair(try value(of: flag, inline), flag: flag, example: "team=payments")
                 options.tags.append((key, value))

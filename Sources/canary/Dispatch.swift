@@ -44,7 +44,7 @@ func dispatch(_ arguments: [String]) async throws -> Int32 {
         return try await ForgetCommand(options: try reader.parseRun(allowed: ForgetCommand.flags, needsPaths: false)).execute()
     case "rules":
         var reader = ArgumentReader(command: "rules", arguments: rest)
-        return RulesCommand(options: try reader.parseRun(allowed: ["--var", "--shard", "--only", "--tag", "--allow-unused-vars"])).execute()
+        return RulesCommand(options: try reader.parseRun(allowed: ["--var", "--shard", "--only", "--tag", "--allow-unused-vars", "--for"])).execute()
     case "show":
         return try ShowCommand(options: try InspectOptions(command: "show", arguments: rest, allowed: ShowCommand.flags)).execute()
     case "diff":

@@ -72,6 +72,7 @@ enum Help {
       --browser PATH       the Chromium to use (default: chromium on PATH)
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)
+      --maintenance FILE   maintenance windows for the fleet (JSON5 list; tags select canaries)
       --report-format F    github (::error annotations, $GITHUB_STEP_SUMMARY), tap[:FILE] or
                            json[:FILE] (stdout without FILE); repeatable
       --fail-fast          after the first failed canary, start no more and cancel the running ones
@@ -99,11 +100,14 @@ enum Help {
     """
 
     static let rules = """
-    Usage: canary rules PATH... [--only NAME]... [--tag KEY=VALUE]... [--shard K/N]
+    Usage: canary rules PATH... [--for D] [--only NAME]... [--tag KEY=VALUE]... [--shard K/N]
 
     Prints Prometheus alerting rules (YAML) for the canaries' metrics: CanaryAlarm (a canary in
-    ALARM) and CanaryStale (no run ended for two intervals of its schedule plus its timeouts: the
-    runner stopped, or cron stopped calling). Load them with rule_files; promtool check rules.
+    ALARM, per location), CanaryLocationsFailing (a canary with alarm.locations: {failing: N} in
+    ALARM in at least N locations; it has no per-location CanaryAlarm) and CanaryStale (no run
+    ended for two intervals of its schedule plus its timeouts: the runner stopped, or cron
+    stopped calling). --for D: an ALARM must last D before CanaryAlarm and
+    CanaryLocationsFailing fire. Load them with rule_files; promtool check rules.
     """
 
     static let forget = """
@@ -184,6 +188,7 @@ enum Help {
     run), and:
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)
+      --maintenance FILE   maintenance windows for the fleet (JSON5 list; tags select canaries)
       --log-format F       text (default) or json: one line per run and lifecycle event
       --stop-timeout D     after SIGTERM, how long runs in flight may go on (default 10s)
     -v, -q, --junit and --no-wait are run-only.

@@ -33,6 +33,46 @@ struct MaintenanceCLITests {
         #expect(metrics.contains(#"canary_alarm_state{canary="down",state="ALARM"} 1"#))
         #expect(receiver.received.compactMap { ($0["detail"] as? [String: Any])?["state"] as? String } == ["ALARM"])
     }
+
+    @Test("--maintenance FILE: a window selects canaries by tag (after --location); the others alarm as usual")
+    func fleetFile() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let now = Date()
+        let from = AlarmTime.text(now.addingTimeInterval(-3600)), to = AlarmTime.text(now.addingTimeInterval(3600))
+        for (name, team) in [("pay", "payments"), ("search", "search")] {
+            try #"{name: "\#(name)", tags: {team: "\#(team)"}, steps: [{request: {url: "{{httpbin}}/status/503"}}]}"#
+                .write(toFile: folder + "/\(name).json", atomically: true, encoding: .utf8)
+        }
+        try #"[{from: "\#(from)", to: "\#(to)", tags: {team: "payments", location: "eu-west-1"}}]"#
+            .write(toFile: folder + "/maintenance.json5", atomically: true, encoding: .utf8)
+        let output = try await CLI.run(
+            ["run", folder + "/pay.json", folder + "/search.json", "--results", folder + "/r", "--location", "eu-west-1",
+             "--maintenance", folder + "/maintenance.json5"] + TestServers.varArguments)
+        #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
+        let runs = EventsFiles.jsonLines(folder + "/r/runs.jsonl")
+        #expect(runs.first { $0["canary"] as? String == "pay" }?["maintenance"] as? Bool == true)
+        #expect(runs.first { $0["canary"] as? String == "search" }?["maintenance"] == nil)
+        let states = EventsFiles.jsonLines(folder + "/r/events.jsonl").compactMap { event -> String? in
+            guard let detail = event["detail"] as? [String: Any] else { return nil }
+            return "\(detail["canary"] ?? "")=\(detail["state"] ?? "")"
+        }
+        #expect(states == ["search=ALARM"])
+        let metrics = try String(contentsOfFile: folder + "/r/metrics.prom", encoding: .utf8)
+        #expect(metrics.contains(#"canary_in_maintenance{canary="pay",location="eu-west-1",team="payments"} 1"#), "\(metrics)")
+    }
+
+    @Test("--maintenance FILE with a mistake: exit 2 before anything runs, naming file, line, column and the fix")
+    func fleetFileMistake() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try #"{steps: [{request: {url: "{{httpbin}}/get"}}]}"#.write(toFile: folder + "/c.json", atomically: true, encoding: .utf8)
+        try "[\n  {cron: \"0 2 * * 0\", duraton: \"2h\"},\n]".write(toFile: folder + "/m.json5", atomically: true, encoding: .utf8)
+        let output = try await CLI.run(["run", folder + "/c.json", "--results", folder + "/r", "--maintenance", folder + "/m.json5"] + TestServers.varArguments)
+        #expect(output.status == 2)
+        #expect(output.stderr.contains(folder + "/m.json5:2:23: unknown key 'duraton' in a maintenance window; did you mean 'duration'?"), "\(output.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/r/runs.jsonl"))
+    }
 }
 
 enum AlarmTime {

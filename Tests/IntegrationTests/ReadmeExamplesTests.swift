@@ -71,6 +71,15 @@ struct ReadmeExamplesTests {
         let examples = try Self.blocks().filter { $0.language == "json5" || $0.language == "json" }
         #expect(examples.count >= 2)
         for block in examples {
+            // A list is a `--maintenance` file: `canary run --maintenance` takes it.
+            if block.text.split(separator: "\n").first(where: { !$0.hasPrefix("//") })?.hasPrefix("[") == true {
+                let file = folder + "/readme-\(block.line).json5", canary = folder + "/readme-\(block.line)-canary.json"
+                try block.text.write(toFile: file, atomically: true, encoding: .utf8)
+                try #"{tags: {team: "payments"}, steps: [{request: {url: "\#(TestServers.nginx)/hello.txt"}}]}"#.write(toFile: canary, atomically: true, encoding: .utf8)
+                let run = try await CLI.run(["run", canary, "--results", folder + "/r\(block.line)", "--maintenance", file])
+                #expect(run.status == 0, "README.md:\(block.line): \(run.stdout)\(run.stderr)")
+                continue
+            }
             // A block with steps is a canary file; a single step is run as the only step of one.
             var text = block.text.contains("steps:") ? block.text : "{name: \"readme-\(block.line)\", steps: [\(block.text)]}"
             let file = folder + "/readme-\(block.line).json5"

@@ -88,7 +88,7 @@ extension CanaryFileDecoder {
         return variables
     }
 
-    private func decodeTags(_ value: LocatedJSON) -> [(key: String, value: String)] {
+    func decodeTags(_ value: LocatedJSON) -> [(key: String, value: String)] {
         (map(value, in: "'tags'") ?? []).compactMap { member in
             text(member.value, for: "tag '\(member.key)'").map { (key: member.key, value: $0) }
         }
@@ -107,8 +107,9 @@ extension CanaryFileDecoder {
     }
 
     private func decodeAlarm(_ value: LocatedJSON) -> AlarmRule? {
-        guard let fields = fields(value, in: "'alarm'", allowed: ["evaluationPeriods", "datapointsToAlarm", "severity", "remindEvery", "degradedFails", "flakyFails"]) else { return nil }
+        guard let fields = fields(value, in: "'alarm'", allowed: ["evaluationPeriods", "datapointsToAlarm", "severity", "remindEvery", "degradedFails", "flakyFails", "locations"]) else { return nil }
         var rule = AlarmRule()
+        if let locations = fields["locations"] { rule.locationsFailing = quorum(locations) }
         if let flag = fields["flakyFails"] { rule.flakyFails = bool(flag, for: "'flakyFails'") ?? false }
         if let flag = fields["degradedFails"] { rule.degradedFails = bool(flag, for: "'degradedFails'") ?? false }
         if let every = fields["remindEvery"] { rule.remindEvery = positiveDuration(every, for: "'remindEvery'") }
@@ -158,6 +159,16 @@ extension CanaryFileDecoder {
             for capture in captures where names[capture.key] == nil { names[capture.key] = stepName }
         }
         return names
+    }
+
+    /// `alarm.locations: {failing: 2}`: how many locations in ALARM make the verdict.
+    private func quorum(_ value: LocatedJSON) -> Int? {
+        guard let fields = fields(value, in: "'alarm.locations'", allowed: ["failing"]) else { return nil }
+        guard let failing = fields["failing"] else {
+            report("'alarm.locations' needs 'failing', how many locations in ALARM make the verdict: {\"failing\": 2}", at: value.location)
+            return nil
+        }
+        return integer(failing, for: "'alarm.locations.failing'", in: 1...1000)
     }
 
     /// A label value for Alertmanager routes to match: short and printable.

@@ -14,6 +14,18 @@ extension CanaryFileDecoder {
 
     private func decodeWindow(_ value: LocatedJSON) -> MaintenanceWindow? {
         guard let fields = fields(value, in: "a maintenance window", allowed: Self.maintenanceKeys) else { return nil }
+        return window(fields, at: value)
+    }
+
+    /// A window of `--maintenance FILE`: one of the canary file's, with `tags` that select the
+    /// canaries it applies to (all of them without).
+    func decodeFleetWindow(_ value: LocatedJSON) -> FleetMaintenance? {
+        guard let fields = fields(value, in: "a maintenance window", allowed: Self.maintenanceKeys + ["tags"]) else { return nil }
+        let tags = fields["tags"].map(decodeTags) ?? []
+        return window(fields, at: value).map { FleetMaintenance(window: $0, tags: tags) }
+    }
+
+    private func window(_ fields: Fields, at value: LocatedJSON) -> MaintenanceWindow? {
         switch (fields["cron"], fields["duration"], fields["from"], fields["to"]) {
         case (let cron?, let duration?, nil, nil):
             guard let text = string(cron, for: "the window's 'cron'", like: "0 2 * * 0"),

@@ -50,6 +50,9 @@ public struct AlarmRule: Sendable, Equatable, Codable {
     public var degradedFails: Bool
     /// `flakyFails`: a run that passed only on a retry counts as a failing datapoint.
     public var flakyFails = false
+    /// `locations: {failing: N}`: `canary rules` alerts on the canary when at least N locations
+    /// (values of the `location` label) are in ALARM, instead of on each location's ALARM.
+    public var locationsFailing: Int? = nil
     public init(
         evaluationPeriods: Int = 1, datapointsToAlarm: Int = 1, severity: String = "critical", remindEvery: Duration? = nil,
         degradedFails: Bool = false

@@ -102,27 +102,34 @@ public struct PNGImage: Sendable, Equatable {
     }
 
     /// Undoes PNG's per-row filters (none, sub, up, average, Paeth) in place of the filter bytes.
+    /// Through buffer pointers: a full-page render is tens of megabytes, and indexed arrays took
+    /// seconds a page in a debug build.
     private static func unfilter(_ raw: [UInt8], height: Int, stride: Int, bytesPerPixel bpp: Int) throws(PNGError) -> [UInt8] {
         var rows = [UInt8](repeating: 0, count: height * stride)
-        for row in 0..<height {
-            let filter = raw[row * (stride + 1)]
-            let source = row * (stride + 1) + 1, target = row * stride, above = target - stride
-            for column in 0..<stride {
-                let left = column >= bpp ? Int(rows[target + column - bpp]) : 0
-                let up = row > 0 ? Int(rows[above + column]) : 0
-                let upLeft = row > 0 && column >= bpp ? Int(rows[above + column - bpp]) : 0
-                let predictor: Int
-                switch filter {
-                case 0: predictor = 0
-                case 1: predictor = left
-                case 2: predictor = up
-                case 3: predictor = (left + up) / 2
-                case 4: predictor = paeth(left, up, upLeft)
-                default: throw PNGError("unknown row filter \(filter) in row \(row)")
+        let bad: (row: Int, filter: UInt8)? = rows.withUnsafeMutableBufferPointer { out in
+            raw.withUnsafeBufferPointer { input in
+                for row in 0..<height {
+                    let filter = input[row * (stride + 1)]
+                    let source = row * (stride + 1) + 1, target = row * stride, above = target - stride
+                    for column in 0..<stride {
+                        let left = column >= bpp ? Int(out[target + column - bpp]) : 0
+                        let up = row > 0 ? Int(out[above + column]) : 0
+                        let predictor: Int
+                        switch filter {
+                        case 0: predictor = 0
+                        case 1: predictor = left
+                        case 2: predictor = up
+                        case 3: predictor = (left + up) / 2
+                        case 4: predictor = paeth(left, up, row > 0 && column >= bpp ? Int(out[above + column - bpp]) : 0)
+                        default: return (row, filter)
+                        }
+                        out[target + column] = input[source + column] &+ UInt8(truncatingIfNeeded: predictor)
+                    }
                 }
-                rows[target + column] = raw[source + column] &+ UInt8(truncatingIfNeeded: predictor)
+                return nil
             }
         }
+        if let bad { throw PNGError("unknown row filter \(bad.filter) in row \(bad.row)") }
         return rows
     }
 
@@ -132,18 +139,22 @@ public struct PNGImage: Sendable, Equatable {
         return pa <= pb && pa <= pc ? a : (pb <= pc ? b : c)
     }
 
+    /// Grey, grey with alpha and RGB widened to RGBA.
     private static func rgba(_ rows: [UInt8], channels: Int) -> [UInt8] {
         if channels == 4 { return rows }
-        var out = [UInt8]()
-        out.reserveCapacity(rows.count / channels * 4)
-        var index = 0
-        while index < rows.count {
-            switch channels {
-            case 1: out += [rows[index], rows[index], rows[index], 255]
-            case 2: out += [rows[index], rows[index], rows[index], rows[index + 1]]
-            default: out += [rows[index], rows[index + 1], rows[index + 2], 255]
+        let count = rows.count / channels
+        var out = [UInt8](repeating: 255, count: count * 4)
+        out.withUnsafeMutableBufferPointer { out in
+            rows.withUnsafeBufferPointer { rows in
+                for pixel in 0..<count {
+                    let from = pixel * channels, to = pixel * 4
+                    switch channels {
+                    case 1: out[to] = rows[from]; out[to + 1] = rows[from]; out[to + 2] = rows[from]
+                    case 2: out[to] = rows[from]; out[to + 1] = rows[from]; out[to + 2] = rows[from]; out[to + 3] = rows[from + 1]
+                    default: out[to] = rows[from]; out[to + 1] = rows[from + 1]; out[to + 2] = rows[from + 2]
+                    }
+                }
             }
-            index += channels
         }
         return out
     }

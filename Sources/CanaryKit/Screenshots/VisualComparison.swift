@@ -65,9 +65,15 @@ extension PNGImage {
     func trimmingBottom(toAtLeast minimum: Int) -> PNGImage {
         let rowBytes = width * 4
         guard height > minimum else { return self }
-        let last = pixels[(height - 1) * rowBytes..<height * rowBytes]
-        var keep = height
-        while keep > minimum, pixels[(keep - 1) * rowBytes..<keep * rowBytes].elementsEqual(last) { keep -= 1 }
+        // memcmp, not elementsEqual: a full-page render is thousands of rows of kilobytes, and the
+        // generic comparison took over ten seconds a page in a debug build.
+        let keep = pixels.withUnsafeBytes { bytes -> Int in
+            guard let base = bytes.baseAddress else { return height }
+            let last = base + (height - 1) * rowBytes
+            var keep = height
+            while keep > minimum, memcmp(base + (keep - 1) * rowBytes, last, rowBytes) == 0 { keep -= 1 }
+            return keep
+        }
         return PNGImage(width: width, height: keep, pixels: Array(pixels[0..<keep * rowBytes]))
     }
 }
