@@ -147,8 +147,13 @@ struct RunCommand {
         var tally = Tally()
         let gate = DependencyGate(batch: canaries)
         let dependsOn = Dictionary(canaries.map { ($0.name, $0.dependsOn) }, uniquingKeysWith: { first, _ in first })
-        await runner.run(canaries, jobs: jobs, finishesOffSlot: { screenshots.hasWork($0) }) { ran -> (RunResult, RecordingError?) in
+        // Recording waits for the disk (fsync): off the slot, so the next canary runs meanwhile;
+        // at most `jobs` runs wait so, beyond that a run waits on its slot.
+        let offSlot = { @Sendable (ran: RunResult) in screenshots.hasWork(ran) || store.recordsOffSlot(ran, limit: jobs) }
+        await runner.run(canaries, jobs: jobs, finishesOffSlot: offSlot) { ran -> (RunResult, RecordingError?) in
             var result = screenshots.hasWork(ran) ? await screenshots.process(ran) : ran
+            // A dependent is judged once its dependencies in the batch are counted (started
+            // before it, so they hold their own slots).
             await gate.wait(for: dependsOn[result.record.canary] ?? [])
             result.record.suppressedBy = await outputs.suppressors(of: result.record.canary)
             do throws(RecordingError) {
