@@ -227,4 +227,20 @@ struct RunSummariesTests {
         let folded = RunSummaries.current(directory: folder.path)
         #expect(folded.changed && folded.summaries.logPosition == LineReader.size(folder.path + "/runs.jsonl"))
     }
+
+    @Test("runs that reach the writer's book out of log order (the same canary's included) are folded in log order")
+    func outOfOrderFolds() throws {
+        let folder = try Folder()
+        defer { folder.remove() }
+        let book = RunSummaryBook(directory: folder.path)
+        let runs = history(30).filter { $0.canary == "api" }
+        let encoded = try runs.map { try RecordJSON.bytes($0, pretty: false) + [UInt8(ascii: "\n")] }
+        try folder.write(encoded.map { String(decoding: $0, as: UTF8.self) }.joined(), to: "runs.jsonl")
+        let offsets = encoded.indices.map { index in encoded[..<index].reduce(0) { $0 + $1.count } }
+        for index in [1, 0, 3, 2, 4, 6, 5, 9, 8, 7] { book.fold(runs[index], line: encoded[index], at: offsets[index]) }
+        book.close()
+        let saved = try #require(RunSummaries.load(directory: folder.path))
+        #expect(saved.runCount == 10 && saved.logPosition == LineReader.size(folder.path + "/runs.jsonl"))
+        #expect(page(saved) == page(RunSummaries(records: runs)))
+    }
 }

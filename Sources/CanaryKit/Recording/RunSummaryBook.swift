@@ -6,9 +6,9 @@ import Synchronization
 /// held in memory and saves them at `close` (and at most once a minute while `canary schedule`
 /// runs), so `canary report` reads summaries.bin and folds only the runs logged since.
 ///
-/// The saved `logPosition` is where every line before it has been folded: lines finish out of
-/// order (runs append concurrently), so it advances only over a contiguous prefix. Runs folded
-/// past it are not folded twice by a reader (each canary knows the end of its last folded line).
+/// Runs append concurrently and may reach the book out of log order (a canary's next run can be
+/// logged while its previous record is still on its way here), so a line is folded only once
+/// every line before it has been: the summaries always cover exactly the log up to `covered`.
 /// The book keeps summaries only when it starts from summaries that cover the whole log (or a
 /// tail of at most `foldLimit` bytes, folded at start); otherwise it leaves the fold to the next
 /// report, which folds the older folder once and saves it.
@@ -20,18 +20,18 @@ final class RunSummaryBook: Sendable {
     private struct State {
         /// nil: not kept (see above).
         var summaries: RunSummaries?
-        /// Where the contiguous folded prefix of the log ends, and lines folded beyond it (start → end).
+        /// Where the folded prefix of the log ends, and the lines after a gap waiting for it (by offset).
         var covered = 0
-        var beyond: [Int: Int] = [:]
+        var beyond: [Int: (record: RunRecord, line: [UInt8])] = [:]
         var lastSave = ContinuousClock.now
         var saveQueued = false
     }
 
     /// A tail longer than this at start (a crash, an older folder) is left to `canary report`.
     static let foldLimit = 8 << 20
-    /// Lines folded out of order waiting for an earlier one; more means a line was logged but
-    /// never folded (an append that failed after writing), and the book stops keeping summaries.
-    static let beyondLimit = 100_000
+    /// Lines waiting for an earlier one; more means a line was logged but never reached the book
+    /// (an append that failed after writing), and the book stops keeping summaries.
+    static let beyondLimit = 10_000
     static let saveInterval = Duration.seconds(60)
 
     init(directory: String) {
@@ -53,13 +53,16 @@ final class RunSummaryBook: Sendable {
     func fold(_ record: RunRecord, line: [UInt8], at offset: Int) {
         let due = state.withLock { state -> Bool in
             guard state.summaries != nil else { return false }
-            state.summaries?.fold(record, line: line, end: offset + line.count)
-            if offset == state.covered {
-                state.covered = offset + line.count
-                while let end = state.beyond.removeValue(forKey: state.covered) { state.covered = end }
-            } else {
-                state.beyond[offset] = offset + line.count
+            guard offset == state.covered else {
+                state.beyond[offset] = (record, line)
                 if state.beyond.count > Self.beyondLimit { state = State() }
+                return false
+            }
+            var next: (record: RunRecord, line: [UInt8])? = (record, line)
+            while let (record, line) = next {
+                state.summaries?.fold(record, line: line, end: state.covered + line.count)
+                state.covered += line.count
+                next = state.beyond.removeValue(forKey: state.covered)
             }
             guard !state.saveQueued, ContinuousClock.now - state.lastSave >= Self.saveInterval else { return false }
             state.saveQueued = true
