@@ -9,3 +9,12 @@ struct VariablesFileTests {
             == ["base": "https://staging.example", "retries": "3"])
     }
 }
+
+@Suite("PrintableText lines")
+struct PrintableLinesTests {
+    @Test("LF and CR LF both end a line; a lone CR and other control characters stay escaped")
+    func lines() {
+        #expect(PrintableText.lines(of: "a\r\nb\nc\r\n").map(String.init) == ["a", "b", "c", ""])
+        #expect(PrintableText.escapingLines("<h1>404</h1>\r\n<p>x\ry\u{1B}[2J</p>\r\n") == "<h1>404</h1>\n<p>x\\ry\\u001B[2J</p>\n")
+    }
+}

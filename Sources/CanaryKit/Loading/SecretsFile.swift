@@ -33,8 +33,7 @@ public enum SecretsFile {
     /// The secrets of `text`, read as the file `file`.
     public static func parse(_ text: String, file: String) throws(Problem) -> [String: String] {
         var secrets: [String: String] = [:]
-        // "\r\n" is one Character in Swift: splitting at "\n" alone would leave a CRLF file one line.
-        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
+        for (index, line) in PrintableText.lines(of: text).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             guard let equals = line.firstIndex(of: "=") else {
