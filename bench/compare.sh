@@ -8,15 +8,19 @@
 #   blackbox   prometheus-blackbox-exporter probing the same URLs, driven by wrk with J
 #              connections; its wall time is N divided by the probes per second wrk measured
 # Every connection is fresh. Then the fixed cost: `canary run` of one canary against one `curl`.
+# A size N spreads the canaries over 64 loopback addresses; N:1 sends them all to one address
+# (one host:port, as many canaries of one service are). For canary the table also gives the files
+# and folders its first round created in the results folder, and every tool's peak RSS.
 #
-#   bench/compare.sh [SIZES="100 1000 10000"] [ROUNDS=3] [J=100]
+#   bench/compare.sh [SIZES="100 1000 2000:1 10000"] [ROUNDS=3] [J=100]
+#   bench/compare.sh 100000 1                                      (the 100,000 case: minutes)
 #   CANARY_BENCH_RESULTS=/dev/shm/canary-bench bench/compare.sh    (record somewhere else)
 #
 # Prints a Markdown table; raw samples go to bench/out/. Traffic goes to loopback only.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-sizes=${1:-100 1000 10000}
+sizes=${1:-100 1000 2000:1 10000}
 rounds=${2:-3}
 jobs=${3:-100}
 addresses=64
@@ -72,59 +76,67 @@ cleanup() {
 }
 trap cleanup EXIT
 samples="$out/samples.tsv"
-printf 'n\ttool\twall_s\tuser_s\tsys_s\trss_kb\n' > "$samples"
+printf 'case\ttool\twall_s\tuser_s\tsys_s\trss_kb\tcreated\n' > "$samples"
 
-# The inputs for size N: canary files, a URL list for the floor, a config file for curl.
+# The inputs for case N or N:K (K addresses instead of all 64): canary files, a URL list for the
+# floor, a config file for curl.
 prepare() {
-    local n=$1 i url
-    mkdir -p "$work/$n/canaries"
-    : > "$work/$n/urls"
-    : > "$work/$n/curl.config"
+    local case=$1 n=${1%%:*} k=$addresses i url
+    [ "$case" = "$n" ] || k=${case#*:}
+    mkdir -p "$work/$case/canaries"
+    : > "$work/$case/urls"
+    : > "$work/$case/curl.config"
     for ((i = 0; i < n; i++)); do
-        url=$(bench_url "$i")
-        printf '{name: "c%05d", steps: [{request: {url: "%s"}, expect: {status: 200}}]}\n' "$i" "$url" \
-            > "$work/$n/canaries/c$i.json"
-        printf '%s\n' "$url" >> "$work/$n/urls"
-        printf 'url = "%s"\noutput = "/dev/null"\n' "$url" >> "$work/$n/curl.config"
+        url="http://127.0.0.$((i % k + 1)):$bench_port/hello.txt"    # bench_url without a fork
+        printf '{name: "c%06d", steps: [{request: {url: "%s"}, expect: {status: 200}}]}\n' "$i" "$url" \
+            > "$work/$case/canaries/c$i.json"
+        printf '%s\n' "$url" >> "$work/$case/urls"
+        printf 'url = "%s"\noutput = "/dev/null"\n' "$url" >> "$work/$case/curl.config"
     done
 }
 
-# timed N TOOL CMD...: runs CMD under /usr/bin/time and appends a sample.
+# timed CASE TOOL CREATED CMD...: runs CMD under /usr/bin/time and appends a sample (CREATED: the
+# files and folders it created, or - when not counted).
 timed() {
-    local n=$1 tool=$2
-    shift 2
+    local n=$1 tool=$2 created=$3
+    shift 3
     # /usr/bin/time gives CPU and peak RSS; its wall clock has only centiseconds, so take our own.
     local start=$EPOCHREALTIME wall user sys rss
     /usr/bin/time -f '%U %S %M' -o "$work/time" "$@"
     wall=$(python3 -c "print(f'{$EPOCHREALTIME - $start:.4f}')")
     read -r user sys rss < "$work/time"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$wall" "$user" "$sys" "$rss" >> "$samples"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$wall" "$user" "$sys" "$rss" "$created" >> "$samples"
 }
 
 # Each size records into one results folder across its rounds, as cron does into ./results: the
 # first round also creates the canary folders. Nothing is deleted until the end: on ext4 without
 # a journal (this machine's disk), creating files soon after deleting many is slow (the inode
 # allocator skips inodes deleted in the last minutes), and deletes would slow the next sample.
+# Issue 11's target: a passing run is appends, not inodes (a few dozen entries at most): the
+# files and folders under the results folder are counted before and after each run.
 run_canary() {
-    local n=$1 round=$2 recorded
-    timed "$n" canary "$bin" run "$work/$n/canaries" --jobs "$jobs" --results "$results_root/$n" -q
-    recorded=$(grep -c '"passed":true' "$results_root/$n/runs.jsonl")
+    local case=$1 round=$2 n=${1%%:*} recorded before after
+    mkdir -p "$results_root/$case"
+    before=$(find "$results_root/$case" -mindepth 1 | wc -l)
+    timed "$case" canary - "$bin" run "$work/$case/canaries" --jobs "$jobs" --results "$results_root/$case" -q
+    after=$(find "$results_root/$case" -mindepth 1 | wc -l)
+    sed -i '$ s/-$/'"$((after - before))"'/' "$samples"
+    recorded=$(cat "$results_root/$case"/runs*.jsonl "$results_root/$case"/runs/*.jsonl 2>/dev/null | grep -c '"passed":true' || true)
     [ "$recorded" = $((n * round)) ] || { echo "canary run: $recorded passing runs recorded of $((n * round))" >&2; exit 1; }
-    # Issue 11's target: a passing run is appends, not inodes (a few dozen entries at most).
-    [ "$round" = 1 ] && echo "  files and folders created by $n passing runs: $(find "$results_root/$n" -mindepth 1 | wc -l)" >&2
+    [ "$round" = 1 ] && echo "  files and folders created by $n passing runs: $((after - before))" >&2
     return 0
 }
 
 run_floor() {
-    local n=$1
-    timed "$n" floor "$out/floor" "$work/$n/urls" "$jobs" > "$work/floor.out"
+    local case=$1 n=${1%%:*}
+    timed "$case" floor - "$out/floor" "$work/$case/urls" "$jobs" > "$work/floor.out"
     grep -qx "ok $n failed 0" "$work/floor.out" || { echo "floor: $(cat "$work/floor.out")" >&2; exit 1; }
 }
 
 run_curl() {
-    local n=$1 ok
-    timed "$n" curl curl --no-progress-meter --parallel --parallel-max "$jobs" -s -H 'Connection: close' \
-        -w '%{http_code}\n' --config "$work/$n/curl.config" > "$work/curl.out"
+    local case=$1 n=${1%%:*} ok
+    timed "$case" curl - curl --no-progress-meter --parallel --parallel-max "$jobs" -s -H 'Connection: close' \
+        -w '%{http_code}\n' --config "$work/$case/curl.config" > "$work/curl.out"
     ok=$(grep -cx 200 "$work/curl.out")
     [ "$ok" = "$n" ] || { echo "curl: $ok of $n answered 200" >&2; exit 1; }
 }
@@ -132,7 +144,8 @@ run_curl() {
 # blackbox_exporter: a fresh exporter per sample (so its peak RSS is this sample's), probed by
 # wrk for long enough to make about N probes, each to the next of the K addresses.
 run_blackbox() {
-    local n=$1 port seconds
+    local case=$1 n=${1%%:*} k=$addresses port seconds
+    [ "$case" = "$n" ] || k=${case#*:}
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
     cat > "$work/blackbox.yml" <<EOF
 modules:
@@ -152,7 +165,7 @@ function setup(thread) table.insert(threads, thread); thread:set("id", #threads)
 function init(args) counter = (id or 0) * 7919; failed = 0 end
 function request()
     counter = counter + 1
-    local path = string.format("/probe?module=http_2xx&target=http://127.0.0.%d:$bench_port/hello.txt", counter % $addresses + 1)
+    local path = string.format("/probe?module=http_2xx&target=http://127.0.0.%d:$bench_port/hello.txt", counter % $k + 1)
     return wrk.format("GET", path)
 end
 function response(status, headers, body)
@@ -176,12 +189,12 @@ EOF
     read -r _ probes _ failed _ secs < <(grep '^probes ' "$work/wrk.out")
     [ "$failed" = 0 ] && [ "$probes" -gt 0 ] || { echo "blackbox: $probes probes, $failed failed" >&2; exit 1; }
     # Scale to N probes: wall from the rate, CPU (exporter only) in proportion.
-    python3 - "$n" "$probes" "$secs" "$before" "$after" "$rss" "$(getconf CLK_TCK)" >> "$samples" <<'PY'
+    python3 - "$case" "$probes" "$secs" "$before" "$after" "$rss" "$(getconf CLK_TCK)" >> "$samples" <<'PY'
 import sys
-n, probes, secs, before, after, rss, tick = sys.argv[1:]
-n, probes, secs = int(n), int(probes), float(secs)
+case, probes, secs, before, after, rss, tick = sys.argv[1:]
+n, probes, secs = int(case.split(":")[0]), int(probes), float(secs)
 cpu = (int(after) - int(before)) / int(tick) * n / probes
-print(f"{n}\tblackbox\t{n / (probes / secs):.3f}\t{cpu:.3f}\t0\t{rss}")
+print(f"{case}\tblackbox\t{n / (probes / secs):.3f}\t{cpu:.3f}\t0\t{rss}\t-")
 PY
 }
 
@@ -199,8 +212,8 @@ one=$work/one
 mkdir -p "$one/canaries"
 printf '{name: "one", steps: [{request: {url: "%s"}, expect: {status: 200}}]}\n' "$(bench_url 0)" > "$one/canaries/one.json"
 for _ in $(seq 1 20); do
-    timed 1 canary-one "$bin" run "$one/canaries" --results "$results_root/one" -q
-    timed 1 curl-one curl -s -o /dev/null "$(bench_url 0)"
+    timed 1 canary-one - "$bin" run "$one/canaries" --results "$results_root/one" -q
+    timed 1 curl-one - curl -s -o /dev/null "$(bench_url 0)"
 done
 
 python3 bench/table.py "$samples" "$jobs"

@@ -81,7 +81,8 @@ struct RunCommand {
         var tally = await batch.value
         store.close()
         do {
-            for warning in try await outputs.finish() { Console.error("warning: \(warning)") }
+            // Every run the batch logged has been added: the state's mark can be the log's end.
+            for warning in try await outputs.finish(everyLoggedRunAdded: true) { Console.error("warning: \(warning)") }
         } catch {
             tally.recordingError = tally.recordingError ?? error
         }
@@ -91,7 +92,7 @@ struct RunCommand {
         Console.clearProgress()
         let elapsed = (clock.now - started).milliseconds
         let signal = stop.signal
-        let summaryOfRuns = BatchSummary(runs: tally.records, notStarted: canaries.count - tally.records.count, wallTimeMs: elapsed)
+        let summaryOfRuns = BatchSummary(runs: tally.records, notStarted: canaries.count - tally.ran, wallTimeMs: elapsed)
         do {
             try RunReports.write(options.reports, batch: summaryOfRuns, canaries: canaries)
         } catch {
@@ -128,8 +129,11 @@ struct RunCommand {
         var recordingError: (any Error)?
         /// The failed and inconclusive runs (redacted), for the summary block.
         var notPassed: [RunRecord] = []
-        /// Every run (redacted), for the CI reports.
+        /// Every run (redacted), for the CI reports; kept only when one is asked for (10,000
+        /// records are megabytes a plain run does not need).
         var records: [RunRecord] = []
+        /// Runs that ended (any outcome).
+        var ran = 0
         /// --fail-fast stopped the batch after a failure.
         var failedFast = false
     }
@@ -162,7 +166,8 @@ struct RunCommand {
             if let failedRecording { tally.recordingError = tally.recordingError ?? failedRecording }
             let record = Redactor(secrets: result.secrets).redact(result.record)
             if !record.passed, record.cancelled != true { tally.notPassed.append(record) }
-            tally.records.append(record)
+            tally.ran += 1
+            if !options.reports.isEmpty { tally.records.append(record) }
             if options.failFast, !record.passed, record.cancelled != true, !record.isInconclusive, !tally.failedFast {
                 // Cancels this batch: no canary starts, the running ones end as cancelled.
                 tally.failedFast = true

@@ -272,7 +272,10 @@ public actor RunOutputs {
     /// Writes state.json, metrics.prom and JUnit, then delivers events and pushes metrics; what
     /// was delivered is not sent again by the next call (the scheduler calls this repeatedly).
     /// Returns warnings for the console; throws only when a file in the results folder can't be written.
-    public func finish() async throws -> [String] {
+    /// `everyLoggedRunAdded`: every run in runs.jsonl so far has come through `add` (`canary run`
+    /// after its batch), so the mark saved with state.json is the log's end and the next start
+    /// replays nothing; otherwise it lags two calls behind (see below).
+    public func finish(everyLoggedRunAdded: Bool = false) async throws -> [String] {
         _ = try await loadedStates()
         sweepRemoved(now: Date())
         let states = self.states ?? [:]
@@ -296,9 +299,15 @@ public actor RunOutputs {
         // A lagging mark: runs logged since the last call may still be on their way to `add`.
         // Two flushes back: reading more of the log on start is always right (runs already
         // counted are recognised by run id), reading too little loses an outcome.
-        let mark = earlierMark
-        earlierMark = safeMark
-        safeMark = StateRebuild.logSize(directory: directory)
+        let mark: UInt64
+        if everyLoggedRunAdded {
+            mark = StateRebuild.logSize(directory: directory)
+            (earlierMark, safeMark) = (mark, mark)
+        } else {
+            mark = earlierMark
+            earlierMark = safeMark
+            safeMark = StateRebuild.logSize(directory: directory)
+        }
 
         // The two files on two cores: for 10,000 canaries each took a few hundred ms.
         let directory = self.directory
