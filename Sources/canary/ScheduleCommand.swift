@@ -259,8 +259,10 @@ actor Daemon {
         }
     }
 
-    private func finished(_ result: RunResult, seconds: Double) async {
+    private func finished(_ ran: RunResult, seconds: Double) async {
+        var result = ran
         let name = result.record.canary
+        result.record.suppressedBy = await outputs.suppressors(of: name)
         rendering.remove(name)
         do {
             try await store.record(result)

@@ -45,6 +45,11 @@ public enum CanaryLoader {
             namesInUse[canary.name] = place
             result.canaries.append(canary)
         }
+        // `dependsOn` names canaries of other files: checked once all are loaded.
+        let dependencyProblems = DependencyCheck.problems(result.canaries)
+        let refused = Set(dependencyProblems.compactMap(\.canary))
+        result.canaries.removeAll { refused.contains($0.name) }
+        result.problems += dependencyProblems
         result.skipped = skipped
         return result
     }
