@@ -60,7 +60,7 @@ struct ScheduleCommand {
         await daemon.install(first)
         await daemon.attach(listener?.board)
         let notRun = unscheduled > 0 ? " (\(unscheduled) without a schedule not run)" : ""
-        log.event("started", "\(first.count) canaries\(notRun), --jobs \(jobs), results in \(options.results)")
+        log.event("started", "\(counted(first.count, "canary", "canaries"))\(notRun), --jobs \(jobs), results in \(options.results)")
         await daemon.warnIfTheyCannotFit()
 
         let control = Task {
@@ -179,7 +179,7 @@ actor Daemon {
             let added = names.subtracting(known).sorted()
             // Only the lists that have names: "added: ; removed: " read like a bug.
             let changes = [("added", added), ("removed", removed)].filter { !$0.1.isEmpty }.map { "\($0.0): \($0.1.joined(separator: ", "))" }
-            log.event("reloaded", "\(names.count) canaries; " + (changes.isEmpty ? "none added or removed" : changes.joined(separator: "; ")),
+            log.event("reloaded", "\(counted(names.count, "canary", "canaries")); " + (changes.isEmpty ? "none added or removed" : changes.joined(separator: "; ")),
                       [("added", .array(added.map { .string($0) })), ("removed", .array(removed.map { .string($0) }))])
         }
         byFile = next
