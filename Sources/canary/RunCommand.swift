@@ -80,6 +80,7 @@ struct RunCommand {
         stop.onStop { batch.cancel() }
         var tally = await batch.value
         store.close()
+        await outputs.setResultsBytes(store.bytes)
         do {
             // Every run the batch logged has been added: the state's mark can be the log's end.
             for warning in try await outputs.finish(everyLoggedRunAdded: true) { Console.error("warning: \(warning)") }

@@ -81,6 +81,7 @@ struct ScheduleCommand {
         await daemon.loop(stopTimeout: options.stopTimeout)
         control.cancel()
         store.close()
+        await outputs.setResultsBytes(store.bytes)
         for warning in (try? await outputs.finish()) ?? [] { log.event("warning", warning) }
         engine.shutdown()
         withExtendedLifetime(lock) {}
@@ -296,6 +297,7 @@ actor Daemon {
         flushing = true
         lastFlush = ContinuousClock.now
         await outputs.setScheduler(schedulerMetrics())
+        await outputs.setResultsBytes(store.bytes)
         let outputs = self.outputs, log = self.log
         Task {
             do {
