@@ -146,8 +146,12 @@ struct RunCommand {
     ) async -> Tally {
         var tally = Tally()
         // Recording waits for the disk (fsync): off the slot, so the next canary runs meanwhile;
-        // at most `jobs` runs wait so, beyond that a run waits on its slot.
-        let offSlot = { @Sendable (ran: RunResult) in screenshots.hasWork(ran) || store.recordsOffSlot(ran, limit: jobs) }
+        // at most `jobs` runs wait so, beyond that a run waits on its slot. Not a failure under
+        // --fail-fast: it must be consumed (and cancel the batch) before the next canary starts.
+        let failFast = options.failFast
+        let offSlot = { @Sendable (ran: RunResult) in
+            screenshots.hasWork(ran) || ((!failFast || ran.record.passed) && store.recordsOffSlot(ran, limit: jobs))
+        }
         await runner.run(canaries, jobs: jobs, finishesOffSlot: offSlot) { ran -> (RunResult, RecordingError?) in
             let result = screenshots.hasWork(ran) ? await screenshots.process(ran) : ran
             do throws(RecordingError) {

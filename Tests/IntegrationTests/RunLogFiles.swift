@@ -11,9 +11,10 @@ enum RunLogFiles {
         return (FileManager.default.fileExists(atPath: legacy) ? [legacy] : []) + segments
     }
 
-    /// Whether any run was logged (a run segment or runs.jsonl holds a byte).
+    /// Whether the folder has a run log (a run segment, begun when a run or schedule opens the
+    /// store, or runs.jsonl), as `runs.jsonl` existed once the store was opened.
     static func exists(_ results: String) -> Bool {
-        paths(results).contains { ((try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0) > 0 }
+        !paths(results).isEmpty
     }
 
     /// The whole log's text; throws when the folder has no run log at all.
