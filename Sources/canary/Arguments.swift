@@ -68,6 +68,8 @@ struct RunOptions {
     var maintenanceFiles: [String] = []
     /// `canary rules --for D`: how long an ALARM lasts before its alert fires.
     var rulesPending: Duration?
+    /// `schedule --listen [ADDR]:PORT`: serve /metrics, the status page and health there.
+    var listen: ListenAddress?
 
     /// --only, --tag and --shard select; --location labels (as the tag `location`, so records,
     /// metrics and events all carry it), replacing a `location` tag of the file.
@@ -208,6 +210,12 @@ struct ArgumentReader {
                     throw UsageError("\(command): \(flag) takes a duration like 2s or 500ms, got '\(text)'")
                 }
                 if flag == "--timeout" { options.timeout = duration } else { options.retryInterval = duration }
+            case "--listen":
+                let text = try value(of: flag, inline)
+                guard let address = ListenAddress(text) else {
+                    throw UsageError("\(command): --listen takes [ADDRESS]:PORT like :9464 (loopback), 127.0.0.1:9464 or 0.0.0.0:9464, got '\(text)'")
+                }
+                options.listen = address
             case "--for":
                 let text = try value(of: flag, inline)
                 guard let duration = Duration(humanText: text), duration >= .seconds(1) else {

@@ -112,7 +112,7 @@ struct RunCommand {
             }
             Console.line(summary)
         }
-        if invalid { Console.error("\(loaded.problems.count) problem(s) in canary files; see above") }
+        if invalid { Console.error("\(counted(loaded.problems.count, "problem", "problems")) in canary files; see above") }
         if let recordingError = tally.recordingError {
             Console.error("run: \(recordingError)")
             return 2
@@ -228,10 +228,10 @@ struct ValidateCommand {
             }
         }
         if loaded.problems.isEmpty {
-            Console.line("\(loaded.canaries.count) canaries valid")
+            Console.line("\(counted(loaded.canaries.count, "canary", "canaries")) valid")
             return 0
         }
-        Console.line("\(loaded.problems.count) problem(s); \(loaded.canaries.count) canaries valid")
+        Console.line("\(counted(loaded.problems.count, "problem", "problems")); \(counted(loaded.canaries.count, "canary", "canaries")) valid")
         return 2
     }
 }

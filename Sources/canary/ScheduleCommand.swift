@@ -9,7 +9,7 @@ struct ScheduleCommand {
         "--allow-shared-results", "--results-mode", "--pass-env",
         "--var", "--jobs", "--results", "--only", "--tag", "--cacert", "--keep", "--artifacts", "--retain", "--max-bytes", "--max-snapshot-bytes",
         "--max-body-bytes", "--pushgateway", "--webhook", "--alertmanager", "--report-url", "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age", "--account", "--forget-after", "--on-alarm-arg", "--on-run", "--on-run-arg",
-        "--shard", "--location", "--maintenance", "--log-format", "--stop-timeout", "--screenshots", "--screenshot-jobs", "--screenshot-timeout", "--browser", "--allow-unused-vars", "--secrets-file",
+        "--shard", "--location", "--maintenance", "--log-format", "--stop-timeout", "--screenshots", "--screenshot-jobs", "--screenshot-timeout", "--browser", "--allow-unused-vars", "--secrets-file", "--listen",
     ]
     /// `run`'s options that a daemon has no use for, with the reason given when they are passed.
     static let runOnly: [String: String] = [
@@ -56,9 +56,11 @@ struct ScheduleCommand {
         if let jobsNotice { log.event("notice", jobsNotice) }
         let screenshots = ScreenshotSetup.pass(options, canaries: Array(first.values))
         let daemon = Daemon(runner: runner, store: store, outputs: outputs, log: log, jobs: jobs, screenshots: screenshots)
+        let listener = try startListener(log: log)
         await daemon.install(first)
+        await daemon.attach(listener?.board)
         let notRun = unscheduled > 0 ? " (\(unscheduled) without a schedule not run)" : ""
-        log.event("started", "\(first.count) canaries\(notRun), --jobs \(jobs), results in \(options.results)")
+        log.event("started", "\(counted(first.count, "canary", "canaries"))\(notRun), --jobs \(jobs), results in \(options.results)")
         await daemon.warnIfTheyCannotFit()
 
         let control = Task {
@@ -89,6 +91,7 @@ struct ScheduleCommand {
         }
         await daemon.loop(stopTimeout: options.stopTimeout)
         control.cancel()
+        listener?.server.stop()
         store.close()
         for warning in (try? await outputs.finish()) ?? [] { log.event("warning", warning) }
         engine.shutdown()
@@ -150,6 +153,10 @@ actor Daemon {
     private var dirty = false
     private var flushing = false
     private var lastFlush = ContinuousClock.now
+    /// `--listen`: where the runs and metrics are published for the listener, and when last.
+    private var board: StatusBoard?
+    private var boardDirty = false
+    private var lastPublish = ContinuousClock.now
 
     init(runner: Runner, store: ResultsStore, outputs: RunOutputs, log: ScheduleLog, jobs: Int, screenshots: ScreenshotPass) {
         self.screenshots = screenshots
@@ -161,6 +168,12 @@ actor Daemon {
     }
 
     func canariesByFile() -> [String: Canary] { byFile }
+
+    /// From now on the runs and metrics are published on `board` (the first publish makes it ready).
+    func attach(_ board: StatusBoard?) {
+        self.board = board
+        boardDirty = board != nil
+    }
 
     /// Puts `next` on the book: new canaries start, changed ones take effect from their next run,
     /// and canaries no longer present stop being scheduled.
@@ -175,7 +188,7 @@ actor Daemon {
             let added = names.subtracting(known).sorted()
             // Only the lists that have names: "added: ; removed: " read like a bug.
             let changes = [("added", added), ("removed", removed)].filter { !$0.1.isEmpty }.map { "\($0.0): \($0.1.joined(separator: ", "))" }
-            log.event("reloaded", "\(names.count) canaries; " + (changes.isEmpty ? "none added or removed" : changes.joined(separator: "; ")),
+            log.event("reloaded", "\(counted(names.count, "canary", "canaries")); " + (changes.isEmpty ? "none added or removed" : changes.joined(separator: "; ")),
                       [("added", .array(added.map { .string($0) })), ("removed", .array(removed.map { .string($0) }))])
         }
         byFile = next
@@ -201,6 +214,7 @@ actor Daemon {
         while !stopping {
             await tick()
             await flushIfDue()
+            await publishIfDue()
             let wait = min(max((book.nextDue ?? Date().addingTimeInterval(1)).timeIntervalSince(Date()), 0.005), 0.25)
             try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
         }
@@ -241,6 +255,7 @@ actor Daemon {
 
     private func launch(_ canary: Canary) {
         let runner = self.runner, screenshots = self.screenshots, retrying = self.retrying
+        boardDirty = true
         running[canary.name] = Task {
             let began = ContinuousClock.now
             var result = await runner.run(canary, retrying: { retrying.allowed })
@@ -272,6 +287,8 @@ actor Daemon {
         book.finished(name, seconds: seconds)
         running[name] = nil
         dirty = true
+        board?.add(record, secrets: result.secrets)
+        boardDirty = true
         await tick()
     }
 
@@ -319,6 +336,25 @@ actor Daemon {
     }
 
     private func flushed() { flushing = false }
+
+    /// The listener's snapshot, at most every 200 ms after something changed (a run started or
+    /// ended): metrics are computed here, off the listener, and the listener only copies them.
+    private func publishIfDue() async {
+        guard let board, boardDirty, ContinuousClock.now - lastPublish >= .milliseconds(200) else { return }
+        boardDirty = false
+        lastPublish = ContinuousClock.now
+        let metrics = await outputs.metricsSnapshot()
+        let scheduler = SchedulerMetrics(jobs: jobs, neededSlots: book.neededSlots, skipped: book.skippedTotals)
+        let inFlight = running.count - rendering.count, delay = book.queueDelay
+        board.update { snapshot in
+            snapshot.canaries = metrics
+            snapshot.scheduler = scheduler
+            snapshot.runsInFlight = inFlight
+            snapshot.queueDelaySeconds = delay.seconds
+            snapshot.queueDelayCount = delay.runs
+            snapshot.ready = true
+        }
+    }
 
     /// The scheduler's own series for metrics.prom; logs when the measured work crosses `--jobs`.
     private func schedulerMetrics() -> SchedulerMetrics {

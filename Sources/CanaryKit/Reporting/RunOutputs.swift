@@ -260,18 +260,13 @@ public actor RunOutputs {
         return ([], current.keys.sorted())
     }
 
-    /// Writes state.json, metrics.prom and JUnit, then delivers events and pushes metrics; what
-    /// was delivered is not sent again by the next call (the scheduler calls this repeatedly).
-    /// Returns warnings for the console; throws only when a file in the results folder can't be written.
-    /// `everyLoggedRunAdded`: every run in runs.jsonl so far has come through `add` (`canary run`
-    /// after its batch), so the mark saved with state.json is the log's end and the next start
-    /// replays nothing; otherwise it lags two calls behind (see below).
-    public func finish(everyLoggedRunAdded: Bool = false) async throws -> [String] {
-        _ = try await loadedStates()
-        sweepRemoved(now: Date())
-        let states = self.states ?? [:]
-        let removedGroups = self.removedGroups
-        self.removedGroups = []
+    /// Each canary's metrics now, as the next metrics.prom will hold them (the scheduler's
+    /// listener serves them between flushes).
+    public func metricsSnapshot() -> [CanaryMetrics] {
+        currentMetrics(states ?? [:])
+    }
+
+    private func currentMetrics(_ states: [String: CanaryState]) -> [CanaryMetrics] {
         var metrics = states.map { name, state in
             var metrics = state.last.map {
                 CanaryMetrics(last: $0, runsPassed: state.runsPassed, runsFailed: state.runsFailed, alarmState: state.state.rawValue)
@@ -287,6 +282,22 @@ public actor RunOutputs {
             metrics.append(CanaryMetrics(canary: name, tags: tags, last: nil, runsPassed: 0, runsFailed: 0,
                                          alarmState: AlarmState.insufficientData.rawValue))
         }
+        return metrics
+    }
+
+    /// Writes state.json, metrics.prom and JUnit, then delivers events and pushes metrics; what
+    /// was delivered is not sent again by the next call (the scheduler calls this repeatedly).
+    /// Returns warnings for the console; throws only when a file in the results folder can't be written.
+    /// `everyLoggedRunAdded`: every run in runs.jsonl so far has come through `add` (`canary run`
+    /// after its batch), so the mark saved with state.json is the log's end and the next start
+    /// replays nothing; otherwise it lags two calls behind (see below).
+    public func finish(everyLoggedRunAdded: Bool = false) async throws -> [String] {
+        _ = try await loadedStates()
+        sweepRemoved(now: Date())
+        let states = self.states ?? [:]
+        let removedGroups = self.removedGroups
+        self.removedGroups = []
+        let metrics = currentMetrics(states)
         var warnings: [String] = []
         let sinks = makeSinks()
         let batch = events.map { event in
