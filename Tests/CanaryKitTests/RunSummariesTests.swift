@@ -64,21 +64,6 @@ struct RunSummariesTests {
         #expect(page(next.summaries) == HTMLReport.render(records: all, generatedAt: now))
     }
 
-    @Test("a folder without summaries (written by an older version) is folded once, then read from the saved summaries")
-    func olderFolder() throws {
-        let folder = try Folder()
-        defer { folder.remove() }
-        try folder.write(try lines(all), to: "runs.jsonl")
-        let output = folder.path + "/report.html"
-        let summary = try HTMLReport.build(resultsDirectory: folder.path, output: output, now: now)
-        #expect(summary == ReportSummary(canaries: 3, runs: 300, skippedLines: 0))
-        #expect(FileManager.default.fileExists(atPath: folder.path + "/" + ResultsLayout.summaries))
-        let again = RunSummaries.current(directory: folder.path)
-        #expect(!again.changed, "nothing left to fold")
-        #expect(page(again.summaries) == page(RunSummaries(records: all)))
-        #expect(try HTMLReport.build(resultsDirectory: folder.path, output: output, now: now) == summary)
-    }
-
     @Test("a crash while writing the summaries (a left temp file, a cut or damaged file) costs a fold, never a wrong page")
     func crashMidWrite() throws {
         let folder = try Folder()
@@ -184,48 +169,6 @@ struct RunSummariesTests {
         #expect(html.contains("<tr class=\"pass\" id=\"canary-c000\">"), "a row without a card holds its anchor")
         let rows = html.components(separatedBy: "<tr class=\"").dropFirst().map { $0.prefix(4) }
         #expect(rows.prefix(2).allSatisfy { $0 == "fail" } && rows.dropFirst(2).allSatisfy { $0 == "pass" })
-    }
-
-    @Test("runs recorded through ResultsStore, concurrently and in two invocations, leave summaries.bin equal to a fold of runs.jsonl")
-    func writerKeepsSummaries() async throws {
-        let folder = try Folder()
-        defer { folder.remove() }
-        for (first, count) in [(0, 90), (90, 60)] {
-            let store = try ResultsStore(directory: folder.path)
-            let runs = history(count, from: first)
-            // One task per canary (a canary never runs twice at once), the canaries at the same time.
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for canary in ["api", "checkout", "search"] {
-                    group.addTask {
-                        for run in runs where run.canary == canary { try await store.record(RunResult(record: run, exchanges: [], secrets: [])) }
-                    }
-                }
-                try await group.waitForAll()
-            }
-            store.close()
-            let saved = try #require(RunSummaries.load(directory: folder.path), "close saves the summaries")
-            #expect(saved.logPosition == LineReader.size(folder.path + "/runs.jsonl"))
-            #expect(saved.runCount == first + count)
-            var refolded = RunSummaries()
-            _ = refolded.foldRunLog(directory: folder.path)
-            #expect(page(saved) == page(refolded))
-            #expect(!RunSummaries.current(directory: folder.path).changed, "a report has nothing left to fold")
-        }
-    }
-
-    @Test("a store opened on a long log without summaries leaves the fold to the report, which folds it once")
-    func writerLeavesOlderFolders() async throws {
-        let folder = try Folder()
-        defer { folder.remove() }
-        var text = try lines(all)
-        while text.utf8.count <= RunSummaryBook.foldLimit { text += text }
-        try folder.write(text, to: "runs.jsonl")
-        let store = try ResultsStore(directory: folder.path)
-        try await store.record(RunResult(record: history(1, from: 300)[0], exchanges: [], secrets: []))
-        store.close()
-        #expect(RunSummaries.load(directory: folder.path) == nil)
-        let folded = RunSummaries.current(directory: folder.path)
-        #expect(folded.changed && folded.summaries.logPosition == LineReader.size(folder.path + "/runs.jsonl"))
     }
 
     @Test("runs that reach the writer's book out of log order (the same canary's included) are folded in log order")
