@@ -174,6 +174,15 @@ struct ArgumentReader {
                 } catch {
                     throw UsageError("\(command): --vars-file \(error)")
                 }
+            case "--secrets-file":
+                let path = try value(of: flag, inline)
+                do throws(SecretsFile.Problem) {
+                    // Into this process's environment, where {{secret.NAME}} looks (and the checks
+                    // for unset secrets too); child processes get a minimal environment of their own.
+                    for (name, secret) in try SecretsFile.load(path) { setenv(name, secret, 1) }
+                } catch {
+                    throw UsageError("\(command): --secrets-file \(error)")
+                }
             case "--maintenance": options.maintenance += try maintenanceFile(try value(of: flag, inline))
             case "--report-format":
                 let text = try value(of: flag, inline)

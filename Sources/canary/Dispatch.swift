@@ -51,7 +51,7 @@ func dispatch(_ arguments: [String]) async throws -> Int32 {
         return try DiffCommand(options: try InspectOptions(command: "diff", arguments: rest, allowed: DiffCommand.flags)).execute()
     case "validate", "list":
         var reader = ArgumentReader(command: command, arguments: rest)
-        let options = try reader.parseRun(allowed: ["--var", "--shard", "--only", "--tag", "--allow-unused-vars"])
+        let options = try reader.parseRun(allowed: ["--var", "--shard", "--only", "--tag", "--allow-unused-vars", "--secrets-file"])
         return command == "validate" ? ValidateCommand(options: options).execute() : ListCommand(options: options).execute()
     default:
         throw UsageError("canary: unknown command '\(command)'; commands: run, schedule, validate, list, rules, forget, report, show, diff, baseline, help")

@@ -80,6 +80,7 @@ enum Help {
       --retry-interval D   pause between attempts (default none)
       --timeout D          each attempt's limit, for every canary (overrides the files)
       --vars-file FILE     variables from a JSON5 object or NAME=value lines (--var wins)
+      --secrets-file FILE  {{secret.NAME}} values from NAME=value lines; refused if others may read it
       --no-results         record into a temporary folder removed at exit: nothing left behind
       -v, --verbose        print each request and response (secrets shown as ***)
       -q, --quiet          print only failures, and the summary when one failed (nothing when all pass)
@@ -92,7 +93,7 @@ enum Help {
     """
 
     static let validate = """
-    Usage: canary validate PATH... [--var NAME=VALUE]...
+    Usage: canary validate PATH... [--var NAME=VALUE]... [--secrets-file FILE]
 
     Parses and checks every canary file without sending anything: syntax (JSON5), unknown keys,
     types, durations, schedules, regular expressions, JSONPaths and variable names. Lists every
@@ -184,8 +185,8 @@ enum Help {
     a row (the process was paused or stopped) set the alarm to INSUFFICIENT_DATA.
 
     Options: --jobs N, --results DIR, --var, --only, --tag, --cacert, --keep, --artifacts, --retain, --max-bytes, --max-snapshot-bytes,
-    --max-body-bytes, --pushgateway, --webhook, --alertmanager, --report-url, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --forget-after, --account (as for
-    run), and:
+    --max-body-bytes, --pushgateway, --webhook, --alertmanager, --report-url, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --forget-after, --account, --secrets-file (as
+    for run), and:
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)
       --maintenance FILE   maintenance windows for the fleet (JSON5 list; tags select canaries)

@@ -66,6 +66,22 @@ struct JSONPathEvalTests {
         #expect(JSONPathEvaluator.query(row.path, in: document) == expected)
     }
 
+    @Test("a filter, slice or union gives a list to the predicate even when it selects one value", arguments: [
+        ("$.store.book[?@.price < 10].title", JSONValue?.some(.array([.string("A")]))),
+        ("$.store.book[0:1].title", .some(.array([.string("A")]))),
+        ("$.store.book[::-1].title", .some(.array([.string("B"), .string("A")]))),
+        ("$.store.book[?@.price > 100]", nil),
+        ("$.store.book[?@.isbn]", .some(.array([bookB]))),
+        ("$.store['bicycle','nothing'].color", .some(.array([.string("red")]))),
+        ("$.store.book[?length(@.title) == 1 && search(@.title, '[AB]')].price", .some(.array([.number(8), .number(12)]))),
+        ("$..[?@.price >= 12].price", .some(.array([.number(19), .number(12)]))),
+        ("$.store.book[?@.price == $.store.book[0].price].title", .some(.array([.string("A")]))),
+        ("$.store.book[0].title", .some(.string("A"))),
+    ])
+    func filterQuery(source: String, expected: JSONValue?) throws {
+        #expect(JSONPathEvaluator.query(try JSONPath.parse(source), in: document) == expected)
+    }
+
     @Test("$ on a scalar document is that scalar")
     func rootOfScalar() {
         let root = JSONPath(source: "$", segments: [])

@@ -125,6 +125,17 @@ struct CLITests {
         }
     }
 
+    @Test("-v shows a CR LF body (nginx's own 404 page) as lines of text, not escaped line breaks")
+    func verboseCRLFBody() async throws {
+        let folder = try write(["page.json": #"{steps: [{request: {url: "{{site}}/no-such-page"}, expect: {status: 200}}]}"#])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let output = try await CLI.run(["run", folder, "-v", "--results", folder + "/r"] + TestServers.varArguments("site"))
+        #expect(output.status == 1)
+        let body = output.stdout.split(separator: "\n").filter { $0.hasPrefix("  < <") }
+        #expect(body.contains("  < <head><title>404 Not Found</title></head>"), "\(output.stdout)")
+        #expect(!output.stdout.contains("\\r"), "\(output.stdout)")
+    }
+
     @Test("help, version and bad usage")
     func usage() async throws {
         #expect(try await CLI.run(["--version"]).stdout.hasPrefix("canary "))

@@ -12,6 +12,8 @@ struct SecretLeakTests {
     static let colon = "c0lonSecr:et42x"
     static let password = "Pa55wordXyzQ"
     static let envToken = "EnvT0kenValue77"
+    static let captured = "Capt0redT0kenQ9"
+    static let fromFile = "F1leSecretVal88"
 
     /// What must not appear, and which path it would have leaked through.
     static var leaks: [(text: String, path: String)] {
@@ -26,6 +28,8 @@ struct SecretLeakTests {
             ("LiteralC00kieVal", "a literal Cookie value from the file, echoed in a body"),
             ("SrvSessionZ77", "a Set-Cookie value quoted by a failure message"),
             (envToken, "an {{env.X}} whose name looks like a credential"),
+            (captured, "a value captured with secret: true, sent on by the next step and echoed"),
+            (fromFile, "a {{secret.X}} from --secrets-file"),
         ]
     }
 
@@ -58,6 +62,17 @@ struct SecretLeakTests {
                continueOnFailure: true, expect: {headers: {"Set-Cookie": {contains: "Secure"}}}},
             ]}
             """,
+        // httpbin's /base64 answers the token itself: it first appears in a response.
+        "captured.json": """
+            {name: "captured", steps: [
+              {name: "login", request: {url: "{{httpbin}}/base64/\(Data(captured.utf8).base64EncodedString())"},
+               capture: {token: {body: true, secret: true}}},
+              {name: "use", request: {url: "{{httpbin}}/anything", headers: {"X-Session": "{{token}}"}, query: {s: "{{token}}"}},
+               continueOnFailure: true, expect: {status: 201, body: {contains: "nope"}}},
+              {name: "file", request: {url: "{{httpbin}}/anything", headers: {"X-From-File": "{{secret.FROMFILE}}"}},
+               expect: {body: {contains: "nope"}}},
+            ]}
+            """,
         "env.json": """
             {name: "env", steps: [
               {name: "env", request: {url: "{{httpbin}}/anything", query: {a: "{{env.PLANTED}}", b: "{{env.MY_API_TOKEN}}"}},
@@ -75,6 +90,8 @@ struct SecretLeakTests {
         let userinfo = "http://alice:\(Self.password)@127.0.0.1:\(httpbin?.port ?? 0)"
         let environment = ["PLANTED": Self.planted, "ENCODED": Self.encoded, "COLON": Self.colon, "MY_API_TOKEN": Self.envToken]
         var consoles: [String] = []
+        let secretsFile = folder + "/secrets.env"
+        FileManager.default.createFile(atPath: secretsFile, contents: Data("# for captured.json\nFROMFILE=\(Self.fromFile)\n".utf8), attributes: [.posixPermissions: 0o600])
         // Every report of the CI flags lands inside the results folder, so the scan below reads them.
         let reports = folder + "/r/reports"
         let ci = ["--junit", reports + "/junit.xml", "--report-format", "tap:" + reports + "/run.tap",
@@ -82,7 +99,7 @@ struct SecretLeakTests {
         for verbose in [false, true] {
             let output = try await CLI.run(
                 ["run", folder, "--results", folder + "/r", "--max-snapshot-bytes", "4096", "--var", "userinfo=\(userinfo)",
-                 "--alertmanager", Self.alertmanager] + (verbose ? ["-v"] : ci) + TestServers.varArguments,
+                 "--alertmanager", Self.alertmanager, "--secrets-file", secretsFile] + (verbose ? ["-v"] : ci) + TestServers.varArguments,
                 environment: environment.merging(["GITHUB_STEP_SUMMARY": reports + "/summary.md"]) { $1 })
             #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
             consoles.append(output.stdout + output.stderr)
@@ -95,7 +112,7 @@ struct SecretLeakTests {
         }
         // What `canary show` (every format) and `canary diff` print of these runs, with the
         // secrets in the environment as when they ran.
-        for canary in ["secrets", "credentials", "env"] {
+        for canary in ["secrets", "credentials", "env", "captured"] {
             for format in ["http", "har", "json", "curl"] {
                 let shown = try await CLI.run(["show", canary, "--format", format, "--results", folder + "/r"], environment: environment)
                 #expect(shown.status == 0, "show \(canary) --format \(format): \(shown.stderr)")

@@ -68,6 +68,11 @@ struct SpecPredicateTests {
         SpecCase(#"{request: {url: "{{httpbin}}/json"}, expect: {json: {"$.slideshow.slides[5]": {exists: false}}}}"#, nil),
         SpecCase(#"{request: {url: "{{httpbin}}/json"}, expect: {json: {"$.slideshow.slides[*].nothing": {exists: false}}}}"#, nil),
         SpecCase(#"{request: {url: "{{site}}/hello.txt"}, expect: {json: {"$.a": {exists: true}}}}"#, "json $.a: expected exists, got nothing (the body is not JSON)"),
+        SpecCase(#"{request: {url: "{{httpbin}}/json"}, expect: {json: {"$.slideshow.slides[?@.title == 'Overview'].type": ["all"]}}}"#, nil),
+        SpecCase(#"{request: {url: "{{httpbin}}/json"}, expect: {json: {"$.slideshow.slides[?count(@.items[*]) > 1].title": ["Overview"]}}}"#, nil),
+        SpecCase(#"{request: {url: "{{httpbin}}/json"}, expect: {json: {"$.slideshow.slides[0:1].title": {length: 1}}}}"#, nil),
+        SpecCase(#"{request: {url: "{{httpbin}}/json"}, expect: {json: {"$.slideshow['author','title']": ["Yours Truly", "Sample Slide Show"]}}}"#, nil),
+        SpecCase(#"{request: {url: "{{httpbin}}/json"}, expect: {json: {"$.slideshow.slides[?match(@.title, 'Wake.*')].type": ["all"]}}}"#, nil),
     ])
     func jsonPath(_ row: SpecCase) async {
         guard let result = await CanaryHarness().runStep(row.step) else { return }

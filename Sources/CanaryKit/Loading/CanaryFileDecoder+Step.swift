@@ -58,7 +58,7 @@ extension CanaryFileDecoder {
         return decodeExpect(value)
     }
 
-    static let captureKeys = ["json", "header", "body", "status", "regex"]
+    static let captureKeys = ["json", "header", "body", "status", "regex", "secret"]
 
     func decodeCaptures(_ value: LocatedJSON) -> [Capture] {
         (map(value, in: "'capture'") ?? []).compactMap { member in
@@ -72,7 +72,7 @@ extension CanaryFileDecoder {
     private func decodeCapture(named name: String, _ value: LocatedJSON) -> Capture? {
         let what = "capture '\(name)'"
         guard let fields = fields(value, in: what, allowed: Self.captureKeys) else { return nil }
-        let sources = fields.keys.filter { $0 != "regex" }
+        let sources = fields.keys.filter { $0 != "regex" && $0 != "secret" }
         guard sources.count == 1, let sourceKey = sources.first, let sourceValue = fields[sourceKey] else {
             let found = sources.isEmpty ? "none" : sources.map { "'\($0)'" }.joined(separator: " and ")
             report("\(what) takes exactly one of {\"json\": \"$.path\"}, {\"header\": \"Name\"}, {\"body\": true} or {\"status\": true}; found \(found)", at: value.location)
@@ -94,7 +94,8 @@ extension CanaryFileDecoder {
             regex = string(regexValue, for: "\(what) 'regex'", like: "sid=([^;]+)")
             if let pattern = regex, !checkRegex(pattern, at: regexValue.location, for: "\(what) 'regex'") { return nil }
         }
-        return source.map { Capture(name: name, source: $0, regex: regex) }
+        let secret = fields["secret"].flatMap { bool($0, for: "\(what) 'secret'") } ?? false
+        return source.map { Capture(name: name, source: $0, regex: regex, secret: secret) }
     }
 
     /// A certificate check on a plain http:// URL could never pass.

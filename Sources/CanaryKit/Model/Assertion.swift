@@ -68,9 +68,13 @@ public struct Capture: Sendable, Equatable {
     public var source: Source
     /// When set, the first capture group of the first match (or the whole match without groups).
     public var regex: String?
-    public init(name: String, source: Source, regex: String? = nil) {
+    /// `secret: true`: the captured value is redacted everywhere, like a `{{secret.X}}` (a session
+    /// token taken from a login response must not appear in the next step's snapshot).
+    public var secret: Bool
+    public init(name: String, source: Source, regex: String? = nil, secret: Bool = false) {
         self.name = name
         self.source = source
         self.regex = regex
+        self.secret = secret
     }
 }

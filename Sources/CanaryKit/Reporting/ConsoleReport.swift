@@ -98,7 +98,7 @@ public enum ConsoleReport {
         guard case .text(let text, let truncated) = BodyText.classify(body, limit: limit, redactor: redactor) else {
             return ["\(prefix)(binary body, \(body.count) bytes)"]
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { prefix + sanitize($0) }
+        var lines = PrintableText.lines(of: text).map { prefix + sanitize($0) }
         if truncated { lines.append("\(prefix)… (\(body.count) bytes in all, first \(limit) shown)") }
         return lines
     }

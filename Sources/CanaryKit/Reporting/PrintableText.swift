@@ -30,6 +30,12 @@ extension PrintableText {
     /// Multi-line text (a body) with its line breaks kept and every other control character
     /// escaped, tabs included as they are.
     public static func escapingLines(_ text: some StringProtocol) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { escaping($0, keepingTabs: true) }.joined(separator: "\n")
+        lines(of: text).map { escaping($0, keepingTabs: true) }.joined(separator: "\n")
+    }
+
+    /// The lines of `text`, split at LF and at CR LF. "\r\n" is one Character in Swift, so
+    /// splitting at "\n" alone leaves a CR LF body (most HTTP error pages) one line.
+    public static func lines<Text: StringProtocol>(of text: Text) -> [Text.SubSequence] {
+        text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
     }
 }

@@ -66,6 +66,7 @@ struct StepExecution {
         for capture in step.captures {
             do {
                 let text = try CaptureExtractor.extract(capture, from: facts)
+                if capture.secret { interpolator.remember(secrets: [text]) }
                 interpolator.set(capture.name, text, json: CaptureExtractor.jsonValue(of: capture, from: facts))
             } catch {
                 record.failures.append(AssertionFailure(

@@ -95,8 +95,8 @@ extension RunDiff {
             return changes.isEmpty ? nil : .json(Array(changes.prefix(maximumDiffLines)), more: max(0, changes.count - maximumDiffLines))
         }
         let lines = UnifiedDiff.lines(
-            x.split(separator: "\n", omittingEmptySubsequences: false).prefix(maximumComparedLines).map(String.init),
-            y.split(separator: "\n", omittingEmptySubsequences: false).prefix(maximumComparedLines).map(String.init))
+            PrintableText.lines(of: x).prefix(maximumComparedLines).map(String.init),
+            PrintableText.lines(of: y).prefix(maximumComparedLines).map(String.init))
         return .text(Array(lines.prefix(maximumDiffLines)), more: max(0, lines.count - maximumDiffLines))
     }
 
