@@ -144,7 +144,10 @@ struct RunCommand {
         _ canaries: [Canary], jobs: Int, runner: Runner, store: ResultsStore, outputs: RunOutputs, screenshots: ScreenshotPass
     ) async -> Tally {
         var tally = Tally()
-        await runner.run(canaries, jobs: jobs, finishesOffSlot: { screenshots.hasWork($0) }) { ran -> (RunResult, RecordingError?) in
+        // Recording waits for the disk (fsync): off the slot, so the next canary runs meanwhile;
+        // at most `jobs` runs wait so, beyond that a run waits on its slot.
+        let offSlot = { @Sendable (ran: RunResult) in screenshots.hasWork(ran) || store.recordsOffSlot(ran, limit: jobs) }
+        await runner.run(canaries, jobs: jobs, finishesOffSlot: offSlot) { ran -> (RunResult, RecordingError?) in
             let result = screenshots.hasWork(ran) ? await screenshots.process(ran) : ran
             do throws(RecordingError) {
                 try await store.record(result)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// How much the results folder keeps.
 public struct RecordingOptions: Sendable {
@@ -46,6 +47,8 @@ public final class ResultsStore: Sendable {
     private let options: RecordingOptions
     private let log: RunLog
     private let segments: ExchangeSegments?
+    /// Runs recorded off their --jobs slot right now (see `recordsOffSlot`).
+    private let offSlot = Mutex<Set<String>>([])
 
     /// Creates the folder if needed and opens the append-only run log.
     public init(directory: String, options: RecordingOptions = RecordingOptions()) throws(RecordingError) {
@@ -62,6 +65,7 @@ public final class ResultsStore: Sendable {
     /// is on disk (the record last: a run in the log always has its exchanges and its folder),
     /// then prunes the canary's oldest folders.
     public func record(_ result: RunResult) async throws(RecordingError) {
+        defer { offSlot.withLock { _ = $0.remove(result.record.runId) } }
         let redactor = Redactor(secrets: result.secrets)
         var record = redactor.redact(result.record)
         let runFolder = directory + "/" + ResultsLayout.runFolder(canary: record.canary, runId: record.runId)
@@ -93,6 +97,17 @@ public final class ResultsStore: Sendable {
         guard let canaryFolder = opened else { return }
         defer { prune(canaryFolder) }
         try await log.append(JSONWriter.compacted(json) + [UInt8(ascii: "\n")])
+    }
+
+    /// Whether `result` may be recorded after its --jobs slot went to the next canary: true while
+    /// fewer than `limit` runs are, and the run then counts until `record` returns. A run's
+    /// record waits for two fsyncs (its exchanges, then its record); holding the slot meanwhile
+    /// left the slots idle for most of a fast run. Past `limit` the run waits on its slot, which
+    /// holds back the next canary, so the runs held in memory stay bounded.
+    public func recordsOffSlot(_ result: RunResult, limit: Int) -> Bool {
+        offSlot.withLock { runs in
+            runs.count < limit && runs.insert(result.record.runId).inserted
+        }
     }
 
     private func writeRunFolder(
