@@ -45,12 +45,12 @@ struct RecordingCostTests {
         }
     }
 
-    @Test("the memory a canary run holds per canary: peak RSS of 1,500 canaries minus 100's, over 1,400, under 6 KB (was 7-8)")
+    @Test("the memory a canary run holds per canary: peak RSS of 3,000 canaries minus 100's, over 2,900, under 6.3 KB (was 7.1)")
     func memoryPerCanary() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var peaks: [Int: Int] = [:]
-        for count in [100, 1500] {
+        for count in [100, 3000] {
             let canaries = folder + "/c\(count)"
             try FileManager.default.createDirectory(atPath: canaries, withIntermediateDirectories: true)
             for index in 0..<count {
@@ -62,8 +62,9 @@ struct RecordingCostTests {
                 peaks[count] = try await Self.peakKB(["run", canaries, "--results", folder + "/r\(count)", "-q", "--jobs", "50"] + TestServers.varArguments)
             }
         }
-        let perCanary = Double((peaks[1500] ?? 0) - (peaks[100] ?? 0)) / 1400
-        #expect(perCanary < 6, "\(perCanary) KB per canary (peaks \(peaks) KB)")
+        let perCanary = Double((peaks[3000] ?? 0) - (peaks[100] ?? 0)) / 2900
+        // Measured in the debug build: 5.2-5.6 KB; 7.1 before the states, metrics and screenshot index stopped being copied.
+        #expect(perCanary < 6.3, "\(perCanary) KB per canary (peaks \(peaks) KB)")
     }
 
     /// Runs canary with ARGUMENTS and returns its peak RSS in KB (python's wait4 of its only child).
