@@ -36,7 +36,8 @@ struct RunCommand {
         let loaded = CanaryLoader.load(paths: options.paths, variables: options.variables)
         for problem in loaded.problems { Console.error("invalid: \(problem)") }
         for entry in loaded.skipped { Console.error("skipped: \(entry)") }
-        let canaries = try select(loaded.canaries).map(options.overriding)
+        // Dependencies first: a dependent's run is judged once theirs are counted.
+        let canaries = Canary.inDependencyOrder(try select(loaded.canaries).map(options.overriding))
         for warning in Canary.shortSecretWarnings(canaries, environment: ProcessInfo.processInfo.environment) {
             Console.error("warning: \(warning)")
         }
@@ -111,7 +112,7 @@ struct RunCommand {
             }
             Console.line(summary)
         }
-        if invalid { Console.error("\(loaded.problems.count) problem(s) in canary files; see above") }
+        if invalid { Console.error("\(counted(loaded.problems.count, "problem", "problems")) in canary files; see above") }
         if let recordingError = tally.recordingError {
             Console.error("run: \(recordingError)")
             return 2
@@ -144,11 +145,17 @@ struct RunCommand {
         _ canaries: [Canary], jobs: Int, runner: Runner, store: ResultsStore, outputs: RunOutputs, screenshots: ScreenshotPass
     ) async -> Tally {
         var tally = Tally()
+        let gate = DependencyGate(batch: canaries)
+        let dependsOn = Dictionary(canaries.map { ($0.name, $0.dependsOn) }, uniquingKeysWith: { first, _ in first })
         // Recording waits for the disk (fsync): off the slot, so the next canary runs meanwhile;
         // at most `jobs` runs wait so, beyond that a run waits on its slot.
         let offSlot = { @Sendable (ran: RunResult) in screenshots.hasWork(ran) || store.recordsOffSlot(ran, limit: jobs) }
         await runner.run(canaries, jobs: jobs, finishesOffSlot: offSlot) { ran -> (RunResult, RecordingError?) in
-            let result = screenshots.hasWork(ran) ? await screenshots.process(ran) : ran
+            var result = screenshots.hasWork(ran) ? await screenshots.process(ran) : ran
+            // A dependent is judged once its dependencies in the batch are counted (started
+            // before it, so they hold their own slots).
+            await gate.wait(for: dependsOn[result.record.canary] ?? [])
+            result.record.suppressedBy = await outputs.suppressors(of: result.record.canary)
             do throws(RecordingError) {
                 try await store.record(result)
                 return (result, nil)
@@ -177,6 +184,7 @@ struct RunCommand {
                 withUnsafeCurrentTask { $0?.cancel() }
             }
             await outputs.add(record)
+            await gate.counted(record.canary)
             report(result, redacted: record)
             Console.progress("[\(tally.passed + tally.failed + tally.inconclusive)/\(canaries.count)] \(tally.passed) passed, \(tally.failed) failed")
         }
@@ -220,10 +228,10 @@ struct ValidateCommand {
             }
         }
         if loaded.problems.isEmpty {
-            Console.line("\(loaded.canaries.count) canaries valid")
+            Console.line("\(counted(loaded.canaries.count, "canary", "canaries")) valid")
             return 0
         }
-        Console.line("\(loaded.problems.count) problem(s); \(loaded.canaries.count) canaries valid")
+        Console.line("\(counted(loaded.problems.count, "problem", "problems")); \(counted(loaded.canaries.count, "canary", "canaries")) valid")
         return 2
     }
 }

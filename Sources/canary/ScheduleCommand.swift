@@ -58,7 +58,7 @@ struct ScheduleCommand {
         let daemon = Daemon(runner: runner, store: store, outputs: outputs, log: log, jobs: jobs, screenshots: screenshots)
         await daemon.install(first)
         let notRun = unscheduled > 0 ? " (\(unscheduled) without a schedule not run)" : ""
-        log.event("started", "\(first.count) canaries\(notRun), --jobs \(jobs), results in \(options.results)")
+        log.event("started", "\(counted(first.count, "canary", "canaries"))\(notRun), --jobs \(jobs), results in \(options.results)")
         await daemon.warnIfTheyCannotFit()
 
         let control = Task {
@@ -166,7 +166,7 @@ actor Daemon {
             let added = names.subtracting(known).sorted()
             // Only the lists that have names: "added: ; removed: " read like a bug.
             let changes = [("added", added), ("removed", removed)].filter { !$0.1.isEmpty }.map { "\($0.0): \($0.1.joined(separator: ", "))" }
-            log.event("reloaded", "\(names.count) canaries; " + (changes.isEmpty ? "none added or removed" : changes.joined(separator: "; ")),
+            log.event("reloaded", "\(counted(names.count, "canary", "canaries")); " + (changes.isEmpty ? "none added or removed" : changes.joined(separator: "; ")),
                       [("added", .array(added.map { .string($0) })), ("removed", .array(removed.map { .string($0) }))])
         }
         byFile = next
@@ -244,8 +244,10 @@ actor Daemon {
         }
     }
 
-    private func finished(_ result: RunResult, seconds: Double) async {
+    private func finished(_ ran: RunResult, seconds: Double) async {
+        var result = ran
         let name = result.record.canary
+        result.record.suppressedBy = await outputs.suppressors(of: name)
         rendering.remove(name)
         do {
             try await store.record(result)

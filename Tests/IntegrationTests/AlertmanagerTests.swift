@@ -21,7 +21,7 @@ enum AlertmanagerAPI {
 }
 
 /// Issue 13.1: `--alertmanager` against a real Alertmanager, whose route notifies a webhook.
-@Suite("alerts through a real Alertmanager")
+@Suite("alerts through a real Alertmanager", .serialized)
 struct AlertmanagerTests {
     /// Polls the receiver until `condition` holds for what it got, for at most 10 s.
     private func received(_ receiver: WebhookReceiver, _ condition: ([[String: Any]]) -> Bool) async throws -> [[String: Any]] {

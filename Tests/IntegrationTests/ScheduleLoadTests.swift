@@ -82,7 +82,7 @@ extension ScheduleLoadTests {
         let result = try await schedule(files, seconds: 2.5)
         #expect(result.log.contains("unscheduled manual ("), "\(result.log)")
         #expect(result.log.contains("no 'schedule'"), "\(result.log)")
-        #expect(result.log.contains("started 1 canaries (1 without a schedule not run)"), "\(result.log)")
+        #expect(result.log.contains("started 1 canary (1 without a schedule not run)"), "\(result.log)")
         #expect(result.runs.allSatisfy { $0["canary"] as? String == "ticking" })
     }
 }

@@ -19,6 +19,6 @@ struct ScheduleReloadLineTests {
         await exited.value
         let log = try String(contentsOfFile: folder + "/log", encoding: .utf8)
         let line = try #require(log.split(separator: "\n").first { $0.contains(" reloaded ") }, "\(log)")
-        #expect(line.hasSuffix("reloaded 1 canaries; none added or removed"), "\(line)")
+        #expect(line.hasSuffix("reloaded 1 canary; none added or removed"), "\(line)")
     }
 }

@@ -49,7 +49,7 @@ struct ValidateMangledTests {
         #expect(output.status == 2)
         #expect(!output.stderr.contains("Fatal error") && output.stderr.isEmpty, "\(output.stderr)")
         let lines = output.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.last == "\(expected.problems.count) problem(s); \(expected.canaries.count) canaries valid")
+        #expect(lines.last == "\(counted(expected.problems.count, "problem", "problems")); \(counted(expected.canaries.count, "canary", "canaries")) valid")
         var named: Set<String> = []
         // Warnings (an environment variable unset here) are not problems: the file is valid.
         for line in lines.dropLast() where !line.hasPrefix("warning: ") {

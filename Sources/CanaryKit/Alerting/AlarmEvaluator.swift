@@ -27,6 +27,8 @@ public enum AlarmEvaluator {
         // With `degradedFails`, a pass that missed a `warn` check is a failing datapoint.
         // With `flakyFails`, so is a pass that needed a retry.
         let good = run.passed && !(rule.degradedFails && run.isDegraded) && !(rule.flakyFails && run.flaky == true)
+        // A dependency in ALARM: this failure is its, not a datapoint that could alarm this canary.
+        if let held = heldForDependency(run, good: good, next) { return (held, nil) }
         next.recent.append(good)
         if run.flaky == true { next.runsFlaky += 1 }
         if next.recent.count > periods {

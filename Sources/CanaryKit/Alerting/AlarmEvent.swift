@@ -61,18 +61,20 @@ public struct AlarmEvent: Sendable, Codable, Equatable {
         of run: RunRecord, from previous: AlarmState, to state: AlarmState, reason: String, now: Date
     ) -> AlarmEvent {
         let failure = failureFields(of: run)
-        let detail = Detail(
+        var detail = Detail(
             canary: run.canary, runId: run.runId, tags: run.tags, step: failure.step, failure: failure.message,
             previousState: previous, state: state, reason: reason)
+        detail.suppressedBy = run.suppressedBy
         return AlarmEvent(id: id(of: run, stateChangeType), detailType: stateChangeType, time: timestamp(now), detail: detail)
     }
 
     /// The `--run-events` event for one finished run, like CloudWatch Synthetics' TestRun events.
     public static func runFinished(_ run: RunRecord, now: Date) -> AlarmEvent {
         let failure = failureFields(of: run)
-        let detail = Detail(
+        var detail = Detail(
             canary: run.canary, runId: run.runId, tags: run.tags, step: failure.step, failure: failure.message,
             durationMs: run.durationMs.isFinite ? run.durationMs.rounded() : 0, passed: run.passed)
+        detail.suppressedBy = run.suppressedBy
         return AlarmEvent(
             id: id(of: run, runSucceededType), detailType: run.passed ? runSucceededType : run.isInconclusive ? runInconclusiveType : runFailedType, time: timestamp(now), detail: detail)
     }
@@ -135,6 +137,8 @@ extension AlarmEvent {
         /// Run events only.
         public var durationMs: Double?
         public var passed: Bool?
+        /// `dependsOn`: the dependencies in ALARM when the run was recorded; left out when none.
+        public var suppressedBy: [String]?
 
         /// Memberwise; leave the other kind's fields nil.
         public init(
@@ -155,7 +159,7 @@ extension AlarmEvent {
         }
 
         private enum CodingKeys: String, CodingKey {
-            case canary, runId, tags, step, failure, previousState, state, reason, durationMs, passed
+            case canary, runId, tags, step, failure, previousState, state, reason, durationMs, passed, suppressedBy
         }
 
         /// Explicit nulls for `step` and `failure`, so every event of a kind has the same keys
@@ -172,6 +176,7 @@ extension AlarmEvent {
             try container.encodeIfPresent(reason, forKey: .reason)
             try container.encodeIfPresent(durationMs, forKey: .durationMs)
             try container.encodeIfPresent(passed, forKey: .passed)
+            try container.encodeIfPresent(suppressedBy, forKey: .suppressedBy)
         }
     }
 }

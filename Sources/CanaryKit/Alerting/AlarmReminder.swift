@@ -24,9 +24,10 @@ extension AlarmEvent {
     /// `run` found its canary still in ALARM (since `since`): the reminder it brings.
     static func reminder(of run: RunRecord, since: String, reason: String, now: Date) -> AlarmEvent {
         let failure = run.passed ? nil : run.firstFailure
-        let detail = Detail(
+        var detail = Detail(
             canary: run.canary, runId: run.runId, tags: run.tags, step: failure.flatMap { $0.step.isEmpty ? nil : $0.step },
             failure: failure?.message, previousState: .alarm, state: .alarm, reason: reason)
+        detail.suppressedBy = run.suppressedBy
         return AlarmEvent(id: id(of: run, reminderType), detailType: reminderType, time: timestamp(now), detail: detail)
     }
 }

@@ -1,7 +1,7 @@
 /// The top level of a canary file: name, schedule, limits, tags, variables, defaults, alarm, steps.
 extension CanaryFileDecoder {
     static let canaryKeys = [
-        "name", "description", "schedule", "timeout", "retries", "tags", "variables", "defaults", "alarm", "maintenance", "steps",
+        "name", "description", "schedule", "timeout", "retries", "tags", "variables", "defaults", "alarm", "maintenance", "dependsOn", "steps",
     ]
 
     /// The canary, or nil when something required is missing. Check `problems` too: a canary
@@ -35,6 +35,7 @@ extension CanaryFileDecoder {
         if let value = fields["defaults"] { canary.defaults = decodeDefaults(value) }
         if let value = fields["alarm"], let alarm = decodeAlarm(value) { canary.alarm = alarm }
         if let value = fields["maintenance"] { canary.maintenance = decodeMaintenance(value) }
+        if let value = fields["dependsOn"] { (canary.dependsOn, canary.dependsOnPlaces) = decodeDependsOn(value) }
         guard let steps = fields["steps"] else {
             report("the canary has no 'steps'; add \"steps\": [{\"request\": {\"url\": \"…\"}}]", at: root.location)
             return nil
@@ -159,6 +160,17 @@ extension CanaryFileDecoder {
             for capture in captures where names[capture.key] == nil { names[capture.key] = stepName }
         }
         return names
+    }
+
+    /// `dependsOn: ["egress-dns"]`: names and where each is written (checked across files by
+    /// `DependencyCheck` once every file is loaded).
+    private func decodeDependsOn(_ value: LocatedJSON) -> ([String], [SourceLocation]) {
+        guard case .array(let items) = value.kind else {
+            report("'dependsOn' is a list of canary names such as [\"egress-dns\"], found \(value.foundDescription)", at: value.location)
+            return ([], [])
+        }
+        let named = items.compactMap { item in string(item, for: "a name in 'dependsOn'", like: "egress-dns").map { ($0, item.location) } }
+        return (named.map(\.0), named.map(\.1))
     }
 
     /// `alarm.locations: {failing: 2}`: how many locations in ALARM make the verdict.

@@ -45,6 +45,11 @@ public enum CanaryLoader {
             namesInUse[canary.name] = place
             result.canaries.append(canary)
         }
+        // `dependsOn` names canaries of other files: checked once all are loaded.
+        let dependencyProblems = DependencyCheck.problems(result.canaries)
+        let refused = Set(dependencyProblems.compactMap(\.canary))
+        result.canaries.removeAll { refused.contains($0.name) }
+        result.problems += dependencyProblems
         result.skipped = skipped
         return result
     }
@@ -135,7 +140,7 @@ public enum CanaryLoader {
         for path in paths {
             switch FileKind(path) {
             case .missing:
-                problems.append(wholeFile(path, "no such file or directory"))
+                problems.append(wholeFile(path, "no such file or directory; check the path"))
             case .other(let kind):
                 problems.append(wholeFile(path, "this is a \(kind), not a canary file; name a *.json file or a folder of them"))
             case .file:
@@ -173,8 +178,11 @@ public enum CanaryLoader {
         return canaryFiles
     }
 
+    /// A problem with the path itself (its location stays 1:1 for tools that need one).
     private static func wholeFile(_ path: String, _ message: String) -> LoadProblem {
-        LoadProblem(location: SourceLocation(file: path, line: 1, column: 1), message: message)
+        var problem = LoadProblem(location: SourceLocation(file: path, line: 1, column: 1), message: message)
+        problem.concernsPathOnly = true
+        return problem
     }
 }
 

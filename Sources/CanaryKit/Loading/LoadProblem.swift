@@ -6,6 +6,9 @@ public struct LoadProblem: Error, Sendable, Equatable, CustomStringConvertible {
     public var step: String?
     /// What is wrong, what was found, and the likely fix.
     public var message: String
+    /// The file could not be opened or is not one (missing, a folder without canaries): there is
+    /// no place in it to point at, so the problem reads `path: message`, not `path:1:1`.
+    public var concernsPathOnly = false
 
     /// Control characters from the file (a NUL, a tab, an ESC that would drive the terminal) are
     /// shown escaped, so each problem stays one harmless line.
@@ -36,7 +39,7 @@ public struct LoadProblem: Error, Sendable, Equatable, CustomStringConvertible {
         if let canary { context.append("canary '\(canary)'") }
         if let step { context.append("step '\(step)'") }
         let prefix = context.isEmpty ? "" : context.joined(separator: ", ") + ": "
-        return "\(location): \(prefix)\(message)"
+        return "\(concernsPathOnly ? location.file : location.description): \(prefix)\(message)"
     }
 }
 

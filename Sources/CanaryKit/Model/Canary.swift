@@ -17,6 +17,10 @@ public struct Canary: Sendable {
     public var steps: [Step]
     /// `maintenance`: windows when runs go on but hold the alarm.
     public var maintenance: [MaintenanceWindow] = []
+    /// `dependsOn`: canaries whose ALARM holds this one's change to ALARM (`suppressedBy`).
+    public var dependsOn: [String] = []
+    /// Where each name of `dependsOn` is written, for load errors.
+    public var dependsOnPlaces: [SourceLocation] = []
 
     public init(
         name: String, description: String? = nil, file: String, schedule: Schedule? = nil,

@@ -25,7 +25,7 @@ public enum ConsoleReport {
     /// some runs could not be carried out.
     public static func summary(passed: Int, failed: Int, inconclusive: Int = 0, elapsedMs: Double) -> String {
         let also = inconclusive > 0 ? ", \(inconclusive) inconclusive" : ""
-        return "\(passed) passed, \(failed) failed\(also) (\(passed + failed + inconclusive) canaries in \(formatMilliseconds(elapsedMs)))"
+        return "\(passed) passed, \(failed) failed\(also) (\(counted(passed + failed + inconclusive, "canary", "canaries")) in \(formatMilliseconds(elapsedMs)))"
     }
 
     /// Every request and response of the run, then every failure with expected and actual.

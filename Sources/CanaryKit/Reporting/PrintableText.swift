@@ -39,3 +39,8 @@ extension PrintableText {
         text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
     }
 }
+
+/// `1 canary`, `3 canaries`, `0 canaries`: a count with its noun in the right form.
+public func counted(_ count: Int, _ one: String, _ many: String) -> String {
+    "\(count) \(count == 1 ? one : many)"
+}

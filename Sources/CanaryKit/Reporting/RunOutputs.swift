@@ -9,6 +9,8 @@ public actor RunOutputs {
     private let settings: OutputSettings
     private let engine: CurlEngine
     private var rules: [String: AlarmRule]
+    /// Each canary's `dependsOn`, by name.
+    private var dependencies: [String: [String]]
     /// nil while `state.json` is still loading in the background; changes wait in `pending`.
     private var states: [String: CanaryState]?
     private var stateLoad: Task<Loaded, any Error>?
@@ -91,6 +93,7 @@ public actor RunOutputs {
         self.settings = settings
         self.engine = engine
         rules = Self.rules(of: canaries)
+        dependencies = Self.dependencies(of: canaries)
         loadedTags = Self.tags(of: canaries)
         alerts.configure(canaries)
         self.states = states
@@ -100,6 +103,18 @@ public actor RunOutputs {
 
     private static func rules(of canaries: [Canary]) -> [String: AlarmRule] {
         Dictionary(canaries.map { ($0.name, $0.alarm) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    private static func dependencies(of canaries: [Canary]) -> [String: [String]] {
+        Dictionary(canaries.map { ($0.name, $0.dependsOn) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The dependencies of `canary` in ALARM now (its run's `suppressedBy`); nil when none is.
+    public func suppressors(of canary: String) async -> [String]? {
+        guard let names = dependencies[canary], !names.isEmpty else { return nil }
+        let states = (try? await loadedStates()) ?? [:]
+        let alarming = names.filter { states[$0]?.state == .alarm }
+        return alarming.isEmpty ? nil : alarming
     }
 
     private static func tags(of canaries: [Canary]) -> [String: [String: String]] {
@@ -129,6 +144,7 @@ public actor RunOutputs {
     /// After a reload: alarm rules come from the canaries' current versions.
     public func setRules(from canaries: [Canary]) {
         rules = Self.rules(of: canaries)
+        dependencies = Self.dependencies(of: canaries)
         loadedTags = Self.tags(of: canaries)
         alerts.configure(canaries)
     }

@@ -42,6 +42,9 @@ public struct RunRecord: Sendable, Codable {
     /// true when the run started inside one of the canary's maintenance windows: not a datapoint
     /// of the alarm (see `MaintenanceWindow`); left out otherwise.
     public var maintenance: Bool? = nil
+    /// `dependsOn`: the dependencies that were in ALARM when the run was recorded; a failing run
+    /// then holds the canary's change to ALARM. Left out when none was.
+    public var suppressedBy: [String]? = nil
     /// true when the run passed only on a retry (an earlier attempt failed); left out otherwise.
     public var flaky: Bool? = nil
     /// true when the run passed every `expect` but a step missed a `warn` check; left out otherwise.

@@ -18,3 +18,13 @@ struct PrintableLinesTests {
         #expect(PrintableText.escapingLines("<h1>404</h1>\r\n<p>x\ry\u{1B}[2J</p>\r\n") == "<h1>404</h1>\n<p>x\\ry\\u001B[2J</p>\n")
     }
 }
+
+@Suite("console counts")
+struct CountedTests {
+    @Test("one canary, two canaries, zero canaries")
+    func plural() {
+        #expect(ConsoleReport.summary(passed: 1, failed: 0, elapsedMs: 12) == "1 passed, 0 failed (1 canary in 12ms)")
+        #expect(ConsoleReport.summary(passed: 1, failed: 1, elapsedMs: 12) == "1 passed, 1 failed (2 canaries in 12ms)")
+        #expect(counted(0, "problem", "problems") == "0 problems")
+    }
+}
