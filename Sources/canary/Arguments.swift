@@ -64,8 +64,12 @@ struct RunOptions {
     var noResults = false
     /// `--maintenance FILE`: the fleet's maintenance windows, each for the canaries its tags select.
     var maintenance: [FleetMaintenance] = []
+    /// The `--maintenance` files, which `canary schedule` reads again on SIGHUP.
+    var maintenanceFiles: [String] = []
     /// `canary rules --for D`: how long an ALARM lasts before its alert fires.
     var rulesPending: Duration?
+    /// `schedule --listen [ADDR]:PORT`: serve /metrics, the status page and health there.
+    var listen: ListenAddress?
 
     /// --only, --tag and --shard select; --location labels (as the tag `location`, so records,
     /// metrics and events all carry it), replacing a `location` tag of the file.
@@ -92,9 +96,9 @@ private extension Array where Element == Canary {
     func applyingMaintenance(_ windows: [FleetMaintenance]) -> [Canary] { MaintenanceFile.applying(windows, to: self) }
 }
 
-extension ArgumentReader {
-    /// `--maintenance FILE`, read once at start; every problem in it is a usage error naming its place.
-    func maintenanceFile(_ path: String) throws(UsageError) -> [FleetMaintenance] {
+extension RunOptions {
+    /// `--maintenance FILE`; every problem in it is a usage error naming its place.
+    static func maintenanceFile(_ path: String, command: String) throws(UsageError) -> [FleetMaintenance] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw UsageError("\(command): --maintenance \(path): cannot read the file; check the path")
         }
@@ -183,7 +187,10 @@ struct ArgumentReader {
                 } catch {
                     throw UsageError("\(command): --secrets-file \(error)")
                 }
-            case "--maintenance": options.maintenance += try maintenanceFile(try value(of: flag, inline))
+            case "--maintenance":
+                let path = try value(of: flag, inline)
+                options.maintenance += try RunOptions.maintenanceFile(path, command: command)
+                options.maintenanceFiles.append(path)
             case "--report-format":
                 let text = try value(of: flag, inline)
                 let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
@@ -203,6 +210,12 @@ struct ArgumentReader {
                     throw UsageError("\(command): \(flag) takes a duration like 2s or 500ms, got '\(text)'")
                 }
                 if flag == "--timeout" { options.timeout = duration } else { options.retryInterval = duration }
+            case "--listen":
+                let text = try value(of: flag, inline)
+                guard let address = ListenAddress(text) else {
+                    throw UsageError("\(command): --listen takes [ADDRESS]:PORT like :9464 (loopback), 127.0.0.1:9464 or 0.0.0.0:9464, got '\(text)'")
+                }
+                options.listen = address
             case "--for":
                 let text = try value(of: flag, inline)
                 guard let duration = Duration(humanText: text), duration >= .seconds(1) else {

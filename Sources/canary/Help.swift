@@ -192,6 +192,8 @@ enum Help {
       --maintenance FILE   maintenance windows for the fleet (JSON5 list; tags select canaries)
       --log-format F       text (default) or json: one line per run and lifecycle event
       --stop-timeout D     after SIGTERM, how long runs in flight may go on (default 10s)
+      --listen [ADDR]:PORT serve /metrics, a status page (/), /api/canaries, /-/healthy and
+                           /-/ready over HTTP (:9464 is loopback; 0.0.0.0:9464 every interface)
     -v, -q, --junit and --no-wait are run-only.
       --screenshots MODE, --screenshot-jobs N, --screenshot-timeout D, --browser PATH   as for run
     """

@@ -9,7 +9,7 @@ struct ScheduleCommand {
         "--allow-shared-results", "--results-mode", "--pass-env",
         "--var", "--jobs", "--results", "--only", "--tag", "--cacert", "--keep", "--artifacts", "--retain", "--max-bytes", "--max-snapshot-bytes",
         "--max-body-bytes", "--pushgateway", "--webhook", "--alertmanager", "--report-url", "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age", "--account", "--forget-after", "--on-alarm-arg", "--on-run", "--on-run-arg",
-        "--shard", "--location", "--maintenance", "--log-format", "--stop-timeout", "--screenshots", "--screenshot-jobs", "--screenshot-timeout", "--browser", "--allow-unused-vars", "--secrets-file",
+        "--shard", "--location", "--maintenance", "--log-format", "--stop-timeout", "--screenshots", "--screenshot-jobs", "--screenshot-timeout", "--browser", "--allow-unused-vars", "--secrets-file", "--listen",
     ]
     /// `run`'s options that a daemon has no use for, with the reason given when they are passed.
     static let runOnly: [String: String] = [
@@ -30,7 +30,7 @@ struct ScheduleCommand {
             Console.error("schedule: results folder \(options.results) is in use by another canary process")
             return 3
         }
-        let (first, unscheduled, loadedNow) = load(log: log, keeping: [:])
+        let (first, unscheduled, loadedNow) = load(log: log, keeping: [:], options: options)
         guard !first.isEmpty else {
             log.event("stopped", "no valid canary with a schedule to run")
             return 2
@@ -56,16 +56,27 @@ struct ScheduleCommand {
         if let jobsNotice { log.event("notice", jobsNotice) }
         let screenshots = ScreenshotSetup.pass(options, canaries: Array(first.values))
         let daemon = Daemon(runner: runner, store: store, outputs: outputs, log: log, jobs: jobs, screenshots: screenshots)
+        let listener = try startListener(log: log)
         await daemon.install(first)
+        await daemon.attach(listener?.board)
         let notRun = unscheduled > 0 ? " (\(unscheduled) without a schedule not run)" : ""
         log.event("started", "\(counted(first.count, "canary", "canaries"))\(notRun), --jobs \(jobs), results in \(options.results)")
         await daemon.warnIfTheyCannotFit()
 
         let control = Task {
+            var reloading = self.options
             for await number in signals {
                 if number == SIGHUP {
+                    // The --maintenance files again; a broken one keeps the windows read before.
+                    do throws(UsageError) {
+                        var windows: [FleetMaintenance] = []
+                        for path in reloading.maintenanceFiles { windows += try RunOptions.maintenanceFile(path, command: "schedule") }
+                        reloading.maintenance = windows
+                    } catch {
+                        log.event("invalid", "\(error) (keeping the maintenance windows read before)")
+                    }
                     let current = await daemon.canariesByFile()
-                    let (next, _, loadedNow) = load(log: log, keeping: current)
+                    let (next, _, loadedNow) = load(log: log, keeping: current, options: reloading)
                     await outputs.setRules(from: Array(next.values))
                     await daemon.install(next)
                     // Canaries whose file is gone leave the outputs after --forget-after.
@@ -80,7 +91,9 @@ struct ScheduleCommand {
         }
         await daemon.loop(stopTimeout: options.stopTimeout)
         control.cancel()
+        listener?.server.stop()
         store.close()
+        await outputs.setResultsBytes(store.bytes)
         for warning in (try? await outputs.finish()) ?? [] { log.event("warning", warning) }
         engine.shutdown()
         withExtendedLifetime(lock) {}
@@ -92,7 +105,7 @@ struct ScheduleCommand {
     /// logged as not run). A file that is now invalid keeps its last good version (from
     /// `keeping`), and says so; a file that is gone is dropped. Also every canary loaded now,
     /// scheduled or not, for removing those whose file is gone.
-    private func load(log: ScheduleLog, keeping current: [String: Canary]) -> (byFile: [String: Canary], unscheduled: Int, loaded: [Canary]) {
+    private func load(log: ScheduleLog, keeping current: [String: Canary], options: RunOptions) -> (byFile: [String: Canary], unscheduled: Int, loaded: [Canary]) {
         // On a name clash the file that held the name keeps it: the same version runs on every reload.
         let holders = Dictionary(current.map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys), nameHolders: holders)
@@ -141,6 +154,10 @@ actor Daemon {
     private var dirty = false
     private var flushing = false
     private var lastFlush = ContinuousClock.now
+    /// `--listen`: where the runs and metrics are published for the listener, and when last.
+    private var board: StatusBoard?
+    private var boardDirty = false
+    private var lastPublish = ContinuousClock.now
 
     init(runner: Runner, store: ResultsStore, outputs: RunOutputs, log: ScheduleLog, jobs: Int, screenshots: ScreenshotPass) {
         self.screenshots = screenshots
@@ -152,6 +169,12 @@ actor Daemon {
     }
 
     func canariesByFile() -> [String: Canary] { byFile }
+
+    /// From now on the runs and metrics are published on `board` (the first publish makes it ready).
+    func attach(_ board: StatusBoard?) {
+        self.board = board
+        boardDirty = board != nil
+    }
 
     /// Puts `next` on the book: new canaries start, changed ones take effect from their next run,
     /// and canaries no longer present stop being scheduled.
@@ -192,6 +215,7 @@ actor Daemon {
         while !stopping {
             await tick()
             await flushIfDue()
+            await publishIfDue()
             let wait = min(max((book.nextDue ?? Date().addingTimeInterval(1)).timeIntervalSince(Date()), 0.005), 0.25)
             try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
         }
@@ -232,6 +256,7 @@ actor Daemon {
 
     private func launch(_ canary: Canary) {
         let runner = self.runner, screenshots = self.screenshots, retrying = self.retrying
+        boardDirty = true
         running[canary.name] = Task {
             let began = ContinuousClock.now
             var result = await runner.run(canary, retrying: { retrying.allowed })
@@ -263,6 +288,8 @@ actor Daemon {
         book.finished(name, seconds: seconds)
         running[name] = nil
         dirty = true
+        board?.add(record, secrets: result.secrets)
+        boardDirty = true
         await tick()
     }
 
@@ -298,6 +325,7 @@ actor Daemon {
         flushing = true
         lastFlush = ContinuousClock.now
         await outputs.setScheduler(schedulerMetrics())
+        await outputs.setResultsBytes(store.bytes)
         let outputs = self.outputs, log = self.log
         Task {
             do {
@@ -310,6 +338,25 @@ actor Daemon {
     }
 
     private func flushed() { flushing = false }
+
+    /// The listener's snapshot, at most every 200 ms after something changed (a run started or
+    /// ended): metrics are computed here, off the listener, and the listener only copies them.
+    private func publishIfDue() async {
+        guard let board, boardDirty, ContinuousClock.now - lastPublish >= .milliseconds(200) else { return }
+        boardDirty = false
+        lastPublish = ContinuousClock.now
+        let metrics = await outputs.metricsSnapshot()
+        let scheduler = SchedulerMetrics(jobs: jobs, neededSlots: book.neededSlots, skipped: book.skippedTotals)
+        let inFlight = running.count - rendering.count, delay = book.queueDelay
+        board.update { snapshot in
+            snapshot.canaries = metrics
+            snapshot.scheduler = scheduler
+            snapshot.runsInFlight = inFlight
+            snapshot.queueDelaySeconds = delay.seconds
+            snapshot.queueDelayCount = delay.runs
+            snapshot.ready = true
+        }
+    }
 
     /// The scheduler's own series for metrics.prom; logs when the measured work crosses `--jobs`.
     private func schedulerMetrics() -> SchedulerMetrics {

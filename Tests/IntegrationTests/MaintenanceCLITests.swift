@@ -19,7 +19,7 @@ struct MaintenanceCLITests {
         try canary(#"{from: "\#(from)", to: "\#(to)"}"#).write(toFile: folder + "/down.json", atomically: true, encoding: .utf8)
         let during = try await CLI.run(arguments)
         #expect(during.status == 1, "the run still fails: \(during.stdout)\(during.stderr)")
-        #expect(EventsFiles.jsonLines(folder + "/r/runs.jsonl").first?["maintenance"] as? Bool == true)
+        #expect(EventsFiles.runRecords(folder + "/r").first?["maintenance"] as? Bool == true)
         #expect(EventsFiles.jsonLines(folder + "/r/events.jsonl").isEmpty)
         var metrics = try String(contentsOfFile: folder + "/r/metrics.prom", encoding: .utf8)
         #expect(metrics.contains(#"canary_in_maintenance{canary="down"} 1"#))
@@ -50,7 +50,7 @@ struct MaintenanceCLITests {
             ["run", folder + "/pay.json", folder + "/search.json", "--results", folder + "/r", "--location", "eu-west-1",
              "--maintenance", folder + "/maintenance.json5"] + TestServers.varArguments)
         #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
-        let runs = EventsFiles.jsonLines(folder + "/r/runs.jsonl")
+        let runs = EventsFiles.runRecords(folder + "/r")
         #expect(runs.first { $0["canary"] as? String == "pay" }?["maintenance"] as? Bool == true)
         #expect(runs.first { $0["canary"] as? String == "search" }?["maintenance"] == nil)
         let states = EventsFiles.jsonLines(folder + "/r/events.jsonl").compactMap { event -> String? in
@@ -71,7 +71,32 @@ struct MaintenanceCLITests {
         let output = try await CLI.run(["run", folder + "/c.json", "--results", folder + "/r", "--maintenance", folder + "/m.json5"] + TestServers.varArguments)
         #expect(output.status == 2)
         #expect(output.stderr.contains(folder + "/m.json5:2:23: unknown key 'duraton' in a maintenance window; did you mean 'duration'?"), "\(output.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: folder + "/r/runs.jsonl"))
+        #expect(!RunLogFiles.exists(folder + "/r"))
+    }
+
+    @Test("canary schedule rereads --maintenance on SIGHUP: a window added then holds the alarm; a broken file keeps the windows read before")
+    func scheduleReload() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try #"{name: "down", schedule: "rate(1 second)", steps: [{request: {url: "{{httpbin}}/status/503"}}]}"#
+            .write(toFile: folder + "/down.json", atomically: true, encoding: .utf8)
+        try "[]".write(toFile: folder + "/m.json5", atomically: true, encoding: .utf8)
+        let (process, exited) = try CLI.startSchedule([folder + "/down.json", "--maintenance", folder + "/m.json5"], folder: folder)
+        try await Task.sleep(for: .milliseconds(1500))
+        let now = Date()
+        try #"[{from: "\#(AlarmTime.text(now.addingTimeInterval(-60)))", to: "\#(AlarmTime.text(now.addingTimeInterval(3600)))"}]"#
+            .write(toFile: folder + "/m.json5", atomically: true, encoding: .utf8)
+        kill(process.processIdentifier, SIGHUP)
+        try await Task.sleep(for: .milliseconds(1500))
+        try "[{cron: ".write(toFile: folder + "/m.json5", atomically: true, encoding: .utf8)
+        kill(process.processIdentifier, SIGHUP)
+        try await Task.sleep(for: .milliseconds(1500))
+        kill(process.processIdentifier, SIGTERM)
+        await exited.value
+        let log = try String(contentsOfFile: folder + "/log", encoding: .utf8)
+        let runs = EventsFiles.jsonLines(folder + "/r/runs.jsonl").map { $0["maintenance"] as? Bool ?? false }
+        #expect(runs.first == false && runs.last == true, "\(runs)\n\(log)")
+        #expect(log.contains(folder + "/m.json5:1:"), "the broken file is named in the log: \(log)")
     }
 }
 

@@ -44,6 +44,8 @@ public struct ScheduleBook: Sendable {
     private var entries: [String: Entry] = [:]
     /// Skipped runs by reason since the book was made.
     public private(set) var skippedTotals: [SkipReason: Int] = [:]
+    /// Time started runs waited since they fell due, summed in seconds, and how many started.
+    public private(set) var queueDelay: (seconds: Double, runs: Int) = (0, 0)
 
     public init() {}
 
@@ -85,8 +87,10 @@ public struct ScheduleBook: Sendable {
         guard slots > 0 else { return (start, notes) }
         let queue = entries.compactMap { entry in entry.value.queuedSince.map { (entry.key, $0) } }
             .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
-        for (name, _) in queue.prefix(slots) {
+        for (name, since) in queue.prefix(slots) {
             guard var entry = entries[name] else { continue }
+            queueDelay.seconds += max(0, now.timeIntervalSince(since))
+            queueDelay.runs += 1
             entry.queuedSince = nil
             entry.runningSince = now
             entry.missedInARow = 0
