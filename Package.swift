@@ -25,7 +25,11 @@ let package = Package(
         .executableTarget(name: "canary", dependencies: ["CanaryKit"], swiftSettings: swift6),
         // libFuzzer target for the canary loader (scripts/fuzz-loader builds it with
         // -sanitize=fuzzer); a plain build replays input files through the same checks.
-        .executableTarget(name: "LoaderFuzz", dependencies: ["CanaryKit"], swiftSettings: swift6),
+        .executableTarget(name: "LoaderFuzz", dependencies: ["CanaryKit", "FuzzDriver"], swiftSettings: swift6),
+        // libFuzzer target for the JSONPath parser and evaluator (scripts/fuzz-jsonpath).
+        .executableTarget(name: "JSONPathFuzz", dependencies: ["CanaryKit", "FuzzDriver"], swiftSettings: swift6),
+        // The entry point both fuzz targets share: libFuzzer's driver, or replaying input files.
+        .target(name: "FuzzDriver", swiftSettings: swift6),
 
         .testTarget(name: "CurlEngineTests", dependencies: ["CurlEngine"], swiftSettings: swift6),
         .testTarget(name: "CanaryKitTests", dependencies: ["CanaryKit"], swiftSettings: swift6),

@@ -1,4 +1,5 @@
 import CanaryKit
+import FuzzDriver
 import Foundation
 
 // Feeds arbitrary bytes to the canary loader and traps when the loader breaks its promise:
@@ -30,38 +31,10 @@ func checkLoad(_ bytes: [UInt8]) {
     }
 }
 
-#if FUZZING
-/// libFuzzer's driver (from -sanitize=fuzzer's runtime). SwiftPM makes an executable's entry
-/// point `LoaderFuzz_main`, so libFuzzer's own `main` is not used: this one hands over to it.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<Int32>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
-) -> Int32
-
+/// libFuzzer's driver under -DFUZZING; otherwise replays the files named on the command line.
 @main
 struct FuzzLoader {
     static func main() {
-        var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
-        exit(runFuzzerDriver(&argc, &argv, fuzzLoader))
+        FuzzDriver.main(fuzzing: fuzzLoader, replaying: { checkLoad($0) })
     }
 }
-#else
-/// Built without libFuzzer (the normal `swift build`): replays the files named on the command
-/// line, e.g. a crash input that libFuzzer saved, through the same checks.
-@main
-struct ReplayInputs {
-    static func main() {
-        for path in CommandLine.arguments.dropFirst() {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                print("cannot read \(path)")
-                exit(2)
-            }
-            checkLoad([UInt8](data))
-            print("\(path): ok")
-        }
-    }
-}
-#endif

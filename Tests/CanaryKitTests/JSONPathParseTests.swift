@@ -53,7 +53,7 @@ struct JSONPathParseTests {
         ("$[-0]", 3, "'-0' is not an index; write 0"),
         ("$[9007199254740992]", 3, "outside the exact integer range"),
         ("$['a\u{1}b']", 5, "control character U+1 must be escaped"),
-        ("$['\\q']", 4, "'\\q' is not an escape"),
+        ("$['\\q']", 4, "\\ before 'q' is not an escape"),
         ("$['\\uD800']", 4, "is a high surrogate that must be followed by a \\u low surrogate"),
         ("$[?@.a = 1]", 8, "a single '=' is not a comparison; write '=='"),
         ("$[?@.* == 1]", 4, "only a singular query"),

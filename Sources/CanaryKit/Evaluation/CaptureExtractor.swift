@@ -64,7 +64,7 @@ public enum CaptureExtractor {
             return value
         case .json(let path):
             guard let json = facts.bodyJSON else {
-                throw .missing(capture: capture.name, reason: "json \(path.source) cannot be read: the body is not JSON")
+                throw .missing(capture: capture.name, reason: "json \(path.source) cannot be read: \(facts.notJSONReason)")
             }
             guard let value = JSONPathEvaluator.query(path, in: json) else {
                 throw .missing(capture: capture.name, reason: "json \(path.source) selected no value")

@@ -116,8 +116,10 @@ final class JSONPathRun {
         while let next = stack.popLast() {
             body(next)
             switch next {
-            case .array(let elements): stack.append(contentsOf: elements.reversed())
-            case .object(let pairs): stack.append(contentsOf: pairs.reversed().map(\.value))
+            case .array(let elements):
+                for index in elements.indices.reversed() { stack.append(elements[index]) }
+            case .object(let pairs):
+                for index in pairs.indices.reversed() { stack.append(pairs[index].value) }
             default: break
             }
         }

@@ -9,6 +9,9 @@ public struct ResponseFacts: Sendable {
     public var body: [UInt8]
     /// The body parsed as JSON by the runner; nil when the body is not JSON (or is empty).
     public var bodyJSON: JSONValue?
+    /// Why the body could not be read as JSON, when the reason is about its shape rather than
+    /// its content (nesting too deep); quoted in "the body is not JSON: …".
+    public var bodyJSONProblem: String?
     /// Total time of the request, in milliseconds.
     public var durationMs: Double
     public var timings: Timings
@@ -46,6 +49,23 @@ public struct ResponseFacts: Sendable {
             certificateNotAfter: response.certificate?.notAfter, now: now)
     }
 
+    /// The body parsed as JSON, or nil with the reason when it is too deeply nested to read
+    /// (the parser stops at `JSON5.maximumDepth` levels instead of exhausting the stack). Other
+    /// syntax errors give no reason: their text would quote the body.
+    public static func parseJSON(_ body: [UInt8]) -> (value: JSONValue?, problem: String?) {
+        do {
+            return (try JSON5.parseJSON(body), nil)
+        } catch {
+            let tooDeep = error.message.contains("nested more than")
+            return (nil, tooDeep ? "\(error.message) (line \(error.line), column \(error.column))" : nil)
+        }
+    }
+
+    /// Why a `json` query has nothing to read.
+    var notJSONReason: String {
+        "the body is not JSON" + (bodyJSONProblem.map { ": \($0)" } ?? "")
+    }
+
     /// The body as text; invalid UTF-8 becomes U+FFFD rather than failing the whole assertion.
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
 
@@ -63,7 +83,7 @@ public struct ResponseFacts: Sendable {
         case .header(let name): return (headerValue(name).map(JSONValue.string), "no such header in the response")
         case .body: return (.string(bodyText), "")
         case .json(let path):
-            guard let json = bodyJSON else { return (nil, "the body is not JSON") }
+            guard let json = bodyJSON else { return (nil, notJSONReason) }
             return (JSONPathEvaluator.query(path, in: json), "path selected no value")
         case .duration: return (.number(durationMs), "")
         case .timing(let phase): return (.number(timings.milliseconds(of: phase)), "")

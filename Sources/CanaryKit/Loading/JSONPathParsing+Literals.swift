@@ -84,7 +84,7 @@ extension JSONPathReader {
             }
             return result
         default:
-            throw error("'\\\(scalar)' is not an escape; use \\b \\f \\n \\r \\t \\/ \\\\ \\\(quote) or \\uXXXX", at: backslash)
+            throw error("\\ before \(Self.shown(scalar)) is not an escape; use \\b \\f \\n \\r \\t \\/ \\\\ \\\(quote) or \\uXXXX", at: backslash)
         }
     }
 

@@ -30,7 +30,14 @@ struct JSONPathReader {
     }
     var found: String {
         guard let current else { return "the end of the path" }
-        return current.value < 0x20 || current.value == 0x7F ? "control character U+\(String(current.value, radix: 16, uppercase: true))" : "'\(current)'"
+        return Self.shown(current)
+    }
+
+    /// A character for a message: quoted, or by code point when it would not print.
+    static func shown(_ scalar: Unicode.Scalar) -> String {
+        let invisible = scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.properties.generalCategory == .format
+            || scalar.properties.generalCategory == .lineSeparator || scalar.properties.generalCategory == .paragraphSeparator
+        return invisible ? "control character U+\(String(scalar.value, radix: 16, uppercase: true))" : "'\(scalar)'"
     }
 
     func error(_ message: String, at offset: Int? = nil) -> JSONPathSyntaxError {

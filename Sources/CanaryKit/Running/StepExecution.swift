@@ -56,8 +56,9 @@ struct StepExecution {
 
         interpolator.remember(secrets: Credentials.set(by: response))
         // Parse the body only when something reads it as JSON: most steps don't.
-        let bodyJSON = readsJSON ? try? JSON5.parseJSON(response.body) : nil
+        let (bodyJSON, bodyJSONProblem) = readsJSON ? ResponseFacts.parseJSON(response.body) : (nil, nil)
         var facts = ResponseFacts(response: response, bodyJSON: bodyJSON)
+        facts.bodyJSONProblem = bodyJSONProblem
         facts.redactor = Redactor(secrets: interpolator.secretValues)
         record.failures = assertions.compactMap { AssertionEvaluator.evaluate($0, on: facts) }
         if let failure = AssertionEvaluator.defaultStatus(response.statusCode, assertions: assertions) {
