@@ -64,6 +64,8 @@ struct RunOptions {
     var noResults = false
     /// `--maintenance FILE`: the fleet's maintenance windows, each for the canaries its tags select.
     var maintenance: [FleetMaintenance] = []
+    /// The `--maintenance` files, which `canary schedule` reads again on SIGHUP.
+    var maintenanceFiles: [String] = []
     /// `canary rules --for D`: how long an ALARM lasts before its alert fires.
     var rulesPending: Duration?
     /// `schedule --listen [ADDR]:PORT`: serve /metrics, the status page and health there.
@@ -94,9 +96,9 @@ private extension Array where Element == Canary {
     func applyingMaintenance(_ windows: [FleetMaintenance]) -> [Canary] { MaintenanceFile.applying(windows, to: self) }
 }
 
-extension ArgumentReader {
-    /// `--maintenance FILE`, read once at start; every problem in it is a usage error naming its place.
-    func maintenanceFile(_ path: String) throws(UsageError) -> [FleetMaintenance] {
+extension RunOptions {
+    /// `--maintenance FILE`; every problem in it is a usage error naming its place.
+    static func maintenanceFile(_ path: String, command: String) throws(UsageError) -> [FleetMaintenance] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw UsageError("\(command): --maintenance \(path): cannot read the file; check the path")
         }
@@ -185,7 +187,10 @@ struct ArgumentReader {
                 } catch {
                     throw UsageError("\(command): --secrets-file \(error)")
                 }
-            case "--maintenance": options.maintenance += try maintenanceFile(try value(of: flag, inline))
+            case "--maintenance":
+                let path = try value(of: flag, inline)
+                options.maintenance += try RunOptions.maintenanceFile(path, command: command)
+                options.maintenanceFiles.append(path)
             case "--report-format":
                 let text = try value(of: flag, inline)
                 let parts = text.split(separator: ":", maxSplits: 1).map(String.init)

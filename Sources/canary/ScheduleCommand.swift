@@ -30,7 +30,7 @@ struct ScheduleCommand {
             Console.error("schedule: results folder \(options.results) is in use by another canary process")
             return 3
         }
-        let (first, unscheduled, loadedNow) = load(log: log, keeping: [:])
+        let (first, unscheduled, loadedNow) = load(log: log, keeping: [:], options: options)
         guard !first.isEmpty else {
             log.event("stopped", "no valid canary with a schedule to run")
             return 2
@@ -64,10 +64,19 @@ struct ScheduleCommand {
         await daemon.warnIfTheyCannotFit()
 
         let control = Task {
+            var reloading = self.options
             for await number in signals {
                 if number == SIGHUP {
+                    // The --maintenance files again; a broken one keeps the windows read before.
+                    do throws(UsageError) {
+                        var windows: [FleetMaintenance] = []
+                        for path in reloading.maintenanceFiles { windows += try RunOptions.maintenanceFile(path, command: "schedule") }
+                        reloading.maintenance = windows
+                    } catch {
+                        log.event("invalid", "\(error) (keeping the maintenance windows read before)")
+                    }
                     let current = await daemon.canariesByFile()
-                    let (next, _, loadedNow) = load(log: log, keeping: current)
+                    let (next, _, loadedNow) = load(log: log, keeping: current, options: reloading)
                     await outputs.setRules(from: Array(next.values))
                     await daemon.install(next)
                     // Canaries whose file is gone leave the outputs after --forget-after.
@@ -95,7 +104,7 @@ struct ScheduleCommand {
     /// logged as not run). A file that is now invalid keeps its last good version (from
     /// `keeping`), and says so; a file that is gone is dropped. Also every canary loaded now,
     /// scheduled or not, for removing those whose file is gone.
-    private func load(log: ScheduleLog, keeping current: [String: Canary]) -> (byFile: [String: Canary], unscheduled: Int, loaded: [Canary]) {
+    private func load(log: ScheduleLog, keeping current: [String: Canary], options: RunOptions) -> (byFile: [String: Canary], unscheduled: Int, loaded: [Canary]) {
         // On a name clash the file that held the name keeps it: the same version runs on every reload.
         let holders = Dictionary(current.map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         let loaded = CanaryLoader.load(paths: options.paths, definedVariables: Set(options.variables.keys), nameHolders: holders)

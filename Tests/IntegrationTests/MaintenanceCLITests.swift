@@ -73,6 +73,31 @@ struct MaintenanceCLITests {
         #expect(output.stderr.contains(folder + "/m.json5:2:23: unknown key 'duraton' in a maintenance window; did you mean 'duration'?"), "\(output.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/r/runs.jsonl"))
     }
+
+    @Test("canary schedule rereads --maintenance on SIGHUP: a window added then holds the alarm; a broken file keeps the windows read before")
+    func scheduleReload() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try #"{name: "down", schedule: "rate(1 second)", steps: [{request: {url: "{{httpbin}}/status/503"}}]}"#
+            .write(toFile: folder + "/down.json", atomically: true, encoding: .utf8)
+        try "[]".write(toFile: folder + "/m.json5", atomically: true, encoding: .utf8)
+        let (process, exited) = try CLI.startSchedule([folder + "/down.json", "--maintenance", folder + "/m.json5"], folder: folder)
+        try await Task.sleep(for: .milliseconds(1500))
+        let now = Date()
+        try #"[{from: "\#(AlarmTime.text(now.addingTimeInterval(-60)))", to: "\#(AlarmTime.text(now.addingTimeInterval(3600)))"}]"#
+            .write(toFile: folder + "/m.json5", atomically: true, encoding: .utf8)
+        kill(process.processIdentifier, SIGHUP)
+        try await Task.sleep(for: .milliseconds(1500))
+        try "[{cron: ".write(toFile: folder + "/m.json5", atomically: true, encoding: .utf8)
+        kill(process.processIdentifier, SIGHUP)
+        try await Task.sleep(for: .milliseconds(1500))
+        kill(process.processIdentifier, SIGTERM)
+        await exited.value
+        let log = try String(contentsOfFile: folder + "/log", encoding: .utf8)
+        let runs = EventsFiles.jsonLines(folder + "/r/runs.jsonl").map { $0["maintenance"] as? Bool ?? false }
+        #expect(runs.first == false && runs.last == true, "\(runs)\n\(log)")
+        #expect(log.contains(folder + "/m.json5:1:"), "the broken file is named in the log: \(log)")
+    }
 }
 
 enum AlarmTime {
