@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The performance benchmark (spec section 7): N one-step canaries (GET a 3-byte file from a local
 # nginx, status assertion) run four ways, interleaved round by round, medians reported:
-#   canary     `canary run` with everything recorded (run.json, HAR, snapshots, runs.jsonl,
+#   canary     `canary run` with everything recorded (run.json, HAR, snapshots, run segments,
 #              state.json, metrics.prom: the default)
 #   floor      bench/floor.c: the same GETs through one libcurl multi handle, nothing recorded
 #   curl       `curl --parallel --parallel-max J` with `Connection: close`

@@ -20,7 +20,7 @@ pid=$!
 sleep "$seconds"
 kill -TERM "$(pgrep -P $pid canary || echo $pid)" 2>/dev/null || true
 wait $pid || true
-runs=$(grep -c . "$work/schedule-results/runs.jsonl")
+runs=$(cat "$work/schedule-results"/runs/*.jsonl | grep -c .)
 rounds=$(( (runs + n - 1) / n ))
 : > "$work/run.cpu"
 for _ in $(seq 1 "$rounds"); do

@@ -2,7 +2,7 @@
 # What screenshots cost (issue 17): the time per screenshot, and their effect on a 1,000-canary
 # run with 10% failing on an HTML error page (rendered by default, --screenshot-jobs 2) against
 # the same run with --screenshots none. "Passing done" is when the last passing canary's run
-# ended, from runs.jsonl: screenshots must not move it.
+# ended, from the run segments: screenshots must not move it.
 #
 #   bench/screenshots.sh [N=1000] [ROUNDS=3]
 #
@@ -39,11 +39,11 @@ run() {
     started=$(date +%s.%N)
     "$bin" run "$1" --results "$results" --screenshots "$2" --screenshot-jobs "$3" -q >/dev/null 2>&1 || true
     ended=$(date +%s.%N)
-    python3 - "$results/runs.jsonl" "$started" "$ended" <<'PY'
-import json, sys, datetime
+    python3 - "$results" "$started" "$ended" <<'PY'
+import glob, json, sys, datetime
 started, ended = float(sys.argv[2]), float(sys.argv[3])
 last = started
-for line in open(sys.argv[1]):
+for line in (line for path in sorted(glob.glob(sys.argv[1] + "/runs/*.jsonl")) for line in open(path)):
     record = json.loads(line)
     if record["passed"]:
         end = datetime.datetime.fromisoformat(record["end"].replace("Z", "+00:00")).timestamp()

@@ -81,6 +81,7 @@ struct RunCommand {
         stop.onStop { batch.cancel() }
         var tally = await batch.value
         store.close()
+        await outputs.setResultsBytes(store.bytes)
         do {
             // Every run the batch logged has been added: the state's mark can be the log's end.
             for warning in try await outputs.finish(everyLoggedRunAdded: true) { Console.error("warning: \(warning)") }
@@ -148,8 +149,12 @@ struct RunCommand {
         let gate = DependencyGate(batch: canaries)
         let dependsOn = Dictionary(canaries.map { ($0.name, $0.dependsOn) }, uniquingKeysWith: { first, _ in first })
         // Recording waits for the disk (fsync): off the slot, so the next canary runs meanwhile;
-        // at most `jobs` runs wait so, beyond that a run waits on its slot.
-        let offSlot = { @Sendable (ran: RunResult) in screenshots.hasWork(ran) || store.recordsOffSlot(ran, limit: jobs) }
+        // at most `jobs` runs wait so, beyond that a run waits on its slot. Not a failure under
+        // --fail-fast: it must be consumed (and cancel the batch) before the next canary starts.
+        let failFast = options.failFast
+        let offSlot = { @Sendable (ran: RunResult) in
+            screenshots.hasWork(ran) || ((!failFast || ran.record.passed) && store.recordsOffSlot(ran, limit: jobs))
+        }
         await runner.run(canaries, jobs: jobs, finishesOffSlot: offSlot) { ran -> (RunResult, RecordingError?) in
             var result = screenshots.hasWork(ran) ? await screenshots.process(ran) : ran
             // A dependent is judged once its dependencies in the batch are counted (started

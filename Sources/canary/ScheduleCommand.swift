@@ -93,6 +93,7 @@ struct ScheduleCommand {
         control.cancel()
         listener?.server.stop()
         store.close()
+        await outputs.setResultsBytes(store.bytes)
         for warning in (try? await outputs.finish()) ?? [] { log.event("warning", warning) }
         engine.shutdown()
         withExtendedLifetime(lock) {}
@@ -324,6 +325,7 @@ actor Daemon {
         flushing = true
         lastFlush = ContinuousClock.now
         await outputs.setScheduler(schedulerMetrics())
+        await outputs.setResultsBytes(store.bytes)
         let outputs = self.outputs, log = self.log
         Task {
             do {

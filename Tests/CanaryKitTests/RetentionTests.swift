@@ -25,12 +25,39 @@ struct RetentionTests {
         (Retention(retain: 48 * 3600, maxBytes: 150), "c", ["a", "b"]),    // age first, then size over what is left
     ])
     func expired(retention: Retention, current: String, expected: [String]) {
-        #expect(retention.expired(Self.three, current: current, now: Self.now) == expected)
+        #expect(retention.expired(Self.three, current: [current], now: Self.now) == expected)
     }
 
     @Test("the order of the listing does not matter")
     func unordered() {
-        #expect(Retention(retain: nil, maxBytes: 150).expired(Self.three.reversed(), current: "c", now: Self.now) == ["a", "b"])
+        #expect(Retention(retain: nil, maxBytes: 150).expired(Self.three.reversed(), current: ["c"], now: Self.now) == ["a", "b"])
+    }
+
+    static let store = [
+        segment("runs/20261101T000000Z-0001.jsonl", hoursAgo: 50, bytes: 100),
+        segment("exchanges/20261101T000005Z-0002.jsonl", hoursAgo: 50, bytes: 1_000),
+        segment("runs/20261102T000000Z-0003.jsonl", hoursAgo: 20, bytes: 100),
+        segment("exchanges/20261102T000000Z-0004.jsonl", hoursAgo: 20, bytes: 1_000),
+        segment("runs/20261103T000000Z-0005.jsonl", hoursAgo: 1, bytes: 100),
+        segment("exchanges/20261103T000000Z-0006.jsonl", hoursAgo: 1, bytes: 1_000),
+    ]
+
+    @Test("over the whole store: both folders' segments by the time they were begun, never one being written", arguments: [
+        (Retention(retain: 48 * 3600, maxBytes: nil), ["runs/20261101T000000Z-0001.jsonl", "exchanges/20261101T000005Z-0002.jsonl"]),
+        // 3,300 bytes in all: the oldest go, of either folder, until 2,500 or less are left.
+        (Retention(retain: nil, maxBytes: 2_500), ["runs/20261101T000000Z-0001.jsonl", "exchanges/20261101T000005Z-0002.jsonl"]),
+        (Retention(retain: nil, maxBytes: 1_000), [
+            "runs/20261101T000000Z-0001.jsonl", "exchanges/20261101T000005Z-0002.jsonl",
+            "runs/20261102T000000Z-0003.jsonl", "exchanges/20261102T000000Z-0004.jsonl",
+        ]),
+        (Retention(retain: 1, maxBytes: 1), [
+            "runs/20261101T000000Z-0001.jsonl", "exchanges/20261101T000005Z-0002.jsonl",
+            "runs/20261102T000000Z-0003.jsonl", "exchanges/20261102T000000Z-0004.jsonl",
+        ]),
+    ])
+    func wholeStore(retention: Retention, expected: [String]) {
+        let current: Set = ["runs/20261103T000000Z-0005.jsonl", "exchanges/20261103T000000Z-0006.jsonl"]
+        #expect(retention.expired(Self.store, current: current, now: Self.now) == expected)
     }
 
     @Test("when a segment rolls", arguments: [
@@ -43,5 +70,36 @@ struct RetentionTests {
     ])
     func rolls(size: Int, adding: Int, age: Double, expected: Bool) {
         #expect(SegmentRoll(maxBytes: 100, maxAge: 3600).rolls(size: size, adding: adding, age: age) == expected)
+    }
+}
+
+/// Retention applied to a results folder: whole segments, and the folders of the runs an expired
+/// run segment recorded.
+@Suite("store sweep")
+struct StoreSweepTests {
+    @Test("an expired run segment takes the folders of the runs it recorded with it; younger runs' folders and links stay")
+    func foldersGoWithTheirSegment() throws {
+        let folder = FileManager.default.temporaryDirectory.path + "/store-sweep-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let manager = FileManager.default
+        for path in ["runs", "exchanges", "bad/20200101T000000Z-0001", "bad/20261122T142900Z-0003", "victim/20200101T000000Z-0004"] {
+            try manager.createDirectory(atPath: folder + "/" + path, withIntermediateDirectories: true)
+        }
+        try "{}".write(toFile: folder + "/bad/20200101T000000Z-0001/run.json", atomically: true, encoding: .utf8)
+        try "keep".write(toFile: folder + "/victim/20200101T000000Z-0004/run.json", atomically: true, encoding: .utf8)
+        try manager.createSymbolicLink(atPath: folder + "/link", withDestinationPath: folder + "/victim")
+        let old = [("bad", "20200101T000000Z-0001"), ("good", "20200101T000000Z-0002"), ("link", "20200101T000000Z-0004")]
+        let lines = old.map { #"{"canary":"\#($0.0)","runId":"\#($0.1)","passed":false}"# + "\n" }.joined()
+        try lines.write(toFile: folder + "/runs/20200101T000000Z-00aa.jsonl", atomically: true, encoding: .utf8)
+        try manager.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_577_840_000)], ofItemAtPath: folder + "/runs/20200101T000000Z-00aa.jsonl")
+        let young = #"{"canary":"bad","runId":"20261122T142900Z-0003","passed":false}"# + "\n"
+        try young.write(toFile: folder + "/runs/20261122T142900Z-00bb.jsonl", atomically: true, encoding: .utf8)
+
+        let left = StoreSweep(directory: folder, retention: Retention(retain: 86_400, maxBytes: nil))
+            .sweep(current: ["runs/20261122T142900Z-00bb.jsonl"])
+        #expect(try manager.contentsOfDirectory(atPath: folder + "/runs") == ["20261122T142900Z-00bb.jsonl"])
+        #expect(try manager.contentsOfDirectory(atPath: folder + "/bad") == ["20261122T142900Z-0003"])
+        #expect(manager.fileExists(atPath: folder + "/victim/20200101T000000Z-0004/run.json"), "never through a link")
+        #expect(left == young.utf8.count)
     }
 }

@@ -51,7 +51,7 @@ extension AlertmanagerTests {
         // 6. shop passes again (degraded): OK.
         try await run(200, 201)
 
-        let runs = EventsFiles.jsonLines(folder + "/r/runs.jsonl")
+        let runs = EventsFiles.runRecords(folder + "/r")
         let shopRuns = runs.filter { $0["canary"] as? String == shop }
         #expect(shopRuns.map { $0["maintenance"] as? Bool ?? false } == [true, false, false, false, false, false])
         #expect(shopRuns.map { $0["degraded"] as? Bool ?? false } == [false, true, false, false, false, true])

@@ -96,7 +96,7 @@ struct ArtifactTests {
         }
         let runs = try FileManager.default.contentsOfDirectory(atPath: folder + "/r/k")
         #expect(runs.count == 2)
-        let log = try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8)
+        let log = try RunLogFiles.text(folder + "/r")
         #expect(log.split(separator: "\n").count == 4, "the log keeps every run")
     }
 }

@@ -68,7 +68,7 @@ struct CIFlagsTests {
         #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
         #expect(clock.now - started < .seconds(4), "b-slow (5 s) was cancelled, not awaited")
         #expect(output.stdout.contains("stopped by --fail-fast: 1 cancelled, 1 not started"), "\(output.stdout)")
-        let runs = try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8)
+        let runs = try RunLogFiles.text(folder + "/r")
         #expect(!runs.contains("c-later"))
     }
 

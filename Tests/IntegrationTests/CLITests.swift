@@ -44,7 +44,7 @@ struct CLITests {
         #expect(output.status == 2, "\(output.stdout)\n\(output.stderr)")
         #expect(output.stdout.contains("✓ good"))
         #expect(output.stderr.contains(folder + "/broken.json:1:"))
-        let log = try String(contentsOfFile: folder + "/results/runs.jsonl", encoding: .utf8)
+        let log = try RunLogFiles.text(folder + "/results")
         #expect(log.split(separator: "\n").count == 1)
     }
 
@@ -87,7 +87,7 @@ struct CLITests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let output = try await CLI.run(["run", folder, "--results", folder + "/r", "--artifacts", "all"] + TestServers.varArguments)
         #expect(output.status == 0)
-        let line = try #require(try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8).split(separator: "\n").first)
+        let line = try #require(try RunLogFiles.text(folder + "/r").split(separator: "\n").first)
         let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         for key in ["canary", "runId", "start", "end", "durationMs", "passed", "attempt", "tags", "steps"] {
             #expect(record[key] != nil, "missing \(key)")

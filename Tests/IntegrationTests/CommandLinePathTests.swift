@@ -17,7 +17,7 @@ struct CommandLinePathTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let run = try await CLI.run(["run", "c.json", "--results", "r", "--junit", "j"] + TestServers.varArguments, currentDirectory: folder)
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
-        #expect(FileManager.default.fileExists(atPath: folder + "/r/runs.jsonl"))
+        #expect(RunLogFiles.exists(folder + "/r"))
         #expect(FileManager.default.fileExists(atPath: folder + "/r/metrics.prom"))
         #expect(FileManager.default.fileExists(atPath: folder + "/j"))
         let report = try await CLI.run(["report", "--results", "r", "-o", "o"], currentDirectory: folder)
@@ -39,7 +39,7 @@ struct CommandLinePathTests {
         process.standardError = FileHandle.nullDevice
         let exited = try launch(process)
         let deadline = ContinuousClock.now + .seconds(15)
-        while ContinuousClock.now < deadline, process.isRunning, !FileManager.default.fileExists(atPath: folder + "/r/runs.jsonl") {
+        while ContinuousClock.now < deadline, process.isRunning, !RunLogFiles.exists(folder + "/r") {
             try await Task.sleep(for: .milliseconds(100))
         }
         // One SIGTERM right after the first run was lost once (the daemon's stop raced its loop's
@@ -50,7 +50,7 @@ struct CommandLinePathTests {
         }
         await exited.value
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
-        #expect(FileManager.default.fileExists(atPath: folder + "/r/runs.jsonl"))
+        #expect(RunLogFiles.exists(folder + "/r"))
     }
 
     @Test("an unwritable --junit, or one that is a folder, is exit 2 naming it before anything runs", arguments: [
@@ -63,7 +63,7 @@ struct CommandLinePathTests {
         let output = try await CLI.run(["run", "c.json", "--results", "r", "--junit", path] + TestServers.varArguments, currentDirectory: folder)
         #expect(output.status == 2, "\(output.stdout)\(output.stderr)")
         #expect(output.stderr.contains(path) && output.stderr.contains("--junit"), "\(output.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: folder + "/r/runs.jsonl"), "a canary ran")
+        #expect(!RunLogFiles.exists(folder + "/r"), "a canary ran")
     }
 
     @Test("report -o into an unwritable place is exit 2 naming it")

@@ -74,7 +74,7 @@ struct CrashSafetyTests {
         let waiting = try await CLI.run(["run", folder + "/slow.json", "--results", folder + "/r"] + variables)
         await firstExited.value
         #expect(waiting.status == 0 && first.terminationStatus == 0)
-        let lines = try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8).split(separator: "\n")
+        let lines = try RunLogFiles.text(folder + "/r").split(separator: "\n")
         #expect(lines.count == 2)
         #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })
     }
@@ -109,7 +109,7 @@ struct CrashSafetyTests {
         let owners = audit.records.compactMap { ($0["canary"] as? String)?.split(separator: "-").first.map(String.init) }
         var blocks: [String] = []
         for owner in owners where blocks.last != owner { blocks.append(owner) }
-        #expect(blocks.count == runs && Set(blocks).count == runs, "runs.jsonl interleaves invocations: \(blocks)")
+        #expect(blocks.count == runs && Set(blocks).count == runs, "the run log interleaves invocations: \(blocks)")
         // No run overwrote another's state or metrics with its own view.
         #expect(try StateFile.load(directory: folder + "/r").count == runs * canariesPerRun)
         let metrics = try String(contentsOfFile: folder + "/r/metrics.prom", encoding: .utf8)

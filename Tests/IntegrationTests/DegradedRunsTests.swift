@@ -21,7 +21,7 @@ struct DegradedRunsTests {
         #expect(output.stdout.contains("degraded: get › status: expected 201, got 200"), "\(output.stdout)")
         #expect(output.stdout.contains("✓ fine "), "\(output.stdout)")
 
-        let records = EventsFiles.jsonLines(folder + "/r/runs.jsonl")
+        let records = EventsFiles.runRecords(folder + "/r")
         let slowish = try #require(records.first { $0["canary"] as? String == "slowish" })
         #expect(slowish["passed"] as? Bool == true && slowish["degraded"] as? Bool == true)
         let warnings = (slowish["steps"] as? [[String: Any]])?.first?["warnings"] as? [[String: Any]]

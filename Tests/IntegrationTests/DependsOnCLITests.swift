@@ -16,7 +16,7 @@ struct DependsOnCLITests {
         let arguments = ["run", folder + "/shop.json", folder + "/dns.json", "--results", folder + "/r", "--run-events"] + TestServers.varArguments
         let first = try await CLI.run(arguments)
         #expect(first.status == 1, "\(first.stdout)\(first.stderr)")
-        let shop = EventsFiles.jsonLines(folder + "/r/runs.jsonl").first { $0["canary"] as? String == "shop" }
+        let shop = EventsFiles.runRecords(folder + "/r").first { $0["canary"] as? String == "shop" }
         #expect(shop?["suppressedBy"] as? [String] == ["egress-dns"])
         var events = EventsFiles.jsonLines(folder + "/r/events.jsonl")
         #expect(Self.changes(events) == ["egress-dns=ALARM"])

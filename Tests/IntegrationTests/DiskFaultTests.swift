@@ -119,7 +119,7 @@ struct DiskFaultTests {
             let output = try await run(canaries, results: results, extra: keep)
             let audit = try await ResultsAudit.of(results)
             #expect(audit.unreadable.isEmpty, "with \(leftover) bytes free: \(audit.unreadable)")
-            #expect(Array(audit.runLines.prefix(previous.runLines.count)) == previous.runLines, "earlier lines of runs.jsonl changed")
+            #expect(Array(audit.runLines.prefix(previous.runLines.count)) == previous.runLines, "earlier lines of the run log changed")
             #expect(output.status == 2 || output.status == 0, "with \(leftover) bytes free: \(output.stderr)")
             if output.status == 2 {
                 failedRuns += 1

@@ -135,7 +135,7 @@ struct FaultServerTests {
         let failing = Fault.all.filter { !$0.passes }
         #expect(output.stdout.contains("\(Fault.all.count + 1 - failing.count) passed, \(failing.count) failed"), "\(output.stdout)")
 
-        let records = try readRecords(folder + "/r/runs.jsonl")
+        let records = try readRecords(folder + "/r")
         #expect(records.count == Fault.all.count + 1)
         let byName = Dictionary(records.map { ($0.canary, $0) }, uniquingKeysWith: { first, _ in first })
         #expect(byName["healthy"]?.passed == true)
@@ -153,8 +153,8 @@ struct FaultServerTests {
     }
 
     /// Each line of runs.jsonl decodes as a `RunRecord`; the file ends with a whole line.
-    private func readRecords(_ path: String) throws -> [RunRecord] {
-        let log = try String(contentsOfFile: path, encoding: .utf8)
+    private func readRecords(_ results: String) throws -> [RunRecord] {
+        let log = try RunLogFiles.text(results)
         #expect(log.hasSuffix("\n"))
         return log.split(separator: "\n").compactMap { line in
             let record = try? JSONDecoder().decode(RunRecord.self, from: Data(line.utf8))

@@ -18,7 +18,7 @@ struct FlakyRunsTests {
         let output = try await CLI.run(["run", folder, "--results", folder + "/r"] + TestServers.varArguments)
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         #expect(output.stdout.contains("(attempt 2)  flaky: passed on a retry"), "\(output.stdout)")
-        let records = EventsFiles.jsonLines(folder + "/r/runs.jsonl")
+        let records = EventsFiles.runRecords(folder + "/r")
         #expect(records.first { $0["canary"] as? String == "lenient" }?["flaky"] as? Bool == true)
         #expect(records.first { $0["canary"] as? String == "steady" }?["flaky"] == nil)
         let metrics = try String(contentsOfFile: folder + "/r/metrics.prom", encoding: .utf8)

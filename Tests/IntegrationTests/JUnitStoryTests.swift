@@ -69,7 +69,7 @@ struct JUnitStoryTests {
         #expect(cases[2].result.first?.message == "step 'redirected' failed before it", "\(cases[2])")
 
         // The records keep the failed attempt too.
-        let runs = try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8)
+        let runs = try RunLogFiles.text(folder + "/r")
         let record = try #require(try JSONSerialization.jsonObject(with: Data(runs.utf8)) as? [String: Any])
         let attempts = try #require(record["attempts"] as? [[String: Any]], "\(runs)")
         #expect(attempts.count == 2 && (attempts[0]["passed"] as? Bool) == false)

@@ -72,7 +72,7 @@ struct ListenFaultTests {
         #expect(await schedule.stop() == 0)
 
         // The beat while the clients were at it: one run a second, none skipped.
-        let starts = try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8).split(separator: "\n")
+        let starts = try RunLogFiles.text(folder + "/r").split(separator: "\n")
             .compactMap { try? JSONDecoder().decode(RunRecord.self, from: Data($0.utf8)) }
             .map(\.start).filter { $0 >= from && $0 <= to }.compactMap { RunID.date(fromISO8601: $0) }
         let gaps = zip(starts, starts.dropFirst()).map { $1.timeIntervalSince($0) }

@@ -19,7 +19,7 @@ struct MaintenanceCLITests {
         try canary(#"{from: "\#(from)", to: "\#(to)"}"#).write(toFile: folder + "/down.json", atomically: true, encoding: .utf8)
         let during = try await CLI.run(arguments)
         #expect(during.status == 1, "the run still fails: \(during.stdout)\(during.stderr)")
-        #expect(EventsFiles.jsonLines(folder + "/r/runs.jsonl").first?["maintenance"] as? Bool == true)
+        #expect(EventsFiles.runRecords(folder + "/r").first?["maintenance"] as? Bool == true)
         #expect(EventsFiles.jsonLines(folder + "/r/events.jsonl").isEmpty)
         var metrics = try String(contentsOfFile: folder + "/r/metrics.prom", encoding: .utf8)
         #expect(metrics.contains(#"canary_in_maintenance{canary="down"} 1"#))
@@ -50,7 +50,7 @@ struct MaintenanceCLITests {
             ["run", folder + "/pay.json", folder + "/search.json", "--results", folder + "/r", "--location", "eu-west-1",
              "--maintenance", folder + "/maintenance.json5"] + TestServers.varArguments)
         #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
-        let runs = EventsFiles.jsonLines(folder + "/r/runs.jsonl")
+        let runs = EventsFiles.runRecords(folder + "/r")
         #expect(runs.first { $0["canary"] as? String == "pay" }?["maintenance"] as? Bool == true)
         #expect(runs.first { $0["canary"] as? String == "search" }?["maintenance"] == nil)
         let states = EventsFiles.jsonLines(folder + "/r/events.jsonl").compactMap { event -> String? in
@@ -71,7 +71,7 @@ struct MaintenanceCLITests {
         let output = try await CLI.run(["run", folder + "/c.json", "--results", folder + "/r", "--maintenance", folder + "/m.json5"] + TestServers.varArguments)
         #expect(output.status == 2)
         #expect(output.stderr.contains(folder + "/m.json5:2:23: unknown key 'duraton' in a maintenance window; did you mean 'duration'?"), "\(output.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: folder + "/r/runs.jsonl"))
+        #expect(!RunLogFiles.exists(folder + "/r"))
     }
 
     @Test("canary schedule rereads --maintenance on SIGHUP: a window added then holds the alarm; a broken file keeps the windows read before")

@@ -79,7 +79,7 @@ struct MetricsLocationCLITests {
             .write(toFile: folder + "/c.json", atomically: true, encoding: .utf8)
         let output = try await CLI.run(["run", folder + "/c.json", "--results", folder + "/r", "--location", "eu-west-1"] + TestServers.varArguments)
         #expect(output.status == 0, "\(output.stderr)")
-        let record = EventsFiles.jsonLines(folder + "/r/runs.jsonl").first
+        let record = EventsFiles.runRecords(folder + "/r").first
         #expect((record?["tags"] as? [String: String]) == ["location": "eu-west-1", "team": "web"])
         let metrics = try String(contentsOfFile: folder + "/r/metrics.prom", encoding: .utf8)
         #expect(metrics.contains(#"canary_success{canary="tagged",location="eu-west-1",team="web"} 1"#), "\(metrics)")

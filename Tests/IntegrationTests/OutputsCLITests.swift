@@ -62,7 +62,7 @@ struct OutputsCLITests {
 
         let metrics = try String(contentsOfFile: results + "/metrics.prom", encoding: .utf8)
         let lines = metrics.split(separator: "\n")
-        for line in try String(contentsOfFile: results + "/runs.jsonl", encoding: .utf8).split(separator: "\n") {
+        for line in try RunLogFiles.text(results).split(separator: "\n") {
             let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             let name = try #require(record["canary"] as? String)
             #expect(metrics.contains("canary_success{canary=\"\(name)\""))

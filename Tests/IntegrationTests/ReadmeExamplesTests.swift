@@ -192,7 +192,7 @@ struct ReadmeExamplesTests {
                 ["-c", script], environment: ["JOB_COMPLETION_INDEX": String(index), "PATH": binaries + ":/usr/bin:/bin"],
                 executable: "/bin/sh")
             #expect(output.status == 0, "index \(index): \(script)\n\(output.stdout)\(output.stderr)")
-            let log = (try? String(contentsOfFile: folder + "/results-\(index)/runs.jsonl", encoding: .utf8)) ?? ""
+            let log = (try? RunLogFiles.text(folder + "/results-\(index)")) ?? ""
             for line in log.split(separator: "\n") {
                 let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
                 ran.append(record?["canary"] as? String ?? "?")

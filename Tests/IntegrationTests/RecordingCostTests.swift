@@ -26,7 +26,7 @@ struct RecordingCostTests {
         #expect(elapsed < .milliseconds(1000), "\(elapsed)")
     }
 
-    @Test("after canary run, state.json's mark is the end of runs.jsonl: every run of it was counted, the next run replays none")
+    @Test("after canary run, state.json's mark is the end of the run log: every run of it was counted, the next run replays none")
     func markAtEndAfterRun() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -40,8 +40,9 @@ struct RecordingCostTests {
             let output = try await CLI.run(["run", canaries, "--results", folder + "/r", "-q"] + TestServers.varArguments)
             #expect(output.status == 0, "\(output.stderr)")
             let mark = try String(contentsOfFile: folder + "/r/" + StateRebuild.markFileName, encoding: .utf8)
-            let size = try FileManager.default.attributesOfItem(atPath: folder + "/r/runs.jsonl")[.size] as? Int
-            #expect(Int(mark.trimmingCharacters(in: .whitespacesAndNewlines)) == size, "round \(round)")
+            let segment = try #require(RunLogFiles.newest(folder + "/r"))
+            let size = try #require(try FileManager.default.attributesOfItem(atPath: segment)[.size] as? Int)
+            #expect(mark == "\(segment.dropFirst(folder.count + 3)) \(size)\n", "round \(round)")
         }
     }
 }

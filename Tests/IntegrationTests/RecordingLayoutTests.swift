@@ -39,11 +39,11 @@ struct RecordingLayoutTests {
                 #expect(files == ["01-get.http", "run.har", "run.json"], "c\(i)/\(run): \(files)")
             }
         }
-        let lines = try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8).split(separator: "\n")
+        let lines = try RunLogFiles.text(folder + "/r").split(separator: "\n")
         #expect(lines.count == 40)
     }
 
-    @Test("by default a passing run is two appends (its exchanges to a segment, its record to runs.jsonl), a failing one also gets its folder; --artifacts none keeps records only")
+    @Test("by default a passing run is two appends (its exchanges to a segment, its record to a run segment), a failing one also gets its folder; --artifacts none keeps records only")
     func defaultLayout() async throws {
         let folder = try Self.twentyPassingCanaries()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -53,7 +53,8 @@ struct RecordingLayoutTests {
             #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
         }
         let top = try FileManager.default.contentsOfDirectory(atPath: folder + "/r").sorted()
-        #expect(top == [".lock", "bad", "events.jsonl", "exchanges", "metrics.prom", "runs.jsonl", "state.json", "state.log-offset"], "\(top)")
+        #expect(top == [".lock", "bad", "events.jsonl", "exchanges", "metrics.prom", "runs", "state.json", "state.log-offset"], "\(top)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/r/runs").count == 1, "one run segment, continued by the second run")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/r/exchanges").count == 1, "one segment, continued by the second run")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/r/bad").count == 2)
         let audit = try await ResultsAudit.of(folder + "/r")
@@ -63,34 +64,67 @@ struct RecordingLayoutTests {
         let none = try await CLI.run(["run", folder + "/c", "--results", folder + "/n", "-q", "--artifacts", "none"] + TestServers.varArguments)
         #expect(none.status == 1)
         let bare = try FileManager.default.contentsOfDirectory(atPath: folder + "/n").sorted()
-        #expect(bare == [".lock", "events.jsonl", "metrics.prom", "runs.jsonl", "state.json", "state.log-offset"], "\(bare)")
+        #expect(bare == [".lock", "events.jsonl", "metrics.prom", "runs", "state.json", "state.log-offset"], "\(bare)")
         let bad = try await CLI.run(["run", folder + "/c", "--results", folder + "/n", "--artifacts", "some"])
         #expect(bad.status == 2 && bad.stderr.contains("--artifacts takes failed, all, none, got 'some'"), "\(bad.stderr)")
     }
 
-    @Test("--retain and --max-bytes delete whole exchange segments, oldest first, never the one being written")
+    @Test("--retain and --max-bytes delete whole run and exchange segments, oldest first, never one being written, and the folders of the runs an expired run segment recorded; metrics.prom says canary_results_bytes")
     func retention() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try "{name: \"c\", steps: [{request: {url: \"{{site}}/hello.txt\"}}]}".write(toFile: folder + "/c.json", atomically: true, encoding: .utf8)
-        let segments = folder + "/r/exchanges"
-        try FileManager.default.createDirectory(atPath: segments, withIntermediateDirectories: true)
-        for (name, age) in [("20200101T000000Z-0000", 3.0 * 86_400), ("20200102T000000Z-0000", 3600.0)] {
-            try (String(repeating: "{}\n", count: 500)).write(toFile: segments + "/\(name).jsonl", atomically: true, encoding: .utf8)
+        let segments = folder + "/r/exchanges", runs = folder + "/r/runs"
+        let oldRun = folder + "/r/c/20200101T000000Z-0001", youngRun = folder + "/r/c/20200102T000000Z-0002"
+        for path in [segments, runs, oldRun, youngRun] {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        for run in [oldRun, youngRun] { try "{}".write(toFile: run + "/run.json", atomically: true, encoding: .utf8) }
+        let record = { (runId: String) in #"{"canary":"c","runId":"\#(runId)","passed":false}"# + "\n" }
+        for (name, age, content) in [
+            ("exchanges/20200101T000000Z-0000", 3.0 * 86_400, String(repeating: "{}\n", count: 500)),
+            ("exchanges/20200102T000000Z-0000", 3600.0, String(repeating: "{}\n", count: 500)),
+            ("runs/20200101T000000Z-0000", 3.0 * 86_400, record("20200101T000000Z-0001")),
+            ("runs/20200102T000000Z-0000", 3600.0, record("20200102T000000Z-0002")),
+        ] {
+            try content.write(toFile: folder + "/r/\(name).jsonl", atomically: true, encoding: .utf8)
             let when = Date().addingTimeInterval(-age)
-            try FileManager.default.setAttributes([.modificationDate: when], ofItemAtPath: segments + "/\(name).jsonl")
+            try FileManager.default.setAttributes([.modificationDate: when], ofItemAtPath: folder + "/r/\(name).jsonl")
         }
         let arguments = ["run", folder + "/c.json", "--results", folder + "/r", "-q"] + TestServers.varArguments
         #expect(try await CLI.run(arguments + ["--retain", "1d"]).status == 0)
         var names = try FileManager.default.contentsOfDirectory(atPath: segments).sorted()
-        #expect(names.count == 2 && names[0] == "20200102T000000Z-0000.jsonl", "only the 3-day-old segment went: \(names)")
+        #expect(names.count == 2 && names[0] == "20200102T000000Z-0000.jsonl", "only the 3-day-old exchange segment went: \(names)")
+        names = try FileManager.default.contentsOfDirectory(atPath: runs).sorted()
+        #expect(names.count == 2 && names[0] == "20200102T000000Z-0000.jsonl", "only the 3-day-old run segment went: \(names)")
+        #expect(!FileManager.default.fileExists(atPath: oldRun), "the folder of a run the expired segment recorded went with it")
+        #expect(FileManager.default.fileExists(atPath: youngRun + "/run.json"))
+        #expect(try resultsBytes(folder + "/r") == storedBytes(folder + "/r"), "canary_results_bytes counts the segments")
+
         #expect(try await CLI.run(arguments + ["--max-bytes", "1"]).status == 0)
         names = try FileManager.default.contentsOfDirectory(atPath: segments)
         #expect(names.count == 1 && !names[0].hasPrefix("2020"), "all but the segment being written went: \(names)")
+        names = try FileManager.default.contentsOfDirectory(atPath: runs)
+        #expect(names.count == 1 && !names[0].hasPrefix("2020"), "all but the run segment being written went: \(names)")
+        #expect(!FileManager.default.fileExists(atPath: youngRun))
+        #expect(try resultsBytes(folder + "/r") == storedBytes(folder + "/r"))
         let audit = try await ResultsAudit.of(folder + "/r")
-        #expect(audit.unreadable.isEmpty && audit.exchanges == 2, "\(audit.unreadable)")
+        #expect(audit.unreadable.isEmpty && audit.exchanges == 2 && audit.runLines.count == 2, "\(audit.unreadable)")
         let bad = try await CLI.run(arguments + ["--retain", "soon"])
         #expect(bad.status == 2 && bad.stderr.contains("--retain takes a duration like 7d or 12h, got 'soon'"), "\(bad.stderr)")
+    }
+
+    /// `canary_results_bytes` in the folder's metrics.prom.
+    private func resultsBytes(_ results: String) throws -> Int? {
+        let metrics = try String(contentsOfFile: results + "/metrics.prom", encoding: .utf8)
+        return metrics.split(separator: "\n").first { $0.hasPrefix("canary_results_bytes ") }.flatMap { Int($0.split(separator: " ")[1]) }
+    }
+
+    /// The bytes of the files in runs/ and exchanges/.
+    private func storedBytes(_ results: String) throws -> Int {
+        try ["runs", "exchanges"].flatMap { folder in
+            try FileManager.default.contentsOfDirectory(atPath: results + "/" + folder).map { results + "/" + folder + "/" + $0 }
+        }.reduce(0) { $0 + ((try FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
     }
 
     @Test("a mangled state.json (loaded while the canaries run) still lets them run and record, exits 2 naming it, and is left as it was")
@@ -104,7 +138,7 @@ struct RecordingLayoutTests {
         #expect(output.status == 2)
         #expect(output.stderr.contains("\(folder)/r/state.json is not valid JSON"), "\(output.stderr)")
         #expect(output.stderr.contains("move it aside"), "\(output.stderr)")
-        let lines = try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8).split(separator: "\n")
+        let lines = try RunLogFiles.text(folder + "/r").split(separator: "\n")
         #expect(lines.count == 1)
         #expect(try String(contentsOfFile: folder + "/r/state.json", encoding: .utf8) == "{\"c\": {\"recent\": [tru")
     }

@@ -30,7 +30,7 @@ struct ReportTests {
         }
         store.close()
         // A crash in the middle of an append leaves a torn last line.
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: results + "/runs.jsonl"))
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: try #require(RunLogFiles.newest(results))))
         try log.seekToEnd()
         try log.write(contentsOf: Data(#"{"canary":"torn","runId":"2026"#.utf8))
         try log.close()

@@ -5,7 +5,7 @@ import Testing
 /// Reads a results folder back the way the next run, `canary report` and a Prometheus scraper
 /// do, and lists every file or line that could not be read.
 struct ResultsAudit {
-    /// The lines of `runs.jsonl`, in order.
+    /// The lines of the run log (`runs/` segments, after a `runs.jsonl` of an earlier version), in order.
     var runLines: [String] = []
     /// `run.json` and `run.har` files read (runs with a folder: by default the failed ones).
     var documents = 0
@@ -20,14 +20,15 @@ struct ResultsAudit {
 
     static func of(_ folder: String) async throws -> ResultsAudit {
         var audit = ResultsAudit()
-        let log = folder + "/runs.jsonl"
-        if let data = FileManager.default.contents(atPath: log), !data.isEmpty {
-            if data.last != UInt8(ascii: "\n") { audit.unreadable.append("runs.jsonl does not end with a whole line") }
+        for log in RunLogFiles.paths(folder) {
+            let name = String(log.dropFirst(folder.count + 1))
+            guard let data = FileManager.default.contents(atPath: log), !data.isEmpty else { continue }
+            if data.last != UInt8(ascii: "\n") { audit.unreadable.append("\(name) does not end with a whole line") }
             for line in data.split(separator: UInt8(ascii: "\n")) {
                 let text = String(decoding: line, as: UTF8.self)
                 audit.runLines.append(text)
                 if (try? JSONSerialization.jsonObject(with: Data(line))) == nil {
-                    audit.unreadable.append("runs.jsonl line \(audit.runLines.count): \(text.prefix(120))")
+                    audit.unreadable.append("\(name) line \(audit.runLines.count): \(text.prefix(120))")
                 }
             }
         }
@@ -85,7 +86,7 @@ struct ResultsAudit {
         return audit
     }
 
-    /// The JSON object of each `runs.jsonl` line (unreadable ones skipped).
+    /// The JSON object of each run log line (unreadable ones skipped).
     var records: [[String: Any]] {
         runLines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
     }

@@ -17,7 +17,7 @@ struct RunAttemptsTests {
         let output = try await CLI.run(["run", folder + "/slow.json", "--results", folder + "/r", "-q"] + TestServers.varArguments)
         #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
 
-        let line = try #require(try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8).split(separator: "\n").first)
+        let line = try #require(try RunLogFiles.text(folder + "/r").split(separator: "\n").first)
         let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(record["attempt"] as? Int == 2)
         let duration = try #require(record["durationMs"] as? Double)

@@ -21,7 +21,7 @@ struct RunConfigMistakesTests {
         let output = try await CLI.run(["run", folder + "/c.json", "--results", folder + "/r"] + TestServers.varArguments)
         #expect(output.status == 2, "\(output.stdout)\(output.stderr)")
         #expect(output.stderr.contains(name) && output.stderr.contains("not set"), "\(output.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: folder + "/r/runs.jsonl"), "a run was recorded")
+        #expect(!RunLogFiles.exists(folder + "/r"), "a run was recorded")
     }
 
     @Test("--var with an empty value is exit 2 naming it")
@@ -31,7 +31,7 @@ struct RunConfigMistakesTests {
         let output = try await CLI.run(["run", folder + "/c.json", "--var", "base=", "--results", folder + "/r"])
         #expect(output.status == 2, "\(output.stdout)\(output.stderr)")
         #expect(output.stderr.contains("--var base") && output.stderr.contains("empty"), "\(output.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: folder + "/r/runs.jsonl"))
+        #expect(!RunLogFiles.exists(folder + "/r"))
     }
 
     @Test("a --var no selected canary uses is exit 2 with did-you-mean; --allow-unused-vars makes it a warning")
@@ -42,7 +42,7 @@ struct RunConfigMistakesTests {
         let typo = try await CLI.run(["run", folder + "/c.json", "--var", "bsae=http://127.0.0.1:1", "--results", folder + "/r"] + site)
         #expect(typo.status == 2, "\(typo.stdout)\(typo.stderr)")
         #expect(typo.stderr.contains("--var bsae") && typo.stderr.contains("did you mean 'base'"), "\(typo.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: folder + "/r/runs.jsonl"))
+        #expect(!RunLogFiles.exists(folder + "/r"))
         let allowed = try await CLI.run(
             ["run", folder + "/c.json", "--var", "bsae=x", "--allow-unused-vars", "--results", folder + "/r"] + site)
         #expect(allowed.status == 0, "\(allowed.stdout)\(allowed.stderr)")

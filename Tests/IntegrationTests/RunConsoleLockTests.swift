@@ -33,7 +33,7 @@ struct RunConsoleLockTests {
         #expect(output.stderr.contains("process \(holder.processIdentifier)"), "\(output.stderr)")
         #expect(output.stderr.contains("after --lock-timeout 1.5s"), "\(output.stderr)")
         #expect(elapsed >= .milliseconds(1500) && elapsed < .seconds(4), "took \(elapsed)")
-        #expect(!FileManager.default.fileExists(atPath: folder + "/r/runs.jsonl"))
+        #expect(!RunLogFiles.exists(folder + "/r"))
     }
 
     /// The canary run under a pseudo-terminal (script(1)), with `environment` set inside it.

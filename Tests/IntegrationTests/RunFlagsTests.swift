@@ -65,7 +65,7 @@ struct RunFlagsTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let output = try await CLI.run(["run", file, "--results", folder + "/r", "--location", "eu-west-1", "--run-events"] + TestServers.varArguments)
         #expect(output.status == 1)
-        let record = try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8)
+        let record = try RunLogFiles.text(folder + "/r")
         #expect(record.contains(#""location":"eu-west-1""#))
         let metrics = try String(contentsOfFile: folder + "/r/metrics.prom", encoding: .utf8)
         #expect(metrics.contains(#"canary_success{canary="here",location="eu-west-1"} 0"#), "\(metrics)")

@@ -53,7 +53,7 @@ struct RunSignalTests {
         #expect(process.terminationReason == .exit && process.terminationStatus == 143, "\(out)\(err)")
         #expect(took < .seconds(5), "stopping took \(took)")
         #expect(out.contains("1 passed, 0 failed") && out.contains("stopped by SIGTERM: 2 cancelled, 1 not started"), "\(out)")
-        let log = text(folder + "/r/runs.jsonl").split(separator: "\n")
+        let log = ((try? RunLogFiles.text(folder + "/r")) ?? "").split(separator: "\n")
         #expect(log.count == 3, "\(log)")
         #expect(log.filter { $0.contains(#""cancelled":true"#) }.count == 2)
         #expect(!log.contains { $0.contains("hung-3") })

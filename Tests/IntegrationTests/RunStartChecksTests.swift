@@ -19,7 +19,7 @@ struct RunStartChecksTests {
         let output = try await CLI.run(["run", folder + "/web.json", "--tag", "team=wbe", "--results", folder + "/r"] + TestServers.varArguments)
         #expect(output.status == 2, "\(output.stdout)\(output.stderr)")
         #expect(output.stderr.contains("no canary") && output.stderr.contains("--tag team=wbe"), "\(output.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: folder + "/r/runs.jsonl"))
+        #expect(!RunLogFiles.exists(folder + "/r"))
     }
 
     @Test("of --shard 1/2 and 2/2 over one canary, the one that selects nothing is exit 2")
@@ -44,6 +44,6 @@ struct RunStartChecksTests {
         let output = try await CLI.run(["run", folder + "/web.json", "--cacert", ca, "--results", folder + "/r"] + TestServers.varArguments)
         #expect(output.status == 2, "\(output.stdout)\(output.stderr)")
         #expect(output.stderr.contains("--cacert \(ca)"), "\(output.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: folder + "/r/runs.jsonl"), "a canary ran and was recorded")
+        #expect(!RunLogFiles.exists(folder + "/r"), "a canary ran and was recorded")
     }
 }

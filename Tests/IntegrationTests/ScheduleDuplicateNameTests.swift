@@ -25,7 +25,7 @@ struct ScheduleDuplicateNameTests {
         kill(process.processIdentifier, SIGTERM)
         await exited.value
         let log = try String(contentsOfFile: folder + "/log", encoding: .utf8)
-        let runs = try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8).split(separator: "\n").map {
+        let runs = try RunLogFiles.text(folder + "/r").split(separator: "\n").map {
             try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
         }
         #expect(runs.count >= 3, "\(log)")

@@ -20,14 +20,14 @@ struct ScheduleLoadTests {
         kill(process.processIdentifier, SIGTERM)
         await exited.value
         let lines = { (file: String) throws -> [[String: Any]] in
-            let text = (try? String(contentsOfFile: "\(folder)/r/\(file)", encoding: .utf8)) ?? ""
+            let text = (try? file == "runs" ? RunLogFiles.text(folder + "/r") : String(contentsOfFile: "\(folder)/r/\(file)", encoding: .utf8)) ?? ""
             return try text.split(separator: "\n").map { line in
                 try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             }
         }
         let log = try String(contentsOfFile: folder + "/log", encoding: .utf8)
         let metrics = (try? String(contentsOfFile: folder + "/r/metrics.prom", encoding: .utf8)) ?? ""
-        return (log, try lines("runs.jsonl"), try lines("events.jsonl"), metrics)
+        return (log, try lines("runs"), try lines("events.jsonl"), metrics)
     }
 
     private func states(_ events: [[String: Any]], _ canary: String) -> [String] {

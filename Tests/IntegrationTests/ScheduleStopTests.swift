@@ -21,7 +21,7 @@ struct ScheduleStopTests {
         kill(process.processIdentifier, SIGTERM)
         await exited.value
         let took = clock.now - stopping
-        let text = (try? String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8)) ?? ""
+        let text = (try? RunLogFiles.text(folder + "/r")) ?? ""
         let runs = try text.split(separator: "\n").map { line in
             try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         }

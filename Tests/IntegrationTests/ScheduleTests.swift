@@ -11,7 +11,7 @@ struct ScheduleTests {
     }
 
     private func runs(_ folder: String) throws -> [[String: Any]] {
-        let text = (try? String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8)) ?? ""
+        let text = (try? RunLogFiles.text(folder + "/r")) ?? ""
         return try text.split(separator: "\n").map { line in
             try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         }

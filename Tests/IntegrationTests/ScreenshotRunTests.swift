@@ -89,7 +89,7 @@ struct ScreenshotRunTests {
             ["run", folder + "/canaries", "--results", folder + "/r", "--jobs", "1", "--browser", browser, "--screenshot-timeout", "3s"]
                 + TestServers.varArguments)
         #expect(output.status == 1, "\(output.stderr)")
-        let records = try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8).split(separator: "\n").compactMap {
+        let records = try RunLogFiles.text(folder + "/r").split(separator: "\n").compactMap {
             try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
         // Records are logged as they finish: the passing canary, not held by the render, first.

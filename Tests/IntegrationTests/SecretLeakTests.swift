@@ -118,7 +118,7 @@ struct SecretLeakTests {
                 #expect(shown.status == 0, "show \(canary) --format \(format): \(shown.stderr)")
                 consoles.append(shown.stdout + shown.stderr)
             }
-            let runs = try String(contentsOfFile: folder + "/r/runs.jsonl", encoding: .utf8).split(separator: "\n")
+            let runs = try RunLogFiles.text(folder + "/r").split(separator: "\n")
                 .compactMap { try? JSONDecoder().decode(RunRecord.self, from: Data($0.utf8)) }.filter { $0.canary == canary }.map(\.runId)
             let diff = try await CLI.run(["diff", canary, runs[0], runs[1], "--results", folder + "/r"], environment: environment)
             #expect(diff.status == 0, "diff \(canary): \(diff.stderr)")

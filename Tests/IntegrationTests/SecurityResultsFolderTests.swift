@@ -43,7 +43,7 @@ struct SecurityResultsFolderTests {
         try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
         chown(shared, 65534, 65534)
         try await asNobody("""
-            cd \(shared) && ln -s \(victim)/file.txt runs.jsonl && ln -s \(victim)/file.txt events.jsonl \
+            cd \(shared) && ln -s \(victim)/file.txt runs.jsonl && ln -s \(victim)/dir runs && ln -s \(victim)/dir exchanges && ln -s \(victim)/file.txt events.jsonl \
             && ln -s \(victim)/lock-created .lock && ln -s \(victim)/dir c && ln -s \(victim)/metrics metrics.prom
             """)
         try #"{name: "c", steps: [{request: {url: "{{site}}/hello.txt"}, expect: {status: 500}}]}"#
@@ -96,10 +96,11 @@ struct SecurityResultsFolderTests {
             }
             let run = try FileManager.default.contentsOfDirectory(atPath: results + "/m")[0]
             let segment = try FileManager.default.contentsOfDirectory(atPath: results + "/exchanges")[0]
-            for path in ["runs.jsonl", "state.json", "m/\(run)/run.json", "m/\(run)/run.har", "m/\(run)/01-s.http", ".lock", "exchanges/" + segment] {
+            let runSegment = try FileManager.default.contentsOfDirectory(atPath: results + "/runs")[0]
+            for path in ["runs/" + runSegment, "state.json", "m/\(run)/run.json", "m/\(run)/run.har", "m/\(run)/01-s.http", ".lock", "exchanges/" + segment] {
                 #expect(mode(path) == file, "\(path): \(String(mode(path), radix: 8)), expected \(String(file, radix: 8))")
             }
-            for path in ["", "m", "m/\(run)", "exchanges"] {
+            for path in ["", "m", "m/\(run)", "exchanges", "runs"] {
                 #expect(mode(path) == folder, "\(path): \(String(mode(path), radix: 8)), expected \(String(folder, radix: 8))")
             }
             #expect(mode("metrics.prom") == 0o644, "metrics.prom holds no response data and stays readable for node_exporter")

@@ -66,7 +66,7 @@ struct ShowDiffCLITests {
             #expect(output.stdout.contains(expected), "\(expected) in \(output.stdout)")
         }
         #expect(!output.stdout.contains(Self.key))
-        let runs = try String(contentsOfFile: results + "/runs.jsonl", encoding: .utf8).split(separator: "\n")
+        let runs = try RunLogFiles.text(results).split(separator: "\n")
             .compactMap { try? JSONDecoder().decode(RunRecord.self, from: Data($0.utf8)) }.filter { $0.canary == "web" }.map(\.runId)
         let named = try await CLI.run(["diff", "web", runs[1], runs[0], "--results", results])
         #expect(named.stdout.contains("status: 503 → 200"), "\(named.stdout)")

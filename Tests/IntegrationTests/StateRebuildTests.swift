@@ -37,14 +37,14 @@ struct StateRebuildTests {
             await exited.value
         }
 
-        let runs = EventsFiles.jsonLines(folder + "/r/runs.jsonl")
+        let runs = EventsFiles.runRecords(folder + "/r")
         let metrics = try String(contentsOfFile: folder + "/r/metrics.prom", encoding: .utf8)
         for name in steps.keys.sorted() {
             for (result, passed) in [("passed", true), ("failed", false)] {
                 let logged = runs.filter { $0["canary"] as? String == name && $0["passed"] as? Bool == passed }.count
                 let line = metrics.split(separator: "\n").first { $0.hasPrefix("canary_runs_total{") && $0.contains("canary=\"\(name)\"") && $0.contains("result=\"\(result)\"") }
                 let counted = line.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
-                #expect(counted == logged, "\(name) \(result): metrics.prom says \(counted), runs.jsonl has \(logged) (kills after \(moments) ms)")
+                #expect(counted == logged, "\(name) \(result): metrics.prom says \(counted), the run log has \(logged) (kills after \(moments) ms)")
             }
         }
         // Every transition once, in a chain: each event leaves the state the one before entered.

@@ -55,15 +55,27 @@ public struct ResultsReader: Sendable {
 
     /// Every run record in the order they were logged, and the count of lines that did not decode.
     public func records() throws(RecordingError) -> (records: [RunRecord], skipped: Int) {
-        let path = directory + "/" + ResultsLayout.runLog
-        guard FileManager.default.fileExists(atPath: path) else { return ([], 0) }
-        let bytes: Data
-        do {
-            bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw RecordingError(action: "read", path: path, reason: (error as NSError).localizedDescription)
+        try records(in: ResultsLayout.runLogFiles(directory: directory))
+    }
+
+    /// The records of the run log files `files` (paths in the folder), in that order. A segment
+    /// retention deleted since it was listed is skipped.
+    private func records(in files: [String]) throws(RecordingError) -> (records: [RunRecord], skipped: Int) {
+        var all: (records: [RunRecord], skipped: Int) = ([], 0)
+        for file in files {
+            let path = directory + "/" + file
+            let bytes: Data
+            do {
+                bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            } catch {
+                if !FileManager.default.fileExists(atPath: path) { continue }
+                throw RecordingError(action: "read", path: path, reason: (error as NSError).localizedDescription)
+            }
+            let decoded = Self.decodeLines(bytes)
+            all.records += decoded.records
+            all.skipped += decoded.skipped
         }
-        return Self.decodeLines(bytes)
+        return all
     }
 
     /// Names of the canaries with at least one run, sorted.
@@ -80,8 +92,14 @@ public struct ResultsReader: Sendable {
     }
 
     /// The record of one run; nil when the folder has no such run.
+    /// Reads only the run segments that can hold it: those begun from the run's start on (its
+    /// id starts with that time), newest first, and a `runs.jsonl` of an earlier version.
     public func record(canary: String, runId: String) throws(RecordingError) -> RunRecord? {
-        try records().records.last { $0.canary == canary && $0.runId == runId }
+        let files = ResultsLayout.runLogFiles(directory: directory)
+        for file in ResultsLayout.files(files, holding: runId).reversed() {
+            if let found = try records(in: [file]).records.last(where: { $0.canary == canary && $0.runId == runId }) { return found }
+        }
+        return nil
     }
 
     /// The run's exchanges, one element per attempt kept, oldest attempt first. nil when the
@@ -113,7 +131,7 @@ public struct ResultsReader: Sendable {
     /// The JSON at `place`; nil when its segment is gone (expired by retention).
     private func read(_ place: StoredPlace) throws(RecordingError) -> JSONValue? {
         guard ResultsLayout.isExchangeSegment(place.segment), place.offset >= 0, place.length > 0, place.length < 1 << 30 else {
-            throw RecordingError(action: "read", path: directory + "/" + ResultsLayout.runLog, reason: "a record names \(place.segment), not an exchange segment")
+            throw RecordingError(action: "read", path: directory + "/" + ResultsLayout.runsFolder, reason: "a record names \(place.segment), not an exchange segment")
         }
         let path = directory + "/" + place.segment
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)

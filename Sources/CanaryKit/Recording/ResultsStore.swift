@@ -9,7 +9,7 @@ public struct RecordingOptions: Sendable {
     public var maxSnapshotBytes: Int
     /// Which runs get a browsable folder (`--artifacts`).
     public var artifacts: ArtifactPolicy
-    /// How long and how many bytes of exchange segments are kept (`--retain`, `--max-bytes`).
+    /// How long and how many bytes of segments are kept (`--retain`, `--max-bytes`).
     public var retention: Retention
     public init(keep: Int = 100, maxSnapshotBytes: Int = 1 << 20, artifacts: ArtifactPolicy = .failed, retention: Retention = Retention()) {
         self.keep = keep
@@ -35,18 +35,23 @@ public enum ArtifactPolicy: String, Sendable, CaseIterable {
     }
 }
 
-/// The results folder: `runs.jsonl`, and per run `<canary>/<runId>/` with `run.json`, `run.har`
-/// and one snapshot per step. One process per folder (see `ResultsLock`); everything reaches disk
-/// redacted.
+/// The results folder: the run segments (`runs/`, one record per run), the exchange segments
+/// (`exchanges/`, every attempt's exchanges per run), and for the runs `--artifacts` wants (by
+/// default the failed ones) `<canary>/<runId>/` with `run.json`, `run.har` and one snapshot per
+/// step. One process per folder (see `ResultsLock`); everything reaches disk redacted.
 ///
-/// Runs are recorded concurrently: each run's folder is its own, so only the shared log line goes
-/// through `RunLog`. A run folder is written under a hidden name and renamed into place whole, so a
-/// crash leaves no half folder where readers look.
+/// Runs are recorded concurrently: each run's folder is its own, so only the shared segment lines
+/// go through `SegmentedLog`. A run folder is written under a hidden name and renamed into place
+/// whole, so a crash leaves no half folder where readers look.
 public final class ResultsStore: Sendable {
     public let directory: String
     private let options: RecordingOptions
-    private let log: RunLog
-    private let segments: ExchangeSegments?
+    private let log: SegmentedLog
+    private let segments: SegmentedLog?
+    private let sweeper: StoreSweep
+    /// The bytes the segments hold (`canary_results_bytes`): scanned when the store opens and at
+    /// each sweep, plus what is appended in between.
+    private let segmentBytes = Atomic<Int>(0)
     /// Runs recorded off their --jobs slot right now (see `recordsOffSlot`).
     private let offSlot = Mutex<Set<String>>([])
 
@@ -56,14 +61,16 @@ public final class ResultsStore: Sendable {
         self.options = options
         try FileIO.makeDirectory(directory)
         try ResultsAccess.check(directory)
-        log = try RunLog(path: directory + "/" + ResultsLayout.runLog)
-        segments = options.artifacts == .none ? nil : try ExchangeSegments(directory: directory, retention: options.retention)
+        log = try SegmentedLog(directory: directory, folder: ResultsLayout.runsFolder)
+        segments = options.artifacts == .none ? nil : try SegmentedLog(directory: directory, folder: ResultsLayout.exchangesFolder)
+        sweeper = StoreSweep(directory: directory, retention: options.retention)
+        sweep()
     }
 
     /// Appends the run's exchanges to the current exchange segment, writes the run's folder when
-    /// `--artifacts` wants one, then appends its record to `runs.jsonl` and waits until that line
-    /// is on disk (the record last: a run in the log always has its exchanges and its folder),
-    /// then prunes the canary's oldest folders.
+    /// `--artifacts` wants one, then appends its record to the current run segment and waits until
+    /// that line is on disk (the record last: a run in the log always has its exchanges and its
+    /// folder), then prunes the canary's oldest folders.
     public func record(_ result: RunResult) async throws(RecordingError) {
         defer { offSlot.withLock { _ = $0.remove(result.record.runId) } }
         let redactor = Redactor(secrets: result.secrets)
@@ -71,10 +78,10 @@ public final class ResultsStore: Sendable {
         let runFolder = directory + "/" + ResultsLayout.runFolder(canary: record.canary, runId: record.runId)
         if let segments {
             let line = HAR.segmentLine(result, record: record, redactor: redactor, maxBodyBytes: options.maxSnapshotBytes)
-            record.har = try await segments.append(line)
+            record.har = try await append(line, to: segments)
         }
         guard options.artifacts.wantsFolder(passed: record.passed, hasFiles: !result.artifacts.isEmpty) else {
-            try await log.append(try encode(record, path: directory + "/" + ResultsLayout.runLog, pretty: false) + [UInt8(ascii: "\n")])
+            _ = try await append(try encode(record, path: directory + "/" + ResultsLayout.runsFolder, pretty: false) + [UInt8(ascii: "\n")], to: log)
             return
         }
         let json = try encode(record, path: runFolder + "/run.json")
@@ -96,8 +103,26 @@ public final class ResultsStore: Sendable {
         }
         guard let canaryFolder = opened else { return }
         defer { prune(canaryFolder) }
-        try await log.append(JSONWriter.compacted(json) + [UInt8(ascii: "\n")])
+        _ = try await append(JSONWriter.compacted(json) + [UInt8(ascii: "\n")], to: log)
     }
+
+    /// Appends to one of the segment logs; a new segment begun is the moment to apply retention.
+    private func append(_ line: [UInt8], to segments: SegmentedLog) async throws(RecordingError) -> StoredPlace {
+        let (place, rolled) = try await segments.append(line)
+        segmentBytes.add(line.count, ordering: .relaxed)
+        if rolled { sweep() }
+        return place
+    }
+
+    /// Deletes what `--retain` and `--max-bytes` say to (never a segment being written), and
+    /// counts what is left.
+    private func sweep() {
+        let current = Set([log.currentPath] + (segments.map { [$0.currentPath] } ?? []))
+        segmentBytes.store(sweeper.sweep(current: current), ordering: .relaxed)
+    }
+
+    /// The bytes the store's segments hold now (`canary_results_bytes`).
+    public var bytes: Int { segmentBytes.load(ordering: .relaxed) }
 
     /// Whether `result` may be recorded after its --jobs slot went to the next canary: true while
     /// fewer than `limit` runs are, and the run then counts until `record` returns. A run's
@@ -146,7 +171,7 @@ public final class ResultsStore: Sendable {
 
     /// The folder's own files, beside the canaries' folders (`.lock` and partial folders start
     /// with '.', which no canary name may). A canary named like one would take its place.
-    public static let ownFiles = ["runs.jsonl", ResultsLayout.exchangesFolder, "events.jsonl", StateFile.fileName, "metrics.prom", Outbox.fileName, StateRebuild.markFileName]
+    public static let ownFiles = ["runs.jsonl", ResultsLayout.runsFolder, ResultsLayout.exchangesFolder, "events.jsonl", StateFile.fileName, "metrics.prom", Outbox.fileName, StateRebuild.markFileName]
 
     /// Why `canaryName` can't be a folder here (it is, or starts like, one of the folder's own
     /// entries), or nil when it can.

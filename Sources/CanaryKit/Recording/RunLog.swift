@@ -2,8 +2,9 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// `runs.jsonl`: one whole line per run, appended with a single write on an O_APPEND descriptor
-/// (concurrent appenders never interleave inside a line), and durable before `append` returns.
+/// One append-only log file (a run or exchange segment): one whole line per run, appended with a
+/// single write on an O_APPEND descriptor (concurrent appenders never interleave inside a line),
+/// and durable before `append` returns.
 ///
 /// The fsyncs are shared (group commit): lines written while one fsync runs are covered by the
 /// next, so a hundred runs ending together cost one or two fsyncs, not a hundred. The fsyncs run
@@ -29,9 +30,21 @@ final class RunLog: Sendable {
     /// has finished, with the offset the line starts at.
     @discardableResult
     func append(_ line: [UInt8]) async throws(RecordingError) -> Int {
+        let offset = try write(line)
+        try await synced()
+        return offset
+    }
+
+    /// Writes `line` (which ends in a newline) without waiting for the disk; returns the offset
+    /// the line starts at. `synced()` then waits until it is durable.
+    func write(_ line: [UInt8]) throws(RecordingError) -> Int {
         // One append at a time: on a full disk FileIO.append cuts a half-written line back off,
         // which must not cut another run's line written in between.
-        let offset = try writing.withLock { _ throws(RecordingError) in try FileIO.append(line, to: fd, path: path, durable: false) }
+        try writing.withLock { _ throws(RecordingError) in try FileIO.append(line, to: fd, path: path, durable: false) }
+    }
+
+    /// Returns once an fsync begun after this call has finished: every line written before is on disk.
+    func synced() async throws(RecordingError) {
         let result = await withCheckedContinuation { continuation in
             let startSyncing = waiting.withLock { waiting in
                 waiting.continuations.append(continuation)
@@ -41,7 +54,12 @@ final class RunLog: Sendable {
             if startSyncing { syncQueue.async { self.syncWhileWaited() } }
         }
         try result.get()
-        return offset
+    }
+
+    /// The file's size now.
+    var size: Int {
+        var info = stat()
+        return fstat(fd, &info) == 0 ? Int(info.st_size) : 0
     }
 
     /// Takes everyone waiting, fsyncs once for all of them, and repeats until nobody waits.

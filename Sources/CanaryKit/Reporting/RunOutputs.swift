@@ -14,11 +14,11 @@ public actor RunOutputs {
     /// nil while `state.json` is still loading in the background; changes wait in `pending`.
     private var states: [String: CanaryState]?
     private var stateLoad: Task<Loaded, any Error>?
-    /// Every run logged before this offset of runs.jsonl is in the states (see `StateRebuild`).
-    private var safeMark: UInt64
+    /// Every run logged before this position of the run log is in the states (see `StateRebuild`).
+    private var safeMark: LogPosition
     /// The mark of the flush before: saved one flush later still, since a run logged just before a
     /// flush (the last one on SIGTERM comes right after another) may reach `add` only after the next.
-    private var earlierMark: UInt64
+    private var earlierMark: LogPosition
     private var pending: [(record: RunRecord?, canary: String, now: Date)] = []
     /// The check for runs missed while stopped, waiting for the states to load.
     private var missedCheck: (canaries: [Canary], now: Date)?
@@ -33,6 +33,8 @@ public actor RunOutputs {
     private var pushgatewayHealth = PushgatewayHealth()
     /// The scheduler's own series, written at the end of metrics.prom.
     private var scheduler: SchedulerMetrics?
+    /// `canary_results_bytes`, once the store said.
+    private var resultsBytes: Int?
     /// The outbox of this process, and its delivery pass in progress: passes run one after the
     /// other, so one canary's events never race each other to a sink.
     private let outbox: Outbox
@@ -69,13 +71,13 @@ public actor RunOutputs {
                   states: nil, stateLoad: Task.detached { try Self.load(directory: directory, rules: rules, end: end) }, end: end)
     }
 
-    /// state.json, and the runs of runs.jsonl up to `end` that it had not counted yet.
+    /// state.json, and the runs of the run log up to `end` that it had not counted yet.
     private struct Loaded: Sendable {
         var states: [String: CanaryState]
         var events: [AlarmEvent]
     }
 
-    private static func load(directory: String, rules: [String: AlarmRule], end: UInt64) throws(StateFileError) -> Loaded {
+    private static func load(directory: String, rules: [String: AlarmRule], end: LogPosition) throws(StateFileError) -> Loaded {
         var states = try StateFile.load(directory: directory)
         let mark = StateRebuild.savedMark(directory: directory)
         let events = StateRebuild.replay(into: &states, directory: directory, from: mark, to: end, rules: rules)
@@ -84,7 +86,7 @@ public actor RunOutputs {
 
     private init(
         directory: String, settings: OutputSettings, engine: CurlEngine, canaries: [Canary],
-        states: [String: CanaryState]?, stateLoad: Task<Loaded, any Error>?, end: UInt64, events: [AlarmEvent] = []
+        states: [String: CanaryState]?, stateLoad: Task<Loaded, any Error>?, end: LogPosition, events: [AlarmEvent] = []
     ) {
         safeMark = end
         earlierMark = end
@@ -165,6 +167,11 @@ public actor RunOutputs {
     /// `canary schedule`: its skipped runs and load, for the next metrics.prom.
     public func setScheduler(_ metrics: SchedulerMetrics) {
         scheduler = metrics
+    }
+
+    /// What the results store holds (`ResultsStore.bytes`), for the next metrics.prom.
+    public func setResultsBytes(_ bytes: Int) {
+        resultsBytes = bytes
     }
 
     /// Events not yet delivered: the scheduler flushes sooner when there are some.
@@ -288,7 +295,7 @@ public actor RunOutputs {
     /// Writes state.json, metrics.prom and JUnit, then delivers events and pushes metrics; what
     /// was delivered is not sent again by the next call (the scheduler calls this repeatedly).
     /// Returns warnings for the console; throws only when a file in the results folder can't be written.
-    /// `everyLoggedRunAdded`: every run in runs.jsonl so far has come through `add` (`canary run`
+    /// `everyLoggedRunAdded`: every run in the run log so far has come through `add` (`canary run`
     /// after its batch), so the mark saved with state.json is the log's end and the next start
     /// replays nothing; otherwise it lags two calls behind (see below).
     public func finish(everyLoggedRunAdded: Bool = false) async throws -> [String] {
@@ -310,12 +317,12 @@ public actor RunOutputs {
         events = []
         touched = []
         // Logged and queued durably before state.json counts their runs: a crash in between
-        // makes them again from runs.jsonl (same ids), instead of losing them.
+        // makes them again from the run log (same ids), instead of losing them.
         warnings += await sinks.record(batch)
         // A lagging mark: runs logged since the last call may still be on their way to `add`.
         // Two flushes back: reading more of the log on start is always right (runs already
         // counted are recognised by run id), reading too little loses an outcome.
-        let mark: UInt64
+        let mark: LogPosition
         if everyLoggedRunAdded {
             mark = StateRebuild.logSize(directory: directory)
             (earlierMark, safeMark) = (mark, mark)
@@ -331,7 +338,7 @@ public actor RunOutputs {
             try StateFile.save(states, directory: directory)
             try StateRebuild.saveMark(mark, directory: directory)
         }.value
-        try PrometheusText.write(metrics, to: directory, trailer: scheduler?.prometheusText ?? "")
+        try PrometheusText.write(metrics, to: directory, trailer: (scheduler?.prometheusText ?? "") + (resultsBytes.map(StoreMetrics.prometheusText) ?? ""))
         try await stateSaved
         if let path = settings.junitPath {
             let wallTime = (ContinuousClock.now - started).milliseconds
