@@ -94,7 +94,7 @@ struct MaintenanceCLITests {
         kill(process.processIdentifier, SIGTERM)
         await exited.value
         let log = try String(contentsOfFile: folder + "/log", encoding: .utf8)
-        let runs = EventsFiles.jsonLines(folder + "/r/runs.jsonl").map { $0["maintenance"] as? Bool ?? false }
+        let runs = EventsFiles.runRecords(folder + "/r").map { $0["maintenance"] as? Bool ?? false }
         #expect(runs.first == false && runs.last == true, "\(runs)\n\(log)")
         #expect(log.contains(folder + "/m.json5:1:"), "the broken file is named in the log: \(log)")
     }

@@ -45,4 +45,36 @@ struct RecordingCostTests {
             #expect(mark == "\(segment.dropFirst(folder.count + 3)) \(size)\n", "round \(round)")
         }
     }
+
+    @Test("the memory a canary run holds per canary: peak RSS of 3,000 canaries minus 100's, over 2,900, under 6.3 KB (was 7.1)")
+    func memoryPerCanary() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var peaks: [Int: Int] = [:]
+        for count in [100, 3000] {
+            let canaries = folder + "/c\(count)"
+            try FileManager.default.createDirectory(atPath: canaries, withIntermediateDirectories: true)
+            for index in 0..<count {
+                try #"{name: "c\#(index)", steps: [{request: {url: "{{site}}/hello.txt"}, expect: {status: 200}}]}"#
+                    .write(toFile: "\(canaries)/c\(index).json", atomically: false, encoding: .utf8)
+            }
+            // The second run is the steady state: state.json to load, a last record per canary.
+            for _ in 1...2 {
+                peaks[count] = try await Self.peakKB(["run", canaries, "--results", folder + "/r\(count)", "-q", "--jobs", "50"] + TestServers.varArguments)
+            }
+        }
+        let perCanary = Double((peaks[3000] ?? 0) - (peaks[100] ?? 0)) / 2900
+        // Measured in the debug build: 5.2-5.6 KB; 7.1 before the states, metrics and screenshot index stopped being copied.
+        #expect(perCanary < 6.3, "\(perCanary) KB per canary (peaks \(peaks) KB)")
+    }
+
+    /// Runs canary with ARGUMENTS and returns its peak RSS in KB (python's wait4 of its only child).
+    private static func peakKB(_ arguments: [String]) async throws -> Int {
+        let script = "import resource, subprocess, sys; code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode; "
+            + "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if code == 0 else -code)"
+        let output = try await CLI.run(["-c", script, CLI.binary] + arguments, executable: "/usr/bin/python3")
+        let peak = Int(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        #expect(peak > 0, "canary run failed: \(output.stdout) \(output.stderr)")
+        return peak
+    }
 }

@@ -44,13 +44,15 @@ public enum PrometheusText {
     static func renderBytes<Failure: Error>(
         _ canaries: [CanaryMetrics], omitting: Set<String>, into out: inout [UInt8], drain: (inout [UInt8]) throws(Failure) -> Void
     ) throws(Failure) {
-        var byName: [String: CanaryMetrics] = [:]
-        for canary in canaries { byName[canary.canary] = canary }
-        let sorted = byName.keys.sorted().compactMap { byName[$0] }
+        // Positions, not copies: two copies of 10,000 canaries' metrics were 14 MB of the peak.
+        var latest: [String: Int] = [:]
+        for (index, canary) in canaries.enumerated() { latest[canary.canary] = index }
+        let sorted = latest.sorted { $0.key < $1.key }.map(\.value)
+        latest = [:]
         for family in MetricFamily.allCases {
             var header = Array("# HELP \(family.name) \(family.help)\n# TYPE \(family.name) \(family.type)\n".utf8)
-            for canary in sorted {
-                for sample in family.samples(of: canary) {
+            for index in sorted {
+                for sample in family.samples(of: canaries[index]) {
                     if !header.isEmpty {
                         out += header
                         header = []

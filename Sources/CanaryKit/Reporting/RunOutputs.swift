@@ -128,8 +128,11 @@ public actor RunOutputs {
     /// The states, once loaded, with the changes that waited for them applied.
     private func loadedStates() async throws -> [String: CanaryState] {
         if let states { return states }
-        let loaded = try await stateLoad?.value ?? Loaded(states: [:], events: [])
+        var loaded = try await stateLoad?.value ?? Loaded(states: [:], events: [])
+        stateLoad = nil
         states = loaded.states
+        // One copy of the states: the first change below would otherwise copy all of them (5 MB at 10,000).
+        loaded.states = [:]
         events = loaded.events + events
         if let check = missedCheck { _ = checkMissedWhileStopped(check.canaries, now: check.now) }
         missedCheck = nil
