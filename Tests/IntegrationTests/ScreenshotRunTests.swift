@@ -17,9 +17,11 @@ struct ScreenshotRunTests {
     }
 
     /// The newest run folder of `canary` and its run.json's steps.
+    /// The canary's newest run by the log's order: two runs within one second have run ids that
+    /// sort by their random suffix, not by time.
     private func lastRun(_ folder: String, _ canary: String) throws -> (path: String, steps: [[String: Any]]) {
-        let runs = try FileManager.default.contentsOfDirectory(atPath: folder + "/r/" + canary).filter { !$0.hasPrefix(".") }.sorted()
-        let path = folder + "/r/" + canary + "/" + (try #require(runs.last))
+        let runId = try #require(EventsFiles.runRecords(folder + "/r").last { $0["canary"] as? String == canary }?["runId"] as? String)
+        let path = folder + "/r/" + canary + "/" + runId
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path + "/run.json"))) as? [String: Any]
         return (path, json?["steps"] as? [[String: Any]] ?? [])
     }
