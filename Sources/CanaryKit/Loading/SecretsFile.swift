@@ -33,17 +33,14 @@ public enum SecretsFile {
     /// The secrets of `text`, read as the file `file`.
     public static func parse(_ text: String, file: String) throws(Problem) -> [String: String] {
         var secrets: [String: String] = [:]
-        for (index, line) in PrintableText.lines(of: text).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            guard let equals = line.firstIndex(of: "=") else {
-                throw Problem(description: "\(file):\(index + 1): expected NAME=value (the line is not shown: it may be a secret)")
+        for entry in VariablesFile.nameValueLines(text) {
+            guard let name = entry.name else {
+                throw Problem(description: "\(file):\(entry.line): expected NAME=value (the line is not shown: it may be a secret)")
             }
-            let name = line[..<equals].trimmingCharacters(in: .whitespaces)
             guard isName(name) else {
-                throw Problem(description: "\(file):\(index + 1): the text before '=' is not a secret name (ASCII letters, digits and _, not starting with a digit); the line is not shown")
+                throw Problem(description: "\(file):\(entry.line): the text before '=' is not a secret name (ASCII letters, digits and _, not starting with a digit); the line is not shown")
             }
-            secrets[name] = String(line[line.index(after: equals)...])
+            secrets[name] = entry.value
         }
         return secrets
     }

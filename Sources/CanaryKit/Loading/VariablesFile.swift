@@ -38,17 +38,36 @@ public enum VariablesFile {
 
     private static func lines(_ text: String, file: String) throws(Problem) -> [String: String] {
         var variables: [String: String] = [:]
-        for (index, line) in PrintableText.lines(of: text).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            guard let equals = line.firstIndex(of: "=") else {
-                throw Problem(description: "\(file):\(index + 1): expected NAME=value, got '\(LoadProblem.excerpt(String(trimmed)))'")
+        for entry in nameValueLines(text) {
+            guard let name = entry.name else {
+                throw Problem(description: "\(file):\(entry.line): expected NAME=value, got '\(LoadProblem.excerpt(entry.trimmed))'")
             }
-            let name = line[..<equals].trimmingCharacters(in: .whitespaces)
-            try check(name, file: file, line: index + 1)
-            variables[name] = String(line[line.index(after: equals)...])
+            try check(name, file: file, line: entry.line)
+            variables[name] = entry.value
         }
         return variables
+    }
+
+    /// One line of a `NAME=value` file: its 1-based number, the line trimmed, and the name
+    /// (trimmed) and value (as it is) when it has an `=`.
+    struct NameValueLine {
+        var line: Int
+        var trimmed: String
+        var name: String?
+        var value: String
+    }
+
+    /// The lines of a `NAME=value` file (`--vars-file`, `--secrets-file`) that say something:
+    /// blank lines and `#` comments skipped, LF or CR LF line ends.
+    static func nameValueLines(_ text: String) -> [NameValueLine] {
+        PrintableText.lines(of: text).enumerated().compactMap { index, line in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { return nil }
+            guard let equals = line.firstIndex(of: "=") else { return NameValueLine(line: index + 1, trimmed: trimmed, name: nil, value: "") }
+            return NameValueLine(
+                line: index + 1, trimmed: trimmed, name: line[..<equals].trimmingCharacters(in: .whitespaces),
+                value: String(line[line.index(after: equals)...]))
+        }
     }
 
     private static func check(_ name: String, file: String, line: Int?) throws(Problem) {
