@@ -11,7 +11,12 @@ struct StepExecution {
     let session: HTTPSession
 
     private var readsJSON: Bool {
-        (step.assertions + step.warnings).contains { if case .json = $0.query { true } else { false } }
+        (step.assertions + step.warnings).contains {
+            switch $0.query {
+            case .json, .jsonSchema: true
+            default: false
+            }
+        }
             || step.captures.contains { if case .json = $0.source { true } else { false } }
     }
 
