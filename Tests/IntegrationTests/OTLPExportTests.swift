@@ -156,3 +156,31 @@ struct OTLPExportTests {
         #expect(!(output.stdout + output.stderr + refused.stdout + refused.stderr).contains(token))
     }
 }
+
+/// `canary schedule --otlp`: spans go out with every flush while the scheduler runs, not at its end.
+@Suite("OpenTelemetry export from canary schedule")
+struct OTLPScheduleTests {
+    @Test("the scheduler exports runs while it goes on running")
+    func continuous() async throws {
+        let bucket = OTLPReceiver.newBucket()
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try #"{name: "sched-\#(bucket)", schedule: "rate(1 second)", steps: [{request: {url: "{{site}}/hello.txt"}}]}"#
+            .write(toFile: folder + "/c.json", atomically: true, encoding: .utf8)
+        // --run-events: an event waiting makes the scheduler flush each second instead of every 10 s.
+        let (process, exited) = try CLI.startSchedule([folder + "/c.json", "--run-events", "--otlp", OTLPReceiver.base("ok", bucket)], folder: folder)
+        var exports = 0, traces: Set<String> = []
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline, exports < 2 || traces.count < 2 {
+            try await Task.sleep(for: .milliseconds(300))
+            let received = try await OTLPReceiver.received(bucket)
+            exports = (received["traces"] as? [Any])?.count ?? 0
+            traces = Set(OTLPReceiver.spans(received).compactMap { $0["traceId"] as? String })
+        }
+        let running = process.isRunning
+        process.terminate()
+        await exited.value
+        #expect(running, "the exports came while the scheduler ran")
+        #expect(exports >= 2 && traces.count >= 2, "\(exports) exports of \(traces.count) traces; log: \((try? String(contentsOfFile: folder + "/log", encoding: .utf8)) ?? "")")
+    }
+}
