@@ -31,7 +31,9 @@ let package = Package(
         .executableTarget(name: "LoaderFuzz", dependencies: ["CanaryKit", "FuzzDriver"], swiftSettings: swift6),
         // libFuzzer target for the JSONPath parser and evaluator (scripts/fuzz-jsonpath).
         .executableTarget(name: "JSONPathFuzz", dependencies: ["CanaryKit", "FuzzDriver"], swiftSettings: swift6),
-        // The entry point both fuzz targets share: libFuzzer's driver, or replaying input files.
+        // libFuzzer target for the JSON Schema compiler and validator (scripts/fuzz-schema).
+        .executableTarget(name: "SchemaFuzz", dependencies: ["CanaryKit", "FuzzDriver"], swiftSettings: swift6),
+        // The entry point the fuzz targets share: libFuzzer's driver, or replaying input files.
         .target(name: "FuzzDriver", swiftSettings: swift6),
 
         .testTarget(name: "CurlEngineTests", dependencies: ["CurlEngine"], swiftSettings: swift6),
