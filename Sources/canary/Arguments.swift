@@ -70,6 +70,8 @@ struct RunOptions {
     var rulesPending: Duration?
     /// `schedule --listen [ADDR]:PORT`: serve /metrics, the status page and health there.
     var listen: ListenAddress?
+    /// `--color auto|always|never`: colour the marks of run lines (auto: on a terminal, no NO_COLOR).
+    var color = ColorChoice.auto
 
     /// --only, --tag and --shard select; --location labels (as the tag `location`, so records,
     /// metrics and events all carry it), replacing a `location` tag of the file.
@@ -164,6 +166,12 @@ struct ArgumentReader {
                 }
                 options.resultsMode = mode
             case "--allow-unused-vars": options.allowUnusedVars = true
+            case "--color":
+                let text = try value(of: flag, inline)
+                guard let choice = ColorChoice(rawValue: text) else {
+                    throw UsageError("\(command): --color takes auto, always or never, got '\(text)'")
+                }
+                options.color = choice
             case "--var":
                 let (name, value) = try pair(try value(of: flag, inline), flag: flag, example: "base=https://staging.example.com")
                 options.variables[name] = value

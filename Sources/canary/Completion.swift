@@ -136,10 +136,7 @@ enum Completion {
         return quoted("\(name)[\(about)]:\(action)")
     }
 
-    /// Single-quoted for a POSIX shell or zsh.
-    static func quoted(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
+    static func quoted(_ text: String) -> String { ShellWord.singleQuoted(text) }
 
     // MARK: fish
 

@@ -89,6 +89,8 @@ enum Help {
       --vars-file FILE     variables from a JSON5 object or NAME=value lines (--var wins)
       --secrets-file FILE  {{secret.NAME}} values from NAME=value lines; refused if others may read it
       --no-results         record into a temporary folder removed at exit: nothing left behind
+      --color WHEN         colour the ✓ ✗ marks: auto (default: on a terminal, unless NO_COLOR
+                           is set), always, never
       -v, --verbose        print each request and response (secrets shown as ***)
       -q, --quiet          print only failures, and the summary when one failed (nothing when all pass)
 

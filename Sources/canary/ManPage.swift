@@ -63,10 +63,20 @@ enum ManPage {
             case "×": out += "\\(mu"
             case "≤": out += "\\(<="
             case "…": out += "..."
-            default: out.append(character)
+            default:
+                // Other non-ASCII as groff's Unicode escapes: the page renders with or without preconv.
+                for scalar in character.unicodeScalars {
+                    out += scalar.isASCII ? String(scalar) : "\\[u" + hex(scalar.value) + "]"
+                }
             }
         }
         if out.hasPrefix(".") || out.hasPrefix("'") { out = "\\&" + out }
         return out
+    }
+
+    /// At least four upper-case hex digits, as groff's `\[uXXXX]` wants them.
+    private static func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }
