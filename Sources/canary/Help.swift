@@ -18,6 +18,7 @@ enum Help {
       canary show CANARY [--last-failed|--run RUNID] [--format http|har|json|curl]   one recorded run
       canary diff CANARY [RUN_A RUN_B]   what changed: by default the latest failure against the last pass
       canary baseline CANARY [--run RUNID]   a run's screenshots become the visual baseline
+      canary new NAME URL [-o FILE]    a commented canary file for one URL: the fastest start
       canary help COMMAND              options of one command; canary help --man: the man page (roff)
       canary completion bash|zsh|fish  a completion script for the shell
       canary --version
@@ -214,6 +215,16 @@ enum Help {
       --screenshots MODE, --screenshot-jobs N, --screenshot-timeout D, --browser PATH   as for run
     """
 
+    static let new = """
+    Usage: canary new NAME URL [-o FILE]
+
+    Writes a canary file for one URL, with comments: a GET of URL expecting status 200 within
+    2 seconds and, for https, a certificate with more than 14 days left; a schedule, a timeout
+    and one retry. The file is checked by the loader before it is written; an existing FILE is
+    never overwritten.
+      -o, --output FILE    write it there (default: stdout)
+    """
+
     static let completion = """
     Usage: canary completion bash|zsh|fish
 
@@ -243,6 +254,7 @@ enum Help {
         case "report": return report
         case "schedule": return schedule
         case "baseline": return baseline
+        case "new": return new
         case "completion": return completion
         case "help": return help
         case "show": return show
