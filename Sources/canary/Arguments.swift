@@ -72,6 +72,8 @@ struct RunOptions {
     var listen: ListenAddress?
     /// `--color auto|always|never`: colour the marks of run lines (auto: on a terminal, no NO_COLOR).
     var color = ColorChoice.auto
+    /// `--trace w3c,xray,b3|none`: the trace headers every step sends, over the canaries' own.
+    var traceFormats: [TraceFormat]?
 
     /// --only, --tag and --shard select; --location labels (as the tag `location`, so records,
     /// metrics and events all carry it), replacing a `location` tag of the file.
@@ -210,6 +212,12 @@ struct ArgumentReader {
                 }
                 options.reports.append((format, parts.count > 1 ? parts[1] : "-"))
             case "--fail-fast": options.failFast = true
+            case "--trace":
+                let text = try value(of: flag, inline)
+                guard let formats = TraceFormat.list(text) else {
+                    throw UsageError("\(command): --trace takes \(TraceFormat.choices), got '\(text)'")
+                }
+                options.traceFormats = formats
             case "--no-results": options.noResults = true
             case "--retry": options.retries = try count(try value(of: flag, inline), flag: flag, minimum: 0)
             case "--retry-interval", "--timeout":

@@ -61,8 +61,9 @@ public final class ResultsStore: Sendable {
         self.options = options
         try FileIO.makeDirectory(directory)
         try ResultsAccess.check(directory)
-        log = try SegmentedLog(directory: directory, folder: ResultsLayout.runsFolder)
-        segments = options.artifacts == .none ? nil : try SegmentedLog(directory: directory, folder: ResultsLayout.exchangesFolder)
+        let roll = SegmentRoll(retention: options.retention)
+        log = try SegmentedLog(directory: directory, folder: ResultsLayout.runsFolder, roll: roll)
+        segments = options.artifacts == .none ? nil : try SegmentedLog(directory: directory, folder: ResultsLayout.exchangesFolder, roll: roll)
         sweeper = StoreSweep(directory: directory, retention: options.retention)
         sweep()
     }
