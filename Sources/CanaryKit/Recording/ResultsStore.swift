@@ -54,6 +54,8 @@ public final class ResultsStore: Sendable {
     private let segmentBytes = Atomic<Int>(0)
     /// Runs recorded off their --jobs slot right now (see `recordsOffSlot`).
     private let offSlot = Mutex<Set<String>>([])
+    /// What `canary report` shows of each canary, folded as runs are logged (`RunSummaryBook`).
+    private let summaries: RunSummaryBook
 
     /// Creates the folder if needed and opens the append-only run log.
     public init(directory: String, options: RecordingOptions = RecordingOptions()) throws(RecordingError) {
@@ -62,6 +64,7 @@ public final class ResultsStore: Sendable {
         try FileIO.makeDirectory(directory)
         try ResultsAccess.check(directory)
         log = try SegmentedLog(directory: directory, folder: ResultsLayout.runsFolder)
+        summaries = RunSummaryBook(directory: directory)
         segments = options.artifacts == .none ? nil : try SegmentedLog(directory: directory, folder: ResultsLayout.exchangesFolder)
         sweeper = StoreSweep(directory: directory, retention: options.retention)
         sweep()
@@ -81,7 +84,7 @@ public final class ResultsStore: Sendable {
             record.har = try await append(line, to: segments)
         }
         guard options.artifacts.wantsFolder(passed: record.passed, hasFiles: !result.artifacts.isEmpty) else {
-            _ = try await append(try encode(record, path: directory + "/" + ResultsLayout.runsFolder, pretty: false) + [UInt8(ascii: "\n")], to: log)
+            try await log(record, line: try encode(record, path: directory + "/" + ResultsLayout.runsFolder, pretty: false) + [UInt8(ascii: "\n")])
             return
         }
         let json = try encode(record, path: runFolder + "/run.json")
@@ -103,7 +106,12 @@ public final class ResultsStore: Sendable {
         }
         guard let canaryFolder = opened else { return }
         defer { prune(canaryFolder) }
-        _ = try await append(JSONWriter.compacted(json) + [UInt8(ascii: "\n")], to: log)
+        try await log(record, line: JSONWriter.compacted(json) + [UInt8(ascii: "\n")])
+    }
+
+    /// Appends the run's record to the run log and folds it into the report's summaries.
+    private func log(_ record: RunRecord, line: [UInt8]) async throws(RecordingError) {
+        summaries.fold(record, line: line, at: try await append(line, to: log))
     }
 
     /// Appends to one of the segment logs; a new segment begun is the moment to apply retention.
@@ -202,6 +210,7 @@ public final class ResultsStore: Sendable {
 
     /// Closes the log; the store can't be used afterwards.
     public func close() {
+        summaries.close()
         log.close()
         segments?.close()
     }
