@@ -4,7 +4,8 @@
 #   CA (made here with openssl), HTTPS with an expired certificate and HTTPS with a certificate
 #   for another host name; scripts/hostile-server.py (servers that hang, reset, drip, answer
 #   garbage, ...); a Prometheus Pushgateway; and an Alertmanager whose one route is a webhook on
-#   CANARY_TEST_ALERTMANAGER_RECEIVER_PORT (tests start scripts/webhook-receiver.py there). Also makes sure promtool is installed, for `promtool check metrics`.
+#   CANARY_TEST_ALERTMANAGER_RECEIVER_PORT (tests start scripts/webhook-receiver.py there);
+#   scripts/otlp-receiver.py, an OTLP/HTTP receiver decoding with the official opentelemetry-proto. Also makes sure promtool is installed, for `promtool check metrics`.
 # Writes .test-servers/env (KEY=VALUE lines) for the tests and scripts to read.
 # CANARY_TEST_SERVERS_DIR puts them in another folder, so two people working in one checkout
 # can each have their own set (the default is .test-servers in the checkout).
@@ -35,10 +36,11 @@ install_missing() {
         without_service_starts apt-get install -y -qq "${need[@]}" >/dev/null
     fi
     # junitparser: the tests read JUnit files with a real parser (scripts/junit-check.py).
-    if ! "$venv/bin/python" -c 'import httpbin, gunicorn, junitparser' >/dev/null 2>&1; then
-        log "installing httpbin, gunicorn and junitparser into $venv"
+    # opentelemetry-proto: scripts/otlp-receiver.py decodes OTLP exports with the official proto.
+    if ! "$venv/bin/python" -c 'import httpbin, gunicorn, junitparser, opentelemetry.proto' >/dev/null 2>&1; then
+        log "installing httpbin, gunicorn, junitparser and opentelemetry-proto into $venv"
         python3 -m venv "$venv"
-        "$venv/bin/pip" install -q --disable-pip-version-check httpbin gunicorn junitparser
+        "$venv/bin/pip" install -q --disable-pip-version-check httpbin gunicorn junitparser opentelemetry-proto
     fi
 }
 
@@ -206,6 +208,8 @@ start() {
     local httpbin http https expired wronghost pushgateway hostile
     httpbin=$(free_port); http=$(free_port); https=$(free_port); expired=$(free_port)
     wronghost=$(free_port); pushgateway=$(free_port); hostile=$(free_port)
+    local otlp
+    otlp=$(free_port)
     local alertmanager receiver
     alertmanager=$(free_port); receiver=$(free_port)
     write_nginx_conf "$http" "$https" "$expired" "$wronghost" "$httpbin"
@@ -224,6 +228,8 @@ start() {
     echo $! > "$dir/alertmanager.pid"
     setsid python3 "$root/scripts/hostile-server.py" "$hostile" </dev/null >>"$dir/hostile.log" 2>&1 &
     echo $! > "$dir/hostile.pid"
+    setsid "$venv/bin/python" "$root/scripts/otlp-receiver.py" "$otlp" </dev/null >>"$dir/otlp.log" 2>&1 &
+    echo $! > "$dir/otlp.pid"
     # CLOSED_PORT is 1 (tcpmux): nothing listens there, whereas a random "free" port could later be
     # taken by a test's own listener.
     cat > "$dir/env" <<EOF
@@ -241,6 +247,7 @@ CANARY_TEST_PROMTOOL=$(command -v promtool)
 CANARY_TEST_PYTHON=$venv/bin/python
 CANARY_TEST_ALERTMANAGER=http://127.0.0.1:$alertmanager
 CANARY_TEST_ALERTMANAGER_RECEIVER_PORT=$receiver
+CANARY_TEST_OTLP=http://127.0.0.1:$otlp
 EOF
     wait_for "http://127.0.0.1:$httpbin/get"
     wait_for "http://127.0.0.1:$http/hello.txt"
@@ -248,11 +255,12 @@ EOF
     wait_for "http://127.0.0.1:$pushgateway/-/ready"
     wait_for "http://127.0.0.1:$hostile/ok"
     wait_for "http://127.0.0.1:$alertmanager/-/ready"
+    wait_for "http://127.0.0.1:$otlp/ok"
     stamp_pids
     log "ready: $(tr '\n' ' ' < "$dir/env")"
 }
 
-pid_files=(nginx gunicorn pushgateway hostile alertmanager)
+pid_files=(nginx gunicorn pushgateway hostile alertmanager otlp)
 
 # When a process started (field 22 of /proc/PID/stat, in clock ticks since boot): a PID and its
 # start time name one process, whereas a PID alone is reused (pid_max is 32768 here, and builds

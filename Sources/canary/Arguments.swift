@@ -70,6 +70,8 @@ struct RunOptions {
     var rulesPending: Duration?
     /// `schedule --listen [ADDR]:PORT`: serve /metrics, the status page and health there.
     var listen: ListenAddress?
+    /// `--trace w3c,xray,b3|none`: the trace headers every step sends, over the canaries' own.
+    var traceFormats: [TraceFormat]?
 
     /// --only, --tag and --shard select; --location labels (as the tag `location`, so records,
     /// metrics and events all carry it), replacing a `location` tag of the file.
@@ -202,6 +204,12 @@ struct ArgumentReader {
                 }
                 options.reports.append((format, parts.count > 1 ? parts[1] : "-"))
             case "--fail-fast": options.failFast = true
+            case "--trace":
+                let text = try value(of: flag, inline)
+                guard let formats = TraceFormat.list(text) else {
+                    throw UsageError("\(command): --trace takes \(TraceFormat.choices), got '\(text)'")
+                }
+                options.traceFormats = formats
             case "--no-results": options.noResults = true
             case "--retry": options.retries = try count(try value(of: flag, inline), flag: flag, minimum: 0)
             case "--retry-interval", "--timeout":

@@ -10,7 +10,7 @@ struct RunCommand {
         "--keep", "--artifacts", "--retain", "--max-bytes", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook", "--alertmanager", "--report-url",
         "--on-alarm", "--run-events", "--allow-unused-vars", "--sink-timeout", "--sink-max-age", "--account", "--forget-after", "--on-alarm-arg", "--on-run", "--on-run-arg", "--screenshots", "--shard", "--location", "--maintenance",
         "--screenshot-jobs", "--screenshot-timeout", "--browser",
-        "--report-format", "--fail-fast", "--retry", "--retry-interval", "--timeout", "--vars-file", "--secrets-file", "--no-results",
+        "--report-format", "--fail-fast", "--retry", "--retry-interval", "--timeout", "--vars-file", "--secrets-file", "--no-results", "--trace",
     ]
     let options: RunOptions
     /// Some runs were inconclusive (the runner lacked a descriptor, port or memory) and none
@@ -70,6 +70,7 @@ struct RunCommand {
         let screenshots = ScreenshotSetup.pass(options, canaries: canaries)
         var runSettings = RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes)
         runSettings.retryInterval = options.retryInterval
+        runSettings.traceFormats = options.traceFormats
         let runner = Runner(engine: engine, settings: runSettings)
 
         let clock = ContinuousClock()

@@ -71,6 +71,17 @@ struct RetentionTests {
     func rolls(size: Int, adding: Int, age: Double, expected: Bool) {
         #expect(SegmentRoll(maxBytes: 100, maxAge: 3600).rolls(size: size, adding: adding, age: age) == expected)
     }
+
+    @Test("segments roll at a quarter of --retain (1 s to an hour) and an eighth of --max-bytes (1 MiB to 64 MiB)", arguments: [
+        (Retention(retain: 300, maxBytes: nil), 75.0, 64 << 20),
+        (Retention(retain: 30 * 86_400, maxBytes: 1 << 30), 3600.0, 64 << 20),
+        (Retention(retain: 2, maxBytes: 1), 1.0, 1 << 20),
+        (Retention(retain: nil, maxBytes: 80 << 20), 3600.0, 10 << 20),
+        (Retention(retain: 3600, maxBytes: nil), 900.0, 64 << 20),
+    ])
+    func rollFromRetention(retention: Retention, age: Double, bytes: Int) {
+        #expect(SegmentRoll(retention: retention) == SegmentRoll(maxBytes: bytes, maxAge: age))
+    }
 }
 
 /// Retention applied to a results folder: whole segments, and the folders of the runs an expired

@@ -43,6 +43,8 @@ enum TestServers {
     static var closedPort: String { value("CANARY_TEST_CLOSED_PORT") }
     /// Base URL of a Prometheus Pushgateway, like `http://127.0.0.1:9091`.
     static var pushgateway: String { value("CANARY_TEST_PUSHGATEWAY") }
+    /// scripts/otlp-receiver.py: POST /<ok|hang|flaky>/<bucket>/v1/…, GET /received/<bucket>.
+    static var otlp: String { value("CANARY_TEST_OTLP") }
     /// Path of `promtool`, for `promtool check metrics`.
     static var promtool: String { value("CANARY_TEST_PROMTOOL") }
 

@@ -1,7 +1,7 @@
 /// The top level of a canary file: name, schedule, limits, tags, variables, defaults, alarm, steps.
 extension CanaryFileDecoder {
     static let canaryKeys = [
-        "name", "description", "schedule", "timeout", "retries", "tags", "variables", "defaults", "alarm", "maintenance", "dependsOn", "steps",
+        "name", "description", "schedule", "timeout", "retries", "tags", "variables", "defaults", "alarm", "maintenance", "dependsOn", "steps", "trace",
     ]
 
     /// The canary, or nil when something required is missing. Check `problems` too: a canary
@@ -33,6 +33,7 @@ extension CanaryFileDecoder {
         checkRunFitsSchedule(canary, at: fields["timeout"]?.location ?? fields["schedule"]?.location ?? fileStart)
         if let value = fields["tags"] { canary.tags = decodeTags(value) }
         if let value = fields["defaults"] { canary.defaults = decodeDefaults(value) }
+        if let value = fields["trace"] { canary.trace = decodeTrace(value) }
         if let value = fields["alarm"], let alarm = decodeAlarm(value) { canary.alarm = alarm }
         if let value = fields["maintenance"] { canary.maintenance = decodeMaintenance(value) }
         if let value = fields["dependsOn"] { (canary.dependsOn, canary.dependsOnPlaces) = decodeDependsOn(value) }
@@ -76,6 +77,23 @@ extension CanaryFileDecoder {
             + "under `canary schedule` a run still going when the next falls due makes that next run skipped "
             + "(logged, counted in canary_scheduler_skipped_runs_total{reason=\"running\"}, not missing data); "
             + "shorten the timeout or lengthen the schedule", at: location)
+    }
+
+    /// `trace: "w3c,xray"` (or a list `["w3c", "xray"]`), `"none"` for no trace headers.
+    func decodeTrace(_ value: LocatedJSON) -> [TraceFormat]? {
+        let words: [String]
+        switch value.kind {
+        case .string(let text): words = [text]
+        case .array(let items): words = items.compactMap { string($0, for: "a format in 'trace'", like: "w3c") }
+        default:
+            report("expected a string like \"w3c,xray\" for 'trace', found \(value.foundDescription)", at: value.location)
+            return nil
+        }
+        guard let formats = TraceFormat.list(words.joined(separator: ",")) else {
+            report("'trace' takes \(TraceFormat.choices), found \"\(Self.excerpt(words.joined(separator: ",")))\"", at: value.location)
+            return nil
+        }
+        return formats
     }
 
     private func decodeVariables(_ value: LocatedJSON) -> [String: String] {

@@ -4,7 +4,7 @@ extension CanaryFileDecoder {
         "method", "url", "query", "headers", "json", "body", "form", "timeout", "followRedirects", "maxRedirects", "insecure",
         "allowInsecureRedirects",
     ]
-    static let defaultsKeys = ["headers", "timeout", "followRedirects", "maxRedirects", "insecure", "allowInsecureRedirects", "screenshot"]
+    static let defaultsKeys = ["headers", "timeout", "followRedirects", "maxRedirects", "insecure", "allowInsecureRedirects", "screenshot", "trace"]
 
     func decodeRequest(_ value: LocatedJSON) -> RequestTemplate? {
         guard let fields = fields(value, in: "'request'", allowed: Self.requestKeys) else { return nil }
@@ -36,6 +36,7 @@ extension CanaryFileDecoder {
         if let maximum = fields["maxRedirects"] { defaults.maxRedirects = integer(maximum, for: "'maxRedirects'", in: 0...100) }
         if let insecure = fields["insecure"] { defaults.insecure = bool(insecure, for: "'insecure'") }
         if let allow = fields["allowInsecureRedirects"] { defaults.allowInsecureRedirects = bool(allow, for: "'allowInsecureRedirects'") }
+        if let trace = fields["trace"] { defaults.trace = decodeTrace(trace) }
         if let screenshot = fields["screenshot"] { defaultScreenshot = decodeScreenshot(screenshot, base: ScreenshotSettings()) }
         return defaults
     }

@@ -21,6 +21,11 @@ public struct Canary: Sendable {
     public var dependsOn: [String] = []
     /// Where each name of `dependsOn` is written, for load errors.
     public var dependsOnPlaces: [SourceLocation] = []
+    /// `trace` (or `defaults.trace`): the trace headers its steps send; nil: `TraceFormat.standard`.
+    public var trace: [TraceFormat]? = nil
+
+    /// The trace headers its steps send unless `--trace` says otherwise.
+    public var traceFormats: [TraceFormat] { trace ?? defaults.trace ?? TraceFormat.standard }
 
     public init(
         name: String, description: String? = nil, file: String, schedule: Schedule? = nil,
@@ -78,6 +83,8 @@ public struct RequestDefaults: Sendable, Equatable {
     public var insecure: Bool?
     /// Follow redirects from https down to http (refused by default).
     public var allowInsecureRedirects: Bool?
+    /// `defaults.trace`: as the canary's `trace`, which wins over it.
+    public var trace: [TraceFormat]?
     public init(
         headers: [(name: String, value: Template)] = [], timeout: Duration? = nil,
         followRedirects: Bool? = nil, maxRedirects: Int? = nil, insecure: Bool? = nil
@@ -92,7 +99,7 @@ public struct RequestDefaults: Sendable, Equatable {
         lhs.headers.elementsEqual(rhs.headers) { $0.name == $1.name && $0.value == $1.value }
             && lhs.timeout == rhs.timeout && lhs.followRedirects == rhs.followRedirects
             && lhs.maxRedirects == rhs.maxRedirects && lhs.insecure == rhs.insecure
-            && lhs.allowInsecureRedirects == rhs.allowInsecureRedirects
+            && lhs.allowInsecureRedirects == rhs.allowInsecureRedirects && lhs.trace == rhs.trace
     }
 }
 

@@ -79,25 +79,25 @@ enum HAR {
                     hopEntry(hop, of: exchange, page: "attempt-\(attempt.number)", redactor: redactor, to: out)
                 }
                 entry(exchange, step: attempt.steps.first { $0.name == exchange.step }, page: "attempt-\(attempt.number)",
-                      redactor: redactor, maxBodyBytes: maxBodyBytes, to: out)
+                      traceId: attempt.traceId, redactor: redactor, maxBodyBytes: maxBodyBytes, to: out)
             }
         }
         out.end()
     }
 
     /// Each attempt's number, start, steps (from the redacted record) and exchanges, oldest first.
-    private static func attempts(_ result: RunResult, record: RunRecord) -> [(number: Int, start: String, steps: [StepRecord], exchanges: [Exchange])] {
+    private static func attempts(_ result: RunResult, record: RunRecord) -> [(number: Int, start: String, steps: [StepRecord], exchanges: [Exchange], traceId: String?)] {
         guard let attempts = record.attempts, attempts.count > 1 else {
-            return [(record.attempt, record.start, record.steps, result.exchanges)]
+            return [(record.attempt, record.start, record.steps, result.exchanges, record.traceId)]
         }
         return attempts.map { attempt in
             let exchanges = attempt.attempt == record.attempt ? result.exchanges : result.earlierExchanges.filter { $0.attempt == attempt.attempt }
-            return (attempt.attempt, attempt.start, attempt.steps, exchanges)
+            return (attempt.attempt, attempt.start, attempt.steps, exchanges, attempt.traceId)
         }
     }
 
     private static func entry(
-        _ exchange: Exchange, step: StepRecord?, page: String, redactor: Redactor, maxBodyBytes: Int, to out: RecordJSON.Stream
+        _ exchange: Exchange, step: StepRecord?, page: String, traceId: String?, redactor: Redactor, maxBodyBytes: Int, to out: RecordJSON.Stream
     ) {
         let timings = PhaseTimings(step?.timings ?? Timings())
         let request = exchange.request
@@ -132,6 +132,9 @@ enum HAR {
         phaseTimings(timings, to: out)
         out.member("serverIPAddress", exchange.response?.primaryIP)
         out.member("comment", exchange.error.map { redactor.redact($0) })
+        // Custom fields, as HAR allows (a leading underscore): the step's span in its trace.
+        out.member("_traceId", traceId)
+        out.member("_spanId", step?.spanId)
         out.end()
     }
 

@@ -63,9 +63,10 @@ public final class ResultsStore: Sendable {
         self.options = options
         try FileIO.makeDirectory(directory)
         try ResultsAccess.check(directory)
-        log = try SegmentedLog(directory: directory, folder: ResultsLayout.runsFolder)
+        let roll = SegmentRoll(retention: options.retention)
+        log = try SegmentedLog(directory: directory, folder: ResultsLayout.runsFolder, roll: roll)
         summaries = RunSummaryBook(directory: directory)
-        segments = options.artifacts == .none ? nil : try SegmentedLog(directory: directory, folder: ResultsLayout.exchangesFolder)
+        segments = options.artifacts == .none ? nil : try SegmentedLog(directory: directory, folder: ResultsLayout.exchangesFolder, roll: roll)
         sweeper = StoreSweep(directory: directory, retention: options.retention)
         sweep()
     }

@@ -8,6 +8,21 @@ struct SegmentRoll: Sendable, Equatable {
     /// ... or this many seconds after it was begun, so retention can free space by the hour.
     var maxAge: Double = 3600
 
+    init(maxBytes: Int = 64 << 20, maxAge: Double = 3600) {
+        self.maxBytes = maxBytes
+        self.maxAge = maxAge
+    }
+
+    /// Segments small and young enough for `retention` to free space in steps: a segment is
+    /// deleted whole once its last write is `--retain` old, so one rolled at a quarter of it
+    /// (1 s to an hour) keeps the store to about 1.25 × `--retain` of runs; and at an eighth of
+    /// `--max-bytes` (1 MiB to 64 MiB), so that bound is never short by a whole large segment.
+    init(retention: Retention) {
+        self.init()
+        if let retain = retention.retain { maxAge = min(max(retain / 4, 1), 3600) }
+        if let bound = retention.maxBytes { maxBytes = min(max(bound / 8, 1 << 20), 64 << 20) }
+    }
+
     /// Whether a line of `adding` bytes goes into a new segment rather than the current one.
     func rolls(size: Int, adding: Int, age: Double) -> Bool {
         size > 0 && (size + adding > maxBytes || age >= maxAge)

@@ -49,6 +49,10 @@ public struct RunRecord: Sendable, Codable {
     public var flaky: Bool? = nil
     /// true when the run passed every `expect` but a step missed a `warn` check; left out otherwise.
     public var degraded: Bool? = nil
+    /// The last attempt's trace (32 hex digits; see `TraceContext`) and its root span (16 hex
+    /// digits): each step's `spanId` is a child of it. Absent in records from before tracing.
+    public var traceId: String? = nil
+    public var spanId: String? = nil
 
     /// Passed, but some step missed a `warn` check.
     public var isDegraded: Bool { passed && degraded == true }
@@ -73,6 +77,9 @@ public struct AttemptRecord: Sendable, Codable {
     public var error: String?
     public var steps: [StepRecord]
     public var inconclusive: Bool? = nil
+    /// Each attempt is a trace of its own.
+    public var traceId: String? = nil
+    public var spanId: String? = nil
 }
 
 /// One step of a recorded run.
@@ -93,6 +100,10 @@ public struct StepRecord: Sendable, Codable {
     public var screenshot: ScreenshotRecord?
     /// The `warn` checks the response missed (left out when none did).
     public var warnings: [AssertionFailure]? = nil
+    /// The step's span in its attempt's trace: the parent id of the trace headers it sent.
+    public var spanId: String? = nil
+    /// ISO 8601 UTC: when the step began (its span's start).
+    public var start: String? = nil
 }
 
 /// A step's screenshot in the record. `error` says why none was written (never silence); the

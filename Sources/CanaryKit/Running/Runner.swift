@@ -15,6 +15,8 @@ public struct RunSettings: Sendable {
     public var secretNames: Set<String> = []
     /// `--retry-interval`: the pause between a failed attempt and its retry.
     public var retryInterval: Duration = .zero
+    /// `--trace`: the trace headers every step sends, over each canary's own `trace`.
+    public var traceFormats: [TraceFormat]?
 
     public init(
         variables: [String: String] = [:], environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -137,7 +139,8 @@ public struct Runner: Sendable {
         result.record.attempts = (earlier + [last]).map { attempt in
             let record = attempt.record
             return AttemptRecord(attempt: record.attempt, start: record.start, end: record.end, durationMs: record.durationMs,
-                                 passed: record.passed, error: record.error, steps: record.steps, inconclusive: record.inconclusive)
+                                 passed: record.passed, error: record.error, steps: record.steps, inconclusive: record.inconclusive,
+                                 traceId: record.traceId, spanId: record.spanId)
         }
         result.earlierExchanges = earlier.flatMap(\.exchanges)
         result.secrets = earlier.reduce(last.secrets) { $0.union($1.secrets) }
@@ -150,9 +153,10 @@ public struct Runner: Sendable {
         let began = clock.now
         let session = engine.makeSession()
         defer { engine.close(session) }
+        let trace = TraceContext.start(at: start)
 
         let timedSteps = await withTaskGroup(of: StepsOutput?.self) { group -> (StepsOutput, timedOut: Bool) in
-            group.addTask { await self.runSteps(canary, session: session) }
+            group.addTask { await self.runSteps(canary, session: session, trace: trace) }
             group.addTask {
                 try? await Task.sleep(for: canary.timeout)
                 return nil
@@ -193,6 +197,8 @@ public struct Runner: Sendable {
             attempt: attempt, tags: Dictionary(canary.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }),
             error: runError, file: canary.file, steps: output.steps, inconclusive: inconclusive ? true : nil,
             cancelled: cancelled ? true : nil)
+        record.traceId = trace.traceId
+        record.spanId = trace.spanId
         if passed && output.steps.contains(where: { $0.warnings != nil }) { record.degraded = true }
         if canary.maintenance.contains(where: { $0.covers(start) }) { record.maintenance = true }
         let exchanges = output.exchanges.map { exchange in
@@ -204,7 +210,7 @@ public struct Runner: Sendable {
     }
 
     /// Steps in order; a failed step without `continueOnFailure` skips the rest.
-    private func runSteps(_ canary: Canary, session: HTTPSession) async -> StepsOutput {
+    private func runSteps(_ canary: Canary, session: HTTPSession, trace: TraceContext) async -> StepsOutput {
         var variables = canary.variables
         variables.merge(settings.variables) { _, override in override }
         var interpolator = Interpolator(
@@ -217,7 +223,9 @@ public struct Runner: Sendable {
                 output.steps.append(.skipped(step.name))
                 continue
             }
-            let execution = StepExecution(step: step, index: offset + 1, canary: canary, engine: engine, session: session)
+            let execution = StepExecution(
+                step: step, index: offset + 1, canary: canary, engine: engine, session: session,
+                trace: trace, traceFormats: settings.traceFormats ?? canary.traceFormats)
             let (record, exchange) = await execution.run(builder: builder, interpolator: &interpolator)
             output.steps.append(record)
             if let exchange { output.exchanges.append(exchange) }

@@ -9,6 +9,9 @@ struct StepExecution {
     let canary: Canary
     let engine: CurlEngine
     let session: HTTPSession
+    /// The attempt's trace; the step's span is a child of its root span.
+    let trace: TraceContext
+    let traceFormats: [TraceFormat]
 
     private var readsJSON: Bool {
         (step.assertions + step.warnings).contains { if case .json = $0.query { true } else { false } }
@@ -18,6 +21,8 @@ struct StepExecution {
     func run(builder: RequestBuilder, interpolator: inout Interpolator) async -> (StepRecord, Exchange?) {
         var record = StepRecord.skipped(step.name)
         record.outcome = .failed
+        record.spanId = TraceContext.newSpanId()
+        record.start = RunID.iso8601(Date())
         var request: HTTPRequest
         var assertions: [Assertion] = []
         var warnChecks: [Assertion] = []
@@ -31,6 +36,7 @@ struct StepExecution {
             if case .lineBreak = error { record.errorKind = TransferError.Kind.invalidRequest.rawValue } else { record.errorKind = "interpolation" }
             return (record, nil)
         }
+        request.addTraceHeaders(trace, spanId: record.spanId ?? "", formats: traceFormats)
         record.request = RequestSummary(method: request.method, url: request.url)
         interpolator.remember(secrets: Credentials.carried(by: request))
         if index == canary.steps.count { request.asksServerToClose() }

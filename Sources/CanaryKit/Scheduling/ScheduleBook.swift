@@ -9,6 +9,12 @@ import Foundation
 /// skipped (`SkipReason.queue`), and so is a due time that comes while the previous run still
 /// goes (`SkipReason.running`): both are the scheduler's doing, not missing data of the target.
 /// Missing data is a due time nobody looked at (the process was paused or stopped).
+///
+/// Due times and the queue are two min-heaps, so a tick and a run's end cost O(log n) in the
+/// canaries on the book, never a scan of all of them (10,000 canaries end 170 runs a second).
+/// An entry of a heap counts only while it matches the canary's entry (`next`, `queuedSince`);
+/// one that no longer does (the canary changed, was removed or moved on) is dropped when it
+/// comes to the top.
 public struct ScheduleBook: Sendable {
     struct Entry: Sendable {
         var canary: Canary
@@ -22,6 +28,8 @@ public struct ScheduleBook: Sendable {
         var missedInARow = 0
         /// Mean run time in seconds (moving average), nil before the first run ends.
         var meanSeconds: Double?
+        /// Seconds between two runs of its schedule, worked out once.
+        var interval: Double?
     }
 
     /// Why a scheduled run did not happen.
@@ -42,6 +50,10 @@ public struct ScheduleBook: Sendable {
     }
 
     private var entries: [String: Entry] = [:]
+    /// Every canary's `next`, earliest first (and entries gone stale, see above).
+    private var dueTimes = MinHeap<DueItem>()
+    /// Every `queuedSince`, oldest first: the runs waiting for a slot.
+    private var waiting = MinHeap<DueItem>()
     /// Skipped runs by reason since the book was made.
     public private(set) var skippedTotals: [SkipReason: Int] = [:]
     /// Time started runs waited since they fell due, summed in seconds, and how many started.
@@ -56,7 +68,10 @@ public struct ScheduleBook: Sendable {
     /// on `rate(1 minute)` do not all fire in the same millisecond.
     public mutating func add(_ canary: Canary, now: Date) {
         guard let schedule = canary.schedule else { return }
-        entries[canary.name] = Entry(canary: canary, next: Self.first(schedule, name: canary.name, after: now))
+        let next = Self.first(schedule, name: canary.name, after: now)
+        entries[canary.name] = Entry(canary: canary, next: next, interval: Self.interval(schedule))
+        dueTimes.push(DueItem(at: next, name: canary.name))
+        dropStale()
     }
 
     /// Swaps in a new version of the same canary without touching its timing or running state.
@@ -65,39 +80,55 @@ public struct ScheduleBook: Sendable {
         if entry.canary.schedule != canary.schedule, let schedule = canary.schedule {
             entry.next = Self.first(schedule, name: canary.name, after: now)
             entry.queuedSince = nil
+            entry.interval = Self.interval(schedule)
+            dueTimes.push(DueItem(at: entry.next, name: canary.name))
         }
         entry.canary = canary
         entries[canary.name] = entry
+        dropStale()
     }
 
     public mutating func remove(_ name: String) {
         entries[name] = nil
+        dropStale()
     }
 
     /// Canaries to start now (at most `slots`, oldest due first), marked running, and what was
     /// skipped or missed. Every due time already past moves on to the next one after `now`.
     public mutating func due(at now: Date, slots: Int) -> (start: [Canary], notes: [Note]) {
         var notes: [Note] = []
-        for name in entries.compactMap({ $0.value.next <= now ? $0.key : nil }) {
-            guard var entry = entries[name] else { continue }
-            notes += fallDue(&entry, name: name, now: now)
-            entries[name] = entry
+        while let top = dueTimes.min, top.at <= now {
+            dueTimes.popMin()
+            guard var entry = entries[top.name], entry.next == top.at else { continue }
+            let queued = entry.queuedSince
+            notes += fallDue(&entry, name: top.name, now: now)
+            entries[top.name] = entry
+            if let since = entry.queuedSince, since != queued { waiting.push(DueItem(at: since, name: top.name)) }
+            // A schedule that never fires again leaves the heap (it would be due forever).
+            if entry.next > now { dueTimes.push(DueItem(at: entry.next, name: top.name)) }
         }
         var start: [Canary] = []
-        guard slots > 0 else { return (start, notes) }
-        let queue = entries.compactMap { entry in entry.value.queuedSince.map { (entry.key, $0) } }
-            .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
-        for (name, since) in queue.prefix(slots) {
-            guard var entry = entries[name] else { continue }
-            queueDelay.seconds += max(0, now.timeIntervalSince(since))
+        while start.count < slots, let top = waiting.popMin() {
+            guard var entry = entries[top.name], entry.queuedSince == top.at else { continue }
+            queueDelay.seconds += max(0, now.timeIntervalSince(top.at))
             queueDelay.runs += 1
             entry.queuedSince = nil
             entry.runningSince = now
             entry.missedInARow = 0
-            entries[name] = entry
+            entries[top.name] = entry
             start.append(entry.canary)
         }
+        dropStale()
         return (start, notes)
+    }
+
+    /// Pops the heaps' stale tops, so `nextDue` is a canary's due time and the heaps stay small.
+    private mutating func dropStale() {
+        while let top = dueTimes.min, entries[top.name]?.next != top.at { dueTimes.popMin() }
+        while let top = waiting.min, entries[top.name]?.queuedSince != top.at { waiting.popMin() }
+        // Reloads that change many schedules leave stale entries deeper down: rebuilt past 2×.
+        if dueTimes.count > 2 * entries.count + 64 { dueTimes.filter { entries[$0.name]?.next == $0.at } }
+        if waiting.count > 2 * entries.count + 64 { waiting.filter { entries[$0.name]?.queuedSince == $0.at } }
     }
 
     /// Handles the due times of `entry` up to `now`: queue the latest, skip what can't run.
@@ -136,7 +167,7 @@ public struct ScheduleBook: Sendable {
     }
 
     /// The earliest due time on the book.
-    public var nextDue: Date? { entries.values.map(\.next).min() }
+    public var nextDue: Date? { dueTimes.min?.at }
 
     /// The due time on the book of one canary.
     public func nextDue(of name: String) -> Date? { entries[name]?.next }
@@ -150,7 +181,7 @@ public struct ScheduleBook: Sendable {
     /// of mean run time / interval. Above `--jobs`, runs wait and some are skipped.
     public var neededSlots: Double {
         entries.values.reduce(0) { sum, entry in
-            guard let mean = entry.meanSeconds, let interval = entry.canary.schedule.flatMap(Self.interval) else { return sum }
+            guard let mean = entry.meanSeconds, let interval = entry.interval else { return sum }
             return sum + mean / interval
         }
     }
@@ -158,7 +189,7 @@ public struct ScheduleBook: Sendable {
     /// Slots the canaries would need if every run lasted as long as its timeouts allow.
     public var worstCaseSlots: Double {
         entries.values.reduce(0) { sum, entry in
-            guard let interval = entry.canary.schedule.flatMap(Self.interval) else { return sum }
+            guard let interval = entry.interval else { return sum }
             return sum + entry.canary.worstCaseSeconds / interval
         }
     }

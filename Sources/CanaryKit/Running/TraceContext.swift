@@ -1,0 +1,60 @@
+import CurlEngine
+import Foundation
+
+/// The trace of one run attempt: its trace id and the id of its root span; each step gets a
+/// span of its own under it, whose id is the parent id in the headers the step sends.
+///
+/// The trace id's first 8 hex digits are the attempt's start in epoch seconds and the other 24
+/// are random, so the same id is a valid X-Ray trace id (`1-<8>-<24>`) and a W3C one, and a
+/// backend fed by either header (or by the OTLP export) joins them into one trace.
+public struct TraceContext: Sendable, Equatable {
+    /// 32 lowercase hex digits.
+    public var traceId: String
+    /// The attempt's root span: 16 lowercase hex digits.
+    public var spanId: String
+
+    /// A new trace started at `date`, its random part from the system's generator (getrandom).
+    public static func start(at date: Date) -> TraceContext {
+        var random = SystemRandomNumberGenerator()
+        let seconds = UInt32(clamping: Int(date.timeIntervalSince1970.rounded(.down)))
+        let traceId = hex(UInt64(seconds), digits: 8) + hex(random.next(), digits: 8) + hex(random.next(), digits: 16)
+        return TraceContext(traceId: traceId, spanId: newSpanId())
+    }
+
+    /// A random span id, never all zeros (which W3C reserves for "invalid").
+    public static func newSpanId() -> String {
+        var random = SystemRandomNumberGenerator()
+        var value: UInt64 = 0
+        while value == 0 { value = random.next() }
+        return hex(value, digits: 16)
+    }
+
+    /// The headers that carry this trace with `spanId` as the parent, in `formats`.
+    public func headers(spanId: String, formats: [TraceFormat]) -> [HTTPHeader] {
+        formats.map { format in
+            switch format {
+            case .w3c:
+                return HTTPHeader(name: "traceparent", value: "00-\(traceId)-\(spanId)-01")
+            case .xray:
+                let epoch = traceId.prefix(8), rest = traceId.dropFirst(8)
+                return HTTPHeader(name: "X-Amzn-Trace-Id", value: "Root=1-\(epoch)-\(rest);Parent=\(spanId);Sampled=1")
+            case .b3:
+                return HTTPHeader(name: "b3", value: "\(traceId)-\(spanId)-1")
+            }
+        }
+    }
+
+    static func hex(_ value: UInt64, digits: Int) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, digits - text.count)) + text.suffix(digits)
+    }
+}
+
+extension HTTPRequest {
+    /// Adds each trace header the request does not carry yet: one the canary file sets itself wins.
+    mutating func addTraceHeaders(_ trace: TraceContext, spanId: String, formats: [TraceFormat]) {
+        for header in trace.headers(spanId: spanId, formats: formats) where headers.value(named: header.name) == nil {
+            headers.append(header)
+        }
+    }
+}
