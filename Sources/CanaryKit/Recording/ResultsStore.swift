@@ -180,7 +180,7 @@ public final class ResultsStore: Sendable {
 
     /// The folder's own files, beside the canaries' folders (`.lock` and partial folders start
     /// with '.', which no canary name may). A canary named like one would take its place.
-    public static let ownFiles = ["runs.jsonl", ResultsLayout.runsFolder, ResultsLayout.exchangesFolder, "events.jsonl", StateFile.fileName, "metrics.prom", Outbox.fileName, StateRebuild.markFileName]
+    public static let ownFiles = ["runs.jsonl", ResultsLayout.runsFolder, ResultsLayout.exchangesFolder, "events.jsonl", StateFile.fileName, "metrics.prom", Outbox.fileName, StateRebuild.markFileName, ResultsLayout.summaries]
 
     /// Why `canaryName` can't be a folder here (it is, or starts like, one of the folder's own
     /// entries), or nil when it can.
