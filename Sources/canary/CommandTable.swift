@@ -30,7 +30,7 @@ enum CommandTable {
         Command(name: "list", summary: "name, steps and schedule of each canary", flags: inspectFiles, operands: .canaryFiles),
         Command(name: "rules", summary: "Prometheus alerting rules for the canaries", flags: ["--var", "--shard", "--only", "--tag", "--allow-unused-vars", "--for"], operands: .canaryFiles),
         Command(name: "forget", summary: "remove a canary's state, metrics and Pushgateway group", flags: ForgetCommand.flags, operands: .canaryNames),
-        Command(name: "report", summary: "one self-contained HTML page of the results", flags: ["--results", "--output"], operands: .nothing),
+        Command(name: "report", summary: "one self-contained HTML page of the results", flags: ["--results", "--output", "--trace-url"], operands: .nothing),
         Command(name: "show", summary: "print one recorded run", flags: ShowCommand.flags, operands: .canaryNames),
         Command(name: "diff", summary: "what changed between two runs", flags: DiffCommand.flags, operands: .canaryNames),
         Command(name: "baseline", summary: "make a run's screenshots the visual baseline", flags: ["--results", "--run"], operands: .canaryNames),
@@ -57,7 +57,7 @@ enum CommandTable {
         "--maintenance": .file, "--report-format": .choices(["github", "tap", "json"]), "--retry": .text,
         "--retry-interval": .text, "--timeout": .text, "--results-mode": .text, "--pass-env": .text,
         "--log-format": .choices(["text", "json"]), "--stop-timeout": .text, "--listen": .text,
-        "--for": .text, "--output": .file, "--run": .text, "--attempt": .text, "--trace": .text, "--otlp": .text,
+        "--for": .text, "--output": .file, "--run": .text, "--attempt": .text, "--trace": .text, "--otlp": .text, "--trace-url": .text,
         "--format": .choices(["http", "har", "json", "curl"]), "--color": .choices(ColorChoice.allCases.map(\.rawValue)),
     ]
 
