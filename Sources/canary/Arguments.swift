@@ -129,6 +129,7 @@ struct ArgumentReader {
         var programs: [String: [String]] = [:], programArgs: [String: [String]] = [:]
         // --vars-file values, under --var's (which win whatever the order).
         var fileVariables: [String: String] = [:], resultsGiven = false
+        var otlpURL: String?
         while !remaining.isEmpty {
             let argument = remaining.removeFirst()
             // `--` ends the options: what follows are paths, even `-v` (a file named so).
@@ -240,6 +241,12 @@ struct ArgumentReader {
             case "--cacert": options.caFile = try value(of: flag, inline)
             case "--junit": options.outputs.junitPath = try value(of: flag, inline)
             case "--pushgateway": options.outputs.pushgateway = try value(of: flag, inline)
+            case "--otlp":
+                let text = try value(of: flag, inline)
+                guard let parts = URLComponents(string: text), ["http", "https"].contains(parts.scheme?.lowercased() ?? ""), parts.host != nil else {
+                    throw UsageError("\(command): --otlp takes a collector's base URL like http://localhost:4318, got something else (not repeated here: it may hold a token)")
+                }
+                otlpURL = text
             case "--webhook": options.outputs.webhooks.append(try value(of: flag, inline))
             case "--alertmanager": options.outputs.alertmanagers.append(try value(of: flag, inline))
             case "--report-url": options.outputs.reportURL = try value(of: flag, inline)
@@ -325,6 +332,9 @@ struct ArgumentReader {
             default:
                 throw UsageError("\(command): option '\(flag)' is not supported here")
             }
+        }
+        if allowed.contains("--otlp") {
+            options.outputs.otlp = OTLPConfig.resolve(flag: otlpURL, environment: ProcessInfo.processInfo.environment)
         }
         options.variables = fileVariables.merging(options.variables) { _, commandLine in commandLine }
         if options.noResults {

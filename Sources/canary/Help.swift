@@ -51,6 +51,9 @@ enum Help {
       --max-body-bytes N   a response body past N bytes fails its step (default 67108864)
       --junit FILE         also write JUnit XML (one testsuite per canary, one testcase per step)
       --pushgateway URL    also push the metrics to a Prometheus Pushgateway (job canary, per canary)
+      --otlp URL           also send spans and metrics to an OpenTelemetry collector (OTLP/HTTP
+                           JSON to URL/v1/traces and URL/v1/metrics); without it the standard
+                           OTEL_EXPORTER_OTLP_* variables are read
       --trace FORMATS      trace headers every request carries: w3c (default), xray, b3,
                            comma-separated, or none; over each canary file's `trace`
       --webhook URL        POST every alarm event as JSON; repeatable
@@ -187,7 +190,7 @@ enum Help {
     a row (the process was paused or stopped) set the alarm to INSUFFICIENT_DATA.
 
     Options: --jobs N, --results DIR, --var, --only, --tag, --cacert, --keep, --artifacts, --retain, --max-bytes, --max-snapshot-bytes,
-    --max-body-bytes, --pushgateway, --webhook, --alertmanager, --report-url, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --forget-after, --account, --secrets-file, --trace (as
+    --max-body-bytes, --pushgateway, --webhook, --alertmanager, --report-url, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --forget-after, --account, --secrets-file, --trace, --otlp (as
     for run), and:
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)

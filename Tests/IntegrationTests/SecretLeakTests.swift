@@ -90,6 +90,7 @@ struct SecretLeakTests {
         let userinfo = "http://alice:\(Self.password)@127.0.0.1:\(httpbin?.port ?? 0)"
         let environment = ["PLANTED": Self.planted, "ENCODED": Self.encoded, "COLON": Self.colon, "MY_API_TOKEN": Self.envToken]
         var consoles: [String] = []
+        let otlpBucket = "leak-" + UUID().uuidString.prefix(8).lowercased()
         let secretsFile = folder + "/secrets.env"
         FileManager.default.createFile(atPath: secretsFile, contents: Data("# for captured.json\nFROMFILE=\(Self.fromFile)\n".utf8), attributes: [.posixPermissions: 0o600])
         // Every report of the CI flags lands inside the results folder, so the scan below reads them.
@@ -99,7 +100,8 @@ struct SecretLeakTests {
         for verbose in [false, true] {
             let output = try await CLI.run(
                 ["run", folder, "--results", folder + "/r", "--max-snapshot-bytes", "4096", "--var", "userinfo=\(userinfo)",
-                 "--alertmanager", Self.alertmanager, "--secrets-file", secretsFile] + (verbose ? ["-v"] : ci) + TestServers.varArguments,
+                 "--alertmanager", Self.alertmanager, "--secrets-file", secretsFile,
+                 "--otlp", TestServers.otlp + "/ok/" + otlpBucket] + (verbose ? ["-v"] : ci) + TestServers.varArguments,
                 environment: environment.merging(["GITHUB_STEP_SUMMARY": reports + "/summary.md"]) { $1 })
             #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
             consoles.append(output.stdout + output.stderr)
@@ -139,6 +141,13 @@ struct SecretLeakTests {
             }
         }
         #expect(files >= 20)
+
+        // What the OpenTelemetry collector was sent: every span and metric, decoded.
+        let exported = try await OTLPReceiver.receivedText(otlpBucket)
+        #expect(exported.contains("\"canary secrets\"") && exported.contains("url.full"), "\(exported.prefix(500))")
+        for leak in Self.leaks where exported.contains(leak.text) {
+            Issue.record("the OTLP export leaks \(leak.path): \(leak.text)")
+        }
 
         // What Alertmanager was given (and shows to everyone who can read its API and UI).
         let alerts = try await AlertmanagerAPI.alerts()

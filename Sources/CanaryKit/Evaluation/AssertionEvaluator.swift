@@ -23,6 +23,7 @@ public struct AssertionFailure: Sendable, Equatable, Codable {
 public enum AssertionEvaluator {
     /// nil when every predicate of the assertion holds; otherwise the first failing predicate's failure.
     public static func evaluate(_ assertion: Assertion, on facts: ResponseFacts) -> AssertionFailure? {
+        if case .jsonSchema(let schema) = assertion.query { return schemaFailure(schema, on: facts) }
         let (value, missingReason) = facts.value(of: assertion.query)
         let checker = PredicateCheck(style: ValueStyle(unit: unit(of: assertion.query), missingReason: missingReason, redactor: facts.redactor))
         for predicate in assertion.predicates {
@@ -77,5 +78,25 @@ extension Predicate {
         case .isIn(let candidates): return .isIn(candidates.map(ms))
         case .contains, .notContains, .matches, .exists, .length, .type: return self
         }
+    }
+}
+
+extension AssertionEvaluator {
+    /// `jsonSchema`: nil when the body is JSON that the schema accepts; otherwise every violation
+    /// listed (up to `JSONSchemaValidator.maximumListed`), each with its place in the body and in
+    /// the schema.
+    static func schemaFailure(_ schema: JSONSchema, on facts: ResponseFacts) -> AssertionFailure? {
+        let expected = "a body valid against the schema (\(schema.source))"
+        guard let body = facts.bodyJSON else {
+            return AssertionFailure(assertion: "jsonSchema", expected: expected, actual: facts.notJSONReason,
+                                    message: "jsonSchema: \(facts.notJSONReason)")
+        }
+        let result = JSONSchemaValidator.validate(body, against: schema, style: ValueStyle(redactor: facts.redactor))
+        guard !result.isValid else { return nil }
+        var parts = result.violations.map(\.description)
+        if result.total > result.violations.count { parts.append("and \(result.total - result.violations.count) more") }
+        if let stopped = result.stopped { parts.append(stopped) }
+        let actual = result.total == 0 ? "not checked" : "\(result.total) violation\(result.total == 1 ? "" : "s")"
+        return AssertionFailure(assertion: "jsonSchema", expected: expected, actual: actual, message: "jsonSchema: " + parts.joined(separator: "; "))
     }
 }

@@ -64,7 +64,7 @@ extension Query {
     var readsNumber: Bool {
         switch self {
         case .status, .size, .redirects, .duration, .timing, .certificateExpiresIn: return true
-        case .header, .body, .json: return false
+        case .header, .body, .json, .jsonSchema: return false
         }
     }
 }

@@ -89,6 +89,8 @@ public struct ResponseFacts: Sendable {
         case .timing(let phase): return (.number(timings.milliseconds(of: phase)), "")
         case .size: return (.number(Double(body.count)), "")
         case .redirects: return (.number(Double(redirects)), "")
+        case .jsonSchema:
+            return (nil, "a schema is not a value")
         case .certificateExpiresIn:
             guard let notAfter = certificateNotAfter else {
                 return (nil, "no certificate was received: plain http, or a reused connection")

@@ -31,8 +31,8 @@ struct ValueStyle: Sendable {
 
     /// The actual value, cut to `actualLimit` characters with a marker saying how long it was.
     /// Masked before it is quoted (quoting escapes `"` and `\` a second time) and before it is cut.
-    func actualText(_ value: JSONValue) -> String {
-        redactor.maskedPrefix(text(masked(value)), characters: Self.actualLimit)
+    func actualText(_ value: JSONValue, limit: Int = actualLimit) -> String {
+        redactor.maskedPrefix(text(masked(value)), characters: limit)
     }
 
     /// Every string (and key) of `value` with its secrets masked.

@@ -2,7 +2,7 @@ import Foundation
 
 /// A step's `expect`: each entry becomes an `Assertion` on one query, in the order written.
 extension CanaryFileDecoder {
-    static let expectKeys = ["status", "headers", "body", "json", "duration", "timings", "size", "redirects", "certificate", "visual"]
+    static let expectKeys = ["status", "headers", "body", "json", "duration", "timings", "size", "redirects", "certificate", "visual", "jsonSchema"]
 
     func decodeExpect(_ value: LocatedJSON) -> [Assertion] {
         guard let fields = fields(value, in: "'expect'", allowed: Self.expectKeys) else { return [] }
@@ -39,6 +39,8 @@ extension CanaryFileDecoder {
                     let predicate = certificate["expiresIn"]
                 else { continue }
                 assertions += assertion(.certificateExpiresIn, predicate, at: certificate.keyLocation("expiresIn"))
+            case "jsonSchema":
+                assertions += decodeJSONSchema(entry, at: place)
             case "visual":
                 continue  // not an assertion on the response: see `visualExpectation`
             default:

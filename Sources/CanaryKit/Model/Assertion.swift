@@ -15,6 +15,8 @@ public enum Query: Sendable, Equatable {
     case redirects
     /// Milliseconds until the leaf certificate's notAfter.
     case certificateExpiresIn
+    /// The body, parsed as JSON, validated against a schema (compiled when the file loaded).
+    case jsonSchema(JSONSchema)
 
     public enum Phase: String, Sendable, CaseIterable {
         case dns, connect, tls, firstByte, transfer, total
@@ -32,6 +34,7 @@ public enum Query: Sendable, Equatable {
         case .size: return "size"
         case .redirects: return "redirects"
         case .certificateExpiresIn: return "certificate.expiresIn"
+        case .jsonSchema: return "jsonSchema"
         }
     }
 

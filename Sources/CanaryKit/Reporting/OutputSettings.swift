@@ -29,5 +29,7 @@ public struct OutputSettings: Sendable {
     public var alertmanagers: [String] = []
     /// `--report-url`: where the HTML report is published, linked from every alert.
     public var reportURL: String?
+    /// `--otlp` and the `OTEL_*` variables: where spans and metrics go over OTLP/HTTP; nil: nowhere.
+    public var otlp: OTLPConfig?
     public init() {}
 }

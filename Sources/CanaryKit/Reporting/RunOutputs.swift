@@ -49,6 +49,8 @@ public actor RunOutputs {
     /// alert never overtakes the firing one before it.
     private var alerts = AlertmanagerQueue()
     private var alertPost: Task<[(url: String, problem: String?)], Never>?
+    /// Spans and metrics over OTLP (`--otlp`), queued by `add`, sent by `finish`.
+    private let otlp: OTLPExporter?
 
     /// Loads `state.json` now: an unreadable one throws, to be shown before anything runs (the
     /// scheduler refuses to start on it).
@@ -101,6 +103,7 @@ public actor RunOutputs {
         self.states = states
         self.stateLoad = stateLoad
         outbox = Outbox(directory: directory)
+        otlp = settings.otlp.map { OTLPExporter(config: $0, engine: engine, timeout: settings.sinkTimeout) }
     }
 
     private static func rules(of canaries: [Canary]) -> [String: AlarmRule] {
@@ -162,6 +165,7 @@ public actor RunOutputs {
         if let reminder = AlarmReminder.event(for: record, before: previous, after: next, every: every, now: now) { events.append(reminder) }
         if !settings.alertmanagers.isEmpty { alerts.add(record, before: previous, after: next, reportURL: settings.reportURL, now: now) }
         if settings.runEvents { events.append(AlarmEvent.runFinished(record, now: now)) }
+        otlp?.add(record)
         // Only JUnit needs every record; the scheduler runs for weeks without --junit.
         if settings.junitPath != nil { records.append(record) }
         touched.append(record.canary)
@@ -366,6 +370,8 @@ public actor RunOutputs {
             return await post.send(alertBatch)
         }
         alertPost = posting
+        let otlp = self.otlp
+        async let exported = otlp?.export(metrics: metrics, until: deadline) ?? []
         if let url = settings.pushgateway {
             let gateway = Pushgateway(url: url, engine: engine, timeout: settings.sinkTimeout)
             let attempted = metrics.filter { pushed.contains($0.canary) }
@@ -383,6 +389,7 @@ public actor RunOutputs {
             warnings += pushgatewayHealth.lines(after: problems, of: attempted.count + removedGroups.count, gateway: URLMasking.masked(url))
         }
         warnings += await delivered
+        warnings += await exported
         warnings += alerts.lines(after: await posting.value, count: alertBatch.count)
         return warnings
     }

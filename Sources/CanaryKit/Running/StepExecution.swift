@@ -14,7 +14,12 @@ struct StepExecution {
     let traceFormats: [TraceFormat]
 
     private var readsJSON: Bool {
-        (step.assertions + step.warnings).contains { if case .json = $0.query { true } else { false } }
+        (step.assertions + step.warnings).contains {
+            switch $0.query {
+            case .json, .jsonSchema: true
+            default: false
+            }
+        }
             || step.captures.contains { if case .json = $0.source { true } else { false } }
     }
 
