@@ -53,7 +53,7 @@ struct RecordingLayoutTests {
             #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
         }
         let top = try FileManager.default.contentsOfDirectory(atPath: folder + "/r").sorted()
-        #expect(top == [".lock", "bad", "events.jsonl", "exchanges", "metrics.prom", "runs", "state.json", "state.log-offset"], "\(top)")
+        #expect(top == [".lock", "bad", "events.jsonl", "exchanges", "metrics.prom", "runs", "state.json", "state.log-offset", "summaries.bin"], "\(top)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/r/runs").count == 1, "one run segment, continued by the second run")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/r/exchanges").count == 1, "one segment, continued by the second run")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/r/bad").count == 2)
@@ -64,7 +64,7 @@ struct RecordingLayoutTests {
         let none = try await CLI.run(["run", folder + "/c", "--results", folder + "/n", "-q", "--artifacts", "none"] + TestServers.varArguments)
         #expect(none.status == 1)
         let bare = try FileManager.default.contentsOfDirectory(atPath: folder + "/n").sorted()
-        #expect(bare == [".lock", "events.jsonl", "metrics.prom", "runs", "state.json", "state.log-offset"], "\(bare)")
+        #expect(bare == [".lock", "events.jsonl", "metrics.prom", "runs", "state.json", "state.log-offset", "summaries.bin"], "\(bare)")
         let bad = try await CLI.run(["run", folder + "/c", "--results", folder + "/n", "--artifacts", "some"])
         #expect(bad.status == 2 && bad.stderr.contains("--artifacts takes failed, all, none, got 'some'"), "\(bad.stderr)")
     }

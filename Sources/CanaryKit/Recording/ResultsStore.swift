@@ -56,6 +56,8 @@ public final class ResultsStore: Sendable {
     private let segmentBytes = Atomic<Int>(0)
     /// Runs recorded off their --jobs slot right now (see `recordsOffSlot`).
     private let offSlot = Mutex<Set<String>>([])
+    /// What `canary report` shows of each canary, folded as runs are logged (`RunSummaryBook`).
+    private let summaries: RunSummaryBook
 
     /// Creates the folder if needed and opens the append-only run log.
     public init(directory: String, options: RecordingOptions = RecordingOptions()) throws(RecordingError) {
@@ -65,6 +67,7 @@ public final class ResultsStore: Sendable {
         try ResultsAccess.check(directory)
         let roll = SegmentRoll(retention: options.retention)
         log = try SegmentedLog(directory: directory, folder: ResultsLayout.runsFolder, roll: roll)
+        summaries = RunSummaryBook(directory: directory)
         segments = options.artifacts == .none ? nil : try SegmentedLog(directory: directory, folder: ResultsLayout.exchangesFolder, roll: roll)
         folders = FolderLedger(directory: directory)
         sweeper = StoreSweep(directory: directory, retention: options.retention, ledger: folders)
@@ -85,7 +88,7 @@ public final class ResultsStore: Sendable {
             record.har = try await append(line, to: segments)
         }
         guard options.artifacts.wantsFolder(passed: record.passed, hasFiles: !result.artifacts.isEmpty) else {
-            _ = try await append(try encode(record, path: directory + "/" + ResultsLayout.runsFolder, pretty: false) + [UInt8(ascii: "\n")], to: log)
+            try await log(record, line: try encode(record, path: directory + "/" + ResultsLayout.runsFolder, pretty: false) + [UInt8(ascii: "\n")])
             return
         }
         let json = try encode(record, path: runFolder + "/run.json")
@@ -108,7 +111,12 @@ public final class ResultsStore: Sendable {
         }
         guard let canaryFolder = opened else { return }
         defer { prune(canaryFolder, canary: record.canary) }
-        _ = try await append(JSONWriter.compacted(json) + [UInt8(ascii: "\n")], to: log)
+        try await log(record, line: JSONWriter.compacted(json) + [UInt8(ascii: "\n")])
+    }
+
+    /// Appends the run's record to the run log and folds it into the report's summaries.
+    private func log(_ record: RunRecord, line: [UInt8]) async throws(RecordingError) {
+        summaries.fold(record, line: line, at: try await append(line, to: log))
     }
 
     /// Appends to one of the segment logs; a new segment begun is the moment to apply retention.
@@ -181,7 +189,7 @@ public final class ResultsStore: Sendable {
 
     /// The folder's own files, beside the canaries' folders (`.lock` and partial folders start
     /// with '.', which no canary name may). A canary named like one would take its place.
-    public static let ownFiles = ["runs.jsonl", ResultsLayout.runsFolder, ResultsLayout.exchangesFolder, "events.jsonl", StateFile.fileName, "metrics.prom", Outbox.fileName, StateRebuild.markFileName]
+    public static let ownFiles = ["runs.jsonl", ResultsLayout.runsFolder, ResultsLayout.exchangesFolder, "events.jsonl", StateFile.fileName, "metrics.prom", Outbox.fileName, StateRebuild.markFileName, ResultsLayout.summaries]
 
     /// Why `canaryName` can't be a folder here (it is, or starts like, one of the folder's own
     /// entries), or nil when it can.
@@ -213,6 +221,7 @@ public final class ResultsStore: Sendable {
 
     /// Closes the log; the store can't be used afterwards.
     public func close() {
+        summaries.close()
         log.close()
         segments?.close()
     }

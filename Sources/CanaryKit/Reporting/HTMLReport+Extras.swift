@@ -25,7 +25,8 @@ extension HTMLReport {
         var extras = ReportExtras()
         let failing = summaries.canaries.values.filter(\.isFailing).sorted { $0.name < $1.name }
         for canary in failing.prefix(maximumDiffs) {
-            guard let before = canary.diffBefore?.record, let after = canary.diffAfter?.record,
+            guard let before = canary.diffBefore?.record(in: reader.directory, canary: canary.name),
+                  let after = canary.diffAfter?.record(in: reader.directory, canary: canary.name),
                   let shownBefore = try? ShownRun.load(before, attempt: nil, from: reader),
                   let shownAfter = try? ShownRun.load(after, attempt: nil, from: reader)
             else { continue }

@@ -24,15 +24,16 @@ public enum HTMLReport {
     /// Longer failure messages are cut; the snapshot holds the whole story.
     static let messageLimit = 600
 
-    /// Folds the results folder's runs (through `ResultsReader`) into `RunSummaries`, and writes
-    /// the page to `output` atomically.
+    /// Reads the results folder's summaries (`RunSummaries`: the saved ones plus a fold of the
+    /// runs logged since, segment by segment), writes the page to `output` atomically, and saves
+    /// the summaries it folded so the next report starts from there (best effort: a folder it may
+    /// not write to is folded again next time).
     public static func build(resultsDirectory: String, output: String, now: Date = Date()) throws -> ReportSummary {
         let reader = try ResultsReader(directory: resultsDirectory)
-        // The run log is rotated segments now: fold what the reader reads (summaries.bin and its
-        // incremental fold are not wired to segment positions yet).
-        let (records, skipped) = try reader.records()
-        var summaries = RunSummaries(records: records)
-        _ = summaries.foldEvents(directory: resultsDirectory)
+        let (summaries, changed, torn) = RunSummaries.current(directory: resultsDirectory)
+        if changed { try? summaries.save(directory: resultsDirectory) }
+        // A torn last line was never a logged run; it is counted here, not folded.
+        let skipped = summaries.skipped + (torn ? 1 : 0)
         var extras = extras(summaries, reader: reader)
         extras.incidents = summaries.incidents.timeline
         extras.incidentTotal = summaries.incidents.total
