@@ -72,6 +72,8 @@ struct RunOptions {
     var listen: ListenAddress?
     /// `--trace w3c,xray,b3|none`: the trace headers every step sends, over the canaries' own.
     var traceFormats: [TraceFormat]?
+    /// `canary report --trace-url TEMPLATE`: trace ids link there, `{traceId}` replaced.
+    var traceURL: String?
 
     /// --only, --tag and --shard select; --location labels (as the tag `location`, so records,
     /// metrics and events all carry it), replacing a `location` tag of the file.
@@ -205,6 +207,7 @@ struct ArgumentReader {
                 }
                 options.reports.append((format, parts.count > 1 ? parts[1] : "-"))
             case "--fail-fast": options.failFast = true
+            case "--trace-url": options.traceURL = try value(of: flag, inline)
             case "--trace":
                 let text = try value(of: flag, inline)
                 guard let formats = TraceFormat.list(text) else {

@@ -35,7 +35,7 @@ func dispatch(_ arguments: [String]) async throws -> Int32 {
         return try await ScheduleCommand(options: try reader.parseRun(allowed: ScheduleCommand.flags, refused: ScheduleCommand.runOnly)).execute()
     case "report":
         var reader = ArgumentReader(command: "report", arguments: rest)
-        return try ReportCommand(options: try reader.parseRun(allowed: ["--results", "--output"], needsPaths: false)).execute()
+        return try ReportCommand(options: try reader.parseRun(allowed: ["--results", "--output", "--trace-url"], needsPaths: false)).execute()
     case "baseline":
         var reader = ArgumentReader(command: "baseline", arguments: rest)
         return try BaselineCommand(options: try reader.parseRun(allowed: ["--results", "--run"])).execute()

@@ -133,12 +133,14 @@ enum Help {
     """
 
     static let report = """
-    Usage: canary report [--results DIR] [-o FILE.html]
+    Usage: canary report [--results DIR] [-o FILE.html] [--trace-url TEMPLATE]
 
     Writes one self-contained HTML page (default report.html) from the results folder: per canary
     the current status, success rate, uptime over 24 h / 7 d / 30 d, last failure with links to its
     snapshot and (failing canaries) what changed since the last pass, and latency over time
-    stacked by phase; above them the incident timeline from the alarm events.
+    stacked by phase; above them the incident timeline from the alarm events. --trace-url links
+    each run's trace id to a tracing backend: {traceId} in TEMPLATE is replaced, as in
+    https://grafana.example/explore?traceId={traceId}.
     """
 
     static let show = """
