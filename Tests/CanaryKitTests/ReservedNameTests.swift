@@ -6,7 +6,7 @@ import Testing
 @Suite("Loading: names the results folder keeps for itself")
 struct ReservedNameTests {
     @Test("a canary named like a results file, or starting with '.', is refused with the reason", arguments: [
-        "state.json", "metrics.prom", "events.jsonl", "runs.jsonl", "runs", "exchanges", "outbox.jsonl", "state.log-offset", ".lock", ".partial-x", "metrics.prom.tmp-1-2", ".hidden",
+        "state.json", "metrics.prom", "events.jsonl", "runs.jsonl", "runs", "exchanges", "outbox.jsonl", "state.log-offset", "summaries.bin", ".lock", ".partial-x", "metrics.prom.tmp-1-2", ".hidden",
     ])
     func reserved(_ name: String) throws {
         let problems = loadProblems("{name: \"\(name)\", steps: [{request: {url: \"http://127.0.0.1:1/\"}}]}")

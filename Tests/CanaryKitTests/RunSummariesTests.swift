@@ -4,7 +4,7 @@ import Testing
 @testable import CanaryKit
 
 /// Runs of three canaries over two hours, one in five failing, with varied timings.
-private func history(_ count: Int, from first: Int = 0) -> [RunRecord] {
+func summaryHistory(_ count: Int, from first: Int = 0) -> [RunRecord] {
     (first..<(first + count)).map { index in
         let canary = ["api", "checkout", "search"][index % 3]
         let time = Date(timeIntervalSince1970: 1_795_000_000 - 7200 + Double(index) * 30)
@@ -22,7 +22,7 @@ private func history(_ count: Int, from first: Int = 0) -> [RunRecord] {
 
 private let now = Date(timeIntervalSince1970: 1_795_000_000)
 
-private func lines(_ records: [RunRecord]) throws -> String {
+func summaryLines(_ records: [RunRecord]) throws -> String {
     try records.map { String(decoding: try RecordJSON.bytes($0, pretty: false), as: UTF8.self) + "\n" }.joined()
 }
 
@@ -31,7 +31,7 @@ private func page(_ summaries: RunSummaries, skipped: Int = 0) -> String {
     HTMLReport.render(summaries, generatedAt: now, skippedLines: skipped)
 }
 
-private struct Folder {
+struct SummaryFolder {
     let path = FileManager.default.temporaryDirectory.path + "/summaries-\(UUID().uuidString)"
     init() throws { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
     func write(_ text: String, to name: String) throws { try text.write(toFile: path + "/" + name, atomically: false, encoding: .utf8) }
@@ -46,17 +46,17 @@ private struct Folder {
 
 @Suite("run summaries: the report's incremental fold")
 struct RunSummariesTests {
-    let all = history(300)
+    let all = summaryHistory(300)
 
     @Test("summaries saved part-way plus a fold of the records after their position give the page of the whole log")
     func recordsAfterPosition() throws {
-        let folder = try Folder()
+        let folder = try SummaryFolder()
         defer { folder.remove() }
-        try folder.write(try lines(Array(all.prefix(120))), to: "runs.jsonl")
+        try folder.write(try summaryLines(Array(all.prefix(120))), to: "runs.jsonl")
         let first = RunSummaries.current(directory: folder.path)
         #expect(first.changed && !first.tornTail)
         try first.summaries.save(directory: folder.path)
-        try folder.append(try lines(Array(all.dropFirst(120))), to: "runs.jsonl")
+        try folder.append(try summaryLines(Array(all.dropFirst(120))), to: "runs.jsonl")
         let next = RunSummaries.current(directory: folder.path)
         #expect(next.changed)
         #expect(next.summaries.runCount == 300)
@@ -66,9 +66,9 @@ struct RunSummariesTests {
 
     @Test("a crash while writing the summaries (a left temp file, a cut or damaged file) costs a fold, never a wrong page")
     func crashMidWrite() throws {
-        let folder = try Folder()
+        let folder = try SummaryFolder()
         defer { folder.remove() }
-        try folder.write(try lines(all), to: "runs.jsonl")
+        try folder.write(try summaryLines(all), to: "runs.jsonl")
         let whole = RunSummaries.current(directory: folder.path).summaries
         let bytes = whole.encoded()
         let reference = page(RunSummaries(records: all))
@@ -83,13 +83,13 @@ struct RunSummariesTests {
 
     @Test("summaries written while runs were in flight (a canary folded past the saved position) count no run twice")
     func noDoubleCount() throws {
-        let folder = try Folder()
+        let folder = try SummaryFolder()
         defer { folder.remove() }
-        let text = try lines(all)
+        let text = try summaryLines(all)
         try folder.write(text, to: "runs.jsonl")
         var ahead = RunSummaries.current(directory: folder.path).summaries
         // As a writer saves while lines before its last fold are not folded yet.
-        ahead.logPosition = text.utf8.count / 2
+        ahead.logPosition = LogPosition(file: ResultsLayout.runLog, offset: UInt64(text.utf8.count / 2))
         try ahead.save(directory: folder.path)
         let folded = RunSummaries.current(directory: folder.path)
         #expect(folded.summaries.runCount == 300)
@@ -98,10 +98,10 @@ struct RunSummariesTests {
 
     @Test("a torn last line is counted, not folded, and folded once it is whole; a replaced shorter log is folded anew")
     func tornTailAndReplacedLog() throws {
-        let folder = try Folder()
+        let folder = try SummaryFolder()
         defer { folder.remove() }
-        let last = try lines([all[299]])
-        try folder.write(try lines(Array(all.prefix(299))) + "not json\n" + String(last.prefix(30)), to: "runs.jsonl")
+        let last = try summaryLines([all[299]])
+        try folder.write(try summaryLines(Array(all.prefix(299))) + "not json\n" + String(last.prefix(30)), to: "runs.jsonl")
         let torn = RunSummaries.current(directory: folder.path)
         #expect(torn.tornTail && torn.summaries.runCount == 299 && torn.summaries.skipped == 1)
         try torn.summaries.save(directory: folder.path)
@@ -109,7 +109,7 @@ struct RunSummariesTests {
         let whole = RunSummaries.current(directory: folder.path)
         #expect(!whole.tornTail && whole.summaries.runCount == 300 && whole.summaries.skipped == 1)
         try whole.summaries.save(directory: folder.path)
-        try folder.write(try lines(Array(all.prefix(10))), to: "runs.jsonl")
+        try folder.write(try summaryLines(Array(all.prefix(10))), to: "runs.jsonl")
         #expect(RunSummaries.current(directory: folder.path).summaries.runCount == 10)
     }
 
@@ -134,7 +134,7 @@ struct RunSummariesTests {
 
     @Test("incidents fold from events.jsonl in pieces as they do whole, with the count of older ones")
     func incidentsFold() throws {
-        let folder = try Folder()
+        let folder = try SummaryFolder()
         defer { folder.remove() }
         let encoder = JSONEncoder()
         let events = (0..<230).map { index in
@@ -155,7 +155,7 @@ struct RunSummariesTests {
     @Test("a page of many canaries lists failing ones first and gives cards only to them; passing ones are rows")
     func largeFleetPage() {
         let records = (0..<150).map { index in
-            var record = history(1, from: index * 5)[0]
+            var record = summaryHistory(1, from: index * 5)[0]
             record.canary = String(format: "c%03d", index)
             record.passed = index != 7 && index != 120
             record.inconclusive = nil
@@ -173,17 +173,19 @@ struct RunSummariesTests {
 
     @Test("runs that reach the writer's book out of log order (the same canary's included) are folded in log order")
     func outOfOrderFolds() throws {
-        let folder = try Folder()
+        let folder = try SummaryFolder()
         defer { folder.remove() }
         let book = RunSummaryBook(directory: folder.path)
-        let runs = history(30).filter { $0.canary == "api" }
+        let runs = summaryHistory(30).filter { $0.canary == "api" }
         let encoded = try runs.map { try RecordJSON.bytes($0, pretty: false) + [UInt8(ascii: "\n")] }
         try folder.write(encoded.map { String(decoding: $0, as: UTF8.self) }.joined(), to: "runs.jsonl")
         let offsets = encoded.indices.map { index in encoded[..<index].reduce(0) { $0 + $1.count } }
-        for index in [1, 0, 3, 2, 4, 6, 5, 9, 8, 7] { book.fold(runs[index], line: encoded[index], at: offsets[index]) }
+        for index in [1, 0, 3, 2, 4, 6, 5, 9, 8, 7] {
+            book.fold(runs[index], line: encoded[index], at: StoredPlace(segment: ResultsLayout.runLog, offset: offsets[index], length: encoded[index].count))
+        }
         book.close()
         let saved = try #require(RunSummaries.load(directory: folder.path))
-        #expect(saved.runCount == 10 && saved.logPosition == LineReader.size(folder.path + "/runs.jsonl"))
+        #expect(saved.runCount == 10 && saved.logPosition == LogPosition(file: ResultsLayout.runLog, offset: UInt64(LineReader.size(folder.path + "/runs.jsonl"))))
         #expect(page(saved) == page(RunSummaries(records: runs)))
     }
 }

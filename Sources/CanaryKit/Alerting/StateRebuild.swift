@@ -2,7 +2,7 @@ import Foundation
 
 /// A place in the run log: one of its files (`runs.jsonl` of an earlier version, or a run
 /// segment) and a byte offset in it. Files sort by name in log order (see `ResultsLayout.runLogFiles`).
-public struct LogPosition: Sendable, Comparable, CustomStringConvertible {
+public struct LogPosition: Sendable, Comparable, Hashable, CustomStringConvertible {
     /// Relative to the results folder; "" before the first file.
     var file: String
     var offset: UInt64

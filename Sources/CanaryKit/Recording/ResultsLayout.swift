@@ -37,6 +37,11 @@ public enum ResultsLayout {
         return RunID.isRunFolderName(String(name)) && !name.hasPrefix(".")
     }
 
+    /// Whether `path` names a file of the run log: `runs.jsonl` or a run segment.
+    static func isRunLogFile(_ path: String) -> Bool {
+        path == runLog || isSegment(path, in: runsFolder)
+    }
+
     static func isExchangeSegment(_ path: String) -> Bool {
         isSegment(path, in: exchangesFolder)
     }

@@ -4,11 +4,20 @@ import Foundation
 extension RunSummaries {
     /// The saved summaries; nil when there are none or they don't read back whole.
     static func load(directory: String) -> RunSummaries? {
-        let fd = open(directory + "/" + ResultsLayout.summaries, O_RDONLY | O_CLOEXEC)
+        let path = directory + "/" + ResultsLayout.summaries
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var input = ByteReader(fd: fd)
-        return RunSummaries(reading: &input)
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) <= maximumFileBytes else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var got = 0
+        while got < bytes.count {
+            let read = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, $0.count - got, off_t(got)) }
+            guard read > 0 else { return nil }
+            got += read
+        }
+        return RunSummaries(encoded: bytes)
     }
 
     /// Replaces `summaries.bin` atomically: readers and a crash see the old file or the new one.
@@ -32,26 +41,51 @@ extension RunSummaries {
         self.incidents = incidents
     }
 
-    /// Folds the run log's whole lines after `logPosition`.
+    /// Folds the run log's whole lines after `logPosition`, file by file in log order. Files
+    /// before the position's are folded already (or deleted by retention: passed over). When the
+    /// position's file is shorter than the position, or it is gone and no later file exists (a
+    /// log replaced or cut), the summaries can't be trusted: they are folded anew from what exists.
     mutating func foldRunLog(directory: String) -> (changed: Bool, torn: Bool) {
-        let path = directory + "/" + ResultsLayout.runLog
-        // A log shorter than what was folded was replaced: fold it from the start.
-        if LineReader.size(path) < logPosition { self = RunSummaries(keeping: incidents) }
+        let files = ResultsLayout.runLogFiles(directory: directory)
+        let refold = !Self.canContinue(from: logPosition, files: files, directory: directory)
+        if refold { self = RunSummaries(keeping: incidents) }
         let decoder = JSONDecoder()
         let before = logPosition
         var folded = self
-        let outcome = LineReader.forEachLine(path: path, from: logPosition) { line, end in
-            if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { return }
-            let bytes = Array(line)
-            if let record = try? decoder.decode(RunRecord.self, from: Data(bytes)) {
-                folded.fold(record, line: bytes, end: end)
-            } else {
-                folded.skipped += 1
+        var torn = false
+        for file in files where file >= folded.logPosition.file {
+            let from = file == folded.logPosition.file ? Int(folded.logPosition.offset) : 0
+            // A line torn in an earlier file (a crash there) is never completed: count it.
+            if torn { folded.skipped += 1 }
+            let outcome = LineReader.forEachLine(path: directory + "/" + file, from: from) { line, end in
+                if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { return }
+                let bytes = Array(line)
+                if let record = try? decoder.decode(RunRecord.self, from: Data(bytes)) {
+                    folded.fold(record, line: bytes, end: LogPosition(file: file, offset: UInt64(end)))
+                } else {
+                    folded.skipped += 1
+                }
             }
+            folded.logPosition = LogPosition(file: file, offset: UInt64(outcome.end))
+            torn = outcome.partialTail
         }
-        folded.logPosition = outcome.end
         self = folded
-        return (outcome.end != before, outcome.partialTail)
+        return (refold || logPosition != before, torn)
+    }
+
+    /// Whether summaries folded up to `position` still describe the run log `files`.
+    static func canContinue(from position: LogPosition, files: [String], directory: String) -> Bool {
+        if position == .start { return true }
+        if files.contains(position.file) { return LineReader.size(directory + "/" + position.file) >= Int(clamping: position.offset) }
+        return files.contains { $0 > position.file }
+    }
+
+    /// The bytes of the run log after `position` (what `foldRunLog` would read).
+    static func bytesAfter(_ position: LogPosition, files: [String], directory: String) -> Int {
+        let position = canContinue(from: position, files: files, directory: directory) ? position : .start
+        return files.filter { $0 >= position.file }.reduce(0) { sum, file in
+            sum + max(0, LineReader.size(directory + "/" + file) - (file == position.file ? Int(clamping: position.offset) : 0))
+        }
     }
 
     /// Folds the alarm state changes of `events.jsonl` after the incidents' position; other

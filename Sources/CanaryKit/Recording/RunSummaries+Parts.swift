@@ -1,48 +1,52 @@
 import Foundation
 
 /// Passed and counted conclusive runs per UTC hour, for the last 30 days before the newest
-/// hour seen: a ring of 720 slots, each `passed << 16 | counted` (saturating at 65,535 runs an hour).
+/// hour seen: only the hours that had runs, oldest first, each `passed << 16 | counted`
+/// (saturating at 65,535 runs an hour). A canary run once a day holds 30 of them, not 720.
 struct HourBuckets: Sendable, Equatable {
     static let span = 30 * 24
-    /// Hours since 1970 of the newest slot; meaningless while `slots` is empty.
-    var newest = 0
-    var slots: [UInt32] = []
+
+    struct Slot: Sendable, Equatable {
+        /// Hours since 1970.
+        var hour: Int
+        var value: UInt32
+    }
+
+    /// Ascending by hour, all within `span` hours of the last one.
+    var slots: [Slot] = []
+
+    /// Hours since 1970 of the newest hour seen; nil before the first run.
+    var newest: Int? { slots.last?.hour }
 
     mutating func count(hour: Int, passed: Bool) {
-        if slots.isEmpty {
-            slots = [UInt32](repeating: 0, count: Self.span)
-            newest = hour
+        if let newest, hour <= newest - Self.span { return }
+        if slots.isEmpty || hour > slots[slots.count - 1].hour {
+            slots.append(Slot(hour: hour, value: 0))
+            let oldest = hour - Self.span
+            if let keep = slots.firstIndex(where: { $0.hour > oldest }), keep > 0 { slots.removeFirst(keep) }
         }
-        if hour > newest {
-            for clear in (max(newest + 1, hour - Self.span + 1))...hour { slots[Self.slot(clear)] = 0 }
-            newest = hour
+        var index = slots.count - 1
+        while index > 0 && slots[index].hour > hour { index -= 1 }
+        if slots[index].hour != hour {
+            index += slots[index].hour < hour ? 1 : 0
+            slots.insert(Slot(hour: hour, value: 0), at: index)
         }
-        guard hour > newest - Self.span else { return }
-        let value = slots[Self.slot(hour)]
+        let value = slots[index].value
         var (good, all) = (value >> 16, value & 0xFFFF)
         guard all < 0xFFFF else { return }
         all += 1
         if passed { good += 1 }
-        slots[Self.slot(hour)] = good << 16 | all
+        slots[index].value = good << 16 | all
     }
 
     /// The share of passed runs in hours `from...through`; nil without runs there.
     func share(from: Int, through: Int) -> Double? {
-        guard !slots.isEmpty else { return nil }
         var (good, all) = (0, 0)
-        let low = max(from, newest - Self.span + 1), high = min(through, newest)
-        guard low <= high else { return nil }
-        for hour in low...high {
-            let value = slots[Self.slot(hour)]
-            good += Int(value >> 16)
-            all += Int(value & 0xFFFF)
+        for slot in slots where slot.hour >= from && slot.hour <= through {
+            good += Int(slot.value >> 16)
+            all += Int(slot.value & 0xFFFF)
         }
         return all == 0 ? nil : Double(good) / Double(all)
-    }
-
-    static func slot(_ hour: Int) -> Int {
-        let rest = hour % span
-        return rest < 0 ? rest + span : rest
     }
 }
 
@@ -62,10 +66,17 @@ struct ChartPoint: Sendable, Equatable {
         (startSeconds, self.durationMs, self.passed, self.phases) = (start ?? Int.min, durationMs, passed, phases)
     }
 
+    /// Times to the microsecond, as libcurl measures them (sums of the steps' phases carry
+    /// rounding noise below that): so `summaries.bin` holds them as small integers, exactly.
     init(_ record: RunRecord, start: Double?) {
-        let times = LatencyChart.phaseTimes(record)
-        self.init(start: start.map { Int($0.rounded(.down)) }, durationMs: record.durationMs, passed: record.passed,
+        let times = LatencyChart.phaseTimes(record).map(Self.microseconds)
+        self.init(start: start.map { Int($0.rounded(.down)) }, durationMs: Self.microseconds(record.durationMs), passed: record.passed,
                   phases: (times[0], times[1], times[2], times[3], times[4]))
+    }
+
+    /// `milliseconds` rounded to the microsecond (left as is when too large to round that way).
+    static func microseconds(_ milliseconds: Double) -> Double {
+        abs(milliseconds) < 1e12 ? (milliseconds * 1000).rounded() / 1000 : milliseconds
     }
 
     var phaseList: [Double] { [phases.0, phases.1, phases.2, phases.3, phases.4] }

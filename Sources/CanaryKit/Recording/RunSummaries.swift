@@ -5,15 +5,17 @@ import Foundation
 /// `chartRuns` runs' timings, and the few whole records the page shows (last failure, the pair
 /// for the diff card). Also the incident timeline folded from `events.jsonl`.
 ///
-/// Folding is idempotent: each canary remembers where its last folded line ends in the run log,
-/// and a line at or before that is skipped. So a summary written at any moment (by a run, the
-/// scheduler or a report) plus a fold of the log after its `logPosition` is always the page the
-/// whole log would give: a crash only costs a longer tail to fold.
+/// Folding is idempotent: each canary remembers where its last folded line ends in the run log
+/// (a `LogPosition`: file and offset, files in `ResultsLayout.runLogFiles` order), and a line at
+/// or before that is skipped. So a summary written at any moment (by a run, the scheduler or a
+/// report) plus a fold of the log after its `logPosition` is always the page the whole log would
+/// give: a crash only costs a longer tail to fold. Runs of a segment retention deleted after they
+/// were folded stay counted.
 public struct RunSummaries: Sendable {
     /// By canary name.
     public var canaries: [String: CanarySummary] = [:]
-    /// Bytes of the run log folded: every whole line before this offset is in the summaries.
-    public var logPosition = 0
+    /// Where the fold of the run log ends: every whole line before it is in the summaries.
+    public var logPosition = LogPosition.start
     /// Lines before `logPosition` that did not decode.
     public var skipped = 0
     /// The incident timeline folded from `events.jsonl`.
@@ -26,12 +28,13 @@ public struct RunSummaries: Sendable {
 
     /// Folds `records` in order (their lines' ends are made up): what `HTMLReport.render(records:)` shows.
     public init(records: [RunRecord]) {
-        for (index, record) in records.enumerated() { fold(record, line: nil, end: index + 1) }
+        for (index, record) in records.enumerated() { fold(record, line: nil, end: LogPosition(file: "", offset: UInt64(index + 1))) }
     }
 
-    /// Folds one run whose line ends at byte `end` of the run log; `line` is its JSON (kept for
-    /// the few runs the page shows in full, so they needn't be encoded again).
-    public mutating func fold(_ record: RunRecord, line: [UInt8]?, end: Int) {
+    /// Folds one run whose line ends at `end` in the run log; `line` is its JSON, newline left
+    /// out (the last failure is kept whole; the other runs the page may show are kept as their
+    /// place in the log, read when shown).
+    mutating func fold(_ record: RunRecord, line: [UInt8]?, end: LogPosition) {
         canaries[record.canary, default: CanarySummary(name: record.canary)].fold(record, line: line, end: end)
     }
 
@@ -43,7 +46,7 @@ public struct RunSummaries: Sendable {
 public struct CanarySummary: Sendable {
     public var name: String
     /// Where its last folded line ends in the run log; lines ending at or before it are folded.
-    var through = 0
+    var through = LogPosition.start
     public var runs = 0
     public var passed = 0
     public var inconclusive = 0
@@ -51,8 +54,10 @@ public struct CanarySummary: Sendable {
     public var last: RunBrief?
     /// Whether the last conclusive run passed (nil: none yet): a canary is failing when false.
     public var lastConclusivePassed: Bool?
-    /// Whole records (JSON) of the last failed run, and of the latest `.failed` run and the last
-    /// `.passed` one before it (the diff card, as `canary diff` picks them), and of the last pass.
+    /// The last failed run (kept whole: the page shows it even once retention deleted its
+    /// segment), and the latest `.failed` run and the last `.passed` one before it (the diff
+    /// card, as `canary diff` picks them), and the last pass (kept as places in the log: their
+    /// exchanges expire with it).
     var lastFailed: StoredLine?
     var diffAfter: StoredLine?
     var diffBefore: StoredLine?
@@ -72,15 +77,15 @@ public struct CanarySummary: Sendable {
         return conclusive == 0 ? 0 : Double(passed) / Double(conclusive)
     }
 
-    mutating func fold(_ record: RunRecord, line: [UInt8]?, end: Int) {
+    mutating func fold(_ record: RunRecord, line: [UInt8]?, end: LogPosition) {
         guard end > through else { return }
         through = end
         runs += 1
         if record.passed { passed += 1 }
         if record.isInconclusive { inconclusive += 1 } else { lastConclusivePassed = record.passed }
         last = RunBrief(record)
-        let stored = StoredLine(record: record, line: line)
-        if !record.passed && !record.isInconclusive { lastFailed = stored }
+        let stored = StoredLine(record: record, line: line, end: end)
+        if !record.passed && !record.isInconclusive { lastFailed = StoredLine(record: record, line: line, end: nil) }
         switch RunOutcome(record) {
         case .failed:
             diffAfter = stored
@@ -137,28 +142,55 @@ public struct RunBrief: Sendable, Equatable {
     }
 }
 
-/// A run kept whole: as read (its JSON line) or as folded in memory; decoded only for the few
-/// canaries the page shows in full.
+/// A run the page may show in full: as read (its JSON line), as folded in memory, or as its place
+/// in the run log (read when shown; gone once retention deleted its segment). Decoded only for
+/// the few canaries the page shows in full.
 enum StoredLine: Sendable {
-    case record(RunRecord)
+    // Boxed: a record is hundreds of bytes, and four of these sit in every canary's summary.
+    indirect case record(RunRecord)
     case line([UInt8])
+    /// `segment`: a run log file (`runs.jsonl` or `runs/…`); `length` without the newline.
+    case place(StoredPlace)
 
-    init(record: RunRecord, line: [UInt8]?) {
-        self = line.map(StoredLine.line) ?? .record(record)
+    /// `end`: where the line ends in the log (nil: keep the line itself).
+    init(record: RunRecord, line: [UInt8]?, end: LogPosition?) {
+        if let line, let end, !end.file.isEmpty, end.offset > UInt64(line.count) {
+            self = .place(StoredPlace(segment: end.file, offset: Int(end.offset) - line.count - 1, length: line.count))
+        } else {
+            self = line.map(StoredLine.line) ?? .record(record)
+        }
     }
 
+    /// The record kept in memory; nil for a place (see `record(in:)`).
     var record: RunRecord? {
         switch self {
         case .record(let record): record
         case .line(let bytes): try? JSONDecoder().decode(RunRecord.self, from: Data(bytes))
+        case .place: nil
         }
     }
 
-    /// The JSON to persist.
+    /// The record, a place read from the results folder `directory`: nil when its file is gone or
+    /// the bytes there are not a record of `canary` (a file replaced since).
+    func record(in directory: String, canary: String) -> RunRecord? {
+        guard case .place(let place) = self else { return record }
+        guard ResultsLayout.isRunLogFile(place.segment), place.offset >= 0, (1..<(1 << 26)).contains(place.length) else { return nil }
+        let fd = open(directory + "/" + place.segment, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: place.length + 1)
+        let got = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(place.offset)) }
+        guard got == bytes.count, bytes.removeLast() == UInt8(ascii: "\n"),
+              let record = try? JSONDecoder().decode(RunRecord.self, from: Data(bytes)), record.canary == canary else { return nil }
+        return record
+    }
+
+    /// The JSON to persist for a run kept whole.
     var bytes: [UInt8]? {
         switch self {
         case .line(let bytes): bytes
         case .record(let record): try? RecordJSON.bytes(record, pretty: false)
+        case .place: nil
         }
     }
 }

@@ -9,9 +9,22 @@ struct ReportExtras: Sendable {
     var incidents: [Incident] = []
     /// How many incidents there were in all; nil: `incidents` holds them all.
     var incidentTotal: Int?
+    /// `--trace-url`: where a trace id links to, `{traceId}` replaced.
+    var traceURL: String?
 }
 
 extension HTMLReport {
+    /// ` · trace <id>`, a link when `template` (`--trace-url`, with `{traceId}`) is given; nothing
+    /// for runs recorded before tracing. Only http(s) templates link: the page must not run script.
+    static func traceLink(_ traceId: String?, template: String?) -> String {
+        guard let traceId, traceId.allSatisfy(\.isHexDigit) else { return "" }
+        let text = "trace <span class=\"traceid\">\(traceId)</span>"
+        guard let template, let scheme = URLComponents(string: template)?.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+            return " · " + text
+        }
+        return " · <a href=\"\(escape(template.replacingOccurrences(of: "{traceId}", with: traceId)))\">\(text)</a>"
+    }
+
     /// Diffs are loaded for this many failing canaries at most (two runs' exchanges each);
     /// `canary diff NAME` shows any of the others.
     static let maximumDiffs = 200
@@ -25,7 +38,8 @@ extension HTMLReport {
         var extras = ReportExtras()
         let failing = summaries.canaries.values.filter(\.isFailing).sorted { $0.name < $1.name }
         for canary in failing.prefix(maximumDiffs) {
-            guard let before = canary.diffBefore?.record, let after = canary.diffAfter?.record,
+            guard let before = canary.diffBefore?.record(in: reader.directory, canary: canary.name),
+                  let after = canary.diffAfter?.record(in: reader.directory, canary: canary.name),
                   let shownBefore = try? ShownRun.load(before, attempt: nil, from: reader),
                   let shownAfter = try? ShownRun.load(after, attempt: nil, from: reader)
             else { continue }
