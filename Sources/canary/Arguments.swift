@@ -70,6 +70,8 @@ struct RunOptions {
     var rulesPending: Duration?
     /// `schedule --listen [ADDR]:PORT`: serve /metrics, the status page and health there.
     var listen: ListenAddress?
+    /// `--color auto|always|never`: colour the marks of run lines (auto: on a terminal, no NO_COLOR).
+    var color = ColorChoice.auto
     /// `--trace w3c,xray,b3|none`: the trace headers every step sends, over the canaries' own.
     var traceFormats: [TraceFormat]?
     /// `canary report --trace-url TEMPLATE`: trace ids link there, `{traceId}` replaced.
@@ -169,6 +171,12 @@ struct ArgumentReader {
                 }
                 options.resultsMode = mode
             case "--allow-unused-vars": options.allowUnusedVars = true
+            case "--color":
+                let text = try value(of: flag, inline)
+                guard let choice = ColorChoice(rawValue: text) else {
+                    throw UsageError("\(command): --color takes auto, always or never, got '\(text)'")
+                }
+                options.color = choice
             case "--var":
                 let (name, value) = try pair(try value(of: flag, inline), flag: flag, example: "base=https://staging.example.com")
                 options.variables[name] = value
