@@ -348,13 +348,14 @@ actor Daemon {
         lastPublish = ContinuousClock.now
         let metrics = await outputs.metricsSnapshot()
         let scheduler = SchedulerMetrics(jobs: jobs, neededSlots: book.neededSlots, skipped: book.skippedTotals)
-        let inFlight = running.count - rendering.count, delay = book.queueDelay
+        let inFlight = running.count - rendering.count, delay = book.queueDelay, bytes = store.bytes
         board.update { snapshot in
             snapshot.canaries = metrics
             snapshot.scheduler = scheduler
             snapshot.runsInFlight = inFlight
             snapshot.queueDelaySeconds = delay.seconds
             snapshot.queueDelayCount = delay.runs
+            snapshot.resultsBytes = bytes
             snapshot.ready = true
         }
     }
