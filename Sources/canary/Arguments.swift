@@ -216,6 +216,17 @@ struct ArgumentReader {
                 options.reports.append((format, parts.count > 1 ? parts[1] : "-"))
             case "--fail-fast": options.failFast = true
             case "--trace-url": options.traceURL = try value(of: flag, inline)
+            case "--emf":
+                let path = try value(of: flag, inline)
+                do throws(RecordingError) { try OutputFile.prepare(path, flag: flag) } catch { throw UsageError("\(command): \(error)") }
+                options.outputs.emfPath = path
+            case "--emf-namespace":
+                let namespace = try value(of: flag, inline)
+                // CloudWatch: 1 to 255 characters, none of them a control character.
+                guard (1...255).contains(namespace.count), !namespace.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                    throw UsageError("\(command): --emf-namespace takes 1 to 255 printable characters, like CloudWatchSynthetics")
+                }
+                options.outputs.emfNamespace = namespace
             case "--trace":
                 let text = try value(of: flag, inline)
                 guard let formats = TraceFormat.list(text) else {

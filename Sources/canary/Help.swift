@@ -58,6 +58,10 @@ enum Help {
       --otlp URL           also send spans and metrics to an OpenTelemetry collector (OTLP/HTTP
                            JSON to URL/v1/traces and URL/v1/metrics); without it the standard
                            OTEL_EXPORTER_OTLP_* variables are read
+      --emf FILE           append CloudWatch embedded-metric-format lines (- for stdout): per run
+                           SuccessPercent, Duration, Failed, 2xx, 4xx, 5xx, Failed requests by
+                           CanaryName, per step SuccessPercent and Duration by CanaryName, StepName
+      --emf-namespace NS   their namespace (default CloudWatchSynthetics)
       --trace FORMATS      trace headers every request carries: w3c (default), xray, b3,
                            comma-separated, or none; over each canary file's `trace`
       --webhook URL        POST every alarm event as JSON; repeatable
@@ -209,7 +213,7 @@ enum Help {
     a row (the process was paused or stopped) set the alarm to INSUFFICIENT_DATA.
 
     Options: --jobs N, --results DIR, --var, --only, --tag, --cacert, --keep, --artifacts, --retain, --max-bytes, --max-snapshot-bytes,
-    --max-body-bytes, --pushgateway, --webhook, --alertmanager, --report-url, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --forget-after, --account, --secrets-file, --trace, --otlp (as
+    --max-body-bytes, --pushgateway, --webhook, --alertmanager, --report-url, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --forget-after, --account, --secrets-file, --trace, --otlp, --emf, --emf-namespace (as
     for run), and:
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)

@@ -10,7 +10,7 @@ struct RunCommand {
         "--keep", "--artifacts", "--retain", "--max-bytes", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook", "--alertmanager", "--report-url",
         "--on-alarm", "--run-events", "--allow-unused-vars", "--sink-timeout", "--sink-max-age", "--account", "--forget-after", "--on-alarm-arg", "--on-run", "--on-run-arg", "--screenshots", "--shard", "--location", "--maintenance",
         "--screenshot-jobs", "--screenshot-timeout", "--browser",
-        "--report-format", "--color", "--fail-fast", "--retry", "--retry-interval", "--timeout", "--vars-file", "--secrets-file", "--no-results", "--trace", "--otlp",
+        "--report-format", "--color", "--fail-fast", "--retry", "--retry-interval", "--timeout", "--vars-file", "--secrets-file", "--no-results", "--trace", "--otlp", "--emf", "--emf-namespace",
     ]
     let options: RunOptions
     /// Some runs were inconclusive (the runner lacked a descriptor, port or memory) and none
