@@ -30,6 +30,11 @@ install_missing() {
     command -v promtool >/dev/null 2>&1 || need+=(prometheus)
     command -v prometheus-pushgateway >/dev/null 2>&1 || need+=(prometheus-pushgateway)
     command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager)
+    # The completion scripts are parsed by their shells; the man page is rendered by man.
+    command -v zsh >/dev/null 2>&1 || need+=(zsh)
+    command -v fish >/dev/null 2>&1 || need+=(fish)
+    command -v man >/dev/null 2>&1 || need+=(man-db)
+    command -v groff >/dev/null 2>&1 || need+=(groff-base)
     if ((${#need[@]})); then
         log "installing ${need[*]}"
         apt-get update -qq

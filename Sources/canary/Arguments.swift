@@ -70,8 +70,12 @@ struct RunOptions {
     var rulesPending: Duration?
     /// `schedule --listen [ADDR]:PORT`: serve /metrics, the status page and health there.
     var listen: ListenAddress?
+    /// `--color auto|always|never`: colour the marks of run lines (auto: on a terminal, no NO_COLOR).
+    var color = ColorChoice.auto
     /// `--trace w3c,xray,b3|none`: the trace headers every step sends, over the canaries' own.
     var traceFormats: [TraceFormat]?
+    /// `canary report --trace-url TEMPLATE`: trace ids link there, `{traceId}` replaced.
+    var traceURL: String?
 
     /// --only, --tag and --shard select; --location labels (as the tag `location`, so records,
     /// metrics and events all carry it), replacing a `location` tag of the file.
@@ -167,6 +171,12 @@ struct ArgumentReader {
                 }
                 options.resultsMode = mode
             case "--allow-unused-vars": options.allowUnusedVars = true
+            case "--color":
+                let text = try value(of: flag, inline)
+                guard let choice = ColorChoice(rawValue: text) else {
+                    throw UsageError("\(command): --color takes auto, always or never, got '\(text)'")
+                }
+                options.color = choice
             case "--var":
                 let (name, value) = try pair(try value(of: flag, inline), flag: flag, example: "base=https://staging.example.com")
                 options.variables[name] = value
@@ -205,6 +215,18 @@ struct ArgumentReader {
                 }
                 options.reports.append((format, parts.count > 1 ? parts[1] : "-"))
             case "--fail-fast": options.failFast = true
+            case "--trace-url": options.traceURL = try value(of: flag, inline)
+            case "--emf":
+                let path = try value(of: flag, inline)
+                do throws(RecordingError) { try OutputFile.prepare(path, flag: flag) } catch { throw UsageError("\(command): \(error)") }
+                options.outputs.emfPath = path
+            case "--emf-namespace":
+                let namespace = try value(of: flag, inline)
+                // CloudWatch: 1 to 255 characters, none of them a control character.
+                guard (1...255).contains(namespace.count), !namespace.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                    throw UsageError("\(command): --emf-namespace takes 1 to 255 printable characters, like CloudWatchSynthetics")
+                }
+                options.outputs.emfNamespace = namespace
             case "--trace":
                 let text = try value(of: flag, inline)
                 guard let formats = TraceFormat.list(text) else {

@@ -18,9 +18,49 @@ enum Console {
     }()
     /// What the symbols of our output become outside a UTF-8 locale.
     static let asciiSymbols: [(String, String)] = [("✓", "PASS"), ("✗", "FAIL"), ("⚠", "WARN"), ("›", ">"), ("…", "..."), ("──", "--"), ("→", "->")]
+    /// Set once at start from `--color`; false for every command that doesn't take it.
+    nonisolated(unsafe) private(set) static var colorStdout = false
+    nonisolated(unsafe) private(set) static var colorStderr = false
     nonisolated(unsafe) private static var progressShown = false
     /// Set once at start when stdout carries a document (`--junit -`).
     nonisolated(unsafe) static var linesToStandardError = false
+
+    /// `--color auto|always|never`. auto: colour on a terminal (TERM not `dumb`) unless NO_COLOR
+    /// is set to anything (no-color.org); always and never win over NO_COLOR.
+    static func configureColor(_ choice: ColorChoice) {
+        let environment = ProcessInfo.processInfo.environment
+        let allowed = (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+        func decide(_ fd: Int32) -> Bool {
+            switch choice {
+            case .always: return true
+            case .never: return false
+            case .auto: return allowed && isatty(fd) == 1
+            }
+        }
+        colorStdout = decide(STDOUT_FILENO)
+        colorStderr = decide(STDERR_FILENO)
+    }
+
+    /// A run's line (or `-v` block) with its marks coloured when the console line's stream is:
+    /// ✓ green, ✗ red, ⚠ yellow, ? (inconclusive) magenta, at the start of a line after spaces.
+    static func marked(_ text: String) -> String {
+        guard linesToStandardError ? colorStderr : colorStdout else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let indent = line.prefix { $0 == " " }
+            let rest = line.dropFirst(indent.count)
+            for (mark, code) in [("✓", "32"), ("✗", "31"), ("⚠", "33"), ("?", "35")] where rest.hasPrefix(mark + " ") {
+                return indent + "\u{1B}[\(code)m" + mark + "\u{1B}[0m" + rest.dropFirst(mark.count)
+            }
+            return String(line)
+        }.joined(separator: "\n")
+    }
+
+    /// The closing line with `N failed` in red when N > 0 and colour is on.
+    static func summary(_ text: String, failed: Int) -> String {
+        guard linesToStandardError ? colorStderr : colorStdout, failed > 0,
+              let range = text.range(of: "\(failed) failed") else { return text }
+        return text.replacingCharacters(in: range, with: "\u{1B}[1;31m\(failed) failed\u{1B}[0m")
+    }
 
     /// One line on stdout, above the progress line if there is one.
     static func line(_ text: String) {
@@ -73,4 +113,9 @@ enum Console {
             }
         }
     }
+}
+
+/// `--color`: when the console colours run lines.
+enum ColorChoice: String, CaseIterable {
+    case auto, always, never
 }

@@ -18,7 +18,9 @@ enum Help {
       canary show CANARY [--last-failed|--run RUNID] [--format http|har|json|curl]   one recorded run
       canary diff CANARY [RUN_A RUN_B]   what changed: by default the latest failure against the last pass
       canary baseline CANARY [--run RUNID]   a run's screenshots become the visual baseline
-      canary help COMMAND              options of one command
+      canary new NAME URL [-o FILE]    a commented canary file for one URL: the fastest start
+      canary help COMMAND              options of one command; canary help --man: the man page (roff)
+      canary completion bash|zsh|fish  a completion script for the shell
       canary --version
 
     PATH is a canary file (*.json, JSON5 accepted) or a folder of them.
@@ -32,13 +34,15 @@ enum Help {
 
     Options:
       --var NAME=VALUE     set a variable for every canary (overrides its own); repeatable;
-                           one no selected canary uses is an error (a typo); with
-      --allow-unused-vars  it is a warning on stderr instead
+                           one no selected canary uses is an error (a typo)
+      --allow-unused-vars  a --var no selected canary uses is a warning on stderr instead
       --junit -            JUnit XML to stdout (console lines then go to stderr)
       --jobs N             canaries run at once (default 32)
       --results DIR        results folder (default ./results)
       --only NAME          run only this canary; repeatable
       --tag KEY=VALUE      run only canaries with this tag; repeatable (all must match)
+      --results-mode MODE  mode of result files, octal (default 0600; folders get the search bits)
+      --allow-shared-results   write into a results folder other users can change (refused by default)
       --cacert FILE        also trust the CA certificates in this PEM file
       --no-wait            exit 3 at once if another run holds the results folder
       --lock-timeout D     wait at most D for the results folder's lock, then exit 3 (default 5m)
@@ -54,6 +58,10 @@ enum Help {
       --otlp URL           also send spans and metrics to an OpenTelemetry collector (OTLP/HTTP
                            JSON to URL/v1/traces and URL/v1/metrics); without it the standard
                            OTEL_EXPORTER_OTLP_* variables are read
+      --emf FILE           append CloudWatch embedded-metric-format lines (- for stdout): per run
+                           SuccessPercent, Duration, Failed, 2xx, 4xx, 5xx, Failed requests by
+                           CanaryName, per step SuccessPercent and Duration by CanaryName, StepName
+      --emf-namespace NS   their namespace (default CloudWatchSynthetics)
       --trace FORMATS      trace headers every request carries: w3c (default), xray, b3,
                            comma-separated, or none; over each canary file's `trace`
       --webhook URL        POST every alarm event as JSON; repeatable
@@ -62,7 +70,11 @@ enum Help {
       --report-url URL     where the HTML report is published: linked from every alert
       --on-alarm PROGRAM   run PROGRAM (the path as given, no shell) with each alarm state change
                            on stdin; --on-alarm-arg ARG (repeatable) passes it arguments
+      --on-alarm-arg ARG   an argument for the --on-alarm program; repeatable
       --on-run PROGRAM     the same for run events (--run-events); --on-run-arg ARG
+      --on-run-arg ARG     an argument for the --on-run program; repeatable
+      --pass-env NAME      a variable those programs (and the browser) get besides PATH, HOME,
+                           LANG and TZ; repeatable
       --run-events         emit an event for every finished run, not only on alarm changes
       --sink-timeout D     the whole time a run waits for its sinks (default 5s); the rest
                            stays in the outbox for the next run
@@ -87,6 +99,8 @@ enum Help {
       --vars-file FILE     variables from a JSON5 object or NAME=value lines (--var wins)
       --secrets-file FILE  {{secret.NAME}} values from NAME=value lines; refused if others may read it
       --no-results         record into a temporary folder removed at exit: nothing left behind
+      --color WHEN         colour the ✓ ✗ marks: auto (default: on a terminal, unless NO_COLOR
+                           is set), always, never
       -v, --verbose        print each request and response (secrets shown as ***)
       -q, --quiet          print only failures, and the summary when one failed (nothing when all pass)
 
@@ -108,12 +122,13 @@ enum Help {
     static let rules = """
     Usage: canary rules PATH... [--for D] [--only NAME]... [--tag KEY=VALUE]... [--shard K/N]
 
+      --for D              an ALARM must last D before CanaryAlarm and CanaryLocationsFailing fire
+
     Prints Prometheus alerting rules (YAML) for the canaries' metrics: CanaryAlarm (a canary in
     ALARM, per location), CanaryLocationsFailing (a canary with alarm.locations: {failing: N} in
     ALARM in at least N locations; it has no per-location CanaryAlarm) and CanaryStale (no run
     ended for two intervals of its schedule plus its timeouts: the runner stopped, or cron
-    stopped calling). --for D: an ALARM must last D before CanaryAlarm and
-    CanaryLocationsFailing fire. Load them with rule_files; promtool check rules.
+    stopped calling). Load them with rule_files; promtool check rules.
     """
 
     static let forget = """
@@ -133,12 +148,16 @@ enum Help {
     """
 
     static let report = """
-    Usage: canary report [--results DIR] [-o FILE.html]
+    Usage: canary report [--results DIR] [-o FILE.html] [--trace-url TEMPLATE]
 
     Writes one self-contained HTML page (default report.html) from the results folder: per canary
     the current status, success rate, uptime over 24 h / 7 d / 30 d, last failure with links to its
     snapshot and (failing canaries) what changed since the last pass, and latency over time
     stacked by phase; above them the incident timeline from the alarm events.
+      -o, --output FILE    where the page goes (default report.html)
+      --results DIR        results folder (default ./results)
+      --trace-url TEMPLATE  link each run's trace id to a tracing backend: {traceId} in TEMPLATE
+                           is replaced, as in https://grafana.example/explore?traceId={traceId}
     """
 
     static let show = """
@@ -149,7 +168,9 @@ enum Help {
     and response as received. Secrets and credential headers stay masked (***); bytes a server
     sent are escaped, never passed to the terminal.
       --run RUNID      that run (a unique prefix of its id will do)
-      --last-failed    the latest failed run; --last-passed the latest passed one
+      --last           the latest run (the default)
+      --last-failed    the latest failed run
+      --last-passed    the latest passed run
       --attempt N      attempt N of a retried run (default: its last attempt kept)
       --format F       http (default): the .http text of each step; har: a standalone HTTP
                        Archive; json: the run's record; curl: one curl command line per step,
@@ -176,6 +197,8 @@ enum Help {
 
     Makes the screenshots of one recorded run of CANARY (default: its newest run with screenshots)
     the baseline its `expect.visual` steps are compared with, in DIR/.baselines/CANARY/.
+      --run RUNID          that run (a unique prefix of its id will do)
+      --results DIR        results folder (default ./results)
     """
 
     static let schedule = """
@@ -190,17 +213,46 @@ enum Help {
     a row (the process was paused or stopped) set the alarm to INSUFFICIENT_DATA.
 
     Options: --jobs N, --results DIR, --var, --only, --tag, --cacert, --keep, --artifacts, --retain, --max-bytes, --max-snapshot-bytes,
-    --max-body-bytes, --pushgateway, --webhook, --alertmanager, --report-url, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --forget-after, --account, --secrets-file, --trace, --otlp (as
+    --max-body-bytes, --pushgateway, --webhook, --alertmanager, --report-url, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --forget-after, --account, --secrets-file, --trace, --otlp, --emf, --emf-namespace (as
     for run), and:
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)
       --maintenance FILE   maintenance windows for the fleet (JSON5 list; tags select canaries)
       --log-format F       text (default) or json: one line per run and lifecycle event
       --stop-timeout D     after SIGTERM, how long runs in flight may go on (default 10s)
-      --listen [ADDR]:PORT serve /metrics, a status page (/), /api/canaries, /-/healthy and
+      --listen [ADDR]:PORT  serve /metrics, a status page (/), /api/canaries, /-/healthy and
                            /-/ready over HTTP (:9464 is loopback; 0.0.0.0:9464 every interface)
     -v, -q, --junit and --no-wait are run-only.
       --screenshots MODE, --screenshot-jobs N, --screenshot-timeout D, --browser PATH   as for run
+    """
+
+    static let new = """
+    Usage: canary new NAME URL [-o FILE]
+
+    Writes a canary file for one URL, with comments: a GET of URL expecting status 200 within
+    2 seconds and, for https, a certificate with more than 14 days left; a schedule, a timeout
+    and one retry. The file is checked by the loader before it is written; an existing FILE is
+    never overwritten.
+      -o, --output FILE    write it there (default: stdout)
+    """
+
+    static let completion = """
+    Usage: canary completion bash|zsh|fish
+
+    Prints a completion script for the shell, made from the same table of commands and flags
+    the parser reads. Install it where the shell looks:
+      bash   canary completion bash > /etc/bash_completion.d/canary
+      zsh    canary completion zsh > "${fpath[1]}/_canary"
+      fish   canary completion fish > ~/.config/fish/completions/canary.fish
+    """
+
+    static let help = """
+    Usage: canary help [COMMAND | --man]
+
+      --man                print the man page (roff) of every command
+
+    The options of one command (as `canary COMMAND --help`), or with --man every command's help
+    as a man page: canary help --man > canary.1 && man -l canary.1
     """
 
     static func text(for command: String) -> String? {
@@ -213,6 +265,9 @@ enum Help {
         case "report": return report
         case "schedule": return schedule
         case "baseline": return baseline
+        case "new": return new
+        case "completion": return completion
+        case "help": return help
         case "show": return show
         case "diff": return diff
         default: return nil

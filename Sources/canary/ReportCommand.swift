@@ -6,7 +6,7 @@ struct ReportCommand {
 
     func execute() throws -> Int32 {
         try OutputFile.prepare(options.reportOutput, flag: "-o")
-        let summary = try HTMLReport.build(resultsDirectory: options.results, output: options.reportOutput)
+        let summary = try HTMLReport.build(resultsDirectory: options.results, output: options.reportOutput, traceURL: options.traceURL)
         Console.line("wrote \(options.reportOutput): \(summary.canaries) canaries, \(summary.runs) runs"
             + (summary.skippedLines > 0 ? " (\(summary.skippedLines) unreadable lines in runs.jsonl skipped)" : ""))
         return 0

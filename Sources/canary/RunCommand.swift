@@ -10,7 +10,7 @@ struct RunCommand {
         "--keep", "--artifacts", "--retain", "--max-bytes", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook", "--alertmanager", "--report-url",
         "--on-alarm", "--run-events", "--allow-unused-vars", "--sink-timeout", "--sink-max-age", "--account", "--forget-after", "--on-alarm-arg", "--on-run", "--on-run-arg", "--screenshots", "--shard", "--location", "--maintenance",
         "--screenshot-jobs", "--screenshot-timeout", "--browser",
-        "--report-format", "--fail-fast", "--retry", "--retry-interval", "--timeout", "--vars-file", "--secrets-file", "--no-results", "--trace", "--otlp",
+        "--report-format", "--color", "--fail-fast", "--retry", "--retry-interval", "--timeout", "--vars-file", "--secrets-file", "--no-results", "--trace", "--otlp", "--emf", "--emf-namespace",
     ]
     let options: RunOptions
     /// Some runs were inconclusive (the runner lacked a descriptor, port or memory) and none
@@ -18,6 +18,7 @@ struct RunCommand {
     static let inconclusiveExit: Int32 = 4
 
     func execute() async throws -> Int32 {
+        Console.configureColor(options.color)
         ResultsAccess.configure(fileMode: options.resultsMode, allowShared: options.allowSharedResults)
         ChildEnvironment.configure(passing: options.passEnvironment)
         let stop = RunStop()
@@ -110,9 +111,9 @@ struct RunCommand {
             // Lines stream in the order runs end; the block lists them by name, so two logs diff cleanly.
             if canaries.count > 1, !tally.notPassed.isEmpty {
                 Console.line("failed, by name:")
-                for record in JUnitReport.inNameOrder(tally.notPassed) { Console.line("  " + ConsoleReport.line(for: record)) }
+                for record in JUnitReport.inNameOrder(tally.notPassed) { Console.line(Console.marked("  " + ConsoleReport.line(for: record))) }
             }
-            Console.line(summary)
+            Console.line(Console.summary(summary, failed: tally.failed))
         }
         if invalid { Console.error("\(counted(loaded.problems.count, "problem", "problems")) in canary files; see above") }
         if let recordingError = tally.recordingError {
@@ -200,8 +201,17 @@ struct RunCommand {
     private func report(_ result: RunResult, redacted record: RunRecord) {
         ScreenshotSetup.warn(about: record)
         guard !options.quiet || !record.passed else { return }
-        Console.line(ConsoleReport.line(for: record))
-        if options.verbose { Console.line(ConsoleReport.verbose(result)) }
+        Console.line(Console.marked(ConsoleReport.line(for: record)))
+        if let where_ = showHint(for: record) { Console.line(where_) }
+        if options.verbose { Console.line(Console.marked(ConsoleReport.verbose(result))) }
+    }
+
+    /// Under a failed run's line, the command that shows what was sent and received: every run is
+    /// kept (unless --no-results removes the folder at exit, or --artifacts none keeps no exchange).
+    private func showHint(for record: RunRecord) -> String? {
+        guard !record.passed, !record.isInconclusive, !options.noResults, options.artifacts != .none else { return nil }
+        let results = options.results == RunOptions().results ? "" : " --results " + ShellWord.quoted(options.results)
+        return "    see: canary show \(ShellWord.quoted(record.canary)) --run \(record.runId)\(results)"
     }
 
     /// --only, --tag, --shard, --location; naming a canary that does not exist is a usage error.

@@ -9,7 +9,7 @@ struct ScheduleCommand {
         "--allow-shared-results", "--results-mode", "--pass-env",
         "--var", "--jobs", "--results", "--only", "--tag", "--cacert", "--keep", "--artifacts", "--retain", "--max-bytes", "--max-snapshot-bytes",
         "--max-body-bytes", "--pushgateway", "--webhook", "--alertmanager", "--report-url", "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age", "--account", "--forget-after", "--on-alarm-arg", "--on-run", "--on-run-arg",
-        "--shard", "--location", "--maintenance", "--log-format", "--stop-timeout", "--screenshots", "--screenshot-jobs", "--screenshot-timeout", "--browser", "--allow-unused-vars", "--secrets-file", "--listen", "--trace", "--otlp",
+        "--shard", "--location", "--maintenance", "--log-format", "--stop-timeout", "--screenshots", "--screenshot-jobs", "--screenshot-timeout", "--browser", "--allow-unused-vars", "--secrets-file", "--listen", "--trace", "--otlp", "--emf", "--emf-namespace",
     ]
     /// `run`'s options that a daemon has no use for, with the reason given when they are passed.
     static let runOnly: [String: String] = [
@@ -348,13 +348,14 @@ actor Daemon {
         lastPublish = ContinuousClock.now
         let metrics = await outputs.metricsSnapshot()
         let scheduler = SchedulerMetrics(jobs: jobs, neededSlots: book.neededSlots, skipped: book.skippedTotals)
-        let inFlight = running.count - rendering.count, delay = book.queueDelay
+        let inFlight = running.count - rendering.count, delay = book.queueDelay, bytes = store.bytes
         board.update { snapshot in
             snapshot.canaries = metrics
             snapshot.scheduler = scheduler
             snapshot.runsInFlight = inFlight
             snapshot.queueDelaySeconds = delay.seconds
             snapshot.queueDelayCount = delay.runs
+            snapshot.resultsBytes = bytes
             snapshot.ready = true
         }
     }

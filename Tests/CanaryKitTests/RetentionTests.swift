@@ -106,7 +106,7 @@ struct StoreSweepTests {
         let young = #"{"canary":"bad","runId":"20261122T142900Z-0003","passed":false}"# + "\n"
         try young.write(toFile: folder + "/runs/20261122T142900Z-00bb.jsonl", atomically: true, encoding: .utf8)
 
-        let left = StoreSweep(directory: folder, retention: Retention(retain: 86_400, maxBytes: nil))
+        let left = StoreSweep(directory: folder, retention: Retention(retain: 86_400, maxBytes: nil), ledger: FolderLedger(directory: folder))
             .sweep(current: ["runs/20261122T142900Z-00bb.jsonl"])
         #expect(try manager.contentsOfDirectory(atPath: folder + "/runs") == ["20261122T142900Z-00bb.jsonl"])
         #expect(try manager.contentsOfDirectory(atPath: folder + "/bad") == ["20261122T142900Z-0003"])

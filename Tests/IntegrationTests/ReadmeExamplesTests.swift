@@ -40,7 +40,7 @@ struct ReadmeExamplesTests {
     /// Blocks no test runs, and why; any other language is a block this suite doesn't know.
     static let notRun: [String: String] = [
         "": "output, a layout or a synopsis, not a command",
-        "sh": "scripts/run-examples and scripts/test: the commands that run these tests (the examples they run are checked by ArtifactTests and ExampleCoverageTests)",
+        "sh": "set-up commands the test command runs its own way: scripts/run-examples and scripts/test (the examples they run are checked by ArtifactTests and ExampleCoverageTests), scripts/package-deb and dpkg -i (scripts/test-package), canary completion and help --man (CompletionTests)",
     ]
     static let runLanguages = ["json5", "json", "cron", "ini", "yaml"]
 

@@ -99,7 +99,7 @@ struct RecordingLayoutTests {
         #expect(names.count == 2 && names[0] == "20200102T000000Z-0000.jsonl", "only the 3-day-old run segment went: \(names)")
         #expect(!FileManager.default.fileExists(atPath: oldRun), "the folder of a run the expired segment recorded went with it")
         #expect(FileManager.default.fileExists(atPath: youngRun + "/run.json"))
-        #expect(try resultsBytes(folder + "/r") == storedBytes(folder + "/r"), "canary_results_bytes counts the segments")
+        #expect(try resultsBytes(folder + "/r") == storedBytes(folder + "/r"), "canary_results_bytes counts the segments and the run folders")
 
         #expect(try await CLI.run(arguments + ["--max-bytes", "1"]).status == 0)
         names = try FileManager.default.contentsOfDirectory(atPath: segments)
@@ -120,11 +120,13 @@ struct RecordingLayoutTests {
         return metrics.split(separator: "\n").first { $0.hasPrefix("canary_results_bytes ") }.flatMap { Int($0.split(separator: " ")[1]) }
     }
 
-    /// The bytes of the files in runs/ and exchanges/.
+    /// The bytes of the files in runs/ and exchanges/ and in the run folders of canary c (what --max-bytes counts).
     private func storedBytes(_ results: String) throws -> Int {
-        try ["runs", "exchanges"].flatMap { folder in
-            try FileManager.default.contentsOfDirectory(atPath: results + "/" + folder).map { results + "/" + folder + "/" + $0 }
-        }.reduce(0) { $0 + ((try FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
+        let manager = FileManager.default
+        let runFolders = ((try? manager.contentsOfDirectory(atPath: results + "/c")) ?? []).map { "c/" + $0 }
+        return try (["runs", "exchanges"] + runFolders).flatMap { folder in
+            try manager.contentsOfDirectory(atPath: results + "/" + folder).map { results + "/" + folder + "/" + $0 }
+        }.reduce(0) { $0 + ((try manager.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
     }
 
     @Test("a mangled state.json (loaded while the canaries run) still lets them run and record, exits 2 naming it, and is left as it was")

@@ -77,4 +77,28 @@ struct TraceHeadersTests {
         #expect(headers["b3"] == nil && headers["traceparent"] == nil)
         #expect(headers["x-amzn-trace-id"]?.hasSuffix(";Parent=\(result.record.steps[0].spanId ?? "-");Sampled=1") == true)
     }
+
+    @Test("the trace and span ids in the run line, the run event, JUnit, -v and the HTML report (linked through --trace-url)")
+    func everyOutput() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try #"{name: "ids", steps: [{name: "bad", request: {url: "{{site}}/hello.txt"}, expect: {status: 201}}]}"#
+            .write(toFile: folder + "/c.json", atomically: true, encoding: .utf8)
+        let output = try await CLI.run(["run", folder + "/c.json", "--results", folder + "/r", "-v", "--run-events", "--junit", folder + "/junit.xml"]
+            + TestServers.varArguments("site"))
+        #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
+        let line = try RunLogFiles.text(folder + "/r").split(separator: "\n").first.map(String.init) ?? ""
+        let record = try JSONDecoder().decode(RunRecord.self, from: Data(line.utf8))
+        let traceId = try #require(record.traceId), spanId = try #require(record.spanId), stepSpan = try #require(record.steps.first?.spanId)
+        #expect(output.stdout.contains("trace \(traceId) span \(stepSpan)"), "\(output.stdout)")
+        let events = try String(contentsOfFile: folder + "/r/events.jsonl", encoding: .utf8)
+        #expect(events.contains("\"traceId\":\"\(traceId)\""), "\(events)")
+        let junit = try String(contentsOfFile: folder + "/junit.xml", encoding: .utf8)
+        #expect(junit.contains("<property name=\"traceId\" value=\"\(traceId)\"/>") && junit.contains("<property name=\"spanId\" value=\"\(spanId)\"/>"))
+        let report = try await CLI.run(["report", "--results", folder + "/r", "-o", folder + "/report.html",
+                                        "--trace-url", "https://grafana.example/explore?traceId={traceId}&x=1"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let html = try String(contentsOfFile: folder + "/report.html", encoding: .utf8)
+        #expect(html.contains("href=\"https://grafana.example/explore?traceId=\(traceId)&amp;x=1\""), "\(html.prefix(200))")
+    }
 }

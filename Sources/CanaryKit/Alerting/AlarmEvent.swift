@@ -65,6 +65,7 @@ public struct AlarmEvent: Sendable, Codable, Equatable {
             canary: run.canary, runId: run.runId, tags: run.tags, step: failure.step, failure: failure.message,
             previousState: previous, state: state, reason: reason)
         detail.suppressedBy = run.suppressedBy
+        detail.traceId = run.traceId
         return AlarmEvent(id: id(of: run, stateChangeType), detailType: stateChangeType, time: timestamp(now), detail: detail)
     }
 
@@ -75,6 +76,7 @@ public struct AlarmEvent: Sendable, Codable, Equatable {
             canary: run.canary, runId: run.runId, tags: run.tags, step: failure.step, failure: failure.message,
             durationMs: run.durationMs.isFinite ? run.durationMs.rounded() : 0, passed: run.passed)
         detail.suppressedBy = run.suppressedBy
+        detail.traceId = run.traceId
         return AlarmEvent(
             id: id(of: run, runSucceededType), detailType: run.passed ? runSucceededType : run.isInconclusive ? runInconclusiveType : runFailedType, time: timestamp(now), detail: detail)
     }
@@ -139,6 +141,9 @@ extension AlarmEvent {
         public var passed: Bool?
         /// `dependsOn`: the dependencies in ALARM when the run was recorded; left out when none.
         public var suppressedBy: [String]?
+        /// The trace of the run's last attempt (see `TraceContext`), to follow it into the traced
+        /// backend; left out for records from before tracing.
+        public var traceId: String?
 
         /// Memberwise; leave the other kind's fields nil.
         public init(
@@ -159,7 +164,7 @@ extension AlarmEvent {
         }
 
         private enum CodingKeys: String, CodingKey {
-            case canary, runId, tags, step, failure, previousState, state, reason, durationMs, passed, suppressedBy
+            case canary, runId, tags, step, failure, previousState, state, reason, durationMs, passed, suppressedBy, traceId
         }
 
         /// Explicit nulls for `step` and `failure`, so every event of a kind has the same keys
@@ -177,6 +182,7 @@ extension AlarmEvent {
             try container.encodeIfPresent(durationMs, forKey: .durationMs)
             try container.encodeIfPresent(passed, forKey: .passed)
             try container.encodeIfPresent(suppressedBy, forKey: .suppressedBy)
+            try container.encodeIfPresent(traceId, forKey: .traceId)
         }
     }
 }

@@ -2,7 +2,7 @@
 enum StoreMetrics {
     static func prometheusText(bytes: Int) -> String {
         """
-        # HELP canary_results_bytes Bytes the results folder's run and exchange segments hold (what --max-bytes bounds).
+        # HELP canary_results_bytes Bytes the results folder holds in run and exchange segments, runs.jsonl and run folders (what --max-bytes bounds).
         # TYPE canary_results_bytes gauge
         canary_results_bytes \(bytes)
 

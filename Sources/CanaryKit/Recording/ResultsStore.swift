@@ -49,6 +49,8 @@ public final class ResultsStore: Sendable {
     private let log: SegmentedLog
     private let segments: SegmentedLog?
     private let sweeper: StoreSweep
+    /// The run folders and their bytes, which `--max-bytes` counts too.
+    private let folders: FolderLedger
     /// The bytes the segments hold (`canary_results_bytes`): scanned when the store opens and at
     /// each sweep, plus what is appended in between.
     private let segmentBytes = Atomic<Int>(0)
@@ -67,7 +69,8 @@ public final class ResultsStore: Sendable {
         log = try SegmentedLog(directory: directory, folder: ResultsLayout.runsFolder, roll: roll)
         summaries = RunSummaryBook(directory: directory)
         segments = options.artifacts == .none ? nil : try SegmentedLog(directory: directory, folder: ResultsLayout.exchangesFolder, roll: roll)
-        sweeper = StoreSweep(directory: directory, retention: options.retention)
+        folders = FolderLedger(directory: directory)
+        sweeper = StoreSweep(directory: directory, retention: options.retention, ledger: folders)
         sweep()
     }
 
@@ -98,7 +101,8 @@ public final class ResultsStore: Sendable {
                 // Opened anew for each run: a folder renamed or replaced meanwhile is never written through.
                 let canaryFolder = try SafeFolder.open(directory).folder(record.canary)
                 opened = canaryFolder
-                try writeRunFolder(result, record: record, json: json, redactor: redactor, canaryFolder: canaryFolder, runFolder: runFolder)
+                let written = try writeRunFolder(result, record: record, json: json, redactor: redactor, canaryFolder: canaryFolder, runFolder: runFolder)
+                folders.added(canary: record.canary, runId: record.runId, bytes: written)
                 break
             } catch where (error.errnoCode == EMFILE || error.errnoCode == ENFILE) && pause < 3000 {
                 try? await Task.sleep(for: .milliseconds(pause))
@@ -106,7 +110,7 @@ public final class ResultsStore: Sendable {
             }
         }
         guard let canaryFolder = opened else { return }
-        defer { prune(canaryFolder) }
+        defer { prune(canaryFolder, canary: record.canary) }
         try await log(record, line: JSONWriter.compacted(json) + [UInt8(ascii: "\n")])
     }
 
@@ -119,7 +123,8 @@ public final class ResultsStore: Sendable {
     private func append(_ line: [UInt8], to segments: SegmentedLog) async throws(RecordingError) -> StoredPlace {
         let (place, rolled) = try await segments.append(line)
         segmentBytes.add(line.count, ordering: .relaxed)
-        if rolled { sweep() }
+        // Past --max-bytes between two rolls (run folders count too): the oldest go now.
+        if rolled || options.retention.maxBytes.map({ bytes > $0 }) == true { sweep() }
         return place
     }
 
@@ -130,8 +135,8 @@ public final class ResultsStore: Sendable {
         segmentBytes.store(sweeper.sweep(current: current), ordering: .relaxed)
     }
 
-    /// The bytes the store's segments hold now (`canary_results_bytes`).
-    public var bytes: Int { segmentBytes.load(ordering: .relaxed) }
+    /// The bytes the store holds now (`canary_results_bytes`): segments, `runs.jsonl` and run folders.
+    public var bytes: Int { segmentBytes.load(ordering: .relaxed) + folders.total }
 
     /// Whether `result` may be recorded after its --jobs slot went to the next canary: true while
     /// fewer than `limit` runs are, and the run then counts until `record` returns. A run's
@@ -144,13 +149,16 @@ public final class ResultsStore: Sendable {
         }
     }
 
+    /// Writes the run's folder; returns the bytes of its files.
     private func writeRunFolder(
         _ result: RunResult, record: RunRecord, json: [UInt8], redactor: Redactor, canaryFolder: SafeFolder, runFolder: String
-    ) throws(RecordingError) {
+    ) throws(RecordingError) -> Int {
         let partialName = Self.partialPrefix + record.runId
         let partial = try canaryFolder.folder(partialName, exclusive: true)
+        var written = 0
         func write(_ bytes: [UInt8], _ name: String) throws(RecordingError) {
             try partial.writeNew(bytes, named: name, shownAs: runFolder + "/" + name)
+            written += bytes.count
         }
         do throws(RecordingError) {
             for exchange in result.exchanges {
@@ -169,6 +177,7 @@ public final class ResultsStore: Sendable {
             try write(har, "run.har")
             try write(json + [UInt8(ascii: "\n")], "run.json")
             try canaryFolder.rename(partialName, to: record.runId)
+            return written
         } catch {
             canaryFolder.removeTree(partialName)
             throw error
@@ -199,13 +208,14 @@ public final class ResultsStore: Sendable {
     /// folders a crash left. Best effort: what can't be removed now is tried after the next run.
     /// A canary never runs twice at once, so no partial folder here is still being written.
     /// Only folders named like a run are touched; anything else (a link, a file) is left alone.
-    private func prune(_ canaryFolder: SafeFolder) {
+    private func prune(_ canaryFolder: SafeFolder, canary: String) {
         let names = canaryFolder.names().filter { RunID.isRunFolderName($0) && canaryFolder.isFolder($0) }
         let partial = names.filter { $0.hasPrefix(Self.partialPrefix) }
         let runs = names.filter { !$0.hasPrefix(".") }
         let old = runs.count > options.keep ? runs.sorted().dropLast(options.keep) : []
         for name in partial + old {
             canaryFolder.removeTree(name)
+            folders.removed(canary: canary, runId: name)
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `--retain DURATION` and `--max-bytes SIZE` over the store's segments (`runs/` and
-/// `exchanges/`): which whole segments to delete. A pure rule over names, ages and sizes, tested
+/// `exchanges/`, and the `runs.jsonl` of earlier versions): which whole segments to delete. A pure rule over names, ages and sizes, tested
 /// by tables; `StoreSweep` applies it when the store opens and whenever a segment rolls, so it
 /// never lists more than the two segment folders.
 public struct Retention: Sendable, Equatable {
@@ -23,8 +23,9 @@ public struct Retention: Sendable, Equatable {
         var modified: Date
         var bytes: Int
 
-        /// Names sort by the time they were begun, whichever folder they are in.
-        var age: Substring { name.split(separator: "/").last ?? Substring(name) }
+        /// Names sort by the time they were begun, whichever folder they are in; the
+        /// `runs.jsonl` of earlier versions is older than every segment.
+        var age: Substring { name == ResultsLayout.runLog ? "" : name.split(separator: "/").last ?? Substring(name) }
     }
 
     /// Names of the segments to delete, oldest first. Those in `current` (being written) never are.

@@ -146,7 +146,8 @@ public struct RunBrief: Sendable, Equatable {
 /// in the run log (read when shown; gone once retention deleted its segment). Decoded only for
 /// the few canaries the page shows in full.
 enum StoredLine: Sendable {
-    case record(RunRecord)
+    // Boxed: a record is hundreds of bytes, and four of these sit in every canary's summary.
+    indirect case record(RunRecord)
     case line([UInt8])
     /// `segment`: a run log file (`runs.jsonl` or `runs/…`); `length` without the newline.
     case place(StoredPlace)

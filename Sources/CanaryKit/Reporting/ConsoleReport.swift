@@ -35,6 +35,7 @@ public enum ConsoleReport {
         var out: [String] = []
         for (index, step) in record.steps.enumerated() {
             out.append("  ── step \(index + 1) \(step.name): \(step.outcome.rawValue)")
+            if let traceId = record.traceId, let spanId = step.spanId { out.append("  * trace \(traceId) span \(spanId)") }
             if let exchange = result.exchanges.first(where: { $0.step == step.name }) {
                 // Every hop of a followed redirect, then the last request: each with its full URL.
                 let hops = exchange.response?.hops ?? []

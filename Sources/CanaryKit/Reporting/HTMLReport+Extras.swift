@@ -9,9 +9,22 @@ struct ReportExtras: Sendable {
     var incidents: [Incident] = []
     /// How many incidents there were in all; nil: `incidents` holds them all.
     var incidentTotal: Int?
+    /// `--trace-url`: where a trace id links to, `{traceId}` replaced.
+    var traceURL: String?
 }
 
 extension HTMLReport {
+    /// ` · trace <id>`, a link when `template` (`--trace-url`, with `{traceId}`) is given; nothing
+    /// for runs recorded before tracing. Only http(s) templates link: the page must not run script.
+    static func traceLink(_ traceId: String?, template: String?) -> String {
+        guard let traceId, traceId.allSatisfy(\.isHexDigit) else { return "" }
+        let text = "trace <span class=\"traceid\">\(traceId)</span>"
+        guard let template, let scheme = URLComponents(string: template)?.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+            return " · " + text
+        }
+        return " · <a href=\"\(escape(template.replacingOccurrences(of: "{traceId}", with: traceId)))\">\(text)</a>"
+    }
+
     /// Diffs are loaded for this many failing canaries at most (two runs' exchanges each);
     /// `canary diff NAME` shows any of the others.
     static let maximumDiffs = 200

@@ -27,8 +27,9 @@ public enum HTMLReport {
     /// Reads the results folder's summaries (`RunSummaries`: the saved ones plus a fold of the
     /// runs logged since, segment by segment), writes the page to `output` atomically, and saves
     /// the summaries it folded so the next report starts from there (best effort: a folder it may
-    /// not write to is folded again next time).
-    public static func build(resultsDirectory: String, output: String, now: Date = Date()) throws -> ReportSummary {
+    /// not write to is folded again next time). `traceURL`: `--trace-url`, a link to a run's
+    /// trace with `{traceId}` in it.
+    public static func build(resultsDirectory: String, output: String, now: Date = Date(), traceURL: String? = nil) throws -> ReportSummary {
         let reader = try ResultsReader(directory: resultsDirectory)
         let (summaries, changed, torn) = RunSummaries.current(directory: resultsDirectory)
         if changed { try? summaries.save(directory: resultsDirectory) }
@@ -37,6 +38,7 @@ public enum HTMLReport {
         var extras = extras(summaries, reader: reader)
         extras.incidents = summaries.incidents.timeline
         extras.incidentTotal = summaries.incidents.total
+        extras.traceURL = traceURL
         let page = render(summaries, generatedAt: now, skippedLines: skipped, linkBase: linkBase(from: output, to: resultsDirectory), extras: extras)
         try FileIO.writeAtomically(Array(page.utf8), to: output, durable: false)
         return ReportSummary(canaries: summaries.canaries.count, runs: summaries.runCount, skippedLines: skipped)
@@ -93,7 +95,7 @@ public enum HTMLReport {
                 html += "<p class=\"empty\">Cards for the \(cards.count) failing canar\(cards.count == 1 ? "y" : "ies")"
                     + (failing.count > cards.count ? " (of \(failing.count))" : "") + "; the others are rows of the table above.</p>\n"
             }
-            for canary in cards { html += section(canary, now: generatedAt, linkBase: linkBase, diff: extras.diffs[canary.name]) }
+            for canary in cards { html += section(canary, now: generatedAt, linkBase: linkBase, diff: extras.diffs[canary.name], traceURL: extras.traceURL) }
         }
         html += "</main>\n</body></html>\n"
         return html
@@ -115,7 +117,7 @@ public enum HTMLReport {
         return html + "</tbody></table>\n"
     }
 
-    private static func section(_ canary: CanarySummary, now: Date, linkBase: [String], diff: RunDiff?) -> String {
+    private static func section(_ canary: CanarySummary, now: Date, linkBase: [String], diff: RunDiff?, traceURL: String?) -> String {
         guard let last = canary.last else { return "" }
         var html = "<section class=\"canary \(last.passed ? "pass" : "fail")\" id=\"\(anchor(canary.name))\">\n"
         html += "<h2>\(statusBadge(last)) \(escape(canary.name))</h2>\n<dl class=\"facts\">"
@@ -129,7 +131,7 @@ public enum HTMLReport {
         html += fact("Last duration", ConsoleReport.formatMilliseconds(last.durationMs))
         html += "</dl>\n"
         if let failed = canary.lastFailed?.record {
-            html += failureBlock(failed, now: now, linkBase: linkBase)
+            html += failureBlock(failed, now: now, linkBase: linkBase, traceURL: traceURL)
             if let diff { html += diffBlock(diff) }
         } else {
             html += "<p class=\"nofailure\">No failures in the recorded runs.</p>\n"
@@ -139,7 +141,7 @@ public enum HTMLReport {
     }
 
     /// The last failed run: which step, what went wrong, and links to its snapshot and run.json.
-    private static func failureBlock(_ run: RunRecord, now: Date, linkBase: [String]) -> String {
+    private static func failureBlock(_ run: RunRecord, now: Date, linkBase: [String], traceURL: String?) -> String {
         var html = "<div class=\"failure\"><h3>Last failure <span class=\"when\">\(escape(displayTime(run.start)))\(age(of: run.start, now: now))</span></h3>\n"
         let failedIndex = run.steps.firstIndex { $0.outcome == .failed }
         let message = run.firstFailure?.message ?? run.error ?? "failed"
@@ -154,8 +156,8 @@ public enum HTMLReport {
             html += "<a href=\"\(relativePath([run.canary, run.runId, snapshot], from: linkBase))\">snapshot of step \(index + 1)</a> · "
             html += screenshotLinks(run, step: index, from: linkBase)
         }
-        html += "<a href=\"\(relativePath([run.canary, run.runId, "run.json"], from: linkBase))\">run.json</a> <span class=\"runid\">\(escape(run.runId))</span></p></div>\n"
-        return html
+        html += "<a href=\"\(relativePath([run.canary, run.runId, "run.json"], from: linkBase))\">run.json</a> <span class=\"runid\">\(escape(run.runId))</span>"
+        return html + traceLink(run.traceId, template: traceURL) + "</p></div>\n"
     }
 
     /// The failed step's screenshot and visual diff, or why it has none. The names are rebuilt

@@ -94,6 +94,8 @@ private struct Suite {
 
     private func properties(_ record: RunRecord) -> String {
         var pairs = [("runId", record.runId), ("attempt", String(record.attempt)), ("file", record.file)]
+        if let traceId = record.traceId { pairs.append(("traceId", traceId)) }
+        if let spanId = record.spanId { pairs.append(("spanId", spanId)) }
         pairs += record.tags.keys.sorted().map { ("tag.\($0)", record.tags[$0] ?? "") }
         var out = "    <properties>\n"
         for (name, value) in pairs {

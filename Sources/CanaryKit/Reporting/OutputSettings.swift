@@ -31,5 +31,9 @@ public struct OutputSettings: Sendable {
     public var reportURL: String?
     /// `--otlp` and the `OTEL_*` variables: where spans and metrics go over OTLP/HTTP; nil: nowhere.
     public var otlp: OTLPConfig?
+    /// `--emf FILE` (`-`: stdout): CloudWatch embedded-metric-format lines appended per run.
+    public var emfPath: String?
+    /// `--emf-namespace`.
+    public var emfNamespace = EMF.defaultNamespace
     public init() {}
 }

@@ -51,6 +51,8 @@ public actor RunOutputs {
     private var alertPost: Task<[(url: String, problem: String?)], Never>?
     /// Spans and metrics over OTLP (`--otlp`), queued by `add`, sent by `finish`.
     private let otlp: OTLPExporter?
+    /// Why appending to `--emf` failed, warned about once at the next `finish`.
+    private var emfProblem: String?
 
     /// Loads `state.json` now: an unreadable one throws, to be shown before anything runs (the
     /// scheduler refuses to start on it).
@@ -166,9 +168,22 @@ public actor RunOutputs {
         if !settings.alertmanagers.isEmpty { alerts.add(record, before: previous, after: next, reportURL: settings.reportURL, now: now) }
         if settings.runEvents { events.append(AlarmEvent.runFinished(record, now: now)) }
         otlp?.add(record)
+        if let path = settings.emfPath { appendEMF(record, to: path) }
         // Only JUnit needs every record; the scheduler runs for weeks without --junit.
         if settings.junitPath != nil { records.append(record) }
         touched.append(record.canary)
+    }
+
+    /// The run's EMF lines, in one write (lines of runs ending together never interleave).
+    private func appendEMF(_ record: RunRecord, to path: String) {
+        let lines = EMF.lines(record, namespace: settings.emfNamespace)
+        guard !lines.isEmpty else { return }
+        let text = lines.joined(separator: "\n") + "\n"
+        do {
+            if path == "-" { try FileIO.writeAll(STDOUT_FILENO, Array(text.utf8), path: "stdout") } else { try OutputFile.append(text, to: path) }
+        } catch {
+            emfProblem = emfProblem ?? "--emf \(path): \(error)"
+        }
     }
 
     /// `canary schedule`: its skipped runs and load, for the next metrics.prom.
@@ -390,6 +405,10 @@ public actor RunOutputs {
         }
         warnings += await delivered
         warnings += await exported
+        if let problem = emfProblem {
+            warnings.append(problem)
+            emfProblem = nil
+        }
         warnings += alerts.lines(after: await posting.value, count: alertBatch.count)
         return warnings
     }

@@ -24,6 +24,7 @@ public enum StatusRendering {
             canary_build_info{version="\(CanaryVersion.number)"} 1
 
             """
+        text += snapshot.resultsBytes.map(StoreMetrics.prometheusText) ?? ""
         return redacted(text, snapshot)
     }
 

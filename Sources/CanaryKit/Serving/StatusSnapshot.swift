@@ -17,6 +17,8 @@ public struct StatusSnapshot: Sendable {
     /// Time due runs waited for a --jobs slot: the sum in seconds and the count of runs.
     public var queueDelaySeconds = 0.0
     public var queueDelayCount = 0
+    /// What the results store holds (`canary_results_bytes`), nil before it is known.
+    public var resultsBytes: Int?
     /// Every secret the runs used: every body served is masked with them (the one redactor).
     public var secrets: Set<String> = []
     /// Bumped by each publish: renders are cached per generation.
