@@ -15,12 +15,15 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]),
         // zlib, for reading and writing the PNGs of screenshots and visual diffs.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libxml2 (what Foundation's XMLDocument wraps), called directly for `expect.xpath`:
+        // XMLDocument on Linux crashes on unreadable bodies and has no XPath for numbers or strings.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // Typed, non-variadic wrappers around curl's variadic calls; nothing else.
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         // HTTP over one curl multi handle; knows nothing about canaries.
         .target(name: "CurlEngine", dependencies: ["CCurl", "CCurlShim"], swiftSettings: swift6),
         // Canary model, loading, evaluation, running, recording, reporting.
-        .target(name: "CanaryKit", dependencies: ["CurlEngine", "CZlib"], swiftSettings: swift6),
+        .target(name: "CanaryKit", dependencies: ["CurlEngine", "CZlib", "CLibXML2"], swiftSettings: swift6),
         // The command line: argument parsing, commands, console output.
         .executableTarget(name: "canary", dependencies: ["CanaryKit"], swiftSettings: swift6),
         // libFuzzer target for the canary loader (scripts/fuzz-loader builds it with
@@ -28,7 +31,9 @@ let package = Package(
         .executableTarget(name: "LoaderFuzz", dependencies: ["CanaryKit", "FuzzDriver"], swiftSettings: swift6),
         // libFuzzer target for the JSONPath parser and evaluator (scripts/fuzz-jsonpath).
         .executableTarget(name: "JSONPathFuzz", dependencies: ["CanaryKit", "FuzzDriver"], swiftSettings: swift6),
-        // The entry point both fuzz targets share: libFuzzer's driver, or replaying input files.
+        // libFuzzer target for the JSON Schema compiler and validator (scripts/fuzz-schema).
+        .executableTarget(name: "SchemaFuzz", dependencies: ["CanaryKit", "FuzzDriver"], swiftSettings: swift6),
+        // The entry point the fuzz targets share: libFuzzer's driver, or replaying input files.
         .target(name: "FuzzDriver", swiftSettings: swift6),
 
         .testTarget(name: "CurlEngineTests", dependencies: ["CurlEngine"], swiftSettings: swift6),

@@ -23,6 +23,7 @@ log() { printf 'test-servers: %s\n' "$*" >&2; }
 install_missing() {
     local need=()
     dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || need+=(libcurl4-openssl-dev)
+    dpkg -s libxml2-dev >/dev/null 2>&1 || need+=(libxml2-dev)
     command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
     command -v openssl >/dev/null 2>&1 || need+=(openssl)
     command -v chromium >/dev/null 2>&1 || need+=(chromium)

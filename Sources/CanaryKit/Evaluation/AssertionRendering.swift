@@ -15,6 +15,8 @@ extension Interpolator {
             } catch {
                 throw .invalidPath(path: source, reason: error.description)
             }
+        case .xpath(let expression) where expression.contains("{{"):
+            rendered.query = .xpath(try render(Self.parseTemplate(expression)))
         default:
             break
         }
@@ -64,7 +66,7 @@ extension Query {
     var readsNumber: Bool {
         switch self {
         case .status, .size, .redirects, .duration, .timing, .certificateExpiresIn: return true
-        case .header, .body, .json, .jsonSchema: return false
+        case .header, .body, .json, .jsonSchema, .xpath: return false
         }
     }
 }

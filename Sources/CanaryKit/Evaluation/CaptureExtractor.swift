@@ -47,7 +47,7 @@ public enum CaptureExtractor {
         switch capture.source {
         case .status: return .number(Double(facts.status))
         case .json(let path): return facts.bodyJSON.flatMap { JSONPathEvaluator.query(path, in: $0) }
-        case .body, .header: return nil
+        case .body, .header, .xpath: return nil
         }
     }
 
@@ -71,6 +71,12 @@ public enum CaptureExtractor {
             }
             if case .string(let text) = value { return text }
             return value.compactJSONText
+        case .xpath(let expression):
+            guard let outcome = facts.xpathOutcomes[expression], let value = outcome.value else {
+                throw .missing(capture: capture.name, reason: "xpath \(expression): \(facts.xpathOutcomes[expression]?.missingReason ?? "not evaluated")")
+            }
+            if case .string(let text) = value { return text }
+            return value.displayText
         }
     }
 
@@ -80,6 +86,7 @@ public enum CaptureExtractor {
         case .body: return "body"
         case .header(let name): return "header \(name)"
         case .json(let path): return "json \(path.source)"
+        case .xpath(let expression): return "xpath \(expression)"
         }
     }
 }

@@ -20,6 +20,8 @@ public struct ResponseFacts: Sendable {
     public var certificateNotAfter: Date?
     /// The reference time for `certificate.expiresIn`.
     public var now: Date
+    /// What each XPath of the step gave, from one parse of the body (see `evaluateXPaths`).
+    public var xpathOutcomes: [String: XPathOutcome] = [:]
     /// Masks the secrets and credentials of this exchange in every value a message quotes.
     public var redactor = Redactor(secrets: [])
 
@@ -61,6 +63,12 @@ public struct ResponseFacts: Sendable {
         }
     }
 
+    /// Evaluates every expression on the body (XML or HTML by Content-Type), parsing it once.
+    public mutating func evaluateXPaths(_ expressions: [String]) {
+        guard !expressions.isEmpty else { return }
+        xpathOutcomes = XPathEvaluator.evaluate(expressions, body: body, contentType: headerValue("Content-Type"))
+    }
+
     /// Why a `json` query has nothing to read.
     var notJSONReason: String {
         "the body is not JSON" + (bodyJSONProblem.map { ": \($0)" } ?? "")
@@ -91,6 +99,9 @@ public struct ResponseFacts: Sendable {
         case .redirects: return (.number(Double(redirects)), "")
         case .jsonSchema:
             return (nil, "a schema is not a value")
+        case .xpath(let expression):
+            guard let outcome = xpathOutcomes[expression] else { return (nil, "the XPath was not evaluated") }
+            return (outcome.value, outcome.missingReason)
         case .certificateExpiresIn:
             guard let notAfter = certificateNotAfter else {
                 return (nil, "no certificate was received: plain http, or a reused connection")

@@ -2,7 +2,7 @@ import Foundation
 
 /// A step's `expect`: each entry becomes an `Assertion` on one query, in the order written.
 extension CanaryFileDecoder {
-    static let expectKeys = ["status", "headers", "body", "json", "duration", "timings", "size", "redirects", "certificate", "visual", "jsonSchema"]
+    static let expectKeys = ["status", "headers", "body", "json", "duration", "timings", "size", "redirects", "certificate", "visual", "jsonSchema", "xpath"]
 
     func decodeExpect(_ value: LocatedJSON) -> [Assertion] {
         guard let fields = fields(value, in: "'expect'", allowed: Self.expectKeys) else { return [] }
@@ -39,6 +39,12 @@ extension CanaryFileDecoder {
                     let predicate = certificate["expiresIn"]
                 else { continue }
                 assertions += assertion(.certificateExpiresIn, predicate, at: certificate.keyLocation("expiresIn"))
+            case "xpath":
+                for member in map(entry, in: "expect 'xpath'") ?? [] {
+                    let valid = member.key.contains("{{") ? template(member.key, at: member.keyLocation, for: "the XPath") != nil : xpath(member.key, at: member.keyLocation)
+                    let checked = assertion(.xpath(member.key), member.value, at: member.keyLocation)
+                    if valid { assertions += checked }
+                }
             case "jsonSchema":
                 assertions += decodeJSONSchema(entry, at: place)
             case "visual":
@@ -68,6 +74,13 @@ extension CanaryFileDecoder {
             report("invalid JSONPath '\(Self.excerpt(text))' \(error.description)", at: location)
             return nil
         }
+    }
+
+    /// Whether `expression` is XPath 1.0 (reported when not).
+    func xpath(_ expression: String, at location: SourceLocation) -> Bool {
+        guard let problem = XPathEvaluator.problem(compiling: expression) else { return true }
+        report("invalid XPath '\(Self.excerpt(expression))': \(problem)", at: location)
+        return false
     }
 
     /// A JSONPath key with placeholders is parsed once they are filled in, at run time; here its

@@ -18,7 +18,7 @@ extension CanaryFileDecoder {
             case .status: self = .statusCode
             case .size, .redirects: self = .number
             case .header, .body: self = .text
-            case .json, .jsonSchema: self = .any
+            case .json, .jsonSchema, .xpath: self = .any
             case .duration, .timing, .certificateExpiresIn: self = .duration
             }
         }

@@ -58,7 +58,7 @@ extension CanaryFileDecoder {
         return decodeExpect(value)
     }
 
-    static let captureKeys = ["json", "header", "body", "status", "regex", "secret"]
+    static let captureKeys = ["json", "xpath", "header", "body", "status", "regex", "secret"]
 
     func decodeCaptures(_ value: LocatedJSON) -> [Capture] {
         (map(value, in: "'capture'") ?? []).compactMap { member in
@@ -75,13 +75,15 @@ extension CanaryFileDecoder {
         let sources = fields.keys.filter { $0 != "regex" && $0 != "secret" }
         guard sources.count == 1, let sourceKey = sources.first, let sourceValue = fields[sourceKey] else {
             let found = sources.isEmpty ? "none" : sources.map { "'\($0)'" }.joined(separator: " and ")
-            report("\(what) takes exactly one of {\"json\": \"$.path\"}, {\"header\": \"Name\"}, {\"body\": true} or {\"status\": true}; found \(found)", at: value.location)
+            report("\(what) takes exactly one of {\"json\": \"$.path\"}, {\"xpath\": \"//title\"}, {\"header\": \"Name\"}, {\"body\": true} or {\"status\": true}; found \(found)", at: value.location)
             return nil
         }
         let source: Capture.Source?
         switch sourceKey {
         case "json":
             source = string(sourceValue, for: "\(what) 'json'", like: "$.token").flatMap { jsonPath($0, at: sourceValue.location) }.map { .json($0) }
+        case "xpath":
+            source = string(sourceValue, for: "\(what) 'xpath'", like: "//input[@name='csrf']/@value").flatMap { xpath($0, at: sourceValue.location) ? .xpath($0) : nil }
         case "header":
             source = string(sourceValue, for: "\(what) 'header'", like: "Set-Cookie").map { .header($0) }
         default:

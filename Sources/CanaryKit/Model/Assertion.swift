@@ -17,6 +17,8 @@ public enum Query: Sendable, Equatable {
     case certificateExpiresIn
     /// The body, parsed as JSON, validated against a schema (compiled when the file loaded).
     case jsonSchema(JSONSchema)
+    /// An XPath 1.0 expression on the body read as XML or HTML.
+    case xpath(String)
 
     public enum Phase: String, Sendable, CaseIterable {
         case dns, connect, tls, firstByte, transfer, total
@@ -35,6 +37,7 @@ public enum Query: Sendable, Equatable {
         case .redirects: return "redirects"
         case .certificateExpiresIn: return "certificate.expiresIn"
         case .jsonSchema: return "jsonSchema"
+        case .xpath(let expression): return "xpath \(expression)"
         }
     }
 
@@ -66,6 +69,7 @@ public struct Capture: Sendable, Equatable {
         case header(String)
         case body
         case status
+        case xpath(String)
     }
     public var name: String
     public var source: Source

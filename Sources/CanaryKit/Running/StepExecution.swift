@@ -23,6 +23,12 @@ struct StepExecution {
             || step.captures.contains { if case .json = $0.source { true } else { false } }
     }
 
+    /// The XPath expressions the step's checks and captures read.
+    private func xpaths(_ checks: [Assertion]) -> [String] {
+        checks.compactMap { if case .xpath(let expression) = $0.query { expression } else { nil } }
+            + step.captures.compactMap { if case .xpath(let expression) = $0.source { expression } else { nil } }
+    }
+
     func run(builder: RequestBuilder, interpolator: inout Interpolator) async -> (StepRecord, Exchange?) {
         var record = StepRecord.skipped(step.name)
         record.outcome = .failed
@@ -71,6 +77,7 @@ struct StepExecution {
         var facts = ResponseFacts(response: response, bodyJSON: bodyJSON)
         facts.bodyJSONProblem = bodyJSONProblem
         facts.redactor = Redactor(secrets: interpolator.secretValues)
+        facts.evaluateXPaths(xpaths(assertions + warnChecks))
         record.failures = assertions.compactMap { AssertionEvaluator.evaluate($0, on: facts) }
         if let failure = AssertionEvaluator.defaultStatus(response.statusCode, assertions: assertions) {
             record.failures.insert(failure, at: 0)

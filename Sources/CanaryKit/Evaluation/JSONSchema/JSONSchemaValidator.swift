@@ -25,9 +25,11 @@ public struct SchemaValidation: Sendable, Equatable {
 /// depth and in work so that a hostile body or schema ends in a failure, never a hang or a crash.
 public enum JSONSchemaValidator {
     public static let maximumListed = 10
-    /// Subschema evaluations per validation: a few per value of a large body, far more than
-    /// any real body and schema need, and seconds of work at most.
-    static let workLimit = 20_000_000
+    /// Subschema evaluations per validation: a few per value of a large body (a 10 MB body of
+    /// 500,000 objects takes about 1.5 million), far more than any real body and schema need.
+    static let workLimit = 5_000_000
+    /// And at most this long, whatever the work: a schema that branches exponentially ends here.
+    static let timeLimit: Double = 10
     /// Nested evaluations: a body is at most `JSON5.maximumDepth` deep, each level a few frames.
     static let depthLimit = 2_000
 
@@ -37,9 +39,37 @@ public enum JSONSchemaValidator {
 
     /// Values quoted in messages are masked by `style`'s redactor.
     static func validate(_ value: JSONValue, against schema: JSONSchema, style: ValueStyle) -> SchemaValidation {
-        var run = ValidationRun(schema: schema, style: style)
-        _ = run.evaluate(schema.root, value)
-        return run.result
+        // The deepest body the parser reads (256 levels) with a recursive schema nests a few
+        // thousand calls: more than a task's thread has stack for, so validation gets a thread
+        // with a stack sized for `depthLimit`.
+        let outcome = ValidationOutcome()
+        let thread = Thread {
+            var run = ValidationRun(schema: schema, style: style)
+            _ = run.evaluate(schema.root, value)
+            outcome.finish(run.result)
+        }
+        thread.stackSize = stackSize
+        thread.start()
+        return outcome.wait()
+    }
+
+    static let stackSize = 64 << 20
+}
+
+/// Hands the result from the validating thread to the caller, which waits for it.
+private final class ValidationOutcome: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    /// Written once by the validating thread before `done` is signalled; read after.
+    private var result = SchemaValidation()
+
+    func finish(_ result: SchemaValidation) {
+        self.result = result
+        done.signal()
+    }
+
+    func wait() -> SchemaValidation {
+        done.wait()
+        return result
     }
 }
 
@@ -76,6 +106,7 @@ struct ValidationRun {
     var inPlace: [Int] = []
     var work = 0
     var depth = 0
+    let started = DispatchTime.now().uptimeNanoseconds
     var regexes: [String: NSRegularExpression] = [:]
 
     init(schema: JSONSchema, style: ValueStyle) {
@@ -94,6 +125,9 @@ struct ValidationRun {
         work += 1
         if work > JSONSchemaValidator.workLimit {
             return stop("validation stopped after \(JSONSchemaValidator.workLimit) schema evaluations; the body or the schema is too large to check")
+        }
+        if work % 4096 == 0, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 > JSONSchemaValidator.timeLimit {
+            return stop("validation stopped after \(Int(JSONSchemaValidator.timeLimit)) s; the body or the schema is too large to check")
         }
         if inPlace.contains(index) {
             return stop("the schema at \(node.location.isEmpty ? "/" : node.location) loops back to itself without looking inside the value")
@@ -149,9 +183,15 @@ struct ValidationRun {
         guard collecting else { return }
         result.total += 1
         guard result.violations.count < JSONSchemaValidator.maximumListed else { return }
-        let instance = path.map { "/" + style.redactor.redact($0).replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") }.joined()
+        let instance = path.map { "/" + name($0).replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") }.joined()
         let place = keyword.map { node.location + "/" + $0 } ?? (node.location.isEmpty ? "/" : node.location)
         result.violations.append(SchemaViolation(instancePath: instance, schemaPath: place, message: message))
+    }
+
+    /// A property name from the body as messages show it: masked, control characters escaped
+    /// (a key could carry terminal escapes), long ones cut.
+    func name(_ key: String) -> String {
+        LoadProblem.excerpt(style.redactor.redact(key))
     }
 
     /// A value as messages quote it: masked, and cut short.

@@ -15,7 +15,8 @@ extension SchemaBuilder {
         "http://json-schema.org/draft-06/schema": .draft7,
     ]
 
-    func addDocument(_ value: JSONValue, uri: String) throws(JSONSchemaProblem) {
+    /// A document without `$schema` is read in the dialect of the schema that refers to it.
+    func addDocument(_ value: JSONValue, uri: String, dialect: Dialect = Dialect()) throws(JSONSchemaProblem) {
         guard documents[uri] == nil else { return }
         guard documents.count < JSONSchemaCompiler.maximumDocuments else {
             throw JSONSchemaProblem(document: uri, pointer: [], message: "more than \(JSONSchemaCompiler.maximumDocuments) schema documents")
@@ -23,7 +24,7 @@ extension SchemaBuilder {
         documents[uri] = value
         if labels[uri] == nil { labels[uri] = Self.fileName(of: uri) }
         resources[uri] = SchemaLocation(document: uri, pointer: [])
-        try index(value, at: SchemaLocation(document: uri, pointer: []), base: uri, dialect: Dialect(), depth: 0)
+        try index(value, at: SchemaLocation(document: uri, pointer: []), base: uri, dialect: dialect, depth: 0)
     }
 
     private static func fileName(of uri: String) -> String {
@@ -43,7 +44,8 @@ extension SchemaBuilder {
             dialect = try self.dialect(of: metaschema, at: location)
         }
         var base = base
-        if case .string(let id)? = value["$id"] {
+        // Draft 7 ignores everything beside `$ref`, `$id` included.
+        if case .string(let id)? = value["$id"], dialect.draft != .draft7 || value["$ref"] == nil {
             let resolved = URIReference(base).resolving(id)
             if let fragment = resolved.fragment, !fragment.isEmpty {
                 guard dialect.draft == .draft7 else { throw problem(at: location + "$id", "'$id' must not have a fragment ('#\(fragment)'); use \"$anchor\": \"\(fragment)\"") }
@@ -124,7 +126,7 @@ extension SchemaBuilder {
         let document = target.withoutFragment
         if resources[document] == nil {
             switch load(document) {
-            case .success(let value)?: try addDocument(value, uri: document)
+            case .success(let value)?: try addDocument(value, uri: document, dialect: context(of: location).dialect)
             case .failure(let failure)?: throw failure
             case nil: break
             }

@@ -176,7 +176,7 @@ extension ValidationRun {
     private mutating func eachProperty(_ members: [(key: String, value: JSONValue)], _ schema: Int, node: SchemaNode, keyword: String) -> Bool {
         guard !members.isEmpty else { return true }
         if schema.isFalse(in: self.schema) {
-            let names = members.prefix(5).map { "'\(style.redactor.redact($0.key))'" }.joined(separator: ", ")
+            let names = members.prefix(5).map { "'\(name($0.key))'" }.joined(separator: ", ")
             fail(node, keyword, "\(members.count == 1 ? "property" : "properties") \(names)\(members.count > 5 ? "…" : "") not allowed (\(keyword) is false)")
             return false
         }

@@ -1,0 +1,11 @@
+// libxml2's parsers and XPath, for `expect.xpath` (the library Foundation's XMLDocument wraps;
+// its headers come with the Swift toolchain's prerequisite libxml2-dev).
+#include <libxml/xmlversion.h>
+// Debian's libxml2 is built with ICU, whose headers clash with Foundation's own copy of ICU.
+// Only the encoding handler's layout depends on it, and nothing here reads that struct.
+#undef LIBXML_ICU_ENABLED
+#include <libxml/parser.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+#include <libxml/xmlerror.h>
