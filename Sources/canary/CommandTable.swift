@@ -57,7 +57,7 @@ enum CommandTable {
         "--maintenance": .file, "--report-format": .choices(["github", "tap", "json"]), "--retry": .text,
         "--retry-interval": .text, "--timeout": .text, "--results-mode": .text, "--pass-env": .text,
         "--log-format": .choices(["text", "json"]), "--stop-timeout": .text, "--listen": .text,
-        "--for": .text, "--output": .file, "--run": .text, "--attempt": .text, "--trace": .text, "--otlp": .text, "--trace-url": .text,
+        "--for": .text, "--output": .file, "--run": .text, "--attempt": .text, "--trace": .text, "--otlp": .text, "--trace-url": .text, "--emf": .file, "--emf-namespace": .text,
         "--format": .choices(["http", "har", "json", "curl"]), "--color": .choices(ColorChoice.allCases.map(\.rawValue)),
     ]
 
