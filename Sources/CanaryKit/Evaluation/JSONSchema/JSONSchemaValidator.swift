@@ -25,8 +25,8 @@ public struct SchemaValidation: Sendable, Equatable {
 /// depth and in work so that a hostile body or schema ends in a failure, never a hang or a crash.
 public enum JSONSchemaValidator {
     public static let maximumListed = 10
-    /// Subschema evaluations per validation: a few per value of a large body (a 10 MB body of
-    /// 500,000 objects takes about 1.5 million), far more than any real body and schema need.
+    /// Subschema evaluations per validation: one or a few per value of a large body (500,000
+    /// objects checked for one property each take about a million), more than real ones need.
     static let workLimit = 5_000_000
     /// And at most this long, whatever the work: a schema that branches exponentially ends here.
     static let timeLimit: Double = 10
