@@ -52,9 +52,10 @@ struct NewCommand {
             throw UsageError("new: \(output): \(reason)")
         }
         defer { close(fd) }
-        let bytes = Array(text.utf8)
-        guard bytes.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == bytes.count else {
-            throw UsageError("new: \(output): \(String(cString: strerror(errno)))")
+        do {
+            try FileIO.writeAll(fd, Array(text.utf8), path: output)
+        } catch {
+            throw UsageError("new: \(error)")
         }
         Console.error("wrote \(output); check it with `canary validate \(output)`, run it with `canary run \(output)`")
         return 0

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import canary
 
 /// Issue 14 item 7: colour on a terminal (NO_COLOR and --color honoured), and a failed run's line
 /// says where to look: the `canary show` command of that run.
@@ -17,7 +18,7 @@ struct ConsoleColorTests {
 
     /// `canary run …` under a pseudo-terminal (util-linux `script`), as a person at a terminal sees it.
     private func onTerminal(_ arguments: [String], environment: [String: String] = [:], folder: String) async throws -> String {
-        let command = ([CLI.binary] + arguments).map(ShellQuote.word).joined(separator: " ")
+        let command = ([CLI.binary] + arguments).map(ShellWord.singleQuoted).joined(separator: " ")
         // The test process may run with NO_COLOR set (an empty one counts as unset).
         let output = try await CLI.run(["-q", "-e", "-c", command, "/dev/null"], environment: environment.merging(["TERM": "xterm", "NO_COLOR": ""]) { mine, _ in mine },
                                        currentDirectory: folder, executable: "/usr/bin/script")
@@ -64,15 +65,11 @@ struct ConsoleColorTests {
         let hint = lines[cross + 1]
         #expect(hint.hasPrefix("    see: canary show down --run ") && hint.hasSuffix(" --results '\(folder)/my results'"), "\(hint)")
         // Run the command as printed (through a shell, as a person pastes it).
-        let command = hint.replacingOccurrences(of: "    see: canary", with: ShellQuote.word(CLI.binary))
+        let command = hint.replacingOccurrences(of: "    see: canary", with: ShellWord.singleQuoted(CLI.binary))
         let shown = try await CLI.run(["-c", command], executable: "/bin/sh")
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stdout.contains("HTTP/1.1 503"), "\(shown.stdout)")
         let gone = try await CLI.run(["run", folder, "--no-results", "--screenshots", "none"] + TestServers.varArguments)
         #expect(gone.status == 1 && !gone.stdout.contains("see: canary show"), "--no-results keeps nothing to show: \(gone.stdout)")
     }
-}
-
-enum ShellQuote {
-    static func word(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 }

@@ -36,7 +36,7 @@ public struct RecordingError: Error, Sendable, CustomStringConvertible {
 }
 
 /// The one place files are written: whole files by temp file + rename, logs by append.
-enum FileIO {
+public enum FileIO {
     /// Writes `bytes` to a temp file beside `path`, then renames it over `path`, so a reader or a
     /// crash sees the old file or the new one, never half of one. `durable` adds the fsyncs that
     /// make the rename survive a power loss too (file, then directory).
@@ -179,7 +179,7 @@ enum FileIO {
         _ = chmod(path, ResultsAccess.folderMode)
     }
 
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(RecordingError) {
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(RecordingError) {
         let code: Int32 = bytes.withUnsafeBytes { buffer in
             guard let base = buffer.baseAddress else { return 0 }
             var offset = 0
