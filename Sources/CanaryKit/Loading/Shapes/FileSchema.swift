@@ -12,6 +12,10 @@ public enum FileSchema {
             ("description", .string(
                 "A canary file of `canary` (JSON5: comments, unquoted keys and trailing commas are allowed). "
                     + "Written by `canary schema` from the loader's own tables.")),
+            // VS Code's JSON language service (and jsonls): no errors for comments and trailing
+            // commas in files this schema applies to. Other validators ignore unknown keywords.
+            ("allowComments", .bool(true)),
+            ("allowTrailingCommas", .bool(true)),
             ("$ref", .string(reference(Shapes.canary.name))),
             ("$defs", .object(Shapes.all.map { ($0.name, schema(of: $0)) })),
         ])
