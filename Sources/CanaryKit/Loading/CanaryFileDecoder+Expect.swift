@@ -2,10 +2,8 @@ import Foundation
 
 /// A step's `expect`: each entry becomes an `Assertion` on one query, in the order written.
 extension CanaryFileDecoder {
-    static let expectKeys = ["status", "headers", "body", "json", "duration", "timings", "size", "redirects", "certificate", "visual", "jsonSchema", "xpath"]
-
     func decodeExpect(_ value: LocatedJSON) -> [Assertion] {
-        guard let fields = fields(value, in: "'expect'", allowed: Self.expectKeys) else { return [] }
+        guard let fields = fields(value, in: "'expect'", allowed: Shapes.expect.keys) else { return [] }
         var assertions: [Assertion] = []
         for key in fields.keys {
             guard let entry = fields[key] else { continue }
@@ -28,8 +26,7 @@ extension CanaryFileDecoder {
                     if path != nil { assertions += checked }
                 }
             case "timings":
-                let phases = Query.Phase.allCases.map(\.rawValue)
-                guard let timings = self.fields(entry, in: "expect 'timings'", allowed: phases) else { continue }
+                guard let timings = self.fields(entry, in: "expect 'timings'", allowed: Shapes.timings.keys) else { continue }
                 for name in timings.keys {
                     guard let phase = Query.Phase(rawValue: name), let predicate = timings[name] else { continue }
                     assertions += assertion(.timing(phase), predicate, at: timings.keyLocation(name))
@@ -56,13 +53,15 @@ extension CanaryFileDecoder {
 
     /// `certificate: {expiresIn: …, issuer: …, chain: {expiresIn: …}, …}`, in the order written.
     private func certificateAssertions(_ entry: LocatedJSON) -> [Assertion] {
-        let keys = Query.CertificateFact.allCases.map(\.rawValue).filter { !$0.contains(".") } + ["chain"]
-        guard let certificate = fields(entry, in: "expect 'certificate'", allowed: keys) else { return [] }
+        guard let certificate = fields(entry, in: "expect 'certificate'", allowed: Shapes.certificate.keys) else { return [] }
+        if certificate.keys.isEmpty {
+            report("'certificate' is empty: add a check such as {expiresIn: {gt: \"14d\"}}", at: entry.location)
+        }
         var assertions: [Assertion] = []
         for key in certificate.keys {
             guard let predicate = certificate[key] else { continue }
             if key == "chain" {
-                guard let chain = fields(predicate, in: "expect 'certificate' 'chain'", allowed: ["expiresIn"]),
+                guard let chain = fields(predicate, in: "expect 'certificate' 'chain'", allowed: Shapes.certificateChain.keys),
                       let expiresIn = chain["expiresIn"] else { continue }
                 assertions += assertion(.certificate(.chainExpiresIn), expiresIn, at: chain.keyLocation("expiresIn"))
             } else if let fact = Query.CertificateFact(rawValue: key) {
