@@ -37,6 +37,7 @@ final class EasyTransfer {
 
     // Memory libcurl reads during the transfer without copying it.
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var resolveList: UnsafeMutablePointer<curl_slist>?
     private var postFields: UnsafeMutableRawBufferPointer?
 
     init(submission: Submission, handle: EasyHandle) {
@@ -86,6 +87,24 @@ final class EasyTransfer {
         apply(handle.set(CURLOPT_CERTINFO, 1))
         apply(configureMethodAndBody())
         apply(configureHeaders())
+        apply(configureConnection())
+        return firstFailure
+    }
+
+    private func configureConnection() -> CURLcode {
+        let options = request.connection
+        var firstFailure = CURLE_OK
+        func apply(_ code: CURLcode) { if firstFailure == CURLE_OK { firstFailure = code } }
+        if let version = options.curlHTTPVersion { apply(handle.set(CURLOPT_HTTP_VERSION, version)) }
+        // libcurl would send an HTTP/2 request over an open HTTP/1.1 connection to the same
+        // server (an earlier step's), so a step asking for HTTP/2 opens its own.
+        if options.httpVersion == .http2 || options.httpVersion == .http2PriorKnowledge { apply(handle.set(CURLOPT_FRESH_CONNECT, 1)) }
+        if let family = options.ipVersion { apply(handle.set(CURLOPT_IPRESOLVE, family == 6 ? Int(CURL_IPRESOLVE_V6) : Int(CURL_IPRESOLVE_V4))) }
+        for entry in options.resolve {
+            guard let appended = curl_slist_append(resolveList, entry) else { return CURLE_OUT_OF_MEMORY }
+            resolveList = appended
+        }
+        if resolveList != nil { apply(ccurl_easy_setopt_slist(handle.raw, CURLOPT_RESOLVE, resolveList)) }
         return firstFailure
     }
 
@@ -124,6 +143,8 @@ final class EasyTransfer {
     func releaseRequestResources() {
         curl_slist_free_all(headerList)
         headerList = nil
+        curl_slist_free_all(resolveList)
+        resolveList = nil
         postFields?.deallocate()
         postFields = nil
     }

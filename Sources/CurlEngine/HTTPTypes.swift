@@ -44,6 +44,8 @@ public struct HTTPRequest: Sendable {
     public var removedHeaders: [String]
     /// Which redirects may be followed without leaking what the request carries.
     public var redirectPolicy: RedirectPolicy
+    /// HTTP version, pinned addresses, IP family, unix socket.
+    public var connection = ConnectionOptions()
 
     public init(
         method: String = "GET", url: String, headers: [HTTPHeader] = [], body: [UInt8]? = nil,

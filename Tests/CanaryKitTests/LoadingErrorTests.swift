@@ -77,6 +77,12 @@ private let stepErrors: [StepErrorCase] = [
     StepErrorCase("{name: 's', request: {url: '{{base}}'}, capture: {'a b': {status: true}}}", at: "'a b'", "capture name 'a b' can't be used as {{a b}}"),
     StepErrorCase("{name: 's', request: {url: 'http://x'}, expect: {certificate: {expiresIn: {gt: '1d'}}}}", at: "expiresIn", "'certificate' needs an https:// URL"),
     StepErrorCase("{name: 's', request: {url: '{{base}}'}, expect: {headers: {'a b': 'x'}}}", at: "'a b'", "'a b' is not a valid header name"),
+    StepErrorCase("{name: 's', request: {url: '{{base}}', httpVersion: '3'}}", at: "'3'", "'httpVersion' \"3\" (HTTP/3) needs a libcurl built with HTTP/3 (ngtcp2 or quiche); libcurl/7.88.1 was built without it (curl_version_info lacks HTTP3): use \"2\", or run canary with a libcurl that has HTTP/3 (see the README)"),
+    StepErrorCase("{name: 's', request: {url: '{{base}}', httpVersion: '2.0'}}", at: "'2.0'", "unknown 'httpVersion' \"2.0\": use \"1.1\", \"2\", \"2-prior-knowledge\""),
+    StepErrorCase("{name: 's', request: {url: 'wss://x.test/socket'}}", at: "'wss:", "the url \"wss://x.test/socket\" is a WebSocket URL: canary sends HTTP requests and has no WebSocket steps, and libcurl/7.88.1 was built without WebSockets (no ws in curl_version_info's protocols); probe the service's HTTP endpoint with http:// or https://"),
+    StepErrorCase("{name: 's', request: {url: '{{base}}', resolve: {'api.test': '127.0.0.1'}}}", at: "'api.test'", "'resolve' key 'api.test' is not host:port, as in \"api.example.com:443\""),
+    StepErrorCase("{name: 's', request: {url: '{{base}}', resolve: {'api.test:443': 'localhost'}}}", at: "'localhost'", "'resolve' 'api.test:443': 'localhost' is not an IP address (write one such as \"127.0.0.1\" or \"::1\")"),
+    StepErrorCase("{name: 's', request: {url: '{{base}}', ipVersion: 5}}", at: "5}", "'ipVersion' is 4 or 6, not 5"),
     StepErrorCase("{request: {url: '{{base}}', timeout: 'x'}}", at: "'x'", step: "step-1", "'x' is not a duration"),
 ]
 

@@ -42,6 +42,8 @@ enum TestServers {
     static var caFile: String { value("CANARY_TEST_CA") }
     /// nginx over TLSv1.3 only, sending a leaf (30 days) and the intermediate CA (10 days) that signed it.
     static var nginxTLSChain: String { value("CANARY_TEST_NGINX_TLS_CHAIN") }
+    /// nginx speaking HTTP/2 without TLS (h2c, prior knowledge only), as `http://127.0.0.1:PORT`.
+    static var nginxH2C: String { value("CANARY_TEST_NGINX_H2C") }
     static var closedPort: String { value("CANARY_TEST_CLOSED_PORT") }
     /// Base URL of a Prometheus Pushgateway, like `http://127.0.0.1:9091`.
     static var pushgateway: String { value("CANARY_TEST_PUSHGATEWAY") }
@@ -53,7 +55,7 @@ enum TestServers {
     /// Variables every test canary may use.
     static var variables: [String: String] {
         ["httpbin": httpbin, "site": nginx, "tls": nginxTLS, "expired": nginxTLSExpired,
-         "wronghost": nginxTLSWrongHost, "chain": nginxTLSChain, "hostile": hostile, "closed": "http://127.0.0.1:\(closedPort)"]
+         "wronghost": nginxTLSWrongHost, "chain": nginxTLSChain, "h2c": nginxH2C, "hostile": hostile, "closed": "http://127.0.0.1:\(closedPort)"]
     }
 
     /// `--var NAME=VALUE` for each of `variables`, for runs of the binary; most canaries use a

@@ -16,6 +16,8 @@ public struct ResponseFacts: Sendable {
     public var durationMs: Double
     public var timings: Timings
     public var redirects: Int
+    /// "1.1", "2", ...: the response's HTTP version without "HTTP/"; "" when unknown.
+    public var httpVersion = ""
     /// The leaf certificate's notAfter; nil for plain http or a reused connection.
     public var certificateNotAfter: Date?
     /// The TLS handshake's chain, protocol and cipher, for the other `certificate` queries.
@@ -52,6 +54,7 @@ public struct ResponseFacts: Sendable {
             durationMs: response.timings.total, timings: response.timings, redirects: response.redirectCount,
             certificateNotAfter: response.certificate?.notAfter, now: now)
         tls = response.tls
+        httpVersion = response.httpVersion.hasPrefix("HTTP/") ? String(response.httpVersion.dropFirst(5)) : response.httpVersion
     }
 
     /// The body parsed as JSON, or nil with the reason when it is too deeply nested to read
@@ -100,6 +103,7 @@ public struct ResponseFacts: Sendable {
         case .timing(let phase): return (.number(timings.milliseconds(of: phase)), "")
         case .size: return (.number(Double(body.count)), "")
         case .redirects: return (.number(Double(redirects)), "")
+        case .httpVersion: return (httpVersion.isEmpty ? nil : .string(httpVersion), "libcurl did not report the HTTP version")
         case .jsonSchema:
             return (nil, "a schema is not a value")
         case .xpath(let expression):

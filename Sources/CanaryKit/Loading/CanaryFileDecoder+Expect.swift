@@ -72,7 +72,7 @@ extension CanaryFileDecoder {
     }
 
     private static let simpleQueries: [String: Query] = [
-        "status": .status, "body": .body, "duration": .duration, "size": .size, "redirects": .redirects,
+        "status": .status, "body": .body, "duration": .duration, "size": .size, "redirects": .redirects, "httpVersion": .httpVersion,
     ]
 
     /// Zero or one assertion (none when the predicate has problems, which are reported).

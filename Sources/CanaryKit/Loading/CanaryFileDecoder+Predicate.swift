@@ -17,7 +17,7 @@ extension CanaryFileDecoder {
             switch query {
             case .status: self = .statusCode
             case .size, .redirects: self = .number
-            case .header, .body: self = .text
+            case .header, .body, .httpVersion: self = .text
             case .json, .jsonSchema, .xpath: self = .any
             case .duration, .timing: self = .duration
             case .certificate(.subjectAltNames): self = .any

@@ -1,3 +1,5 @@
+import CurlEngine
+
 /// A step's `request` and the canary's `defaults`.
 extension CanaryFileDecoder {
     func decodeRequest(_ value: LocatedJSON) -> RequestTemplate? {
@@ -18,6 +20,7 @@ extension CanaryFileDecoder {
         if let maximum = fields["maxRedirects"] { request.maxRedirects = integer(maximum, for: "'maxRedirects'", in: 0...100) }
         if let insecure = fields["insecure"] { request.insecure = bool(insecure, for: "'insecure'") }
         if let allow = fields["allowInsecureRedirects"] { request.allowInsecureRedirects = bool(allow, for: "'allowInsecureRedirects'") }
+        request.connection = decodeConnection(fields)
         return request
     }
 
@@ -31,6 +34,7 @@ extension CanaryFileDecoder {
         if let insecure = fields["insecure"] { defaults.insecure = bool(insecure, for: "'insecure'") }
         if let allow = fields["allowInsecureRedirects"] { defaults.allowInsecureRedirects = bool(allow, for: "'allowInsecureRedirects'") }
         if let trace = fields["trace"] { defaults.trace = decodeTrace(trace) }
+        defaults.connection = decodeConnection(fields)
         if let screenshot = fields["screenshot"] { defaultScreenshot = decodeScreenshot(screenshot, base: ScreenshotSettings()) }
         return defaults
     }
@@ -107,6 +111,13 @@ extension CanaryFileDecoder {
         }
         let lowered = prefix.lowercased()
         if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") { return }
+        if lowered.hasPrefix("ws://") || lowered.hasPrefix("wss://") {
+            let libcurl = LibcurlFeatures.current
+            let built = libcurl.protocols.contains("ws") ? "" : ", and \(libcurl.version) was built without WebSockets (no ws in curl_version_info's protocols)"
+            report("the url \"\(url.source)\" is a WebSocket URL: canary sends HTTP requests and has no WebSocket steps\(built); "
+                   + "probe the service's HTTP endpoint with http:// or https://", at: location)
+            return
+        }
         if !complete, !prefix.contains(":") { return }
         let values = from.isEmpty ? "" : "; " + from.joined(separator: ", ")
         report("the url \"\(url.source)\" must start with http:// or https:// (or a {{variable}} holding that)\(values)", at: location)

@@ -13,6 +13,8 @@ public enum Query: Sendable, Equatable {
     /// Response body bytes.
     case size
     case redirects
+    /// The HTTP version of the final response: "1.0", "1.1", "2", "3".
+    case httpVersion
     /// A fact of the TLS handshake: the leaf certificate's dates and names, the chain, the protocol.
     case certificate(CertificateFact)
     /// The body, parsed as JSON, validated against a schema (compiled when the file loaded).
@@ -53,6 +55,7 @@ public enum Query: Sendable, Equatable {
         case .timing(let phase): return "timings.\(phase.rawValue)"
         case .size: return "size"
         case .redirects: return "redirects"
+        case .httpVersion: return "httpVersion"
         case .certificate(let fact): return "certificate.\(fact.rawValue)"
         case .jsonSchema: return "jsonSchema"
         case .xpath(let expression): return "xpath \(expression)"

@@ -1,3 +1,5 @@
+import CurlEngine
+
 /// A canary as loaded from one file: named steps run in order, with defaults and alarm rules.
 public struct Canary: Sendable {
     public var name: String
@@ -85,6 +87,7 @@ public struct RequestDefaults: Sendable, Equatable {
     public var allowInsecureRedirects: Bool?
     /// `defaults.trace`: as the canary's `trace`, which wins over it.
     public var trace: [TraceFormat]?
+    public var connection = ConnectionSettings()
     public init(
         headers: [(name: String, value: Template)] = [], timeout: Duration? = nil,
         followRedirects: Bool? = nil, maxRedirects: Int? = nil, insecure: Bool? = nil
@@ -100,6 +103,7 @@ public struct RequestDefaults: Sendable, Equatable {
             && lhs.timeout == rhs.timeout && lhs.followRedirects == rhs.followRedirects
             && lhs.maxRedirects == rhs.maxRedirects && lhs.insecure == rhs.insecure
             && lhs.allowInsecureRedirects == rhs.allowInsecureRedirects && lhs.trace == rhs.trace
+            && lhs.connection == rhs.connection
     }
 }
 
@@ -151,6 +155,8 @@ public struct RequestTemplate: Sendable {
     public var insecure: Bool?
     /// Follow redirects from https down to http (refused by default).
     public var allowInsecureRedirects: Bool?
+    /// `httpVersion`, `resolve`, `ipVersion`, `unixSocket`; unset ones come from the defaults.
+    public var connection = ConnectionSettings()
     public init(
         method: String = "GET", url: Template, query: [(name: String, value: Template)] = [],
         headers: [(name: String, value: Template)] = [], body: Body? = nil, timeout: Duration? = nil,
@@ -165,5 +171,21 @@ public struct RequestTemplate: Sendable {
         self.followRedirects = followRedirects
         self.maxRedirects = maxRedirects
         self.insecure = insecure
+    }
+}
+
+/// How a request reaches its server, as written in a request or `defaults`; nil is unset.
+public struct ConnectionSettings: Sendable, Equatable {
+    public var httpVersion: ConnectionOptions.HTTPVersion?
+    /// `host:port:address` entries (curl's `--resolve`).
+    public var resolve: [String]?
+    public var ipVersion: Int?
+    public init() {}
+
+    /// Each setting of `self`, else of `defaults`.
+    public func options(over defaults: ConnectionSettings) -> ConnectionOptions {
+        ConnectionOptions(
+            httpVersion: httpVersion ?? defaults.httpVersion, resolve: resolve ?? defaults.resolve ?? [],
+            ipVersion: ipVersion ?? defaults.ipVersion)
     }
 }

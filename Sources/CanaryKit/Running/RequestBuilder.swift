@@ -48,13 +48,15 @@ struct RequestBuilder {
             },
             secretInBody: body.map(secrets.finds(in:)) ?? false,
             allowsDowngrade: template.allowInsecureRedirects ?? defaults.allowInsecureRedirects ?? false)
-        return HTTPRequest(
+        var request = HTTPRequest(
             method: template.method, url: url, headers: headers, body: body,
             timeout: template.timeout ?? defaults.timeout ?? .seconds(10),
             followRedirects: template.followRedirects ?? defaults.followRedirects ?? true,
             maxRedirects: template.maxRedirects ?? defaults.maxRedirects ?? 10,
             insecure: template.insecure ?? defaults.insecure ?? false,
             caFile: caFile, maxBodyBytes: maxBodyBytes, removedHeaders: removed, redirectPolicy: policy)
+        request.connection = template.connection.options(over: defaults.connection)
+        return request
     }
 
     /// The canary's default headers, overridden (case-insensitively) by the step's own.

@@ -1,3 +1,5 @@
+import CurlEngine
+
 /// The shapes of the canary file's top level, steps, requests, defaults, alarm and maintenance.
 /// A new key goes here (with its doc line and example) and into the decode function that reads it.
 enum Shapes {
@@ -40,6 +42,11 @@ enum Shapes {
         Field("maxRedirects", .integer(0...100), "How many redirects to follow at most.", example: "5"),
         Field("insecure", .boolean, "Skip TLS certificate verification.", example: "true"),
         Field("allowInsecureRedirects", .boolean, "Allow a redirect from https to http.", example: "true"),
+        Field("httpVersion", .choice(ConnectionOptions.HTTPVersion.allCases.map(\.rawValue)),
+              "The HTTP version to speak (default: HTTP/2 where a TLS server offers it, else 1.1).", example: #""2""#),
+        Field("resolve", .map(.string), "Connect to this address for this host:port, as curl's --resolve.",
+              example: #"{"api.example.com:443": "127.0.0.1"}"#),
+        Field("ipVersion", .anyOf([.integer(4...4), .integer(6...6)]), "Connect over IPv4 or IPv6 only.", example: "4"),
     ]
 
     private static let headers = Field("headers", .map(.text), "Request headers: name to value (placeholders allowed).",

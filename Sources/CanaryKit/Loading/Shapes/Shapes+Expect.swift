@@ -11,6 +11,7 @@ extension Shapes {
         Field("timings", .shape("timings"), "The time of each phase of the request.", example: #"{firstByte: {lt: "300ms"}}"#),
         Field("size", .predicate(.number), "The body's size in bytes.", example: #"{gt: 100}"#),
         Field("redirects", .predicate(.number), "How many redirects were followed.", example: "0"),
+        Field("httpVersion", .predicate(.text), "The HTTP version of the response: \"1.1\", \"2\".", example: #""2""#),
         Field("certificate", .shape("certificate"), "The server certificate (https only).", example: #"{expiresIn: {gt: "14d"}}"#),
         Field("visual", .shape("visual"), "Compare a browser screenshot with the baseline (expect only).", example: #"{maxDiff: "2%"}"#),
         Field("jsonSchema", .anyOf([.shape("jsonSchemaFile"), .schemaOr("jsonSchemaFile")]), "The JSON body must follow this JSON Schema (inline or a file).",

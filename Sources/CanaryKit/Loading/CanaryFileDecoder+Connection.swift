@@ -1,0 +1,72 @@
+import CurlEngine
+import Foundation
+
+/// `httpVersion`, `resolve` and `ipVersion`, in a request or `defaults`. What this libcurl can't
+/// do (HTTP/3 in Debian's build) is refused here, naming the libcurl, rather than failing at
+/// every run.
+extension CanaryFileDecoder {
+    func decodeConnection(_ fields: Fields) -> ConnectionSettings {
+        var settings = ConnectionSettings()
+        if let value = fields["httpVersion"] { settings.httpVersion = httpVersion(value) }
+        if let value = fields["resolve"] { settings.resolve = resolveEntries(value) }
+        if let value = fields["ipVersion"] {
+            settings.ipVersion = integer(value, for: "'ipVersion'", in: 4...6)
+            if let family = settings.ipVersion, family == 5 {
+                report("'ipVersion' is 4 or 6, not 5", at: value.location)
+                settings.ipVersion = nil
+            }
+        }
+        return settings
+    }
+
+    private func httpVersion(_ value: LocatedJSON) -> ConnectionOptions.HTTPVersion? {
+        guard let text = string(value, for: "'httpVersion'", like: "2") else { return nil }
+        let libcurl = LibcurlFeatures.current
+        if text == "3" {
+            guard !libcurl.http3 else {
+                report("'httpVersion' \"3\": \(libcurl.version) has HTTP/3, but canary does not ask for it yet; use \"2\"", at: value.location)
+                return nil
+            }
+            report("'httpVersion' \"3\" (HTTP/3) needs a libcurl built with HTTP/3 (ngtcp2 or quiche); \(libcurl.version) was built without it "
+                   + "(curl_version_info lacks HTTP3): use \"2\", or run canary with a libcurl that has HTTP/3 (see the README)", at: value.location)
+            return nil
+        }
+        guard let version = ConnectionOptions.HTTPVersion(rawValue: text) else {
+            let choices = ConnectionOptions.HTTPVersion.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+            report("unknown 'httpVersion' \"\(Self.excerpt(text))\": use \(choices)", at: value.location)
+            return nil
+        }
+        if version != .http1_1, !libcurl.http2 {
+            report("'httpVersion' \"\(text)\" needs a libcurl built with HTTP/2 (nghttp2); \(libcurl.version) was built without it", at: value.location)
+            return nil
+        }
+        return version
+    }
+
+    /// `{"api.example.com:443": "127.0.0.1"}` as libcurl's `api.example.com:443:127.0.0.1`.
+    private func resolveEntries(_ value: LocatedJSON) -> [String] {
+        var entries: [String] = []
+        for member in map(value, in: "'resolve'") ?? [] {
+            let parts = member.key.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, let port = Int(parts[1]), (1...65535).contains(port) else {
+                report("'resolve' key '\(Self.excerpt(member.key))' is not host:port, as in \"api.example.com:443\"", at: member.keyLocation)
+                continue
+            }
+            guard let address = string(member.value, for: "'resolve' '\(Self.excerpt(member.key))'", like: "127.0.0.1") else { continue }
+            guard let family = Self.addressFamily(address) else {
+                report("'resolve' '\(Self.excerpt(member.key))': '\(Self.excerpt(address))' is not an IP address (write one such as \"127.0.0.1\" or \"::1\")", at: member.value.location)
+                continue
+            }
+            entries.append("\(member.key):" + (family == AF_INET6 ? "[\(address)]" : address))
+        }
+        return entries
+    }
+
+    /// AF_INET or AF_INET6 for a literal address, else nil.
+    static func addressFamily(_ text: String) -> Int32? {
+        var buffer = [UInt8](repeating: 0, count: 16)
+        if inet_pton(AF_INET, text, &buffer) == 1 { return AF_INET }
+        if inet_pton(AF_INET6, text, &buffer) == 1 { return AF_INET6 }
+        return nil
+    }
+}
