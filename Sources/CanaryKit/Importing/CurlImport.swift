@@ -57,7 +57,9 @@ public enum CurlImport {
             } else if word == "--" {
                 endOfOptions = true
             } else if word.hasPrefix("--") {
-                if valuedLong.contains(word) {
+                if word == "--url" {
+                    urls.append((try value(for: word, at: number), number))
+                } else if valuedLong.contains(word) {
                     options.append(Option(name: word, value: try value(for: word, at: number), word: number))
                 } else if flagsLong.contains(word) {
                     options.append(Option(name: word, word: number))
