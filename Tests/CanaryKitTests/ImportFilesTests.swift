@@ -82,7 +82,7 @@ struct ImportFilesTests {
         #expect(text.contains(#"status: {gte: 200, lte: 299}"#) && text.contains(#"json: {"$.json.name": "John Doe"}"#))
         #expect(text.contains(#"textVariable: {json: "$.json.email"}"#) && text.contains(#"url: "{{baseUrl}}/anything/{{textVariable}}""#))
         #expect(text.contains(#"json: {"$.url": {contains: "{{textVariable}}"}}"#) && text.contains(#"body: {notContains: "Traceback"}"#))
-        #expect(text.contains(#"url: "https://localhost:8443/""#) && text.contains(#"certificate: {"expiresIn": {gt: "30d"}}"#))
+        #expect(text.contains(#"url: "https://localhost:8443/""#) && text.contains(#"certificate: {"expiresIn": {gt: "14d"}}"#))
         #expect(text.contains(#""email": "{{userEmail}}""#) && text.contains(#"timeout: "30000ms""#) && text.contains(#""User-Agent": "CloudWatch-Synthetics-Advanced/1.0""#))
         for named in ["steps.3.waitTime", "steps.4.assertions[1] {\"type\":\"CERTIFICATE_SUBJECT\"", "steps.5 'dnsResolution' (DNS)", "steps.6 'databaseConnection' (TCP)",
                       "steps.7.authentication SIGV4", "AWS_SECRET"] where !named.contains("AWS") {
