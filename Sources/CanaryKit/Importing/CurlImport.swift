@@ -99,8 +99,8 @@ public enum CurlImport {
         canary.notImported = request.notImported
         var taken = Set<String>()
         for (url, word) in urls {
-            try ImportText.check(url, at: "word \(word)")
             var full = url.contains("://") ? url : "http://" + url
+            try ImportText.checkURL(full, at: "word \(word)")
             if request.asQuery, !request.data.isEmpty { full += (full.contains("?") ? "&" : "?") + request.data.joined(separator: "&") }
             let method = request.method
             var step = ImportedStep(name: ImportNames.unique(ImportNames.stepName(method: method, url: full), among: &taken), url: full)
@@ -120,6 +120,31 @@ enum ImportText {
     static func check(_ text: String, at place: String) throws(ImportError) {
         if text.contains("{{") {
             throw ImportError(place, "'{{' in this value would be read as a canary placeholder, and a canary file has no escape for it; change the value (or write that part of the canary by hand)")
+        }
+    }
+
+    static func checkURL(_ url: String, at place: String) throws(ImportError) {
+        try check(url, at: place)
+        let lower = url.lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
+            throw ImportError(place, "'\(url)' is not an http:// or https:// URL; canary checks HTTP(S) only")
+        }
+        if url.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " }) {
+            throw ImportError(place, "the URL '\(url)' holds a space or a control character; percent-encode it (%20)")
+        }
+    }
+
+    /// Header values are one line (RFC 9110): no CR, LF or other control characters but tab.
+    static func checkHeader(_ name: String, _ value: String, at place: String) throws(ImportError) {
+        try check(value, at: place)
+        if value.unicodeScalars.contains(where: { $0 != "\t" && $0.properties.generalCategory == .control }) {
+            throw ImportError(place, "the value of header '\(name)' holds a line break or control character, which no request can send; remove it")
+        }
+    }
+
+    static func checkMethod(_ method: String, at place: String) throws(ImportError) {
+        guard CanaryFileDecoder.isToken(method) else {
+            throw ImportError(place, "'\(method)' is not an HTTP method; write GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS")
         }
     }
 }

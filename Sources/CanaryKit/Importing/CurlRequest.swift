@@ -24,7 +24,9 @@ struct CurlRequest {
             let value = option.value ?? ""
             if option.value != nil { try ImportText.check(value, at: place) }
             switch option.name {
-            case "--request": explicitMethod = value.uppercased()
+            case "--request":
+                try ImportText.checkMethod(value, at: place)
+                explicitMethod = value.uppercased()
             case "--head": head = true
             case "--get": asQuery = true
             case "--header": try header(value, at: option.word)
@@ -93,6 +95,7 @@ struct CurlRequest {
         guard CanaryFileDecoder.isToken(name) else {
             throw ImportError("word \(word)", "'\(name)' is not a header name (letters, digits and !#$%&'*+-.^_`|~ only)")
         }
+        try ImportText.checkHeader(name, value, at: "word \(word)")
         if line[separator] == ":", value.isEmpty {
             notImported.append("-H '\(name):': curl removes that header; canary sends none it is not given")
             return

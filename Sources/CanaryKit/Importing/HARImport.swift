@@ -35,9 +35,9 @@ public enum HARImport {
             guard canary.steps.count < maximumSteps else {
                 throw ImportError(file, "more than \(maximumSteps) entries to import; choose the ones to keep with --filter REGEX (matched against each URL)")
             }
-            guard CanaryFileDecoder.isToken(method) else { throw ImportError(place + ".request.method", "'\(method)' is not an HTTP method") }
+            try ImportText.checkMethod(method, at: place + ".request.method")
             if canary.steps.isEmpty { canary.name = ImportNames.canaryName(fromURL: url) }
-            try ImportText.check(url, at: place + ".request.url")
+            try ImportText.checkURL(url, at: place + ".request.url")
             let status = Int(number)
             var step = ImportedStep(name: ImportNames.unique(ImportNames.stepName(method: method, url: url), among: &taken), url: url)
             step.method = method.uppercased()
@@ -48,7 +48,7 @@ public enum HARImport {
                     guard case .string(let name)? = header["name"], case .string(let value)? = header["value"], CanaryFileDecoder.isToken(name) || name.hasPrefix(":") else {
                         throw ImportError("\(place).request.headers[\(position)]", "a header needs a name (a token) and a value, both strings")
                     }
-                    try ImportText.check(value, at: "\(place).request.headers[\(position)]")
+                    try ImportText.checkHeader(name, value, at: "\(place).request.headers[\(position)]")
                     headers.append((name, value))
                 }
             }

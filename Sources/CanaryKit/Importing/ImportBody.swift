@@ -1,7 +1,17 @@
 /// Request headers and bodies as every importer writes them: credentials out, dynamic-looking
 /// values marked, headers canary sets itself left out (and said so).
 extension ImportedCanary {
-    mutating func headers(_ headers: [(name: String, value: String)], step: String) -> [ImportedHeader] {
+    /// A name given twice is one header (a file's keys are unique): cookies joined with "; ",
+    /// other values with ", " (RFC 9110 5.3).
+    mutating func headers(_ given: [(name: String, value: String)], step: String) -> [ImportedHeader] {
+        var headers: [(name: String, value: String)] = []
+        for header in given {
+            if let index = headers.firstIndex(where: { $0.name.lowercased() == header.name.lowercased() }) {
+                headers[index].value += (header.name.lowercased() == "cookie" ? "; " : ", ") + header.value
+            } else {
+                headers.append(header)
+            }
+        }
         var kept: [ImportedHeader] = []
         for header in headers {
             if let reason = ImportScrub.droppedReason(header.name) {

@@ -65,8 +65,23 @@ public struct ImportError: Error, CustomStringConvertible {
     public var place: String
     public var message: String
 
+    /// Values quoted from hostile input are cut and their control characters made visible: the
+    /// message stays one readable line.
     public init(_ place: String, _ message: String) {
-        (self.place, self.message) = (place, message)
+        (self.place, self.message) = (Self.printable(place, limit: 300), Self.printable(message, limit: 1_000))
+    }
+
+    static func printable(_ text: String, limit: Int) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if out.count >= limit { return String(out) + "…" }
+            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                out.append(contentsOf: String(format: "\\u{%X}", scalar.value).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
     }
 
     public var description: String { place.isEmpty ? message : "\(place): \(message)" }
