@@ -18,6 +18,8 @@ enum Shapes {
         Field("steps", .array(.shape("step"), minItems: 1), required: true, "The steps, run in order.",
               example: #"[{request: {url: "https://example.com/health"}, expect: {status: 200}}]"#),
         Field("trace", traceFormats, "Trace context headers sent: w3c, xray, b3 (comma-separated) or none.", example: #""w3c,xray""#),
+        Field("$schema", .string, "The JSON Schema this file follows, for editors; canary ignores it.",
+              example: #""../schema/canary.schema.json""#),
     ])
 
     static let step = Shape(name: "step", doc: "One request and what its response must satisfy.", fields: [

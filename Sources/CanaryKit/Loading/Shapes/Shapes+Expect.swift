@@ -13,7 +13,7 @@ extension Shapes {
         Field("redirects", .predicate(.number), "How many redirects were followed.", example: "0"),
         Field("certificate", .shape("certificate"), "The server certificate (https only).", example: #"{expiresIn: {gt: "14d"}}"#),
         Field("visual", .shape("visual"), "Compare a browser screenshot with the baseline (expect only).", example: #"{maxDiff: "2%"}"#),
-        Field("jsonSchema", .anyOf([.shape("jsonSchemaFile"), .schema]), "The JSON body must follow this JSON Schema (inline or a file).",
+        Field("jsonSchema", .anyOf([.shape("jsonSchemaFile"), .schemaOr("jsonSchemaFile")]), "The JSON body must follow this JSON Schema (inline or a file).",
               example: #"{file: "schemas/user.json"}"#),
         Field("xpath", .map(.predicate(.any)), "XPath 1.0 queries on an XML or HTML body.", example: #"{"count(//item)": {gte: 1}}"#),
     ])
@@ -88,7 +88,7 @@ extension Shapes {
         let textOnly: Set = ["contains", "notContains", "matches", "length"]
         return Shape(
             name: "predicate-\(operand.name)", doc: "Predicates combined (all must hold), or a bare value meaning eq.",
-            fields: operand.isNumeric ? all.filter { !textOnly.contains($0.key) } : all)
+            fields: operand.isNumeric ? all.filter { !textOnly.contains($0.key) } : all, nonEmpty: true)
     }
 }
 
