@@ -14,7 +14,7 @@ extension Shapes {
         Field("certificate", .shape("certificate"), "The server certificate (https only).", example: #"{expiresIn: {gt: "14d"}}"#),
         Field("visual", .shape("visual"), "Compare a browser screenshot with the baseline (expect only).", example: #"{maxDiff: "2%"}"#),
         Field("jsonSchema", .anyOf([.shape("jsonSchemaFile"), .schemaOr("jsonSchemaFile")]), "The JSON body must follow this JSON Schema (inline or a file).",
-              example: #"{file: "schemas/user.json"}"#),
+              example: #"{file: "schemas/slideshow.json"}"#),
         Field("xpath", .map(.predicate(.any)), "XPath 1.0 queries on an XML or HTML body.", example: #"{"count(//item)": {gte: 1}}"#),
     ])
 
@@ -31,7 +31,7 @@ extension Shapes {
     static let jsonSchemaFile = Shape(
         name: "jsonSchemaFile", doc: "A JSON Schema in a file, or inline under `schema`, with options.",
         fields: [
-            Field("file", .string, "The schema file, relative to the canary file.", example: #""schemas/user.json""#),
+            Field("file", .string, "The schema file, relative to the canary file.", example: #""schemas/slideshow.json""#),
             Field("schema", .schema, "The schema, inline.", example: #"{type: "object", required: ["id"]}"#),
             Field("formats", .boolean, "Also check \"format\" keywords (uri, email, date-time...).", example: "true"),
         ], rules: [.exactlyOne([["file"], ["schema"]])])
