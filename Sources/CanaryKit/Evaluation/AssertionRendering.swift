@@ -66,7 +66,7 @@ extension Query {
     var readsNumber: Bool {
         switch self {
         case .status, .size, .redirects, .duration, .timing, .certificateExpiresIn: return true
-        case .header, .body, .json, .jsonSchema, .xpath: return false
+        case .header, .body, .json, .jsonSchema, .xpath, .banner, .answers, .rcode: return false
         }
     }
 }

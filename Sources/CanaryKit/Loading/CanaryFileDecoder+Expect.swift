@@ -4,8 +4,8 @@ import Foundation
 extension CanaryFileDecoder {
     static let expectKeys = ["status", "headers", "body", "json", "duration", "timings", "size", "redirects", "certificate", "visual", "jsonSchema", "xpath"]
 
-    func decodeExpect(_ value: LocatedJSON) -> [Assertion] {
-        guard let fields = fields(value, in: "'expect'", allowed: Self.expectKeys) else { return [] }
+    func decodeExpect(_ value: LocatedJSON, allowed: [String] = expectKeys) -> [Assertion] {
+        guard let fields = fields(value, in: "'expect'", allowed: allowed) else { return [] }
         var assertions: [Assertion] = []
         for key in fields.keys {
             guard let entry = fields[key] else { continue }
@@ -49,6 +49,12 @@ extension CanaryFileDecoder {
                 assertions += decodeJSONSchema(entry, at: place)
             case "visual":
                 continue  // not an assertion on the response: see `visualExpectation`
+            case "rcode":
+                if case .string(let name) = entry.kind, !DNSMessage.rcodeNames.contains(name) {
+                    let hint = NameSuggestion.closest(to: name, among: DNSMessage.rcodeNames).map { "; did you mean '\($0)'?" } ?? ""
+                    report("'\(Self.excerpt(name))' is not an RCODE name (\(DNSMessage.rcodeNames.joined(separator: ", ")))\(hint)", at: entry.location)
+                }
+                assertions += assertion(.rcode, entry, at: place)
             default:
                 guard let query = Self.simpleQueries[key] else { continue }
                 assertions += assertion(query, entry, at: place)
@@ -59,6 +65,7 @@ extension CanaryFileDecoder {
 
     private static let simpleQueries: [String: Query] = [
         "status": .status, "body": .body, "duration": .duration, "size": .size, "redirects": .redirects,
+        "banner": .banner, "answers": .answers,
     ]
 
     /// Zero or one assertion (none when the predicate has problems, which are reported).

@@ -1,6 +1,6 @@
 /// One step: its name, request, expectations and captures.
 extension CanaryFileDecoder {
-    static let stepKeys = ["name", "request", "expect", "warn", "capture", "continueOnFailure", "screenshot"]
+    static let stepKeys = ["name", "request", "tcp", "tls", "dns", "expect", "warn", "capture", "continueOnFailure", "screenshot"]
 
     func decodeStep(_ value: LocatedJSON, number: Int, usedNames: inout [String: SourceLocation]) -> Step? {
         stepName = "step-\(number)"
@@ -20,16 +20,23 @@ extension CanaryFileDecoder {
         } else {
             usedNames[name] = namePlace
         }
-        let request: RequestTemplate?
-        if let requestValue = fields["request"] {
-            request = decodeRequest(requestValue)
-        } else {
-            report("the step has no 'request'; add \"request\": {\"url\": \"…\"}", at: value.location)
-            request = nil
+        let kindKey = stepKindKey(fields, at: value.location)
+        var kind: StepKind?
+        if let kindKey, let kindValue = fields[kindKey] {
+            kind = kindKey == "request" ? decodeRequest(kindValue).map { .http($0) } : decodeProbe(kindKey, kindValue)
         }
-        let assertions = fields["expect"].map(decodeExpect) ?? []
-        let warnings = fields["warn"].map(decodeWarn) ?? []
-        let captures = fields["capture"].map(decodeCaptures) ?? []
+        let checksKind = kindKey ?? "request"
+        let assertions = fields["expect"].map { decodeChecks($0, kind: checksKind, section: "expect") } ?? []
+        let warnings = fields["warn"].map { decodeWarn($0, kind: checksKind) } ?? []
+        let captures = fields["capture"].map { decodeCaptures($0, kind: checksKind) } ?? []
+        if let kindKey, kindKey != "request", fields.has("screenshot") {
+            report("'screenshot' renders an HTTP response; a \(kindKey) step has none to render: remove it", at: fields.keyLocation("screenshot"))
+        }
+        // A tcp step reads only when something reads what it reads (else it only connects).
+        if case .tcp(var tcp) = kind {
+            tcp.reads = (assertions + warnings).contains { $0.query == .banner } || captures.contains { $0.source == .banner }
+            kind = .tcp(tcp)
+        }
         let continueOnFailure = fields["continueOnFailure"].flatMap { bool($0, for: "'continueOnFailure'") } ?? false
         // From here on, this step's captures are known to the steps that follow; a broken one
         // too, so its problem is reported once, at the capture, and not again at every use.
@@ -39,10 +46,10 @@ extension CanaryFileDecoder {
             capturedSoFar.insert(captureName)
             if laterCaptures[captureName] == name { laterCaptures[captureName] = nil }
         }
-        guard let request else { return nil }
-        checkCertificateNeedsHTTPS(request, assertions + warnings)
+        guard let kind else { return nil }
+        if case .http(let request) = kind { checkCertificateNeedsHTTPS(request, assertions + warnings) }
         var step = Step(
-            name: name, request: request, assertions: assertions, captures: captures,
+            name: name, kind: kind, assertions: assertions, captures: captures,
             continueOnFailure: continueOnFailure, location: value.location)
         step.warnings = warnings
         step.screenshot = fields["screenshot"].map { decodeScreenshot($0, base: defaultScreenshot) } ?? defaultScreenshot
@@ -51,30 +58,39 @@ extension CanaryFileDecoder {
     }
 
     /// `warn`: the queries and predicates of `expect`; missing one makes a passing run degraded.
-    private func decodeWarn(_ value: LocatedJSON) -> [Assertion] {
-        if let visual = value.objectMembers?.first(where: { $0.key == "visual" }) {
+    private func decodeWarn(_ value: LocatedJSON, kind: String) -> [Assertion] {
+        if kind == "request", let visual = value.objectMembers?.first(where: { $0.key == "visual" }) {
             report("'visual' belongs in 'expect' only: a screenshot comparison is not a warn check", at: visual.keyLocation)
         }
-        return decodeExpect(value)
+        return decodeChecks(value, kind: kind, section: "warn")
     }
 
     static let captureKeys = ["json", "xpath", "header", "body", "status", "regex", "secret"]
 
-    func decodeCaptures(_ value: LocatedJSON) -> [Capture] {
-        (map(value, in: "'capture'") ?? []).compactMap { member in
+    func decodeCaptures(_ value: LocatedJSON, kind: String = "request") -> [Capture] {
+        if kind == "tls" || kind == "dns" {
+            report("a \(kind) step has nothing to capture: captures read an HTTP response or a tcp step's banner", at: value.location)
+            return []
+        }
+        let allowed = kind == "tcp" ? Self.tcpCaptureKeys : Self.captureKeys
+        return (map(value, in: "'capture'") ?? []).compactMap { member in
             if !Template.isValidName(member.key) {
                 report("capture name '\(Self.excerpt(member.key))' can't be used as {{\(Self.excerpt(member.key))}}; use letters, digits, '_' and '-'", at: member.keyLocation)
             }
-            return decodeCapture(named: member.key, member.value)
+            return decodeCapture(named: member.key, member.value, allowed: allowed)
         }
     }
 
-    private func decodeCapture(named name: String, _ value: LocatedJSON) -> Capture? {
+    private func decodeCapture(named name: String, _ value: LocatedJSON, allowed: [String]) -> Capture? {
         let what = "capture '\(name)'"
-        guard let fields = fields(value, in: what, allowed: Self.captureKeys) else { return nil }
+        guard let fields = fields(value, in: what, allowed: allowed) else { return nil }
         let sources = fields.keys.filter { $0 != "regex" && $0 != "secret" }
         guard sources.count == 1, let sourceKey = sources.first, let sourceValue = fields[sourceKey] else {
             let found = sources.isEmpty ? "none" : sources.map { "'\($0)'" }.joined(separator: " and ")
+            if allowed == Self.tcpCaptureKeys {
+                report("\(what) of a tcp step takes {\"banner\": true} (with an optional 'regex'); found \(found)", at: value.location)
+                return nil
+            }
             report("\(what) takes exactly one of {\"json\": \"$.path\"}, {\"xpath\": \"//title\"}, {\"header\": \"Name\"}, {\"body\": true} or {\"status\": true}; found \(found)", at: value.location)
             return nil
         }
@@ -89,7 +105,7 @@ extension CanaryFileDecoder {
         default:
             let flag = bool(sourceValue, for: "\(what) '\(sourceKey)'")
             if flag == false { report("\(what) '\(sourceKey)': false captures nothing; write true", at: sourceValue.location) }
-            source = flag == true ? (sourceKey == "body" ? .body : .status) : nil
+            source = flag == true ? [("body", Capture.Source.body), ("banner", .banner)].first { $0.0 == sourceKey }?.1 ?? .status : nil
         }
         var regex: String?
         if let regexValue = fields["regex"] {
