@@ -88,6 +88,8 @@ extension CanaryFileDecoder {
         guard sources.count == 1, let sourceKey = sources.first, let sourceValue = fields[sourceKey] else {
             let found = sources.isEmpty ? "none" : sources.map { "'\($0)'" }.joined(separator: " and ")
             if allowed == Self.tcpCaptureKeys {
+                // An unknown key (say 'body') was reported already, with the keys allowed.
+                guard value.objectMembers?.contains(where: { !allowed.contains($0.key) }) != true else { return nil }
                 report("\(what) of a tcp step takes {\"banner\": true} (with an optional 'regex'); found \(found)", at: value.location)
                 return nil
             }
