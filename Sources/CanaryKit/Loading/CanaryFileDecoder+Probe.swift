@@ -1,23 +1,11 @@
 /// The `tcp`, `tls` and `dns` step kinds: their objects, and the checks and captures each takes.
 extension CanaryFileDecoder {
-    static let tcpKeys = ["host", "port", "send", "readBytes", "timeout"]
-    static let tlsKeys = ["host", "port", "serverName", "timeout", "insecure"]
-    static let dnsKeys = ["name", "type", "server", "timeout"]
-    static let tcpExpectKeys = ["banner", "duration", "timings"]
-    static let tlsExpectKeys = ["certificate", "duration", "timings"]
-    static let dnsExpectKeys = ["answers", "rcode", "duration", "timings"]
-    static let tcpCaptureKeys = ["banner", "regex", "secret"]
     /// `readBytes`: at most this many (a banner is a greeting, not a download).
     static let maximumReadBytes = 1 << 20
 
     /// The checks a step of `kind` (`request`, `tcp`, `tls`, `dns`) may have in `expect`/`warn`.
     static func expectKeys(of kind: String) -> [String] {
-        switch kind {
-        case "tcp": tcpExpectKeys
-        case "tls": tlsExpectKeys
-        case "dns": dnsExpectKeys
-        default: expectKeys
-        }
+        Shapes.expect(of: kind).keys
     }
 
     private static func kindName(_ kind: String) -> String {
@@ -31,7 +19,7 @@ extension CanaryFileDecoder {
         guard let members = value.objectMembers else { return decodeExpect(value, allowed: allowed) }
         var kept: [LocatedJSON.Member] = []
         for member in members {
-            if !allowed.contains(member.key), let owner = StepKind.keys.first(where: { Self.expectKeys(of: $0).contains(member.key) }) {
+            if !allowed.contains(member.key), let owner = Shapes.stepKinds.first(where: { Self.expectKeys(of: $0).contains(member.key) }) {
                 report("'\(member.key)' checks \(Self.kindName(owner)), not \(Self.kindName(kind)); \(Self.kindName(kind))'s '\(section)' takes \(allowed.joined(separator: ", "))", at: member.keyLocation)
             } else {
                 kept.append(member)
@@ -42,7 +30,7 @@ extension CanaryFileDecoder {
 
     /// The one kind key of a step (`request`, `tcp`, `tls` or `dns`), reported when there are none or several.
     func stepKindKey(_ fields: Fields, at location: SourceLocation) -> String? {
-        let given = StepKind.keys.filter(fields.has)
+        let given = Shapes.stepKinds.filter(fields.has)
         if given.count > 1 {
             report("a step does one thing: use only one of 'request', 'tcp', 'tls' and 'dns' (found \(given.map { "'\($0)'" }.joined(separator: " and "))); make each its own step", at: fields.keyLocation(given[1]))
             return nil
@@ -58,7 +46,7 @@ extension CanaryFileDecoder {
     func decodeProbe(_ key: String, _ value: LocatedJSON) -> StepKind? {
         switch key {
         case "tcp":
-            guard let fields = fields(value, in: "'tcp'", allowed: Self.tcpKeys),
+            guard let fields = fields(value, in: "'tcp'", allowed: Shapes.tcp.keys),
                   let host = required("host", of: fields, in: "tcp", like: "\"host\": \"mail.example.com\""),
                   let port = port(fields, in: "tcp") else { return nil }
             var tcp = TCPStep(host: host, port: port)
@@ -67,7 +55,7 @@ extension CanaryFileDecoder {
             tcp.timeout = fields["timeout"].flatMap { positiveDuration($0, for: "the tcp 'timeout'") }
             return .tcp(tcp)
         case "tls":
-            guard let fields = fields(value, in: "'tls'", allowed: Self.tlsKeys),
+            guard let fields = fields(value, in: "'tls'", allowed: Shapes.tls.keys),
                   let host = required("host", of: fields, in: "tls", like: "\"host\": \"api.example.com\""),
                   let port = port(fields, in: "tls") else { return nil }
             var tls = TLSStep(host: host, port: port)
@@ -76,7 +64,7 @@ extension CanaryFileDecoder {
             tls.insecure = fields["insecure"].flatMap { bool($0, for: "tls 'insecure'") }
             return .tls(tls)
         default:
-            guard let fields = fields(value, in: "'dns'", allowed: Self.dnsKeys),
+            guard let fields = fields(value, in: "'dns'", allowed: Shapes.dns.keys),
                   let name = required("name", of: fields, in: "dns", like: "\"name\": \"example.com\"") else { return nil }
             guard let typeValue = fields["type"] else {
                 report("the dns step has no 'type'; add \"type\": \"A\" (one of \(DNSRecordType.allCases.map(\.rawValue).joined(separator: ", ")))", at: value.location)

@@ -1,13 +1,11 @@
 /// One step: its name, request, expectations and captures.
 extension CanaryFileDecoder {
-    static let stepKeys = ["name", "request", "tcp", "tls", "dns", "expect", "warn", "capture", "continueOnFailure", "screenshot"]
-
     func decodeStep(_ value: LocatedJSON, number: Int, usedNames: inout [String: SourceLocation]) -> Step? {
         stepName = "step-\(number)"
         defer { stepName = nil }
         // Problems found before `name` is decoded (unknown keys) already name the step.
         if case .string(let written)? = value.objectMembers?.first(where: { $0.key == "name" })?.value.kind { stepName = written }
-        guard let fields = fields(value, in: "the step", allowed: Self.stepKeys) else { return nil }
+        guard let fields = fields(value, in: "the step", allowed: Shapes.step.keys) else { return nil }
         var name = "step-\(number)"
         if let nameValue = fields["name"], let text = string(nameValue, for: "the step 'name'") {
             name = text
@@ -65,14 +63,12 @@ extension CanaryFileDecoder {
         return decodeChecks(value, kind: kind, section: "warn")
     }
 
-    static let captureKeys = ["json", "xpath", "header", "body", "status", "regex", "secret"]
-
     func decodeCaptures(_ value: LocatedJSON, kind: String = "request") -> [Capture] {
         if kind == "tls" || kind == "dns" {
             report("a \(kind) step has nothing to capture: captures read an HTTP response or a tcp step's banner", at: value.location)
             return []
         }
-        let allowed = kind == "tcp" ? Self.tcpCaptureKeys : Self.captureKeys
+        let allowed = kind == "tcp" ? Shapes.tcpCapture.keys : Shapes.capture.keys
         return (map(value, in: "'capture'") ?? []).compactMap { member in
             if !Template.isValidName(member.key) {
                 report("capture name '\(Self.excerpt(member.key))' can't be used as {{\(Self.excerpt(member.key))}}; use letters, digits, '_' and '-'", at: member.keyLocation)
@@ -84,10 +80,10 @@ extension CanaryFileDecoder {
     private func decodeCapture(named name: String, _ value: LocatedJSON, allowed: [String]) -> Capture? {
         let what = "capture '\(name)'"
         guard let fields = fields(value, in: what, allowed: allowed) else { return nil }
-        let sources = fields.keys.filter { $0 != "regex" && $0 != "secret" }
+        let sources = fields.keys.filter((Shapes.captureSources + Shapes.tcpCaptureSources).contains)
         guard sources.count == 1, let sourceKey = sources.first, let sourceValue = fields[sourceKey] else {
             let found = sources.isEmpty ? "none" : sources.map { "'\($0)'" }.joined(separator: " and ")
-            if allowed == Self.tcpCaptureKeys {
+            if allowed == Shapes.tcpCapture.keys {
                 // An unknown key (say 'body') was reported already, with the keys allowed.
                 guard value.objectMembers?.contains(where: { !allowed.contains($0.key) }) != true else { return nil }
                 report("\(what) of a tcp step takes {\"banner\": true} (with an optional 'regex'); found \(found)", at: value.location)

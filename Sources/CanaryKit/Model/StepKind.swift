@@ -20,9 +20,6 @@ public enum StepKind: Sendable {
         case .dns: "dns"
         }
     }
-
-    /// Every kind's key, in the order messages list them.
-    public static let keys = ["request", "tcp", "tls", "dns"]
 }
 
 /// `tcp: {host, port, send?, readBytes?, timeout?}`.
