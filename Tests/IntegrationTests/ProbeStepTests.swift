@@ -19,6 +19,8 @@ struct ProbeStepTests {
         SpecCase(#"{tcp: {\#(banner)}, expect: {duration: {lt: "5s"}}}"#, nil),
         SpecCase(#"{tls: {host: "localhost", port: \#(tlsPort)}, expect: {certificate: {expiresIn: {gt: "14d", lt: "31d"}}, timings: {tls: {gt: 0}}}}"#, nil),
         SpecCase(#"{tls: {host: "127.0.0.1", port: \#(tlsPort), serverName: "localhost"}, expect: {certificate: {expiresIn: {gt: "60d"}}}}"#, "certificate.expiresIn: expected > 60d, got 30d"),
+        SpecCase(#"{tls: {host: "localhost", port: \#(tlsPort)}, expect: {certificate: {issuer: {contains: "canary test CA"}, subjectAltNames: {contains: "localhost"}, protocol: {matches: "^TLSv1\\.[23]$"}, validFor: {lt: "1d"}}}}"#, nil),
+        SpecCase(#"{tls: {host: "localhost", port: \#(tlsPort)}, expect: {certificate: {subject: "CN = elsewhere"}}}"#, #"certificate.subject: expected "CN = elsewhere", got "CN = localhost""#),
         SpecCase(#"{dns: {name: "www.canary.test", type: "A", server: "\#(dns)"}, expect: {answers: ["192.0.2.10"], rcode: "NOERROR", timings: {dns: {gt: 0}}}}"#, nil),
         SpecCase(#"{dns: {name: "www.canary.test", type: "AAAA", server: "\#(dns)"}, expect: {answers: {contains: "2001:db8::1"}}}"#, #"answers: expected contains "2001:db8::1", got ["2001:db8::10"]"#),
         SpecCase(#"{dns: {name: "canary.test", type: "MX", server: "\#(dns)"}, expect: {answers: ["10 mail.canary.test"]}}"#, nil),

@@ -25,8 +25,9 @@ public struct ProbeOutcome: Sendable {
     public var reply: DNSMessage.Reply?
     public var asked: DNSRecordType?
     public var transport: String?
-    /// tls: the leaf certificate.
+    /// tls: the leaf certificate, and the handshake (chain, protocol, cipher).
     public var certificate: CertificateInfo?
+    public var tls: TLSInfo?
 
     init(target: String) {
         self.target = target

@@ -27,6 +27,7 @@ struct TLSProbe: Probe {
             outcome.timings = response.timings
             outcome.peer = response.primaryIP.isEmpty ? nil : response.primaryIP
             outcome.certificate = response.certificate
+            outcome.tls = response.tls
         } catch {
             outcome.timings = error.timings
             outcome.error = error

@@ -33,6 +33,10 @@ struct ProbeSnapshot {
             if let notBefore = certificate.notBefore { lines.append("certificate notBefore: \(RunID.iso8601(notBefore))") }
             lines.append("certificate notAfter: \(RunID.iso8601(certificate.notAfter))")
         }
+        if let tls = outcome.tls {
+            lines.append("tls: \(line(tls.protocolVersion)) \(line(tls.cipher)), \(tls.chain.count) certificate(s) sent")
+            if let chainNotAfter = tls.chainNotAfter { lines.append("chain notAfter (earliest): \(RunID.iso8601(chainNotAfter))") }
+        }
         if let reply = outcome.reply {
             lines.append(";; \(outcome.transport ?? "udp") reply: \(DNSMessage.rcodeName(reply.rcode)), id \(reply.id), \(reply.answers.count) answer(s)\(reply.truncated ? ", truncated" : "")")
             for record in reply.answers {

@@ -47,7 +47,7 @@ struct ProbeExecution {
         if let certificate = outcome.certificate {
             record.response = ResponseSummary(
                 httpVersion: "", size: 0, redirects: 0, effectiveURL: "", primaryIP: outcome.peer ?? "", newConnections: 1,
-                certificateNotAfter: RunID.iso8601(certificate.notAfter))
+                certificateNotAfter: RunID.iso8601(certificate.notAfter), tls: outcome.tls.map(TLSRecord.init))
         }
         let exchange = ProbeExchange(step: step.name, index: index, kind: step.kind.key, started: started, outcome: outcome)
         if let error = outcome.error {
@@ -58,6 +58,7 @@ struct ProbeExecution {
         var facts = ResponseFacts(
             status: 0, bodyJSON: nil, durationMs: outcome.timings.total, timings: outcome.timings,
             certificateNotAfter: outcome.certificate?.notAfter)
+        facts.tls = outcome.tls
         facts.banner = outcome.received.map { String(decoding: $0, as: UTF8.self) }
         facts.answers = outcome.answers
         facts.rcode = outcome.reply.map { DNSMessage.rcodeName($0.rcode) }

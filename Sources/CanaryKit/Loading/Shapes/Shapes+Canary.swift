@@ -69,7 +69,7 @@ enum Shapes {
 
     static let alarm = Shape(name: "alarm", doc: "When failures raise an alarm (M of N runs, as CloudWatch).", fields: [
         Field("evaluationPeriods", .integer(1...1000), "How many recent runs are looked at (N).", example: "3"),
-        Field("datapointsToAlarm", .integer(1...1000), "How many of them must fail (M, at most N).", example: "2"),
+        Field("datapointsToAlarm", .integer(1...1000), "How many of them must fail (M, at most N).", example: "1"),
         Field("severity", .pattern(#"^[^\s]{1,40}$"#), "A word for Alertmanager routes: critical, warning, info...", example: #""critical""#),
         Field("remindEvery", .duration, "Send the alarm again this often while it lasts.", example: #""4h""#),
         Field("degradedFails", .boolean, "Count a degraded run (a missed warn check) as failed.", example: "true"),
