@@ -47,23 +47,13 @@ extension CanaryFileDecoder {
 
     private func decodeName(_ fields: Fields, defaultName: String) -> String {
         guard let value = fields["name"] else {
-            let kind = "canary (taken from the file name; set \"name\" to choose another)"
-            checkFolderName(defaultName, kind: kind, at: fileStart)
+            checkName(defaultName, kind: "canary (taken from the file name; set \"name\" to choose another)", at: fileStart)
             return defaultName
         }
         guard let name = string(value, for: "'name'") else { return defaultName }
         nameLocation = value.location
-        checkFolderName(name, kind: "canary", at: value.location)
+        checkName(name, kind: "canary", at: value.location)
         return name
-    }
-
-    /// A canary's name is its folder's name, beside the results folder's own files: it must be
-    /// safe in a path and must not take their names.
-    private func checkFolderName(_ name: String, kind: String, at location: SourceLocation) {
-        let before = problems.count
-        checkFileSafeName(name, kind: kind, at: location)
-        guard problems.count == before, let reason = ResultsStore.reservedReason(for: name) else { return }
-        report("\(kind) name '\(Self.excerpt(name))' \(reason); choose another name", at: location)
     }
 
     /// A run that can outlast the time between runs is still going when the next falls due, and
@@ -160,7 +150,7 @@ extension CanaryFileDecoder {
             return []
         }
         laterCaptures = Self.captureNames(in: items)
-        var usedNames: [String: SourceLocation] = [:]
+        var usedNames = UsedNames()
         return items.enumerated().compactMap { index, item in
             decodeStep(item, number: index + 1, usedNames: &usedNames)
         }

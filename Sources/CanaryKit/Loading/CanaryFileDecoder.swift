@@ -68,8 +68,8 @@ final class CanaryFileDecoder {
     /// Place for problems about the whole file.
     var fileStart: SourceLocation { SourceLocation(file: file, line: 1, column: 1) }
 
-    /// Canary and step names become folder and file names.
-    static let maximumNameLength = 100
+    /// Canary and step names: free text of at most this many characters (files use their slugs).
+    static let maximumNameLength = 200
 
     static func excerpt(_ text: some StringProtocol) -> String { LoadProblem.excerpt(text) }
 }

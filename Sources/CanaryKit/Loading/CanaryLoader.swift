@@ -28,6 +28,7 @@ public enum CanaryLoader {
         }
         let results = loadConcurrently(files, context: context)
         var namesInUse = heldNames(nameHolders, files: files, results: results)
+        var foldersInUse: [String: (name: String, place: SourceLocation)] = [:]
         for (file, loaded) in zip(files, results) {
             guard let (canary, problems, warnings, place) = loaded else {
                 result.problems.append(wholeFile(file, "can't read the file (permissions?)"))
@@ -42,7 +43,15 @@ public enum CanaryLoader {
                     message: "the canary name '\(canary.name)' is already used by \(first); names must be unique (set a different \"name\")"))
                 continue
             }
+            let folder = ResultsLayout.canaryFolder(canary.name)
+            if let (other, first) = foldersInUse[folder] {
+                result.problems.append(LoadProblem(
+                    location: place, canary: canary.name,
+                    message: "the canary names '\(LoadProblem.excerpt(canary.name))' and '\(LoadProblem.excerpt(other))' (\(first)) get the same results folder '\(folder)'; rename one"))
+                continue
+            }
             namesInUse[canary.name] = place
+            foldersInUse[folder] = (canary.name, place)
             result.canaries.append(canary)
         }
         // `dependsOn` names canaries of other files: checked once all are loaded.
