@@ -1,7 +1,7 @@
 /// The top level of a canary file: name, schedule, limits, tags, variables, defaults, alarm, steps.
 extension CanaryFileDecoder {
     static let canaryKeys = [
-        "name", "description", "schedule", "timeout", "retries", "tags", "variables", "defaults", "alarm", "maintenance", "dependsOn", "steps", "trace",
+        "name", "description", "schedule", "timeout", "retries", "tags", "variables", "defaults", "alarm", "maintenance", "dependsOn", "steps", "trace", "matrix",
     ]
 
     /// The canary, or nil when something required is missing. Check `problems` too: a canary
@@ -15,10 +15,18 @@ extension CanaryFileDecoder {
         // Problems found before `name` is decoded (unknown keys) already name the canary.
         if case .string(let written)? = members.first(where: { $0.key == "name" })?.value.kind { canaryName = written }
         guard let fields = fields(root, in: "the canary", allowed: Self.canaryKeys) else { return nil }
-        let name = decodeName(fields, defaultName: defaultName)
+        let base = decodeName(fields, defaultName: defaultName)
+        let name = base + (matrix?.suffix ?? "")
         canaryName = name
         var canary = Canary(name: name, file: file, steps: [])
         if let value = fields["variables"] { canary.variables = decodeVariables(value) }
+        if let matrix {
+            canary.matrixBase = base
+            canary.variables.merge(matrix.variables) { _, fromMatrix in fromMatrix }
+            if name.count > Self.maximumNameLength {
+                report("the canary name '\(Self.excerpt(name))' of \(matrix.place) is \(name.count) characters long; at most \(Self.maximumNameLength): shorten the name or the entry names", at: nameLocation)
+            }
+        }
         fileVariables = canary.variables
         knownNames = Set(canary.variables.keys).union(definedVariables)
         if let value = fields["variables"] { checkVariableTemplates(value, canary.variables) }
@@ -32,6 +40,10 @@ extension CanaryFileDecoder {
         }
         checkRunFitsSchedule(canary, at: fields["timeout"]?.location ?? fields["schedule"]?.location ?? fileStart)
         if let value = fields["tags"] { canary.tags = decodeTags(value) }
+        // The entries as tags too, so metrics and events can be grouped by them.
+        for entry in matrix?.entries ?? [] where !canary.tags.contains(where: { $0.key == entry.key }) {
+            canary.tags.append((key: entry.key, value: entry.name))
+        }
         if let value = fields["defaults"] { canary.defaults = decodeDefaults(value) }
         if let value = fields["trace"] { canary.trace = decodeTrace(value) }
         if let value = fields["alarm"], let alarm = decodeAlarm(value) { canary.alarm = alarm }

@@ -28,6 +28,9 @@ final class CanaryFileDecoder {
     var laterCaptures: [String: String] = [:]
     /// `defaults.screenshot`, the base of every step's own `screenshot`.
     var defaultScreenshot = ScreenshotSettings()
+    /// The matrix combination this decoding is for (`CanaryLoader` decodes a file with a
+    /// `matrix` once per combination); nil for a file without one.
+    var matrix: MatrixCombination?
     /// Set only by `CanaryLoader.formatCoverage`: notes the keys of every table read.
     var coverage: FormatCoverage?
 
