@@ -10,6 +10,8 @@ struct Shape: Sendable {
     let fields: [Field]
     /// Which keys go together or exclude each other (the decoder checks these itself).
     var rules: [Rule] = []
+    /// An empty object is refused (a predicate object needs one predicate).
+    var nonEmpty = false
 
     /// The allowed keys, in the order they are declared.
     var keys: [String] { fields.map(\.key) }
@@ -22,6 +24,14 @@ struct Shape: Sendable {
         case exactlyOne([[String]])
         /// At most one of these keys.
         case atMostOne([String])
+
+        /// Every key the rule names.
+        var keys: [String] {
+            switch self {
+            case .exactlyOne(let groups): return Array(groups.joined())
+            case .atMostOne(let keys): return keys
+            }
+        }
     }
 }
 
@@ -75,6 +85,9 @@ indirect enum ValueKind: Sendable {
     case predicate(CanaryFileDecoder.OperandKind)
     /// A JSON Schema (an object or a boolean).
     case schema
+    /// A JSON Schema written where an object of the named shape may stand instead: an object
+    /// with only that shape's keys (one of them required by its rule) reads as that shape.
+    case schemaOr(String)
     /// Any JSON value.
     case any
 }
@@ -83,7 +96,7 @@ extension Shapes {
     /// Every shape of the canary file, the top level first (`--maintenance` files' `fleetWindow` aside).
     static let all: [Shape] = [
         canary, step, request, defaults, alarm, alarmLocations, maintenanceWindow,
-        expect, timings, certificate, jsonSchemaFile, visual, region, screenshot, capture,
+        expect, timings, certificate, certificateChain, jsonSchemaFile, visual, region, screenshot, capture,
     ] + CanaryFileDecoder.OperandKind.allCases.map(predicate)
 
     static func named(_ name: String) -> Shape? { all.first { $0.name == name } }
@@ -93,7 +106,7 @@ extension ValueKind {
     /// The shapes this kind names, nested kinds included (predicates name theirs).
     var shapeNames: [String] {
         switch self {
-        case .shape(let name): return [name]
+        case .shape(let name), .schemaOr(let name): return [name]
         case .map(let kind), .array(let kind, _): return kind.shapeNames
         case .anyOf(let kinds): return kinds.flatMap(\.shapeNames)
         case .predicate(let operand): return ["predicate-\(operand.name)"]

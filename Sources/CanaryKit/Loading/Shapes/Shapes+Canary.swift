@@ -21,6 +21,8 @@ enum Shapes {
         Field("matrix", .map(.array(.anyOf([.string, .map(.text)]), minItems: 1)),
               "One canary per combination of entries, named checkout[eu,chrome]; each entry's name and values become {{variables}} and tags.",
               example: #"{target: [{name: "eu", base: "https://eu.example.com"}, {name: "us", base: "https://us.example.com"}]}"#),
+        Field("$schema", .string, "The JSON Schema this file follows, for editors; canary ignores it.",
+              example: #""../schema/canary.schema.json""#),
     ])
 
     static let step = Shape(name: "step", doc: "One request and what its response must satisfy.", fields: [
@@ -64,7 +66,7 @@ enum Shapes {
 
     static let alarm = Shape(name: "alarm", doc: "When failures raise an alarm (M of N runs, as CloudWatch).", fields: [
         Field("evaluationPeriods", .integer(1...1000), "How many recent runs are looked at (N).", example: "3"),
-        Field("datapointsToAlarm", .integer(1...1000), "How many of them must fail (M, at most N).", example: "2"),
+        Field("datapointsToAlarm", .integer(1...1000), "How many of them must fail (M, at most N).", example: "1"),
         Field("severity", .pattern(#"^[^\s]{1,40}$"#), "A word for Alertmanager routes: critical, warning, info...", example: #""critical""#),
         Field("remindEvery", .duration, "Send the alarm again this often while it lasts.", example: #""4h""#),
         Field("degradedFails", .boolean, "Count a degraded run (a missed warn check) as failed.", example: "true"),

@@ -13,8 +13,8 @@ extension Shapes {
         Field("redirects", .predicate(.number), "How many redirects were followed.", example: "0"),
         Field("certificate", .shape("certificate"), "The server certificate (https only).", example: #"{expiresIn: {gt: "14d"}}"#),
         Field("visual", .shape("visual"), "Compare a browser screenshot with the baseline (expect only).", example: #"{maxDiff: "2%"}"#),
-        Field("jsonSchema", .anyOf([.shape("jsonSchemaFile"), .schema]), "The JSON body must follow this JSON Schema (inline or a file).",
-              example: #"{file: "schemas/user.json"}"#),
+        Field("jsonSchema", .anyOf([.shape("jsonSchemaFile"), .schemaOr("jsonSchemaFile")]), "The JSON body must follow this JSON Schema (inline or a file).",
+              example: #"{file: "schemas/slideshow.json"}"#),
         Field("xpath", .map(.predicate(.any)), "XPath 1.0 queries on an XML or HTML body.", example: #"{"count(//item)": {gte: 1}}"#),
     ])
 
@@ -24,14 +24,25 @@ extension Shapes {
             Field(phase.rawValue, .predicate(.duration), "Time of the \(phase.rawValue) phase.", example: #"{lt: "200ms"}"#)
         })
 
-    static let certificate = Shape(name: "certificate", doc: "Checks on the server certificate.", fields: [
-        Field("expiresIn", .predicate(.duration), required: true, "Time left until the certificate expires.", example: #"{gt: "14d"}"#),
+    static let certificate = Shape(name: "certificate", doc: "Checks on the TLS handshake and the server certificate (https only).", fields: [
+        Field("expiresIn", .predicate(.duration), "Time left until the certificate expires (its notAfter).", example: #"{gt: "14d"}"#),
+        Field("validFor", .predicate(.duration), "Time since the certificate became valid (its notBefore).", example: #"{gt: "1h"}"#),
+        Field("chain", .shape("certificateChain"), "The certificates the server sent, leaf and intermediates.", example: #"{expiresIn: {gt: "14d"}}"#),
+        Field("subject", .predicate(.text), "The certificate's subject, as OpenSSL writes it.", example: #"{contains: "CN = api.example.com"}"#),
+        Field("issuer", .predicate(.text), "The certificate's issuer, as OpenSSL writes it.", example: #"{contains: "Let's Encrypt"}"#),
+        Field("subjectAltNames", .predicate(.any), "The certificate's subjectAltName entries, an array of names.", example: #"{contains: "api.example.com"}"#),
+        Field("protocol", .predicate(.text), "The TLS version agreed.", example: #"{in: ["TLSv1.2", "TLSv1.3"]}"#),
+        Field("cipher", .predicate(.text), "The cipher suite agreed, in OpenSSL's naming.", example: #""TLS_AES_256_GCM_SHA384""#),
+    ], nonEmpty: true)
+
+    static let certificateChain = Shape(name: "certificateChain", doc: "Checks on every certificate the server sent.", fields: [
+        Field("expiresIn", .predicate(.duration), required: true, "Time left until the first of them expires.", example: #"{gt: "14d"}"#),
     ])
 
     static let jsonSchemaFile = Shape(
         name: "jsonSchemaFile", doc: "A JSON Schema in a file, or inline under `schema`, with options.",
         fields: [
-            Field("file", .string, "The schema file, relative to the canary file.", example: #""schemas/user.json""#),
+            Field("file", .string, "The schema file, relative to the canary file.", example: #""schemas/slideshow.json""#),
             Field("schema", .schema, "The schema, inline.", example: #"{type: "object", required: ["id"]}"#),
             Field("formats", .boolean, "Also check \"format\" keywords (uri, email, date-time...).", example: "true"),
         ], rules: [.exactlyOne([["file"], ["schema"]])])
@@ -88,7 +99,7 @@ extension Shapes {
         let textOnly: Set = ["contains", "notContains", "matches", "length"]
         return Shape(
             name: "predicate-\(operand.name)", doc: "Predicates combined (all must hold), or a bare value meaning eq.",
-            fields: operand.isNumeric ? all.filter { !textOnly.contains($0.key) } : all)
+            fields: operand.isNumeric ? all.filter { !textOnly.contains($0.key) } : all, nonEmpty: true)
     }
 }
 
