@@ -19,14 +19,15 @@ struct ArtifactTests {
             ["run", root + "/canaries", "--results", results, "--artifacts", "all", "--cacert", TestServers.caFile] + TestServers.varArguments,
             environment: ["API_TOKEN": "example-token", "CANARY_USER": "demo"])
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
-        for canary in ["api-login", "json-api", "network-probes", "resilience", "static-site", "tls-certificate"] {
-            let folder = try runFolder(results, canary: canary)
+        for canary in ["api-login", "json-api", "network-probes", "regions[eu]", "regions[us]", "resilience", "static-site", "tls-certificate"] {
+            // Folders and snapshots are named by the names' slugs (`regions[eu]` → regions-eu-…).
+            let folder = try runFolder(results, canary: ResultsLayout.canaryFolder(canary))
             let files = try FileManager.default.contentsOfDirectory(atPath: folder)
             let record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/run.json"))) as? [String: Any]
             let steps = try #require(record?["steps"] as? [[String: Any]])
             for (index, step) in steps.enumerated() {
                 // `.http` for a request, `.tcp`, `.tls` or `.dns` for the other kinds.
-                let name = String(format: "%02d-", index + 1) + (step["name"] as? String ?? "") + "."
+                let name = Snapshot.baseName(index: index + 1, step: step["name"] as? String ?? "") + "."
                     + ((step["probe"] as? [String: Any])?["kind"] as? String ?? "http")
                 #expect(files.contains(name), "\(canary): no snapshot \(name) in \(files)")
             }
