@@ -108,7 +108,7 @@ struct LoadingModelTests {
         let queries: [Query] = [
             .status, .header("Content-Type"), .body, .json(try JSONPath.parse("$.json.user")),
             .json(try JSONPath.parse("$.items")), .duration, .timing(.connect), .timing(.firstByte), .size,
-            .redirects, .certificateExpiresIn,
+            .redirects, .certificate(.expiresIn),
         ]
         let predicates: [[CanaryKit.Predicate]] = [
             [.equals(.number(200))],

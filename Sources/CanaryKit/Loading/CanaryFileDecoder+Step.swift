@@ -99,7 +99,8 @@ extension CanaryFileDecoder {
     /// A certificate check on a plain http:// URL could never pass.
     private func checkCertificateNeedsHTTPS(_ request: RequestTemplate, _ assertions: [Assertion]) {
         guard case .literal(let prefix)? = request.url.parts.first, prefix.lowercased().hasPrefix("http://") else { return }
-        for assertion in assertions where assertion.query == .certificateExpiresIn {
+        let certificateChecks = assertions.filter { if case .certificate = $0.query { true } else { false } }
+        if let assertion = certificateChecks.first {
             report("'certificate' needs an https:// URL; \"\(request.url.source)\" has no certificate", at: assertion.location ?? fileStart)
         }
     }
