@@ -102,8 +102,11 @@ enum Shapes {
     /// `"w3c,xray"` or a list of such words.
     static var traceFormats: ValueKind {
         let word = "(" + TraceFormat.allCases.map { caseless($0.rawValue) }.joined(separator: "|") + ")"
-        let list = "[ \\t]*\(word)[ \\t]*(,[ \\t]*\(word)[ \\t]*)*"
-        return .anyOf([.pattern("^(\(list)|[ \\t]*\(caseless("none"))[ \\t]*)$"), .array(.pattern("^\(list)$"))])
+        // Split at commas (empty pieces dropped), each piece trimmed; a list's items are joined
+        // with commas first.
+        let list = "[ \\t,]*\(word)([ \\t]*,[ \\t,]*\(word))*[ \\t,]*"
+        let words = "^(\(list)|[ \\t,]*\(caseless("none"))[ \\t,]*)$"
+        return .anyOf([.pattern(words), .array(.pattern(words))])
     }
 
     /// `w3c` as `[wW]3[cC]`: patterns without flags, for any regex dialect.
