@@ -46,6 +46,12 @@ public struct HTTPRequest: Sendable {
     public var redirectPolicy: RedirectPolicy
     /// HTTP version, pinned addresses, IP family, unix socket.
     public var connection = ConnectionOptions()
+    /// Connect (and for https, complete the TLS handshake) on a fresh connection, then stop
+    /// without sending a request (CURLOPT_CONNECT_ONLY): the `tls` step.
+    public var connectOnly = false
+    /// `HOST:PORT:CONNECT-HOST:CONNECT-PORT` (CURLOPT_CONNECT_TO): connect there while the URL's
+    /// host is the name sent as SNI and verified against the certificate.
+    public var connectTo: String?
 
     public init(
         method: String = "GET", url: String, headers: [HTTPHeader] = [], body: [UInt8]? = nil,

@@ -67,7 +67,7 @@ extension Query {
         switch self {
         case .status, .size, .redirects, .duration, .timing: return true
         case .certificate(let fact): return fact.isDuration
-        case .header, .body, .json, .jsonSchema, .xpath, .httpVersion: return false
+        case .header, .body, .json, .jsonSchema, .xpath, .httpVersion, .banner, .answers, .rcode: return false
         }
     }
 }
