@@ -74,22 +74,14 @@ public enum PrometheusText {
     }
 
     /// Rewrites `<directory>/metrics.prom` from lines rendered before (`appendLines`), as `write`
-    /// does: `lines(family, index)` are the lines of the `index`th of `count` canaries in name order
-    /// of the `family`th family of `MetricFamily.allCases`.
-    static func write(count: Int, lines: (Int, Int) -> ArraySlice<UInt8>, to directory: String, trailer: String) throws {
+    /// does: `families` holds every canary's lines of each family of `MetricFamily.allCases`, in
+    /// name order.
+    static func write(families: [[UInt8]], to directory: String, trailer: String) throws {
         try FileIO.makeDirectory(directory)
         try FileIO.writeAtomically(to: LocalPath.join(directory, "metrics.prom"), mode: 0o644) { (out: inout FileIO.ChunkedOutput) throws(RecordingError) in
-            for (number, family) in MetricFamily.allCases.enumerated() {
-                var header = header(family)
-                for index in 0..<count {
-                    let piece = lines(number, index)
-                    guard !piece.isEmpty else { continue }
-                    if !header.isEmpty {
-                        try out.append(header)
-                        header = []
-                    }
-                    try out.append(piece)
-                }
+            for (family, lines) in zip(MetricFamily.allCases, families) where !lines.isEmpty {
+                try out.append(header(family))
+                try out.append(lines)
             }
             try out.append(Array(trailer.utf8))
         }

@@ -396,7 +396,7 @@ public actor RunOutputs {
         }.value
         let trailer = (scheduler?.prometheusText ?? "") + (resultsBytes.map(StoreMetrics.prometheusText) ?? "")
         if let rendered {
-            try PrometheusText.write(count: rendered.ordered.count, lines: { rendered.ordered[$1].lines($0) }, to: directory, trailer: trailer)
+            try PrometheusText.write(families: rendered.metricsByFamily(), to: directory, trailer: trailer)
         } else {
             try PrometheusText.write(metrics, to: directory, trailer: trailer)
         }
