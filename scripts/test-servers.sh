@@ -43,10 +43,11 @@ install_missing() {
     fi
     # junitparser: the tests read JUnit files with a real parser (scripts/junit-check.py).
     # opentelemetry-proto: scripts/otlp-receiver.py decodes OTLP exports with the official proto.
-    if ! "$venv/bin/python" -c 'import httpbin, gunicorn, junitparser, opentelemetry.proto' >/dev/null 2>&1; then
-        log "installing httpbin, gunicorn, junitparser and opentelemetry-proto into $venv"
+    # check-jsonschema and json5: SchemaValidatorTests check canary files against schema/canary.schema.json.
+    if ! "$venv/bin/python" -c 'import httpbin, gunicorn, junitparser, opentelemetry.proto, check_jsonschema, json5' >/dev/null 2>&1; then
+        log "installing httpbin, gunicorn, junitparser, opentelemetry-proto, check-jsonschema and json5 into $venv"
         python3 -m venv "$venv"
-        "$venv/bin/pip" install -q --disable-pip-version-check httpbin gunicorn junitparser opentelemetry-proto
+        "$venv/bin/pip" install -q --disable-pip-version-check httpbin gunicorn junitparser opentelemetry-proto check-jsonschema json5
     fi
 }
 

@@ -9,3 +9,15 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 #include <libxml/xmlerror.h>
+
+// libxml2 prints some errors (XPath evaluation: "function x not found") through its generic
+// handler, which is variadic and so can't be written in Swift: this one drops them. Per thread,
+// as libxml2 keeps its handlers.
+static void canary_xml_drop_error(void *context, const char *message, ...) {
+    (void)context;
+    (void)message;
+}
+
+static inline void canary_xml_silence_generic_errors(void) {
+    xmlSetGenericErrorFunc(NULL, canary_xml_drop_error);
+}

@@ -356,7 +356,11 @@ struct ArgumentReader {
             }
         }
         if allowed.contains("--otlp") {
-            options.outputs.otlp = OTLPConfig.resolve(flag: otlpURL, environment: ProcessInfo.processInfo.environment)
+            let environment = ProcessInfo.processInfo.environment
+            options.outputs.otlp = OTLPConfig.resolve(flag: otlpURL, environment: environment)
+            if options.outputs.otlp != nil, let problem = OTLPConfig.protocolProblem(environment: environment) {
+                throw UsageError("\(command): \(problem)")
+            }
         }
         options.variables = fileVariables.merging(options.variables) { _, commandLine in commandLine }
         if options.noResults {

@@ -35,6 +35,7 @@ enum CommandTable {
         Command(name: "diff", summary: "what changed between two runs", flags: DiffCommand.flags, operands: .canaryNames),
         Command(name: "baseline", summary: "make a run's screenshots the visual baseline", flags: ["--results", "--run"], operands: .canaryNames),
         Command(name: "new", summary: "write a commented canary file for one URL", flags: ["--output"], operands: .nothing),
+        Command(name: "schema", summary: "print the JSON Schema of the canary file, for editors", flags: [], operands: .nothing),
         Command(name: "completion", summary: "print a completion script for bash, zsh or fish", flags: [], operands: .shells),
         Command(name: "help", summary: "options of one command; --man: the man page", flags: ["--man"], operands: .commands),
     ]

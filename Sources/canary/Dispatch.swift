@@ -61,6 +61,12 @@ func dispatch(_ arguments: [String]) async throws -> Int32 {
         return command == "validate" ? ValidateCommand(options: options).execute() : ListCommand(options: options).execute()
     case "new":
         return try NewCommand(arguments: rest).execute()
+    case "schema":
+        guard rest.isEmpty else {
+            throw UsageError("schema: takes no arguments; write it to a file with `canary schema > canary.schema.json`")
+        }
+        print(FileSchema.text, terminator: "")
+        return 0
     case "completion":
         guard rest.count == 1, let shell = rest.first, let script = Completion.script(for: shell) else {
             throw UsageError("completion: name one shell: " + CommandTable.shells.joined(separator: ", ") + ", e.g. `canary completion bash > /etc/bash_completion.d/canary`")

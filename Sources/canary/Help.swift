@@ -19,6 +19,7 @@ enum Help {
       canary diff CANARY [RUN_A RUN_B]   what changed: by default the latest failure against the last pass
       canary baseline CANARY [--run RUNID]   a run's screenshots become the visual baseline
       canary new NAME URL [-o FILE]    a commented canary file for one URL: the fastest start
+      canary schema                    the JSON Schema of the canary file, for editors' completion and checks
       canary help COMMAND              options of one command; canary help --man: the man page (roff)
       canary completion bash|zsh|fish  a completion script for the shell
       canary --version
@@ -236,6 +237,16 @@ enum Help {
       -o, --output FILE    write it there (default: stdout)
     """
 
+    static let schema = """
+    Usage: canary schema
+
+    Prints the JSON Schema (draft 2020-12) of the canary file, written from the loader's own
+    tables: a description and an example on every key, unknown keys refused. The same text is
+    in schema/canary.schema.json; point your editor at it (README: "Editor set-up"), or add
+    "$schema": "PATH/canary.schema.json" to a canary file (canary ignores that key).
+      canary schema > canary.schema.json
+    """
+
     static let completion = """
     Usage: canary completion bash|zsh|fish
 
@@ -267,6 +278,7 @@ enum Help {
         case "baseline": return baseline
         case "new": return new
         case "completion": return completion
+        case "schema": return schema
         case "help": return help
         case "show": return show
         case "diff": return diff

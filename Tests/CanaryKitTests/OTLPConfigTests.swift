@@ -33,6 +33,23 @@ struct OTLPConfigTests {
         #expect(try #require(OTLPConfig.resolve(flag: "http://c", environment: [:])).resource.map(\.value) == ["canary"])
     }
 
+    @Test("OTEL_EXPORTER_OTLP_PROTOCOL: http/json and http/protobuf are sent as OTLP/HTTP JSON (every OTLP/HTTP receiver takes both); grpc is refused, naming the variable and the fix", arguments: [
+        ([:], nil),
+        (["OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf"], nil),
+        (["OTEL_EXPORTER_OTLP_PROTOCOL": " http/json "], nil),
+        (["OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"], "OTEL_EXPORTER_OTLP_PROTOCOL=grpc"),
+        (["OTEL_EXPORTER_OTLP_PROTOCOL": "http/json", "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL": "grpc"], "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL=grpc"),
+        (["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "thrift"], "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=thrift"),
+    ] as [([String: String], String?)])
+    func protocols(_ environment: [String: String], _ named: String?) {
+        let problem = OTLPConfig.protocolProblem(environment: environment)
+        if let named {
+            #expect(problem?.contains(named) == true && problem?.contains("4318") == true, "\(problem ?? "nil")")
+        } else {
+            #expect(problem == nil)
+        }
+    }
+
     @Test("past its span limit the queue drops the oldest runs and counts their spans")
     func boundedQueue() throws {
         let exporter = OTLPExporter(config: try #require(OTLPConfig.resolve(flag: "http://127.0.0.1:1", environment: [:])),

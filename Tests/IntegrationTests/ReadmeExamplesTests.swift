@@ -40,6 +40,8 @@ struct ReadmeExamplesTests {
     /// Blocks no test runs, and why; any other language is a block this suite doesn't know.
     static let notRun: [String: String] = [
         "": "output, a layout or a synopsis, not a command",
+        "jsonc": "VS Code settings (README: Editor set-up); no editor runs here, SchemaValidatorTests check the schema they point at",
+        "lua": "Neovim settings (README: Editor set-up); no editor runs here, SchemaValidatorTests check the schema they point at",
         "sh": "set-up commands the test command runs its own way: scripts/run-examples and scripts/test (the examples they run are checked by ArtifactTests and ExampleCoverageTests), scripts/package-deb and dpkg -i (scripts/test-package), canary completion and help --man (CompletionTests)",
     ]
     static let runLanguages = ["json5", "json", "cron", "ini", "yaml"]

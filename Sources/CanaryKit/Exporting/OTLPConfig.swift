@@ -44,6 +44,20 @@ public struct OTLPConfig: Sendable, Equatable {
         return config
     }
 
+    /// Why the `OTEL_EXPORTER_OTLP_*PROTOCOL` variables ask for something canary doesn't send;
+    /// nil when they don't. canary sends OTLP/HTTP with JSON bodies, which every OTLP/HTTP
+    /// receiver takes beside protobuf, so `http/json` and `http/protobuf` (the spec's default)
+    /// are both served; `grpc` (port 4317) would fail every export, so it is refused up front.
+    public static func protocolProblem(environment: [String: String]) -> String? {
+        for name in ["OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL"] {
+            guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { continue }
+            guard value != "http/json" && value != "http/protobuf" else { continue }
+            return "\(name)=\(LoadProblem.excerpt(value)): canary exports OTLP over HTTP (JSON bodies) only; "
+                + "set it to http/protobuf or http/json (or unset it) and point the endpoint at the collector's OTLP/HTTP port (4318 by default)"
+        }
+        return nil
+    }
+
     /// `base` + `/v1/<signal>`, one slash between (a query, such as a token, stays at the end).
     static func signalURL(_ base: String, _ signal: String) -> String {
         let parts = base.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)

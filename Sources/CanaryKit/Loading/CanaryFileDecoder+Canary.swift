@@ -1,9 +1,5 @@
 /// The top level of a canary file: name, schedule, limits, tags, variables, defaults, alarm, steps.
 extension CanaryFileDecoder {
-    static let canaryKeys = [
-        "name", "description", "schedule", "timeout", "retries", "tags", "variables", "defaults", "alarm", "maintenance", "dependsOn", "steps", "trace",
-    ]
-
     /// The canary, or nil when something required is missing. Check `problems` too: a canary
     /// with any problem must not be used.
     func decodeCanary(_ root: LocatedJSON, defaultName: String) -> Canary? {
@@ -14,7 +10,7 @@ extension CanaryFileDecoder {
         }
         // Problems found before `name` is decoded (unknown keys) already name the canary.
         if case .string(let written)? = members.first(where: { $0.key == "name" })?.value.kind { canaryName = written }
-        guard let fields = fields(root, in: "the canary", allowed: Self.canaryKeys) else { return nil }
+        guard let fields = fields(root, in: "the canary", allowed: Shapes.canary.keys) else { return nil }
         let name = decodeName(fields, defaultName: defaultName)
         canaryName = name
         var canary = Canary(name: name, file: file, steps: [])
@@ -126,7 +122,7 @@ extension CanaryFileDecoder {
     }
 
     private func decodeAlarm(_ value: LocatedJSON) -> AlarmRule? {
-        guard let fields = fields(value, in: "'alarm'", allowed: ["evaluationPeriods", "datapointsToAlarm", "severity", "remindEvery", "degradedFails", "flakyFails", "locations"]) else { return nil }
+        guard let fields = fields(value, in: "'alarm'", allowed: Shapes.alarm.keys) else { return nil }
         var rule = AlarmRule()
         if let locations = fields["locations"] { rule.locationsFailing = quorum(locations) }
         if let flag = fields["flakyFails"] { rule.flakyFails = bool(flag, for: "'flakyFails'") ?? false }
@@ -193,7 +189,7 @@ extension CanaryFileDecoder {
 
     /// `alarm.locations: {failing: 2}`: how many locations in ALARM make the verdict.
     private func quorum(_ value: LocatedJSON) -> Int? {
-        guard let fields = fields(value, in: "'alarm.locations'", allowed: ["failing"]) else { return nil }
+        guard let fields = fields(value, in: "'alarm.locations'", allowed: Shapes.alarmLocations.keys) else { return nil }
         guard let failing = fields["failing"] else {
             report("'alarm.locations' needs 'failing', how many locations in ALARM make the verdict: {\"failing\": 2}", at: value.location)
             return nil

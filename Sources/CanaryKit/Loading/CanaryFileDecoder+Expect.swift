@@ -2,10 +2,8 @@ import Foundation
 
 /// A step's `expect`: each entry becomes an `Assertion` on one query, in the order written.
 extension CanaryFileDecoder {
-    static let expectKeys = ["status", "headers", "body", "json", "duration", "timings", "size", "redirects", "certificate", "visual", "jsonSchema", "xpath"]
-
     func decodeExpect(_ value: LocatedJSON) -> [Assertion] {
-        guard let fields = fields(value, in: "'expect'", allowed: Self.expectKeys) else { return [] }
+        guard let fields = fields(value, in: "'expect'", allowed: Shapes.expect.keys) else { return [] }
         var assertions: [Assertion] = []
         for key in fields.keys {
             guard let entry = fields[key] else { continue }
@@ -28,14 +26,13 @@ extension CanaryFileDecoder {
                     if path != nil { assertions += checked }
                 }
             case "timings":
-                let phases = Query.Phase.allCases.map(\.rawValue)
-                guard let timings = self.fields(entry, in: "expect 'timings'", allowed: phases) else { continue }
+                guard let timings = self.fields(entry, in: "expect 'timings'", allowed: Shapes.timings.keys) else { continue }
                 for name in timings.keys {
                     guard let phase = Query.Phase(rawValue: name), let predicate = timings[name] else { continue }
                     assertions += assertion(.timing(phase), predicate, at: timings.keyLocation(name))
                 }
             case "certificate":
-                guard let certificate = self.fields(entry, in: "expect 'certificate'", allowed: ["expiresIn"]),
+                guard let certificate = self.fields(entry, in: "expect 'certificate'", allowed: Shapes.certificate.keys),
                     let predicate = certificate["expiresIn"]
                 else { continue }
                 assertions += assertion(.certificateExpiresIn, predicate, at: certificate.keyLocation("expiresIn"))

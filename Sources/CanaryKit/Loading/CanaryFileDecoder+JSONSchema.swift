@@ -4,7 +4,6 @@ import Foundation
 /// the canary file, optionally with `"formats": true`; compiled here, so a bad schema is a load
 /// problem with its place, and each run only validates.
 extension CanaryFileDecoder {
-    static let schemaWrapperKeys = ["file", "schema", "formats"]
     /// A schema file larger than this is refused: schemas are KB, not MB.
     static let maximumSchemaFileSize = 4 << 20
 
@@ -13,8 +12,8 @@ extension CanaryFileDecoder {
         var fileValue: LocatedJSON?
         var assertsFormats = false
         if let members = value.objectMembers, !members.isEmpty,
-           members.allSatisfy({ Self.schemaWrapperKeys.contains($0.key) }), members.contains(where: { $0.key != "formats" }) {
-            guard let fields = fields(value, in: "'jsonSchema'", allowed: Self.schemaWrapperKeys) else { return [] }
+           members.allSatisfy({ Shapes.jsonSchemaFile.keys.contains($0.key) }), members.contains(where: { $0.key != "formats" }) {
+            guard let fields = fields(value, in: "'jsonSchema'", allowed: Shapes.jsonSchemaFile.keys) else { return [] }
             if fields.has("file") == fields.has("schema") {
                 report("'jsonSchema' takes either \"file\": \"schemas/user.json\" or \"schema\": {…}, not both", at: value.location)
                 return []

@@ -2,8 +2,6 @@ import Foundation
 
 /// `maintenance: [{cron: "0 2 * * 0", duration: "2h"}, {from: "…Z", to: "…Z"}]`.
 extension CanaryFileDecoder {
-    static let maintenanceKeys = ["cron", "duration", "from", "to"]
-
     func decodeMaintenance(_ value: LocatedJSON) -> [MaintenanceWindow] {
         guard case .array(let items) = value.kind else {
             report("'maintenance' is a list of windows such as [{\"cron\": \"0 2 * * 0\", \"duration\": \"2h\"}], found \(value.foundDescription)", at: value.location)
@@ -13,14 +11,14 @@ extension CanaryFileDecoder {
     }
 
     private func decodeWindow(_ value: LocatedJSON) -> MaintenanceWindow? {
-        guard let fields = fields(value, in: "a maintenance window", allowed: Self.maintenanceKeys) else { return nil }
+        guard let fields = fields(value, in: "a maintenance window", allowed: Shapes.maintenanceWindow.keys) else { return nil }
         return window(fields, at: value)
     }
 
     /// A window of `--maintenance FILE`: one of the canary file's, with `tags` that select the
     /// canaries it applies to (all of them without).
     func decodeFleetWindow(_ value: LocatedJSON) -> FleetMaintenance? {
-        guard let fields = fields(value, in: "a maintenance window", allowed: Self.maintenanceKeys + ["tags"]) else { return nil }
+        guard let fields = fields(value, in: "a maintenance window", allowed: Shapes.fleetWindow.keys) else { return nil }
         let tags = fields["tags"].map(decodeTags) ?? []
         return window(fields, at: value).map { FleetMaintenance(window: $0, tags: tags) }
     }

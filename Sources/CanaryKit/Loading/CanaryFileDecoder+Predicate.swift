@@ -2,7 +2,7 @@
 /// Operands are checked against what the query yields, so impossible checks fail at load time.
 extension CanaryFileDecoder {
     /// What a query yields, which decides the operands that make sense.
-    enum OperandKind: Equatable {
+    enum OperandKind: Equatable, Sendable, CaseIterable {
         case statusCode
         /// Sizes, counts, lengths.
         case number

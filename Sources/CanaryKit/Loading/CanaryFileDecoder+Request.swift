@@ -1,13 +1,7 @@
 /// A step's `request` and the canary's `defaults`.
 extension CanaryFileDecoder {
-    static let requestKeys = [
-        "method", "url", "query", "headers", "json", "body", "form", "timeout", "followRedirects", "maxRedirects", "insecure",
-        "allowInsecureRedirects",
-    ]
-    static let defaultsKeys = ["headers", "timeout", "followRedirects", "maxRedirects", "insecure", "allowInsecureRedirects", "screenshot", "trace"]
-
     func decodeRequest(_ value: LocatedJSON) -> RequestTemplate? {
-        guard let fields = fields(value, in: "'request'", allowed: Self.requestKeys) else { return nil }
+        guard let fields = fields(value, in: "'request'", allowed: Shapes.request.keys) else { return nil }
         guard let urlValue = fields["url"] else {
             report("the request has no 'url'; add \"url\": \"https://…\"", at: value.location)
             return nil
@@ -29,7 +23,7 @@ extension CanaryFileDecoder {
 
     func decodeDefaults(_ value: LocatedJSON) -> RequestDefaults {
         var defaults = RequestDefaults()
-        guard let fields = fields(value, in: "'defaults'", allowed: Self.defaultsKeys) else { return defaults }
+        guard let fields = fields(value, in: "'defaults'", allowed: Shapes.defaults.keys) else { return defaults }
         if let headers = fields["headers"] { defaults.headers = headerPairs(headers, in: "'defaults' 'headers'") }
         if let timeout = fields["timeout"] { defaults.timeout = positiveDuration(timeout, for: "the default 'timeout'") }
         if let follow = fields["followRedirects"] { defaults.followRedirects = bool(follow, for: "'followRedirects'") }

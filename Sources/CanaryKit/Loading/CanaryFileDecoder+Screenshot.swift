@@ -2,14 +2,11 @@ import Foundation
 
 /// `screenshot: {width, height, fullPage}` (on a step or in `defaults`) and `expect.visual`.
 extension CanaryFileDecoder {
-    static let screenshotKeys = ["width", "height", "fullPage"]
-    static let visualKeys = ["maxDiff", "ignore"]
-    static let regionKeys = ["x", "y", "width", "height"]
 
     /// `base` with what `value` sets.
     func decodeScreenshot(_ value: LocatedJSON, base: ScreenshotSettings) -> ScreenshotSettings {
         var settings = base
-        guard let fields = fields(value, in: "'screenshot'", allowed: Self.screenshotKeys) else { return settings }
+        guard let fields = fields(value, in: "'screenshot'", allowed: Shapes.screenshot.keys) else { return settings }
         if let width = fields["width"].flatMap({ integer($0, for: "'screenshot' 'width'", in: ScreenshotSettings.widths) }) {
             settings.width = width
         }
@@ -23,7 +20,7 @@ extension CanaryFileDecoder {
     /// The `visual` member of a step's `expect` (its other members are assertions).
     func visualExpectation(_ expect: LocatedJSON) -> VisualExpectation? {
         guard let value = expect.objectMembers?.first(where: { $0.key == "visual" })?.value,
-              let fields = fields(value, in: "expect 'visual'", allowed: Self.visualKeys)
+              let fields = fields(value, in: "expect 'visual'", allowed: Shapes.visual.keys)
         else { return nil }
         var visual = VisualExpectation()
         if let maxDiff = fields["maxDiff"] {
@@ -51,9 +48,9 @@ extension CanaryFileDecoder {
     }
 
     private func region(_ value: LocatedJSON) -> VisualExpectation.Region? {
-        guard let fields = fields(value, in: "an 'ignore' region", allowed: Self.regionKeys) else { return nil }
+        guard let fields = fields(value, in: "an 'ignore' region", allowed: Shapes.region.keys) else { return nil }
         var numbers: [String: Int] = [:]
-        for key in Self.regionKeys {
+        for key in Shapes.region.keys {
             guard let member = fields[key] else {
                 report("an 'ignore' region needs x, y, width and height (pixels); '\(key)' is missing", at: value.location)
                 return nil

@@ -1,13 +1,11 @@
 /// One step: its name, request, expectations and captures.
 extension CanaryFileDecoder {
-    static let stepKeys = ["name", "request", "expect", "warn", "capture", "continueOnFailure", "screenshot"]
-
     func decodeStep(_ value: LocatedJSON, number: Int, usedNames: inout [String: SourceLocation]) -> Step? {
         stepName = "step-\(number)"
         defer { stepName = nil }
         // Problems found before `name` is decoded (unknown keys) already name the step.
         if case .string(let written)? = value.objectMembers?.first(where: { $0.key == "name" })?.value.kind { stepName = written }
-        guard let fields = fields(value, in: "the step", allowed: Self.stepKeys) else { return nil }
+        guard let fields = fields(value, in: "the step", allowed: Shapes.step.keys) else { return nil }
         var name = "step-\(number)"
         if let nameValue = fields["name"], let text = string(nameValue, for: "the step 'name'") {
             name = text
@@ -58,8 +56,6 @@ extension CanaryFileDecoder {
         return decodeExpect(value)
     }
 
-    static let captureKeys = ["json", "xpath", "header", "body", "status", "regex", "secret"]
-
     func decodeCaptures(_ value: LocatedJSON) -> [Capture] {
         (map(value, in: "'capture'") ?? []).compactMap { member in
             if !Template.isValidName(member.key) {
@@ -71,8 +67,8 @@ extension CanaryFileDecoder {
 
     private func decodeCapture(named name: String, _ value: LocatedJSON) -> Capture? {
         let what = "capture '\(name)'"
-        guard let fields = fields(value, in: what, allowed: Self.captureKeys) else { return nil }
-        let sources = fields.keys.filter { $0 != "regex" && $0 != "secret" }
+        guard let fields = fields(value, in: what, allowed: Shapes.capture.keys) else { return nil }
+        let sources = fields.keys.filter(Shapes.captureSources.contains)
         guard sources.count == 1, let sourceKey = sources.first, let sourceValue = fields[sourceKey] else {
             let found = sources.isEmpty ? "none" : sources.map { "'\($0)'" }.joined(separator: " and ")
             report("\(what) takes exactly one of {\"json\": \"$.path\"}, {\"xpath\": \"//title\"}, {\"header\": \"Name\"}, {\"body\": true} or {\"status\": true}; found \(found)", at: value.location)

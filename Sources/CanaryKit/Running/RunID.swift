@@ -2,9 +2,14 @@ import Foundation
 
 /// Run identifiers and timestamps: `20261122T142841Z-3f9a`, sortable by time.
 public enum RunID {
+    /// The 4 hex digits after the second are the millisecond × 64 plus 6 random bits (at most
+    /// 63,999 < 0xffff), so runs started within one second still sort by time: `--keep` prunes and
+    /// `--last` picks by name. Ids written before (4 random hex digits) keep the same shape.
     static func make(at date: Date) -> String {
         var generator = SystemRandomNumberGenerator()
-        let suffix = String(UInt16.random(in: 0...UInt16.max, using: &generator), radix: 16)
+        let millisecond = Int((date.timeIntervalSince1970 * 1000).rounded(.down)) % 1000
+        let value = millisecond * 64 + Int.random(in: 0..<64, using: &generator)
+        let suffix = String(value, radix: 16)
         return compactUTC(date) + "-" + String(repeating: "0", count: 4 - suffix.count) + suffix
     }
 

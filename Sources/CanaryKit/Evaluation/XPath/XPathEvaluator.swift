@@ -27,16 +27,35 @@ enum XPathEvaluator {
     private static func silenceErrors() {
         _ = initialized
         xmlSetStructuredErrorFunc(nil) { _, _ in }
+        canary_xml_silence_generic_errors()
     }
 
-    /// nil when `expression` is valid XPath 1.0; otherwise why not.
+    /// nil when `expression` is valid XPath 1.0; otherwise why not. libxml2 compiles some
+    /// expressions that fail on every document (`count(`, an unknown function, an unbound
+    /// variable, `count(1)`), so the compiled expression is also evaluated once on `<a/>`: an error
+    /// there is the file's, found at load, not a failure blamed on the target at every run.
     static func problem(compiling expression: String) -> String? {
         silenceErrors()
         xmlResetLastError()
         guard let compiled = xmlXPathCompile(expression) else {
             return lastError(xmlGetLastError()) ?? "not a valid XPath 1.0 expression"
         }
-        xmlXPathFreeCompExpr(compiled)
+        defer { xmlXPathFreeCompExpr(compiled) }
+        let probe: [UInt8] = Array("<a/>".utf8)
+        let document = probe.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                xmlReadMemory($0, Int32(buffer.count), nil, nil, Int32(XML_PARSE_NONET.rawValue))
+            }
+        }
+        guard let document else { return nil }
+        defer { xmlFreeDoc(document) }
+        guard let context = xmlXPathNewContext(document) else { return nil }
+        defer { xmlXPathFreeContext(context) }
+        xmlResetLastError()
+        guard let result = xmlXPathCompiledEval(compiled, context) else {
+            return lastError(xmlGetLastError()) ?? "it does not evaluate on any document"
+        }
+        xmlXPathFreeObject(result)
         return nil
     }
 

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+@testable import CanaryKit
+
+/// The schema must never refuse what the loader takes (an editor's red line on a good file is a
+/// false failure): each key's own example, put in a small canary, loads and passes the schema.
+@Suite("every key's example loads and passes the JSON Schema")
+struct SchemaExampleTests {
+    /// Where an object of each shape stands in a canary: `%` is replaced by one `key: example`.
+    static let places: [String: String] = {
+        let step = #"request: {url: "https://h.test/"}"#
+        func canary(_ inner: String) -> String { #"{variables: {base: "https://h.test", user: "u"}, "# + inner + "}" }
+        func expect(_ inner: String) -> String { canary("steps: [{\(step), expect: {\(inner)}}]") }
+        return [
+            "canary": "{steps: [{\(step)}], %}",
+            "step": canary("steps: [{\(step), %}]"),
+            "request": canary(#"steps: [{request: {url: "https://h.test/", %}}]"#),
+            "defaults": canary("defaults: {%}, steps: [{\(step)}]"),
+            "alarm": canary("alarm: {%}, steps: [{\(step)}]"),
+            "expect": canary("steps: [{\(step), expect: {%}}]"),
+            "timings": expect("timings: {%}"),
+            "certificate": expect("certificate: {%}"),
+            "visual": expect("visual: {%}"),
+            "screenshot": canary("steps: [{\(step), screenshot: {%}}]"),
+            "predicate-status": expect("status: {%}"),
+            "predicate-number": expect("size: {%}"),
+            "predicate-duration": expect("duration: {%}"),
+            "predicate-text": expect("body: {%}"),
+            "predicate-any": expect(#"json: {"$.a": {%}}"#),
+        ]
+    }()
+
+    static func compiledSchema() throws -> JSONSchema {
+        try JSONSchemaCompiler.compile(FileSchema.document, baseURI: "file:///canary.schema.json", label: "canary.schema.json") { _ in nil }
+    }
+
+    @Test("each key's example, alone in its object, loads without problems and validates")
+    func examplesPass() throws {
+        let schema = try Self.compiledSchema()
+        let file = ExampleCoverageTests.root.appendingPathComponent("canaries/example.json").path
+        var checked = 0
+        for shape in Shapes.all {
+            // Objects with required keys or rules between keys are checked whole, through the
+            // example of the key that holds them (a region, a capture, a maintenance window).
+            guard let place = Self.places[shape.name] else {
+                #expect(!shape.rules.isEmpty || shape.fields.contains(where: \.required), "'\(shape.name)' has no place in this test")
+                continue
+            }
+            for field in shape.fields where !field.required {
+                let text = place.replacingOccurrences(of: "%", with: "\"\(field.key)\": \(field.example)")
+                let (canary, problems) = CanaryLoader.load(source: Array(text.utf8), file: file)
+                #expect(canary != nil && problems.isEmpty, "\(shape.name).\(field.key): \(text) → \(problems.map(\.message))")
+                let value = try JSON5.parseJSON(Array(text.utf8))
+                let result = JSONSchemaValidator.validate(value, against: schema)
+                #expect(result.isValid, "\(shape.name).\(field.key): the schema refuses \(text): \(result.violations.map(\.description))")
+                checked += 1
+            }
+        }
+        #expect(checked >= 80)
+    }
+}
