@@ -109,6 +109,25 @@ EOF
         -in good.csr -out good.pem >/dev/null 2>&1
     openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key \
         -startdate 20200101000000Z -enddate 20200201000000Z -in expired.csr -out expired.pem >/dev/null 2>&1
+    # A chain: an intermediate CA that expires in 10 days signs a leaf that expires in 30, and the
+    # server sends both, so the chain's earliest expiry differs from the leaf's.
+    openssl req -newkey rsa:2048 -nodes -keyout intermediate.key -out intermediate.csr -subj "/CN=canary test intermediate" \
+        -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+    openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -days 10 \
+        -in intermediate.csr -out intermediate.pem >/dev/null 2>&1
+    openssl req -newkey rsa:2048 -nodes -keyout chain.key -out chain.csr -subj "/CN=localhost" \
+        -addext "subjectAltName=DNS:localhost,DNS:chain.test,IP:127.0.0.1" 2>/dev/null
+    openssl ca -batch -config ca.cnf -cert intermediate.pem -keyfile intermediate.key -days 30 \
+        -in chain.csr -out chain-leaf.pem >/dev/null 2>&1
+    openssl x509 -in chain-leaf.pem > chain.pem
+    openssl x509 -in intermediate.pem >> chain.pem
+    # A client certificate from the test CA, its key in the clear and encrypted with a password
+    # (for nginx's ssl_verify_client and `clientCertificate`).
+    openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj "/CN=canary client" 2>/dev/null
+    openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -days 30 \
+        -in client.csr -out client-full.pem >/dev/null 2>&1
+    openssl x509 -in client-full.pem > client.pem
+    openssl pkey -in client.key -aes256 -passout pass:client-secret -out client-encrypted.key
     cd "$root"
 }
 
@@ -122,7 +141,7 @@ make_site() {
 }
 
 write_nginx_conf() {
-    local http=$1 https=$2 expired=$3 wronghost=$4 httpbin=$5
+    local http=$1 https=$2 expired=$3 wronghost=$4 httpbin=$5 chain=$6 clientcert=$7 h2c=$8
     # Workers run as the invoking user: a checkout inside a private (0700) folder must still be
     # readable by them, and nginx's default worker user (nobody) could not read it.
     local user_line=""
@@ -173,6 +192,36 @@ http {
         ssl_certificate_key $dir/certs/wronghost.key;
         root $dir/www;
     }
+    # A leaf and the intermediate that signed it: the chain expires (10 days) before the leaf.
+    server {
+        listen 127.0.0.1:$chain ssl;
+        ssl_certificate $dir/certs/chain.pem;
+        # nginx 1.22 leaves TLSv1.3 out by default; this server speaks only 1.3, so tests know it.
+        ssl_protocols TLSv1.3;
+        ssl_certificate_key $dir/certs/chain.key;
+        root $dir/www;
+    }
+    # Asks every client for a certificate from the test CA; one without gets nginx's 400.
+    server {
+        listen 127.0.0.1:$clientcert ssl;
+        ssl_certificate $dir/certs/good.pem;
+        ssl_certificate_key $dir/certs/good.key;
+        ssl_client_certificate $dir/certs/ca.pem;
+        ssl_verify_client on;
+        root $dir/www;
+        location = /whoami { return 200 "\$ssl_client_s_dn\n"; }
+    }
+    # HTTP/2 without TLS (h2c): only a client with prior knowledge speaks it here.
+    server {
+        listen 127.0.0.1:$h2c http2;
+        root $dir/www;
+    }
+    # HTTP over a unix socket.
+    server {
+        listen unix:$dir/nginx.sock;
+        root $dir/www;
+        location = /via { return 200 "unix socket\n"; }
+    }
 }
 EOF
 }
@@ -219,7 +268,9 @@ start() {
     otlp=$(free_port)
     local alertmanager receiver
     alertmanager=$(free_port); receiver=$(free_port)
-    write_nginx_conf "$http" "$https" "$expired" "$wronghost" "$httpbin"
+    local chain clientcert h2c
+    chain=$(free_port); clientcert=$(free_port); h2c=$(free_port)
+    write_nginx_conf "$http" "$https" "$expired" "$wronghost" "$httpbin" "$chain" "$clientcert" "$h2c"
     nginx -c "$dir/nginx.conf" -p "$dir" -e "$dir/nginx-error.log"
     "$venv/bin/gunicorn" --daemon --pid "$dir/gunicorn.pid" --log-file "$dir/gunicorn.log" \
         -b "127.0.0.1:$httpbin" -w 2 -k gthread --threads 32 httpbin:app
@@ -248,6 +299,11 @@ CANARY_TEST_NGINX_TLS_EXPIRED=https://localhost:$expired
 CANARY_TEST_NGINX_TLS_WRONG_HOST=https://localhost:$wronghost
 CANARY_TEST_HOSTILE=http://127.0.0.1:$hostile
 CANARY_TEST_CA=$dir/certs/ca.pem
+CANARY_TEST_NGINX_TLS_CHAIN=https://localhost:$chain
+CANARY_TEST_NGINX_TLS_CLIENT_CERT=https://localhost:$clientcert
+CANARY_TEST_CERTS=$dir/certs
+CANARY_TEST_NGINX_H2C=http://127.0.0.1:$h2c
+CANARY_TEST_NGINX_SOCKET=$dir/nginx.sock
 CANARY_TEST_CLOSED_PORT=1
 CANARY_TEST_PUSHGATEWAY=http://127.0.0.1:$pushgateway
 CANARY_TEST_PROMTOOL=$(command -v promtool)

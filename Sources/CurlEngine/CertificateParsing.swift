@@ -1,6 +1,6 @@
 import Foundation
 
-/// Builds the leaf certificate from libcurl's CURLINFO_CERTINFO lines ("Name:value").
+/// Builds one certificate from libcurl's CURLINFO_CERTINFO lines ("Name:value").
 /// Keys match case-insensitively: the OpenSSL backend writes "Expire date", others "Expire Date".
 /// Returns nil without a parsable expiry date.
 func parseCertificate(fields: [String]) -> CertificateInfo? {
@@ -15,7 +15,18 @@ func parseCertificate(fields: [String]) -> CertificateInfo? {
         subject: values["subject"]?.trimmingHTTPWhitespace() ?? "",
         issuer: values["issuer"]?.trimmingHTTPWhitespace() ?? "",
         notBefore: values["start date"].flatMap(parseCertificateDate),
-        notAfter: expiry)
+        notAfter: expiry,
+        subjectAltNames: values["x509v3 subject alternative name"].map(parseAltNames) ?? [])
+}
+
+/// OpenSSL's `DNS:localhost, IP Address:127.0.0.1` as `["localhost", "127.0.0.1"]`: each entry
+/// loses its type, up to the first colon (an IPv6 address keeps its own colons).
+func parseAltNames(_ text: String) -> [String] {
+    text.split(separator: ",").compactMap { entry in
+        let trimmed = String(entry).trimmingHTTPWhitespace()
+        guard let colon = trimmed.firstIndex(of: ":") else { return trimmed.isEmpty ? nil : trimmed }
+        return String(trimmed[trimmed.index(after: colon)...])
+    }
 }
 
 /// Parses OpenSSL's `Dec 22 14:44:54 2026 GMT` (day space-padded: `Jan  5 …`) and the other

@@ -25,6 +25,8 @@ final class EasyTransfer {
     /// errno of a socket() that failed in `openSocket`: libcurl reports that failure as a
     /// refused connection and leaves CURLINFO_OS_ERRNO at 0.
     var socketErrno: Int32 = 0
+    /// What libcurl's informational lines said about the TLS handshake.
+    var handshake = HandshakeNotes()
     var maxBodyBytes: Int { request.maxBodyBytes }
     var redirectPolicy: RedirectPolicy { request.redirectPolicy }
     var followsRedirects: Bool { request.followRedirects }

@@ -149,11 +149,14 @@ public struct CertificateInfo: Sendable, Hashable, Codable {
     public var issuer: String
     public var notBefore: Date?
     public var notAfter: Date
-    public init(subject: String, issuer: String, notBefore: Date?, notAfter: Date) {
+    /// The names of its subjectAltName extension, without their types (`localhost`, `127.0.0.1`).
+    public var subjectAltNames: [String]
+    public init(subject: String, issuer: String, notBefore: Date?, notAfter: Date, subjectAltNames: [String] = []) {
         self.subject = subject
         self.issuer = issuer
         self.notBefore = notBefore
         self.notAfter = notAfter
+        self.subjectAltNames = subjectAltNames
     }
 }
 
@@ -190,6 +193,10 @@ public struct HTTPResponse: Sendable {
     public var newConnections: Int
     public var timings: Timings
     public var certificate: CertificateInfo?
+    /// The TLS handshake's certificates, protocol and cipher, for https (nil for plain http).
+    public var tls: TLSInfo?
+    /// The server asked for a client certificate during the TLS handshake.
+    public var clientCertificateRequested = false
     /// The request headers exactly as libcurl sent them on the final hop (CURLINFO_HEADER_OUT).
     public var requestHeaderBlock: String
     public init(

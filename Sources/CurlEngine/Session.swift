@@ -6,9 +6,9 @@ import CCurlShim
 final class Session {
     var activeTransfers = 0
     var isClosing = false
-    /// Leaf certificate by origin ("https://host:port"): libcurl reports certificates only for
+    /// TLS handshake facts by origin ("https://host:port"): libcurl reports certificates only for
     /// the transfer that did the handshake, so reused connections are served from here.
-    var certificates: [String: CertificateInfo] = [:]
+    var handshakes: [String: TLSInfo] = [:]
     private var share: UnsafeMutableRawPointer?
 
     /// Created on first use, so sessions that never transfer cost nothing in libcurl.
@@ -27,7 +27,7 @@ final class Session {
     func destroy() {
         if let share { curl_share_cleanup(share) }
         share = nil
-        certificates.removeAll()
+        handshakes.removeAll()
     }
 }
 

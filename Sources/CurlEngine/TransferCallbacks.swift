@@ -58,12 +58,19 @@ func receiveHeaderLine(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ coun
     return length
 }
 
-/// CURLOPT_DEBUGFUNCTION: keeps the request headers exactly as sent on the last hop.
+/// CURLOPT_DEBUGFUNCTION: keeps the request headers exactly as sent on the last hop, and what
+/// libcurl's informational lines say about the TLS handshake.
 func receiveDebugData(
     _ handle: UnsafeMutableRawPointer?, _ type: curl_infotype, _ data: UnsafeMutablePointer<CChar>?,
     _ size: Int, _ context: UnsafeMutableRawPointer?
 ) -> Int32 {
-    guard type == CURLINFO_HEADER_OUT, let transfer = transfer(from: context) else { return 0 }
+    guard let transfer = transfer(from: context) else { return 0 }
+    if type == CURLINFO_TEXT {
+        // Short lines only: they come from libcurl, but a long one is nothing we read.
+        if size < 512 { transfer.handshake.read(String(decoding: bytes(data, size), as: UTF8.self)) }
+        return 0
+    }
+    guard type == CURLINFO_HEADER_OUT else { return 0 }
     if transfer.responseStartedSinceRequest {
         transfer.requestHeaderBytes.removeAll(keepingCapacity: true)
         transfer.responseStartedSinceRequest = false

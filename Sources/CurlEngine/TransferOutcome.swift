@@ -8,6 +8,7 @@ extension EasyTransfer {
         let effectiveURL = handle.string(CURLINFO_EFFECTIVE_URL)
         let collectedBody = body
         body = []  // hand the buffer over without copying it
+        let tls = tlsInfo(effectiveURL: effectiveURL, session: session)
         var response = HTTPResponse(
             statusCode: handle.long(CURLINFO_RESPONSE_CODE),
             httpVersion: Self.versionName(handle.long(CURLINFO_HTTP_VERSION)),
@@ -19,9 +20,11 @@ extension EasyTransfer {
             primaryIP: handle.string(CURLINFO_PRIMARY_IP),
             newConnections: handle.long(CURLINFO_NUM_CONNECTS),
             timings: timings(),
-            certificate: certificate(effectiveURL: effectiveURL, session: session),
+            certificate: tls?.leaf,
             requestHeaderBlock: String(decoding: requestHeaderBytes, as: UTF8.self))
         response.hops = hops
+        response.tls = tls
+        response.clientCertificateRequested = handshake.clientCertificateRequested
         return .success(response)
     }
 
@@ -77,18 +80,22 @@ extension EasyTransfer {
             total: max(0, total))
     }
 
-    /// The leaf certificate, remembered per origin in the session because libcurl only
-    /// reports it for the transfer whose connection did the TLS handshake.
-    private func certificate(effectiveURL: String, session: Session?) -> CertificateInfo? {
+    /// The handshake's certificates, protocol and cipher, remembered per origin in the session
+    /// because libcurl only reports them for the transfer whose connection did the handshake.
+    private func tlsInfo(effectiveURL: String, session: Session?) -> TLSInfo? {
         guard let origin = Self.tlsOrigin(of: effectiveURL) else { return nil }
         var info: UnsafeMutablePointer<curl_certinfo>?
-        if ccurl_easy_getinfo_certinfo(handle.raw, &info) == CURLE_OK, let info,
-           info.pointee.num_of_certs > 0, let leaf = info.pointee.certinfo[0],
-           let certificate = parseCertificate(fields: Self.strings(of: leaf)) {
-            session?.certificates[origin] = certificate
-            return certificate
+        var chain: [CertificateInfo] = []
+        if ccurl_easy_getinfo_certinfo(handle.raw, &info) == CURLE_OK, let info, let lists = info.pointee.certinfo {
+            for index in 0..<Int(max(0, info.pointee.num_of_certs)) {
+                guard let list = lists[index], let certificate = parseCertificate(fields: Self.strings(of: list)) else { break }
+                chain.append(certificate)
+            }
         }
-        return session?.certificates[origin]
+        guard !chain.isEmpty else { return session?.handshakes[origin] }
+        let tls = TLSInfo(chain: chain, protocolVersion: handshake.protocolVersion, cipher: handshake.cipher)
+        session?.handshakes[origin] = tls
+        return tls
     }
 
     /// "https://host:port" of an https URL, nil for other schemes.

@@ -81,7 +81,8 @@ struct RunOptions {
     /// metrics and events all carry it), replacing a `location` tag of the file.
     func prepare(_ canaries: [Canary]) -> [Canary] {
         canaries.compactMap { canary in
-            guard only.isEmpty || only.contains(canary.name),
+            // `--only checkout` also selects every canary of checkout's matrix (`checkout[eu]`).
+            guard only.isEmpty || only.contains(canary.name) || canary.matrixBase.map(only.contains) == true,
                   tags.allSatisfy({ wanted in canary.tags.contains { $0.key == wanted.key && $0.value == wanted.value } }),
                   shard?.contains(canary.name) ?? true
             else { return nil }

@@ -10,23 +10,29 @@ struct BaselineCommand {
         guard options.paths.count == 1, let canary = options.paths.first else {
             throw UsageError("baseline: name one canary, e.g. `canary baseline homepage [--run RUNID]`")
         }
-        // Both become path components: they must name an entry of the results folder, nothing above it.
-        for name in [canary] + (options.runId.map { [$0] } ?? []) where name.contains("/") || name.hasPrefix(".") || name.isEmpty {
-            throw UsageError("baseline: '\(name)' is not a canary or run name (no '/', no leading '.')")
+        // The run id becomes a path component: it must name an entry of the canary's folder, nothing above it.
+        if let run = options.runId, run.contains("/") || run.hasPrefix(".") || run.isEmpty {
+            throw UsageError("baseline: '\(run)' is not a run id (no '/', no leading '.')")
         }
-        let folder = options.results + "/" + canary
-        guard let runs = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
-            Console.error("baseline: no runs of \(canary) in \(options.results) (no folder \(folder))")
+        // The canary's folder is its name's slug; runs an earlier version recorded are in a folder named by the name.
+        let folders = ([ResultsLayout.canaryFolder(canary)] + (ResultsLayout.legacyCanaryFolder(canary).map { [$0] } ?? []))
+            .map { options.results + "/" + $0 }
+        var runFolders: [String: String] = [:]
+        for folder in folders.reversed() {
+            for run in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where !run.hasPrefix(".") { runFolders[run] = folder + "/" + run }
+        }
+        guard !runFolders.isEmpty else {
+            Console.error("baseline: no runs of \(canary) in \(options.results) (no folder \(folders[0]))")
             return 2
         }
-        let recorded = runs.filter { !$0.hasPrefix(".") }.sorted()
-        let chosen = options.runId ?? recorded.last { hasScreenshots(folder + "/" + $0) }
-        guard let run = chosen, recorded.contains(run) else {
+        let recorded = runFolders.keys.sorted()
+        let chosen = options.runId ?? recorded.last { hasScreenshots(runFolders[$0] ?? "") }
+        guard let run = chosen, let folder = runFolders[run] else {
             let which = options.runId.map { "no run \($0) of \(canary)" } ?? "no run of \(canary) has a screenshot"
             Console.error("baseline: \(which) in \(options.results); its runs: \(recorded.suffix(5).joined(separator: ", "))")
             return 2
         }
-        let files = try Baselines(results: options.results).adopt(runFolder: folder + "/" + run, canary: canary)
+        let files = try Baselines(results: options.results).adopt(runFolder: folder, canary: canary)
         guard !files.isEmpty else {
             Console.error("baseline: run \(run) of \(canary) has no screenshots; pick one that has with --run")
             return 2

@@ -35,6 +35,7 @@ enum CommandTable {
         Command(name: "diff", summary: "what changed between two runs", flags: DiffCommand.flags, operands: .canaryNames),
         Command(name: "baseline", summary: "make a run's screenshots the visual baseline", flags: ["--results", "--run"], operands: .canaryNames),
         Command(name: "new", summary: "write a commented canary file for one URL", flags: ["--output"], operands: .nothing),
+        Command(name: "import", summary: "write a canary file from a curl command, a HAR or a CloudWatch multi checks configuration", flags: ["--output", "--filter"], operands: .nothing),
         Command(name: "schema", summary: "print the JSON Schema of the canary file, for editors", flags: [], operands: .nothing),
         Command(name: "completion", summary: "print a completion script for bash, zsh or fish", flags: [], operands: .shells),
         Command(name: "help", summary: "options of one command; --man: the man page", flags: ["--man"], operands: .commands),
@@ -58,7 +59,7 @@ enum CommandTable {
         "--maintenance": .file, "--report-format": .choices(["github", "tap", "json"]), "--retry": .text,
         "--retry-interval": .text, "--timeout": .text, "--results-mode": .text, "--pass-env": .text,
         "--log-format": .choices(["text", "json"]), "--stop-timeout": .text, "--listen": .text,
-        "--for": .text, "--output": .file, "--run": .text, "--attempt": .text, "--trace": .text, "--otlp": .text, "--trace-url": .text, "--emf": .file, "--emf-namespace": .text,
+        "--for": .text, "--output": .file, "--run": .text, "--attempt": .text, "--trace": .text, "--otlp": .text, "--trace-url": .text, "--emf": .file, "--emf-namespace": .text, "--filter": .text,
         "--format": .choices(["http", "har", "json", "curl"]), "--color": .choices(ColorChoice.allCases.map(\.rawValue)),
     ]
 

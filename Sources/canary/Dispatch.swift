@@ -61,6 +61,8 @@ func dispatch(_ arguments: [String]) async throws -> Int32 {
         return command == "validate" ? ValidateCommand(options: options).execute() : ListCommand(options: options).execute()
     case "new":
         return try NewCommand(arguments: rest).execute()
+    case "import":
+        return try ImportCommand(arguments: rest).execute()
     case "schema":
         guard rest.isEmpty else {
             throw UsageError("schema: takes no arguments; write it to a file with `canary schema > canary.schema.json`")

@@ -19,6 +19,7 @@ enum Help {
       canary diff CANARY [RUN_A RUN_B]   what changed: by default the latest failure against the last pass
       canary baseline CANARY [--run RUNID]   a run's screenshots become the visual baseline
       canary new NAME URL [-o FILE]    a commented canary file for one URL: the fastest start
+      canary import curl|har|cloudwatch …   a canary file from a curl command, a HAR, or CloudWatch
       canary schema                    the JSON Schema of the canary file, for editors' completion and checks
       canary help COMMAND              options of one command; canary help --man: the man page (roff)
       canary completion bash|zsh|fish  a completion script for the shell
@@ -237,6 +238,21 @@ enum Help {
       -o, --output FILE    write it there (default: stdout)
     """
 
+    static let importing = """
+    Usage: canary import curl -- curl [curl options] URL...    (or one quoted word, or - for stdin)
+           canary import har FILE.har [--filter REGEX]
+           canary import cloudwatch blueprint-config.json
+
+    Writes a commented canary file: one step per URL of a curl command ("Copy as cURL" of Chromium
+    or Firefox, or typed by hand), per entry of a HAR (each expecting the status it got), or per
+    HTTP and SSL check of a CloudWatch Synthetics multi checks configuration. Credentials become
+    {{secret.NAME}} placeholders the file lists; dynamic-looking values are marked; what has no
+    equivalent is named in a comment. The file is checked by the loader before it is written; an
+    existing FILE is never overwritten. Bad input is exit 2 with its place (word, line:column, entry).
+      -o, --output FILE    write it there (default: stdout)
+      --filter REGEX       import har: only entries whose URL matches
+    """
+
     static let schema = """
     Usage: canary schema
 
@@ -277,6 +293,7 @@ enum Help {
         case "schedule": return schedule
         case "baseline": return baseline
         case "new": return new
+        case "import": return importing
         case "completion": return completion
         case "schema": return schema
         case "help": return help

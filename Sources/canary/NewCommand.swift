@@ -36,29 +36,7 @@ struct NewCommand {
     }
 
     func execute() throws -> Int32 {
-        let text = Self.file(name: name, url: url, written: Date())
-        // What we write must load: a name the format refuses is the user's to change, said here.
-        let (canary, problems) = CanaryLoader.load(source: Array(text.utf8), file: output ?? "<stdout>")
-        guard canary != nil else {
-            throw UsageError("new: " + problems.map(\.message).joined(separator: "\n"))
-        }
-        guard let output else {
-            print(text, terminator: "")
-            return 0
-        }
-        let fd = open(output, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            let reason = errno == EEXIST ? "exists already; choose another path or remove it" : String(cString: strerror(errno))
-            throw UsageError("new: \(output): \(reason)")
-        }
-        defer { close(fd) }
-        do {
-            try FileIO.writeAll(fd, Array(text.utf8), path: output)
-        } catch {
-            throw UsageError("new: \(error)")
-        }
-        Console.error("wrote \(output); check it with `canary validate \(output)`, run it with `canary run \(output)`")
-        return 0
+        try CanaryFileOutput.emit(Self.file(name: name, url: url, written: Date()), to: output, command: "new")
     }
 
     static func file(name: String, url: String, written: Date) -> String {

@@ -216,7 +216,7 @@ struct RunCommand {
 
     /// --only, --tag, --shard, --location; naming a canary that does not exist is a usage error.
     private func select(_ canaries: [Canary]) throws -> [Canary] {
-        let known = Set(canaries.map(\.name))
+        let known = Set(canaries.map(\.name) + canaries.compactMap(\.matrixBase))
         for name in options.only where !known.contains(name) {
             throw UsageError("run: --only \(name): no such canary" + NameSuggestion.hint(for: name, among: known.sorted()))
         }

@@ -121,12 +121,12 @@ struct EvaluationMessageTests {
 
     @Test("certificate lifetimes read in days; no certificate says why")
     func certificate() {
-        let expiresIn = Assertion(query: .certificateExpiresIn, predicates: [.greaterThan(.string("14d"))])
+        let expiresIn = Assertion(query: .certificate(.expiresIn), predicates: [.greaterThan(.string("14d"))])
         let failure = AssertionEvaluator.evaluate(expiresIn, on: facts)
         #expect(failure == AssertionFailure(
             assertion: "certificate.expiresIn", expected: "> 14d", actual: "9.5d",
             message: "certificate.expiresIn: expected > 14d, got 9.5d"))
-        #expect(AssertionEvaluator.evaluate(Assertion(query: .certificateExpiresIn, predicates: [.greaterThan(.string("7d"))]), on: facts) == nil)
+        #expect(AssertionEvaluator.evaluate(Assertion(query: .certificate(.expiresIn), predicates: [.greaterThan(.string("7d"))]), on: facts) == nil)
 
         var plainHTTP = facts
         plainHTTP.certificateNotAfter = nil

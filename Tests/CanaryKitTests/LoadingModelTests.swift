@@ -108,7 +108,7 @@ struct LoadingModelTests {
         let queries: [Query] = [
             .status, .header("Content-Type"), .body, .json(try JSONPath.parse("$.json.user")),
             .json(try JSONPath.parse("$.items")), .duration, .timing(.connect), .timing(.firstByte), .size,
-            .redirects, .certificateExpiresIn,
+            .redirects, .certificate(.expiresIn),
         ]
         let predicates: [[CanaryKit.Predicate]] = [
             [.equals(.number(200))],
@@ -180,6 +180,6 @@ struct LoadingModelTests {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let result = CanaryLoader.load(paths: [root.appendingPathComponent("canaries").path], definedVariables: [])
         #expect(result.problems.isEmpty, "\(result.problems)")
-        #expect(result.canaries.map(\.name) == ["api-login", "json-api", "resilience", "static-site", "tls-certificate"])
+        #expect(result.canaries.map(\.name) == ["api-login", "json-api", "regions[eu]", "regions[us]", "resilience", "static-site", "tls-certificate"])
     }
 }

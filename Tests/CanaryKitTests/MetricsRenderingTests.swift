@@ -8,7 +8,7 @@ struct MetricsRenderingTests {
     @Test("one canary renders every family of spec section 4, in order, with HELP and TYPE")
     func wholeDocument() {
         let record = MetricsFixtures.record("checkout", tags: ["env": "prod"], steps: [
-            MetricsFixtures.step("login", certificateNotAfter: "2026-12-22T00:00:00.000Z"),
+            MetricsFixtures.step("login", certificateNotAfter: "2026-12-22T00:00:00.000Z", tls: MetricsFixtures.tls),
             MetricsFixtures.step("pay", .skipped, status: 0, timings: Timings()),
         ])
         let text = PrometheusText.render([MetricsFixtures.metrics(record, state: "INSUFFICIENT_DATA")])
@@ -38,6 +38,8 @@ struct MetricsRenderingTests {
             #"canary_flaky_runs_total{canary="checkout",env="prod"} 0"#,
             #"canary_last_run_timestamp_seconds{canary="checkout",env="prod"} 1795357721.123"#,
             #"canary_certificate_expiry_timestamp_seconds{canary="checkout",env="prod",step="login"} 1797897600"#,
+            #"canary_certificate_not_before_timestamp_seconds{canary="checkout",env="prod",step="login"} 1795305600"#,
+            #"canary_certificate_chain_expiry_timestamp_seconds{canary="checkout",env="prod",step="login"} 1796860800"#,
             #"canary_alarm_state{canary="checkout",env="prod",state="OK"} 0"#,
             #"canary_alarm_state{canary="checkout",env="prod",state="ALARM"} 0"#,
             #"canary_alarm_state{canary="checkout",env="prod",state="INSUFFICIENT_DATA"} 1"#,

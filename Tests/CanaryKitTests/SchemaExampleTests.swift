@@ -58,4 +58,15 @@ struct SchemaExampleTests {
         }
         #expect(checked >= 80)
     }
+
+    @Test("forms the loader reads leniently (case, spaces, empty list pieces) pass the schema too", arguments: [
+        #"trace: ["none"]"#, #"trace: "w3c,,XRAY""#, #"trace: ",b3,""#, #"trace: ["w3c", "xray,b3"]"#, #"schedule: " RATE(5 minutes) ""#,
+    ])
+    func lenientForms(_ member: String) throws {
+        let text = #"{steps: [{request: {url: "https://h.test/"}}], "# + member + "}"
+        let (canary, problems) = CanaryLoader.load(source: Array(text.utf8), file: "canaries/lenient.json")
+        #expect(canary != nil, "\(problems.map(\.message))")
+        let result = JSONSchemaValidator.validate(try JSON5.parseJSON(Array(text.utf8)), against: try Self.compiledSchema())
+        #expect(result.isValid, "the schema refuses \(member): \(result.violations.map(\.description))")
+    }
 }

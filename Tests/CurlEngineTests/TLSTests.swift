@@ -23,6 +23,29 @@ struct TLSTests {
         }
     }
 
+    @Test("the chain the server sent, leaf first, with SANs, protocol and cipher; a reused connection reports the same")
+    func chainAndHandshake() async throws {
+        try await withEngine { engine in
+            let session = engine.makeSession()
+            defer { engine.close(session) }
+            let request = HTTPRequest(url: try TestServers.nginxChainTLS("/hello.txt"), caFile: try TestServers.caFile())
+            let first = try await engine.perform(request, in: session)
+            let tls = try #require(first.tls)
+            #expect(tls.chain.map(\.subject) == ["CN = localhost", "CN = canary test intermediate"])
+            #expect(tls.chain.map(\.issuer) == ["CN = canary test intermediate", "CN = canary test CA"])
+            #expect(tls.leaf?.subjectAltNames == ["localhost", "chain.test", "127.0.0.1"])
+            #expect(tls.protocolVersion.hasPrefix("TLSv1."))
+            #expect(!tls.cipher.isEmpty && !tls.cipher.contains(" "))
+            // The intermediate (10 days) runs out before the leaf (30 days).
+            let leafDays = try #require(tls.leaf?.notAfter.timeIntervalSinceNow) / 86_400
+            let chainDays = try #require(tls.chainNotAfter?.timeIntervalSinceNow) / 86_400
+            #expect(leafDays > 29 && leafDays < 31 && chainDays > 9 && chainDays < 11)
+            let second = try await engine.perform(request, in: session)
+            #expect(second.newConnections == 0)
+            #expect(second.tls == tls)
+        }
+    }
+
     @Test("https signed by an unknown CA fails with .certificate")
     func unknownCA() async throws {
         try await withEngine { engine in

@@ -21,6 +21,7 @@ enum TestServers {
     static func nginx(_ path: String) throws -> String { try value("CANARY_TEST_NGINX") + path }
     static func nginxTLS(_ path: String) throws -> String { try value("CANARY_TEST_NGINX_TLS") + path }
     static func nginxExpiredTLS(_ path: String) throws -> String { try value("CANARY_TEST_NGINX_TLS_EXPIRED") + path }
+    static func nginxChainTLS(_ path: String) throws -> String { try value("CANARY_TEST_NGINX_TLS_CHAIN") + path }
     static func caFile() throws -> String { try value("CANARY_TEST_CA") }
 
     private static let fileValues: [String: String] = {

@@ -19,13 +19,14 @@ struct ArtifactTests {
             ["run", root + "/canaries", "--results", results, "--artifacts", "all", "--cacert", TestServers.caFile] + TestServers.varArguments,
             environment: ["API_TOKEN": "example-token", "CANARY_USER": "demo"])
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
-        for canary in ["api-login", "json-api", "resilience", "static-site", "tls-certificate"] {
-            let folder = try runFolder(results, canary: canary)
+        for canary in ["api-login", "json-api", "regions[eu]", "regions[us]", "resilience", "static-site", "tls-certificate"] {
+            // Folders and snapshots are named by the names' slugs (`regions[eu]` → regions-eu-…).
+            let folder = try runFolder(results, canary: ResultsLayout.canaryFolder(canary))
             let files = try FileManager.default.contentsOfDirectory(atPath: folder)
             let record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/run.json"))) as? [String: Any]
             let steps = try #require(record?["steps"] as? [[String: Any]])
             for (index, step) in steps.enumerated() {
-                let name = String(format: "%02d-", index + 1) + (step["name"] as? String ?? "")
+                let name = Snapshot.baseName(index: index + 1, step: step["name"] as? String ?? "")
                 #expect(files.contains(name + ".http"), "\(canary): no snapshot \(name).http in \(files)")
             }
             let har = try Data(contentsOf: URL(fileURLWithPath: folder + "/run.har"))

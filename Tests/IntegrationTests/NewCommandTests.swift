@@ -36,7 +36,7 @@ struct NewCommandTests {
     }
 
     @Test("what it refuses, with the fix", arguments: [
-        (["new", "bad name!", "http://127.0.0.1/"], "new: canary name 'bad name!' may only use letters, digits"),
+        (["new", "bad\u{7}name", "http://127.0.0.1/"], "new: canary name 'bad\\u0007name' holds U+0007 (a control character)"),
         (["new", "a", "ftp://127.0.0.1/"], "new: 'ftp://127.0.0.1/' is not an http:// or https:// URL"),
         (["new", "a"], "new: give a name and a URL, e.g. `canary new checkout"),
         (["new", "a", "http://127.0.0.1/", "--outptu", "x"], "new: unknown option '--outptu'; did you mean '--output'?"),

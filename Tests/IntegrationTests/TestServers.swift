@@ -40,6 +40,8 @@ enum TestServers {
     /// scripts/hostile-server.py: /hang, /reset, /drip, /garbage, /binary, /loop, /headers, ...
     static var hostile: String { value("CANARY_TEST_HOSTILE") }
     static var caFile: String { value("CANARY_TEST_CA") }
+    /// nginx over TLSv1.3 only, sending a leaf (30 days) and the intermediate CA (10 days) that signed it.
+    static var nginxTLSChain: String { value("CANARY_TEST_NGINX_TLS_CHAIN") }
     static var closedPort: String { value("CANARY_TEST_CLOSED_PORT") }
     /// Base URL of a Prometheus Pushgateway, like `http://127.0.0.1:9091`.
     static var pushgateway: String { value("CANARY_TEST_PUSHGATEWAY") }
@@ -51,7 +53,7 @@ enum TestServers {
     /// Variables every test canary may use.
     static var variables: [String: String] {
         ["httpbin": httpbin, "site": nginx, "tls": nginxTLS, "expired": nginxTLSExpired,
-         "wronghost": nginxTLSWrongHost, "hostile": hostile, "closed": "http://127.0.0.1:\(closedPort)"]
+         "wronghost": nginxTLSWrongHost, "chain": nginxTLSChain, "hostile": hostile, "closed": "http://127.0.0.1:\(closedPort)"]
     }
 
     /// `--var NAME=VALUE` for each of `variables`, for runs of the binary; most canaries use a

@@ -53,7 +53,7 @@ public enum AssertionEvaluator {
     /// Certificate lifetimes are weeks long, so they read in days; other durations in ms.
     private static func unit(of query: Query) -> ValueStyle.Unit {
         switch query {
-        case .certificateExpiresIn: return .days
+        case .certificate(let fact) where fact.isDuration: return .days
         case _ where query.isDuration: return .milliseconds
         default: return .plain
         }

@@ -65,7 +65,8 @@ extension Query {
     /// Queries whose value is a number (durations in milliseconds included).
     var readsNumber: Bool {
         switch self {
-        case .status, .size, .redirects, .duration, .timing, .certificateExpiresIn: return true
+        case .status, .size, .redirects, .duration, .timing: return true
+        case .certificate(let fact): return fact.isDuration
         case .header, .body, .json, .jsonSchema, .xpath: return false
         }
     }

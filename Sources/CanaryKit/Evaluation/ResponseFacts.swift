@@ -18,6 +18,8 @@ public struct ResponseFacts: Sendable {
     public var redirects: Int
     /// The leaf certificate's notAfter; nil for plain http or a reused connection.
     public var certificateNotAfter: Date?
+    /// The TLS handshake's chain, protocol and cipher, for the other `certificate` queries.
+    public var tls: TLSInfo?
     /// The reference time for `certificate.expiresIn`.
     public var now: Date
     /// What each XPath of the step gave, from one parse of the body (see `evaluateXPaths`).
@@ -49,6 +51,7 @@ public struct ResponseFacts: Sendable {
             status: response.statusCode, headers: response.headers, body: response.body, bodyJSON: bodyJSON,
             durationMs: response.timings.total, timings: response.timings, redirects: response.redirectCount,
             certificateNotAfter: response.certificate?.notAfter, now: now)
+        tls = response.tls
     }
 
     /// The body parsed as JSON, or nil with the reason when it is too deeply nested to read
@@ -102,11 +105,25 @@ public struct ResponseFacts: Sendable {
         case .xpath(let expression):
             guard let outcome = xpathOutcomes[expression] else { return (nil, "the XPath was not evaluated") }
             return (outcome.value, outcome.missingReason)
-        case .certificateExpiresIn:
-            guard let notAfter = certificateNotAfter else {
-                return (nil, "no certificate was received: plain http, or a reused connection")
-            }
-            return (.number(notAfter.timeIntervalSince(now) * 1000), "")
+        case .certificate(let fact):
+            return (certificateValue(fact), "no certificate was received: plain http, or a reused connection")
+        }
+    }
+
+    /// One fact of the handshake; nil without one (plain http). Durations in milliseconds.
+    private func certificateValue(_ fact: Query.CertificateFact) -> JSONValue? {
+        func milliseconds(_ interval: TimeInterval?) -> JSONValue? { interval.map { .number($0 * 1000) } }
+        if fact == .expiresIn { return milliseconds(certificateNotAfter?.timeIntervalSince(now)) }
+        guard let tls, let leaf = tls.leaf else { return nil }
+        switch fact {
+        case .expiresIn: return nil
+        case .validFor: return milliseconds(leaf.notBefore.map { now.timeIntervalSince($0) })
+        case .chainExpiresIn: return milliseconds(tls.chainNotAfter?.timeIntervalSince(now))
+        case .issuer: return .string(leaf.issuer)
+        case .subject: return .string(leaf.subject)
+        case .subjectAltNames: return .array(leaf.subjectAltNames.map(JSONValue.string))
+        case .protocol: return tls.protocolVersion.isEmpty ? nil : .string(tls.protocolVersion)
+        case .cipher: return tls.cipher.isEmpty ? nil : .string(tls.cipher)
         }
     }
 }

@@ -21,7 +21,7 @@ struct MetricSample: Equatable {
 /// `canary_alarm_state` (INSUFFICIENT_DATA) and `canary_runs_total` (0).
 enum MetricFamily: CaseIterable {
     case success, degraded, duration, stepDuration, stepPhase, stepStatusCode, runs, flakyRuns, lastRunTimestamp
-    case certificateExpiry, alarmState, inMaintenance, runnerErrors
+    case certificateExpiry, certificateNotBefore, certificateChainExpiry, alarmState, inMaintenance, runnerErrors
 
     var name: String {
         switch self {
@@ -35,6 +35,8 @@ enum MetricFamily: CaseIterable {
         case .flakyRuns: "canary_flaky_runs_total"
         case .lastRunTimestamp: "canary_last_run_timestamp_seconds"
         case .certificateExpiry: "canary_certificate_expiry_timestamp_seconds"
+        case .certificateNotBefore: "canary_certificate_not_before_timestamp_seconds"
+        case .certificateChainExpiry: "canary_certificate_chain_expiry_timestamp_seconds"
         case .alarmState: "canary_alarm_state"
         case .inMaintenance: "canary_in_maintenance"
         case .runnerErrors: "canary_runner_errors_total"
@@ -53,6 +55,8 @@ enum MetricFamily: CaseIterable {
         case .flakyRuns: "Runs of the canary that passed only on a retry, kept across invocations."
         case .lastRunTimestamp: "Unix time the last run of the canary ended."
         case .certificateExpiry: "Unix time the leaf TLS certificate seen by the step expires (notAfter)."
+        case .certificateNotBefore: "Unix time the leaf TLS certificate seen by the step became valid (notBefore)."
+        case .certificateChainExpiry: "Unix time the first certificate of the chain the server sent expires (the earliest notAfter)."
         case .alarmState: "1 for the current alarm state of the canary, 0 for the others."
         case .inMaintenance: "1 while the canary is in a maintenance window (its last run was), else 0."
         case .runnerErrors: "Runs the runner could not carry out for want of its own resources (inconclusive), by kind."
@@ -109,13 +113,23 @@ enum MetricFamily: CaseIterable {
             guard let end = PrometheusLabels.unixTime(iso8601: record.end) else { return [] }
             return [MetricSample(labels: canary, value: end)]
         case .certificateExpiry:
-            return record.steps.compactMap { step in
-                guard let text = step.response?.certificateNotAfter,
-                      let notAfter = PrometheusLabels.unixTime(iso8601: text) else { return nil }
-                return MetricSample(labels: canary + [("step", step.name)], value: notAfter)
-            }
+            return Self.timestamps(record, labels: canary) { $0.certificateNotAfter }
+        case .certificateNotBefore:
+            return Self.timestamps(record, labels: canary) { $0.tls?.notBefore }
+        case .certificateChainExpiry:
+            return Self.timestamps(record, labels: canary) { $0.tls?.chainNotAfter }
         case .runs, .flakyRuns, .alarmState, .inMaintenance, .runnerErrors:
             return []
+        }
+    }
+
+    /// One sample per step whose response has the ISO 8601 time `time` reads, as Unix time.
+    private static func timestamps(
+        _ record: RunRecord, labels canary: [(name: String, value: String)], _ time: (ResponseSummary) -> String?
+    ) -> [MetricSample] {
+        record.steps.compactMap { step in
+            guard let text = step.response.flatMap(time), let seconds = PrometheusLabels.unixTime(iso8601: text) else { return nil }
+            return MetricSample(labels: canary + [("step", step.name)], value: seconds)
         }
     }
 

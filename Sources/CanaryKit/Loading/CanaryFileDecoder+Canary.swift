@@ -11,10 +11,18 @@ extension CanaryFileDecoder {
         // Problems found before `name` is decoded (unknown keys) already name the canary.
         if case .string(let written)? = members.first(where: { $0.key == "name" })?.value.kind { canaryName = written }
         guard let fields = fields(root, in: "the canary", allowed: Shapes.canary.keys) else { return nil }
-        let name = decodeName(fields, defaultName: defaultName)
+        let base = decodeName(fields, defaultName: defaultName)
+        let name = base + (matrix?.suffix ?? "")
         canaryName = name
         var canary = Canary(name: name, file: file, steps: [])
         if let value = fields["variables"] { canary.variables = decodeVariables(value) }
+        if let matrix {
+            canary.matrixBase = base
+            canary.variables.merge(matrix.variables) { _, fromMatrix in fromMatrix }
+            if name.count > Self.maximumNameLength {
+                report("the canary name '\(Self.excerpt(name))' of \(matrix.place) is \(name.count) characters long; at most \(Self.maximumNameLength): shorten the name or the entry names", at: nameLocation)
+            }
+        }
         fileVariables = canary.variables
         knownNames = Set(canary.variables.keys).union(definedVariables)
         if let value = fields["variables"] { checkVariableTemplates(value, canary.variables) }
@@ -28,6 +36,10 @@ extension CanaryFileDecoder {
         }
         checkRunFitsSchedule(canary, at: fields["timeout"]?.location ?? fields["schedule"]?.location ?? fileStart)
         if let value = fields["tags"] { canary.tags = decodeTags(value) }
+        // The entries as tags too, so metrics and events can be grouped by them.
+        for entry in matrix?.entries ?? [] where !canary.tags.contains(where: { $0.key == entry.key }) {
+            canary.tags.append((key: entry.key, value: entry.name))
+        }
         if let value = fields["defaults"] { canary.defaults = decodeDefaults(value) }
         if let value = fields["trace"] { canary.trace = decodeTrace(value) }
         if let value = fields["alarm"], let alarm = decodeAlarm(value) { canary.alarm = alarm }
@@ -43,23 +55,13 @@ extension CanaryFileDecoder {
 
     private func decodeName(_ fields: Fields, defaultName: String) -> String {
         guard let value = fields["name"] else {
-            let kind = "canary (taken from the file name; set \"name\" to choose another)"
-            checkFolderName(defaultName, kind: kind, at: fileStart)
+            checkName(defaultName, kind: "canary (taken from the file name; set \"name\" to choose another)", at: fileStart)
             return defaultName
         }
         guard let name = string(value, for: "'name'") else { return defaultName }
         nameLocation = value.location
-        checkFolderName(name, kind: "canary", at: value.location)
+        checkName(name, kind: "canary", at: value.location)
         return name
-    }
-
-    /// A canary's name is its folder's name, beside the results folder's own files: it must be
-    /// safe in a path and must not take their names.
-    private func checkFolderName(_ name: String, kind: String, at location: SourceLocation) {
-        let before = problems.count
-        checkFileSafeName(name, kind: kind, at: location)
-        guard problems.count == before, let reason = ResultsStore.reservedReason(for: name) else { return }
-        report("\(kind) name '\(Self.excerpt(name))' \(reason); choose another name", at: location)
     }
 
     /// A run that can outlast the time between runs is still going when the next falls due, and
@@ -156,7 +158,7 @@ extension CanaryFileDecoder {
             return []
         }
         laterCaptures = Self.captureNames(in: items)
-        var usedNames: [String: SourceLocation] = [:]
+        var usedNames = UsedNames()
         return items.enumerated().compactMap { index, item in
             decodeStep(item, number: index + 1, usedNames: &usedNames)
         }

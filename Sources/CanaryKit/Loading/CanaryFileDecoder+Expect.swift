@@ -32,10 +32,7 @@ extension CanaryFileDecoder {
                     assertions += assertion(.timing(phase), predicate, at: timings.keyLocation(name))
                 }
             case "certificate":
-                guard let certificate = self.fields(entry, in: "expect 'certificate'", allowed: Shapes.certificate.keys),
-                    let predicate = certificate["expiresIn"]
-                else { continue }
-                assertions += assertion(.certificateExpiresIn, predicate, at: certificate.keyLocation("expiresIn"))
+                assertions += certificateAssertions(entry)
             case "xpath":
                 for member in map(entry, in: "expect 'xpath'") ?? [] {
                     let valid = member.key.contains("{{") ? template(member.key, at: member.keyLocation, for: "the XPath") != nil : xpath(member.key, at: member.keyLocation)
@@ -49,6 +46,26 @@ extension CanaryFileDecoder {
             default:
                 guard let query = Self.simpleQueries[key] else { continue }
                 assertions += assertion(query, entry, at: place)
+            }
+        }
+        return assertions
+    }
+
+    /// `certificate: {expiresIn: …, issuer: …, chain: {expiresIn: …}, …}`, in the order written.
+    private func certificateAssertions(_ entry: LocatedJSON) -> [Assertion] {
+        guard let certificate = fields(entry, in: "expect 'certificate'", allowed: Shapes.certificate.keys) else { return [] }
+        if certificate.keys.isEmpty {
+            report("'certificate' is empty: add a check such as {expiresIn: {gt: \"14d\"}}", at: entry.location)
+        }
+        var assertions: [Assertion] = []
+        for key in certificate.keys {
+            guard let predicate = certificate[key] else { continue }
+            if key == "chain" {
+                guard let chain = fields(predicate, in: "expect 'certificate' 'chain'", allowed: Shapes.certificateChain.keys),
+                      let expiresIn = chain["expiresIn"] else { continue }
+                assertions += assertion(.certificate(.chainExpiresIn), expiresIn, at: chain.keyLocation("expiresIn"))
+            } else if let fact = Query.CertificateFact(rawValue: key) {
+                assertions += assertion(.certificate(fact), predicate, at: certificate.keyLocation(key))
             }
         }
         return assertions

@@ -19,7 +19,9 @@ extension CanaryFileDecoder {
             case .size, .redirects: self = .number
             case .header, .body: self = .text
             case .json, .jsonSchema, .xpath: self = .any
-            case .duration, .timing, .certificateExpiresIn: self = .duration
+            case .duration, .timing: self = .duration
+            case .certificate(.subjectAltNames): self = .any
+            case .certificate(let fact): self = fact.isDuration ? .duration : .text
             }
         }
 

@@ -1,6 +1,12 @@
 /// One step: its name, request, expectations and captures.
 extension CanaryFileDecoder {
-    func decodeStep(_ value: LocatedJSON, number: Int, usedNames: inout [String: SourceLocation]) -> Step? {
+    /// The step names of a canary so far, and their slugs (two names must not share a file name).
+    struct UsedNames {
+        var places: [String: SourceLocation] = [:]
+        var slugs: [String: (name: String, place: SourceLocation)] = [:]
+    }
+
+    func decodeStep(_ value: LocatedJSON, number: Int, usedNames: inout UsedNames) -> Step? {
         stepName = "step-\(number)"
         defer { stepName = nil }
         // Problems found before `name` is decoded (unknown keys) already name the step.
@@ -10,13 +16,16 @@ extension CanaryFileDecoder {
         if let nameValue = fields["name"], let text = string(nameValue, for: "the step 'name'") {
             name = text
             stepName = text
-            checkFileSafeName(text, kind: "step", at: nameValue.location)
+            checkName(text, kind: "step", at: nameValue.location)
         }
         let namePlace = fields.has("name") ? fields.keyLocation("name") : value.location
-        if let first = usedNames[name] {
+        if let first = usedNames.places[name] {
             report("step name '\(Self.excerpt(name))' is already used by the step at line \(first.line), column \(first.column); step names must be unique within a canary", at: namePlace)
+        } else if let (other, first) = usedNames.slugs[NameSlug.slug(name)] {
+            report("step names '\(Self.excerpt(name))' and '\(Self.excerpt(other))' (line \(first.line), column \(first.column)) get the same file name '\(NameSlug.slug(name))'; rename one", at: namePlace)
         } else {
-            usedNames[name] = namePlace
+            usedNames.places[name] = namePlace
+            usedNames.slugs[NameSlug.slug(name)] = (name, namePlace)
         }
         let request: RequestTemplate?
         if let requestValue = fields["request"] {
@@ -99,7 +108,8 @@ extension CanaryFileDecoder {
     /// A certificate check on a plain http:// URL could never pass.
     private func checkCertificateNeedsHTTPS(_ request: RequestTemplate, _ assertions: [Assertion]) {
         guard case .literal(let prefix)? = request.url.parts.first, prefix.lowercased().hasPrefix("http://") else { return }
-        for assertion in assertions where assertion.query == .certificateExpiresIn {
+        let certificateChecks = assertions.filter { if case .certificate = $0.query { true } else { false } }
+        if let assertion = certificateChecks.first {
             report("'certificate' needs an https:// URL; \"\(request.url.source)\" has no certificate", at: assertion.location ?? fileStart)
         }
     }

@@ -109,16 +109,50 @@ extension CanaryFileDecoder {
         return duration
     }
 
-    /// A name used in file names and metric labels: `[A-Za-z0-9_.-]+`, short enough for a file
-    /// name (255 bytes, less the step number, extension and temp-file suffix added when recording).
-    func checkFileSafeName(_ name: String, kind: String, at location: SourceLocation) {
-        let dotless = name.replacingOccurrences(of: ".", with: "_")
-        if name == "." || name == ".." {
-            report("\(kind) name '\(name)' means \(name == "." ? "the folder itself" : "the parent folder") in a path; choose another name (it is used in file names)", at: location)
-        } else if !Template.isValidName(dotless) {
-            report("\(kind) name '\(Self.excerpt(name))' may only use letters, digits, '_', '.' and '-' (it is used in file names)", at: location)
-        } else if name.utf8.count > Self.maximumNameLength {
-            report("\(kind) name '\(Self.excerpt(name))' is \(name.utf8.count) characters long; at most \(Self.maximumNameLength) (it is used in file names)", at: location)
+    /// A canary or step name: free text a person reads in the console, records, metric labels,
+    /// JUnit and the report (files are named by its slug, `NameSlug`). Printable: no control or
+    /// invisible direction characters, no leading or trailing space; at most
+    /// `maximumNameLength` characters.
+    func checkName(_ name: String, kind: String, at location: SourceLocation) {
+        if let problem = Self.nameProblem(name) {
+            report("\(kind) name '\(Self.excerpt(name))' \(problem)", at: location)
+        }
+    }
+
+    /// Why `name` can't be a canary or step name, with the fix; nil when it can.
+    static func nameProblem(_ name: String) -> String? {
+        if name.isEmpty { return "is empty; write a name such as \"get json\"" }
+        if let scalar = name.unicodeScalars.first(where: isUnprintable) {
+            return "holds \(scalarDescription(scalar)), which is not printable; write the name with visible characters only"
+        }
+        if name.first?.isWhitespace == true || name.last?.isWhitespace == true {
+            return "starts or ends with a space; remove it"
+        }
+        if name.count > maximumNameLength || name.unicodeScalars.count > 2 * maximumNameLength {
+            return "is \(name.count) characters long; at most \(maximumNameLength)"
+        }
+        return nil
+    }
+
+    /// Control characters, line and paragraph separators, unassigned code points and the
+    /// invisible direction marks and overrides (which make a name read otherwise than it is).
+    private static func isUnprintable(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .lineSeparator, .paragraphSeparator, .unassigned, .surrogate, .privateUse: return true
+        default: return scalar.properties.isBidiControl
+        }
+    }
+
+    /// `U+200F (a right-to-left mark or other direction control)`, `U+000A (a control character)`.
+    private static func scalarDescription(_ scalar: Unicode.Scalar) -> String {
+        let code = String(scalar.value, radix: 16, uppercase: true)
+        let padded = "U+" + String(repeating: "0", count: max(0, 4 - code.count)) + code
+        switch scalar.properties.generalCategory {
+        case .control: return "\(padded) (a control character)"
+        case .unassigned: return "\(padded) (an unassigned code point)"
+        case .privateUse: return "\(padded) (a private-use character)"
+        case .lineSeparator, .paragraphSeparator: return "\(padded) (a line break)"
+        default: return "\(padded) (an invisible direction mark or override)"
         }
     }
 }

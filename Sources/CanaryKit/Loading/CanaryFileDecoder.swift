@@ -28,6 +28,9 @@ final class CanaryFileDecoder {
     var laterCaptures: [String: String] = [:]
     /// `defaults.screenshot`, the base of every step's own `screenshot`.
     var defaultScreenshot = ScreenshotSettings()
+    /// The matrix combination this decoding is for (`CanaryLoader` decodes a file with a
+    /// `matrix` once per combination); nil for a file without one.
+    var matrix: MatrixCombination?
     /// Set only by `CanaryLoader.formatCoverage`: notes the keys of every table read.
     var coverage: FormatCoverage?
 
@@ -68,8 +71,8 @@ final class CanaryFileDecoder {
     /// Place for problems about the whole file.
     var fileStart: SourceLocation { SourceLocation(file: file, line: 1, column: 1) }
 
-    /// Canary and step names become folder and file names.
-    static let maximumNameLength = 100
+    /// Canary and step names: free text of at most this many characters (files use their slugs).
+    static let maximumNameLength = 200
 
     static func excerpt(_ text: some StringProtocol) -> String { LoadProblem.excerpt(text) }
 }

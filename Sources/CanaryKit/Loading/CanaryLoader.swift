@@ -28,22 +28,32 @@ public enum CanaryLoader {
         }
         let results = loadConcurrently(files, context: context)
         var namesInUse = heldNames(nameHolders, files: files, results: results)
+        var foldersInUse: [String: (name: String, place: SourceLocation)] = [:]
         for (file, loaded) in zip(files, results) {
-            guard let (canary, problems, warnings, place) = loaded else {
+            guard let (canaries, problems, warnings, place) = loaded else {
                 result.problems.append(wholeFile(file, "can't read the file (permissions?)"))
                 continue
             }
             result.problems += problems
             result.warnings += warnings
-            guard let canary else { continue }
+            for canary in canaries {
             if let first = namesInUse[canary.name], first.file != file {
                 result.problems.append(LoadProblem(
                     location: place, canary: canary.name,
                     message: "the canary name '\(canary.name)' is already used by \(first); names must be unique (set a different \"name\")"))
                 continue
             }
+            let folder = ResultsLayout.canaryFolder(canary.name)
+            if let (other, first) = foldersInUse[folder] {
+                result.problems.append(LoadProblem(
+                    location: place, canary: canary.name,
+                    message: "the canary names '\(LoadProblem.excerpt(canary.name))' and '\(LoadProblem.excerpt(other))' (\(first)) get the same results folder '\(folder)'; rename one"))
+                continue
+            }
             namesInUse[canary.name] = place
+            foldersInUse[folder] = (canary.name, place)
             result.canaries.append(canary)
+            }
         }
         // `dependsOn` names canaries of other files: checked once all are loaded.
         let dependencyProblems = DependencyCheck.problems(result.canaries)
@@ -63,23 +73,24 @@ public enum CanaryLoader {
         var held: [String: SourceLocation] = [:]
         for (name, file) in holders {
             guard let index = indexOf[file] else { continue }
-            guard let (canary, _, _, place) = results[index], let canary else {
+            guard let (canaries, _, _, place) = results[index], !canaries.isEmpty else {
                 held[name] = SourceLocation(file: file, line: 1, column: 1)
                 continue
             }
-            if canary.name == name { held[name] = place }
+            if canaries.contains(where: { $0.name == name }) { held[name] = place }
         }
         return held
     }
 
     /// What every file is loaded against.
-    private struct Context: Sendable {
+    struct Context: Sendable {
         var definedVariables: Set<String>
         var variables: [String: String] = [:]
         var environment: [String: String]?
     }
 
-    private typealias FileResult = (Canary?, [LoadProblem], warnings: [LoadProblem], nameLocation: SourceLocation)
+    /// A file's canaries (one, or one per combination of its `matrix`; none when it has a problem).
+    typealias FileResult = ([Canary], [LoadProblem], warnings: [LoadProblem], nameLocation: SourceLocation)
 
     /// Reads and parses files on every core (10,000 canaries took 0.6 s on one); nil for a file
     /// that can't be read. Results come back in the order of `files`.
@@ -93,13 +104,23 @@ public enum CanaryLoader {
         return results.withLock { $0 }
     }
 
-    /// Loads one canary from the bytes of a file. The canary is nil when there is any problem.
+    /// Loads one canary from the bytes of a file (the first of a `matrix`). The canary is nil
+    /// when there is any problem.
     public static func load(
         source: [UInt8], file: String, definedVariables: Set<String> = [], variables: [String: String] = [:]
     ) -> (Canary?, [LoadProblem]) {
-        let (canary, problems, _, _) = loadFile(
+        let (canaries, problems) = loadAll(source: source, file: file, definedVariables: definedVariables, variables: variables)
+        return (canaries.first, problems)
+    }
+
+    /// Loads the canaries of a file: one, or one per combination of its `matrix`; none when
+    /// there is any problem.
+    public static func loadAll(
+        source: [UInt8], file: String, definedVariables: Set<String> = [], variables: [String: String] = [:]
+    ) -> ([Canary], [LoadProblem]) {
+        let (canaries, problems, _, _) = loadFile(
             source: source, file: file, context: Context(definedVariables: definedVariables, variables: variables))
-        return (canary, problems)
+        return (canaries, problems)
     }
 
     /// `load(source:…)` plus its warnings and where the canary's name is written, for the
@@ -111,13 +132,9 @@ public enum CanaryLoader {
             root = try JSON5.parseLocated(source, file: file)
         } catch {
             let location = SourceLocation(file: file, line: error.line, column: error.column)
-            return (nil, [LoadProblem(location: location, message: error.message)], [], location)
+            return ([], [LoadProblem(location: location, message: error.message)], [], location)
         }
-        let decoder = CanaryFileDecoder(
-            file: file, definedVariables: context.definedVariables, variableValues: context.variables, environment: context.environment)
-        let canary = decoder.decodeCanary(root, defaultName: defaultName)
-        let problems = decoder.problems.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
-        return (problems.isEmpty ? canary : nil, problems, decoder.warnings, decoder.nameLocation)
+        return decodeFile(root, file: file, defaultName: defaultName, context: context)
     }
 
     /// The file name without its directory and `.json` or `.json5`.

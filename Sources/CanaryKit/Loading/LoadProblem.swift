@@ -19,9 +19,22 @@ public struct LoadProblem: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = Self.printable(message)
     }
 
-    /// `text` with C0 and C1 control characters and DEL written as `\n`, `\t`, `\r` or `\u001B`.
+    /// `text` with C0 and C1 control characters and DEL written as `\n`, `\t`, `\r` or `\u001B`,
+    /// and the invisible direction marks and overrides as `\u202E` (a name holding one must not
+    /// reorder the line that refuses it).
     static func printable(_ text: String) -> String {
-        PrintableText.escaping(text)
+        let escaped = PrintableText.escaping(text)
+        guard escaped.unicodeScalars.contains(where: \.properties.isBidiControl) else { return escaped }
+        var out = ""
+        for scalar in escaped.unicodeScalars {
+            if scalar.properties.isBidiControl {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// Text from the file as quoted in a message: control characters escaped, and only the first

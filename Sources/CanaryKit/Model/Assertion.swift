@@ -13,8 +13,8 @@ public enum Query: Sendable, Equatable {
     /// Response body bytes.
     case size
     case redirects
-    /// Milliseconds until the leaf certificate's notAfter.
-    case certificateExpiresIn
+    /// A fact of the TLS handshake: the leaf certificate's dates and names, the chain, the protocol.
+    case certificate(CertificateFact)
     /// The body, parsed as JSON, validated against a schema (compiled when the file loaded).
     case jsonSchema(JSONSchema)
     /// An XPath 1.0 expression on the body read as XML or HTML.
@@ -22,6 +22,24 @@ public enum Query: Sendable, Equatable {
 
     public enum Phase: String, Sendable, CaseIterable {
         case dns, connect, tls, firstByte, transfer, total
+    }
+
+    /// `expect.certificate` keys, as written (`chain.expiresIn` is `chain: {expiresIn: …}`).
+    public enum CertificateFact: String, Sendable, CaseIterable {
+        /// Milliseconds until the leaf's notAfter.
+        case expiresIn
+        /// Milliseconds since the leaf's notBefore.
+        case validFor
+        case issuer, subject
+        /// The leaf's subjectAltName entries, an array of names.
+        case subjectAltNames
+        /// Milliseconds until the earliest notAfter among the certificates the server sent.
+        case chainExpiresIn = "chain.expiresIn"
+        /// `TLSv1.3`, `TLSv1.2`, ...
+        case `protocol`
+        case cipher
+
+        public var isDuration: Bool { self == .expiresIn || self == .validFor || self == .chainExpiresIn }
     }
 
     /// How the query reads in messages and records: `status`, `header Content-Type`, `json $.a`.
@@ -35,7 +53,7 @@ public enum Query: Sendable, Equatable {
         case .timing(let phase): return "timings.\(phase.rawValue)"
         case .size: return "size"
         case .redirects: return "redirects"
-        case .certificateExpiresIn: return "certificate.expiresIn"
+        case .certificate(let fact): return "certificate.\(fact.rawValue)"
         case .jsonSchema: return "jsonSchema"
         case .xpath(let expression): return "xpath \(expression)"
         }
@@ -44,7 +62,8 @@ public enum Query: Sendable, Equatable {
     /// Queries whose values are durations: operands are milliseconds, shown with units.
     public var isDuration: Bool {
         switch self {
-        case .duration, .timing, .certificateExpiresIn: return true
+        case .duration, .timing: return true
+        case .certificate(let fact): return fact.isDuration
         default: return false
         }
     }

@@ -21,6 +21,9 @@ public struct Canary: Sendable {
     public var dependsOn: [String] = []
     /// Where each name of `dependsOn` is written, for load errors.
     public var dependsOnPlaces: [SourceLocation] = []
+    /// For a canary of a `matrix`: the name before its entries (`checkout` of `checkout[eu]`),
+    /// which `--only` selects all of them by.
+    public var matrixBase: String? = nil
     /// `trace` (or `defaults.trace`): the trace headers its steps send; nil: `TraceFormat.standard`.
     public var trace: [TraceFormat]? = nil
 

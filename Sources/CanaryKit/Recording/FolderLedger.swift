@@ -6,7 +6,8 @@ import Synchronization
 /// kept up to date as run folders are written and removed.
 final class FolderLedger: Sendable {
     private struct State {
-        /// Bytes of each run folder, by canary and run id.
+        /// Bytes of each run folder, by canary folder (`ResultsLayout.canaryFolder`, or an earlier
+        /// version's folder named by the canary) and run id.
         var folders: [String: [String: Int]] = [:]
         var total = 0
     }

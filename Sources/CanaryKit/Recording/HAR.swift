@@ -183,6 +183,21 @@ enum HAR {
         out.member("redirectURL", redactor.redact(location))
         out.member("headersSize", -1)
         out.member("bodySize", response.body.count)
+        if let tls = response.tls.map(TLSRecord.init) { tlsMember(tls, notAfter: response.certificate?.notAfter, to: out) }
+    }
+
+    /// `_tls`: the handshake's protocol and cipher and the leaf certificate (HAR has no field for them).
+    private static func tlsMember(_ tls: TLSRecord, notAfter: Date?, to out: RecordJSON.Stream) {
+        out.begin("_tls")
+        defer { out.end() }
+        out.member("protocol", tls.protocol)
+        out.member("cipher", tls.cipher)
+        out.member("subject", tls.subject)
+        out.member("issuer", tls.issuer)
+        out.member("subjectAltNames", .array(tls.subjectAltNames.map(JSONValue.string)))
+        out.member("notBefore", tls.notBefore)
+        out.member("notAfter", notAfter.map(RunID.iso8601))
+        out.member("chainNotAfter", tls.chainNotAfter)
     }
 
     static func headers(_ headers: [HTTPHeader], redactor: Redactor, to out: RecordJSON.Stream) {

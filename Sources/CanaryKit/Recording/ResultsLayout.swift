@@ -65,8 +65,66 @@ public enum ResultsLayout {
         return files.filter { $0 == runLog } + segments[first...]
     }
 
-    /// The browsable folder of one run (run.json, run.har, snapshots, screenshots).
+    /// The browsable folder of one run (run.json, run.har, snapshots, screenshots), as written now.
     public static func runFolder(canary: String, runId: String) -> String {
-        canary + "/" + runId
+        canaryFolder(canary) + "/" + runId
+    }
+
+    /// A canary's folder: its name's slug (`NameSlug`), never one of the folder's own entries.
+    public static func canaryFolder(_ name: String) -> String {
+        NameSlug.slug(name, reserved: ResultsStore.ownFiles)
+    }
+
+    /// Where versions before slugs kept a canary's runs: the name itself. Only for names those
+    /// versions allowed (`NameSlug.wasFileSafe`, not starting with '.', not an entry of the
+    /// folder's own) that are not their own slug (`Api_v2`, `web.home`); nil for any other.
+    public static func legacyCanaryFolder(_ name: String) -> String? {
+        guard NameSlug.wasFileSafe(name), ResultsStore.reservedReason(for: name) == nil, name != canaryFolder(name) else { return nil }
+        return name
+    }
+
+    /// The folder of run `runId` as stored in `directory`: where it is written now, else where
+    /// an earlier version wrote it (read in place, never moved), else where it is written now.
+    public static func storedRunFolder(canary: String, runId: String, directory: String) -> String {
+        let current = runFolder(canary: canary, runId: runId)
+        guard let legacy = legacyCanaryFolder(canary).map({ $0 + "/" + runId }),
+              !FileManager.default.fileExists(atPath: directory + "/" + current),
+              FileManager.default.fileExists(atPath: directory + "/" + legacy) else { return current }
+        return legacy
+    }
+
+    /// Whether `run` was recorded by a version before slugs (its folder, or a step's snapshot,
+    /// is named by the name itself), as found in `directory`.
+    public static func isLegacyRun(_ run: RunRecord, directory: String) -> Bool {
+        let folder = storedRunFolder(canary: run.canary, runId: run.runId, directory: directory)
+        guard folder == runFolder(canary: run.canary, runId: run.runId) else { return true }
+        return run.steps.indices.contains { index in
+            Snapshot.legacyBaseName(index: index + 1, step: run.steps[index].name).map {
+                FileManager.default.fileExists(atPath: directory + "/" + folder + "/" + $0 + ".http")
+            } ?? false
+        }
+    }
+}
+
+/// The names of a run's folder and step files, as written now or (`legacy`) by a version before
+/// slugs, for links into the run's folder.
+struct RunFileNames {
+    let run: RunRecord
+    let legacy: Bool
+
+    init(_ run: RunRecord, legacy: Bool) {
+        self.run = run
+        self.legacy = legacy
+    }
+
+    /// The canary's folder, relative to the results folder.
+    var folder: String {
+        (legacy ? ResultsLayout.legacyCanaryFolder(run.canary) : nil) ?? ResultsLayout.canaryFolder(run.canary)
+    }
+
+    /// `01-login`: the base name of step `index`'s (from 0) snapshot and screenshot files.
+    func step(_ index: Int) -> String {
+        let name = run.steps[index].name
+        return (legacy ? Snapshot.legacyBaseName(index: index + 1, step: name) : nil) ?? Snapshot.baseName(index: index + 1, step: name)
     }
 }

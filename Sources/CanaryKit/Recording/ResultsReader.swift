@@ -120,7 +120,7 @@ public struct ResultsReader: Sendable {
             }
             return Self.splitByAttempt(entries, lastAttempt: max(1, record.attempt))
         }
-        let path = directory + "/" + ResultsLayout.runFolder(canary: canary, runId: runId) + "/run.har"
+        let path = directory + "/" + ResultsLayout.storedRunFolder(canary: canary, runId: runId, directory: directory) + "/run.har"
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         guard case .array(let entries)? = try Self.parse(data, path: path)["log"]?["entries"] else {
             throw RecordingError(action: "read", path: path, reason: "no log.entries array")

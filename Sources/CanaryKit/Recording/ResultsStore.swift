@@ -99,10 +99,10 @@ public final class ResultsStore: Sendable {
         while true {
             do {
                 // Opened anew for each run: a folder renamed or replaced meanwhile is never written through.
-                let canaryFolder = try SafeFolder.open(directory).folder(record.canary)
+                let canaryFolder = try SafeFolder.open(directory).folder(ResultsLayout.canaryFolder(record.canary))
                 opened = canaryFolder
                 let written = try writeRunFolder(result, record: record, json: json, redactor: redactor, canaryFolder: canaryFolder, runFolder: runFolder)
-                folders.added(canary: record.canary, runId: record.runId, bytes: written)
+                folders.added(canary: ResultsLayout.canaryFolder(record.canary), runId: record.runId, bytes: written)
                 break
             } catch where (error.errnoCode == EMFILE || error.errnoCode == ENFILE) && pause < 3000 {
                 try? await Task.sleep(for: .milliseconds(pause))
@@ -110,7 +110,7 @@ public final class ResultsStore: Sendable {
             }
         }
         guard let canaryFolder = opened else { return }
-        defer { prune(canaryFolder, canary: record.canary) }
+        defer { prune(canaryFolder, canary: ResultsLayout.canaryFolder(record.canary)) }
         try await log(record, line: JSONWriter.compacted(json) + [UInt8(ascii: "\n")])
     }
 

@@ -14,9 +14,16 @@ public struct Snapshot {
     /// `01-login`
     var baseName: String { Snapshot.baseName(index: exchange.index, step: exchange.step) }
 
-    /// `01-login`: the name shared by a step's snapshot, body and screenshot files.
+    /// `01-login`, `01-get-json-3fa9c2`: the name shared by a step's snapshot, body and
+    /// screenshot files (the step name's slug).
     public static func baseName(index: Int, step: String) -> String {
-        RunID.padded(index) + "-" + step
+        RunID.padded(index) + "-" + NameSlug.slug(step)
+    }
+
+    /// The same in a run folder written before slugs (`01-Get_Data`), when it differs; nil otherwise.
+    public static func legacyBaseName(index: Int, step: String) -> String? {
+        guard NameSlug.wasFileSafe(step), NameSlug.slug(step) != step else { return nil }
+        return RunID.padded(index) + "-" + step
     }
 
     /// The snapshot text, and the binary body to store beside it, if any.

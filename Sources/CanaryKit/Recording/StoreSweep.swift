@@ -38,7 +38,7 @@ struct StoreSweep: Sendable {
         while bytes + ledger.total > bound {
             let folder = ledger.oldest()
             if let folder, left.first.map({ folder.runId < $0.age }) ?? true {
-                removeRunFolder(canary: folder.canary, runId: folder.runId)
+                removeRunFolder(folder: folder.canary, runId: folder.runId)
             } else if let segment = left.first {
                 delete(segment.name)
                 bytes -= segment.bytes
@@ -61,10 +61,15 @@ struct StoreSweep: Sendable {
         // With no run folder at all (every run passed) the segment needs no reading.
         guard !ledger.isEmpty,
               let data = try? Data(contentsOf: URL(fileURLWithPath: directory + "/" + path), options: .alwaysMapped) else { return }
-        for run in Self.runs(in: data) { removeRunFolder(canary: run.canary, runId: run.runId) }
+        for run in Self.runs(in: data) {
+            // Where it is written now, and where an earlier version wrote it (`Api_v2`).
+            let folders = [ResultsLayout.canaryFolder(run.canary)] + (ResultsLayout.legacyCanaryFolder(run.canary).map { [$0] } ?? [])
+            for folder in folders { removeRunFolder(folder: folder, runId: run.runId) }
+        }
     }
 
-    private func removeRunFolder(canary: String, runId: String) {
+    /// `folder`: a canary's folder (a slug, or a name an earlier version used as one).
+    private func removeRunFolder(folder canary: String, runId: String) {
         ledger.removed(canary: canary, runId: runId)
         guard ResultsStore.reservedReason(for: canary) == nil, !canary.contains("/"), RunID.isRunFolderName(runId), !runId.hasPrefix("."),
               let folder = try? SafeFolder.open(directory).folder(canary, create: false) else { return }

@@ -55,6 +55,7 @@ public enum ConsoleReport {
                 }
             }
             if step.outcome != .skipped { out.append("  * timings: " + timingsText(step.timings)) }
+            if let response = step.response { out += tlsLines(response) }
             if let error = step.error { out.append("  ! \(sanitize(error))") }
             for failure in step.failures {
                 out.append("  ✗ \(sanitize(failure.message))")
@@ -63,6 +64,16 @@ public enum ConsoleReport {
             }
         }
         return out.joined(separator: "\n")
+    }
+
+    /// `* tls TLSv1.3 TLS_AES_256_GCM_SHA384`, then the leaf certificate's names and dates.
+    static func tlsLines(_ response: ResponseSummary) -> [String] {
+        guard let tls = response.tls else { return [] }
+        var out = ["  * tls \(sanitize(tls.protocol)) \(sanitize(tls.cipher))"]
+        out.append("  * certificate subject \(sanitize(tls.subject)); issuer \(sanitize(tls.issuer)); names \(sanitize(tls.subjectAltNames.joined(separator: ", ")))")
+        let dates = [("notBefore", tls.notBefore), ("notAfter", response.certificateNotAfter), ("chain notAfter", tls.chainNotAfter)]
+        out.append("  * certificate " + dates.map { "\($0.0) \(sanitize($0.1 ?? "?"))" }.joined(separator: ", "))
+        return out
     }
 
     /// `dns 0.1ms, connect 0.2ms, tls 0ms, firstByte 12ms, transfer 0.5ms, total 13ms`.

@@ -11,6 +11,9 @@ struct ReportExtras: Sendable {
     var incidentTotal: Int?
     /// `--trace-url`: where a trace id links to, `{traceId}` replaced.
     var traceURL: String?
+    /// The linked failed runs an earlier version recorded, by run id: their folder and files
+    /// are named by the names themselves, not their slugs (`ResultsLayout.isLegacyRun`).
+    var legacyRuns: Set<String> = []
 }
 
 extension HTMLReport {
@@ -36,6 +39,9 @@ extension HTMLReport {
     /// has no diff: the report never fails for want of one.
     static func extras(_ summaries: RunSummaries, reader: ResultsReader) -> ReportExtras {
         var extras = ReportExtras()
+        for run in summaries.canaries.values.compactMap(\.lastFailed?.record) where ResultsLayout.isLegacyRun(run, directory: reader.directory) {
+            extras.legacyRuns.insert(run.runId)
+        }
         let failing = summaries.canaries.values.filter(\.isFailing).sorted { $0.name < $1.name }
         for canary in failing.prefix(maximumDiffs) {
             guard let before = canary.diffBefore?.record(in: reader.directory, canary: canary.name),

@@ -95,7 +95,7 @@ public enum HTMLReport {
                 html += "<p class=\"empty\">Cards for the \(cards.count) failing canar\(cards.count == 1 ? "y" : "ies")"
                     + (failing.count > cards.count ? " (of \(failing.count))" : "") + "; the others are rows of the table above.</p>\n"
             }
-            for canary in cards { html += section(canary, now: generatedAt, linkBase: linkBase, diff: extras.diffs[canary.name], traceURL: extras.traceURL) }
+            for canary in cards { html += section(canary, now: generatedAt, linkBase: linkBase, diff: extras.diffs[canary.name], extras: extras) }
         }
         html += "</main>\n</body></html>\n"
         return html
@@ -117,7 +117,7 @@ public enum HTMLReport {
         return html + "</tbody></table>\n"
     }
 
-    private static func section(_ canary: CanarySummary, now: Date, linkBase: [String], diff: RunDiff?, traceURL: String?) -> String {
+    private static func section(_ canary: CanarySummary, now: Date, linkBase: [String], diff: RunDiff?, extras: ReportExtras) -> String {
         guard let last = canary.last else { return "" }
         var html = "<section class=\"canary \(last.passed ? "pass" : "fail")\" id=\"\(anchor(canary.name))\">\n"
         html += "<h2>\(statusBadge(last)) \(escape(canary.name))</h2>\n<dl class=\"facts\">"
@@ -131,7 +131,8 @@ public enum HTMLReport {
         html += fact("Last duration", ConsoleReport.formatMilliseconds(last.durationMs))
         html += "</dl>\n"
         if let failed = canary.lastFailed?.record {
-            html += failureBlock(failed, now: now, linkBase: linkBase, traceURL: traceURL)
+            let names = RunFileNames(failed, legacy: extras.legacyRuns.contains(failed.runId))
+            html += failureBlock(failed, names: names, now: now, linkBase: linkBase, traceURL: extras.traceURL)
             if let diff { html += diffBlock(diff) }
         } else {
             html += "<p class=\"nofailure\">No failures in the recorded runs.</p>\n"
@@ -141,7 +142,7 @@ public enum HTMLReport {
     }
 
     /// The last failed run: which step, what went wrong, and links to its snapshot and run.json.
-    private static func failureBlock(_ run: RunRecord, now: Date, linkBase: [String], traceURL: String?) -> String {
+    private static func failureBlock(_ run: RunRecord, names: RunFileNames, now: Date, linkBase: [String], traceURL: String?) -> String {
         var html = "<div class=\"failure\"><h3>Last failure <span class=\"when\">\(escape(displayTime(run.start)))\(age(of: run.start, now: now))</span></h3>\n"
         let failedIndex = run.steps.firstIndex { $0.outcome == .failed }
         let message = run.firstFailure?.message ?? run.error ?? "failed"
@@ -152,22 +153,22 @@ public enum HTMLReport {
         html += "<code>\(escape(truncated(message)))</code></p>\n<p class=\"links\">"
         // A step that never sent its request (an interpolation error) has no snapshot.
         if let index = failedIndex, run.steps[index].request != nil {
-            let snapshot = Snapshot.baseName(index: index + 1, step: run.steps[index].name) + ".http"
-            html += "<a href=\"\(relativePath([run.canary, run.runId, snapshot], from: linkBase))\">snapshot of step \(index + 1)</a> · "
-            html += screenshotLinks(run, step: index, from: linkBase)
+            let snapshot = names.step(index) + ".http"
+            html += "<a href=\"\(relativePath([names.folder, run.runId, snapshot], from: linkBase))\">snapshot of step \(index + 1)</a> · "
+            html += screenshotLinks(run, step: index, names: names, from: linkBase)
         }
-        html += "<a href=\"\(relativePath([run.canary, run.runId, "run.json"], from: linkBase))\">run.json</a> <span class=\"runid\">\(escape(run.runId))</span>"
+        html += "<a href=\"\(relativePath([names.folder, run.runId, "run.json"], from: linkBase))\">run.json</a> <span class=\"runid\">\(escape(run.runId))</span>"
         return html + traceLink(run.traceId, template: traceURL) + "</p></div>\n"
     }
 
     /// The failed step's screenshot and visual diff, or why it has none. The names are rebuilt
     /// from the step, not taken from the record, so a link can only point into the run's folder.
-    private static func screenshotLinks(_ run: RunRecord, step index: Int, from linkBase: [String]) -> String {
+    private static func screenshotLinks(_ run: RunRecord, step index: Int, names: RunFileNames, from linkBase: [String]) -> String {
         guard let shot = run.steps[index].screenshot else { return "" }
-        let base = Snapshot.baseName(index: index + 1, step: run.steps[index].name)
+        let base = names.step(index)
         var html = ""
-        if shot.file != nil { html += "<a href=\"\(relativePath([run.canary, run.runId, base + ".png"], from: linkBase))\">screenshot</a> · " }
-        if shot.diffFile != nil { html += "<a href=\"\(relativePath([run.canary, run.runId, base + ".diff.png"], from: linkBase))\">visual diff</a> · " }
+        if shot.file != nil { html += "<a href=\"\(relativePath([names.folder, run.runId, base + ".png"], from: linkBase))\">screenshot</a> · " }
+        if shot.diffFile != nil { html += "<a href=\"\(relativePath([names.folder, run.runId, base + ".diff.png"], from: linkBase))\">visual diff</a> · " }
         if let problem = shot.error { html += "<span class=\"when\">no screenshot: \(escape(truncated(problem)))</span> · " }
         return html
     }

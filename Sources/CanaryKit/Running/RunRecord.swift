@@ -141,6 +141,32 @@ public struct ResponseSummary: Sendable, Codable {
     public var newConnections: Int
     /// ISO 8601 UTC notAfter of the leaf certificate, for https.
     public var certificateNotAfter: String?
+    /// The rest of what the TLS handshake showed, for https.
+    public var tls: TLSRecord? = nil
+}
+
+/// The TLS handshake of a step, as recorded: what `expect.certificate` reads besides `expiresIn`.
+public struct TLSRecord: Sendable, Codable, Equatable {
+    /// `TLSv1.3`, `TLSv1.2`, ...
+    public var `protocol`: String
+    public var cipher: String
+    public var subject: String
+    public var issuer: String
+    public var subjectAltNames: [String]
+    /// ISO 8601 UTC notBefore of the leaf.
+    public var notBefore: String?
+    /// ISO 8601 UTC: the earliest notAfter among the certificates the server sent.
+    public var chainNotAfter: String?
+
+    public init(_ tls: TLSInfo) {
+        `protocol` = tls.protocolVersion
+        cipher = tls.cipher
+        subject = tls.leaf?.subject ?? ""
+        issuer = tls.leaf?.issuer ?? ""
+        subjectAltNames = tls.leaf?.subjectAltNames ?? []
+        notBefore = tls.leaf?.notBefore.map(RunID.iso8601)
+        chainNotAfter = tls.chainNotAfter.map(RunID.iso8601)
+    }
 }
 
 extension RunRecord {

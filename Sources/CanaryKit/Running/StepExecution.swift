@@ -69,7 +69,8 @@ struct StepExecution {
             httpVersion: response.httpVersion, size: response.body.count, redirects: response.redirectCount,
             effectiveURL: response.effectiveURL, primaryIP: response.primaryIP,
             newConnections: response.newConnections,
-            certificateNotAfter: response.certificate.map { RunID.iso8601($0.notAfter) })
+            certificateNotAfter: response.certificate.map { RunID.iso8601($0.notAfter) },
+            tls: response.tls.map(TLSRecord.init))
 
         interpolator.remember(secrets: Credentials.set(by: response))
         // Parse the body only when something reads it as JSON: most steps don't.

@@ -8,7 +8,8 @@ extension ScreenshotPass {
         let canary = result.record.canary
         var step = result.record.steps[stepIndex]
         defer { result.record.steps[stepIndex] = step }
-        guard let stored = baselines.load(canary: canary, file: name + ".png") else {
+        let legacy = Snapshot.legacyBaseName(index: stepIndex + 1, step: step.name).map { $0 + ".png" }
+        guard let stored = baselines.load(canary: canary, file: name + ".png", legacyFile: legacy) else {
             guard step.outcome != .failed else { return }
             do {
                 try baselines.save(shot.png, canary: canary, file: name + ".png")
@@ -45,8 +46,9 @@ extension ScreenshotPass {
     }
 }
 
-/// Each canary's baseline screenshots: `<results>/.baselines/<canary>/NN-<step>.png`, beside the
-/// run folders (the leading dot keeps readers of run folders away).
+/// Each canary's baseline screenshots: `<results>/.baselines/<canary slug>/NN-<step slug>.png`,
+/// beside the run folders (the leading dot keeps readers of run folders away). One an earlier
+/// version saved under the names themselves (`Api_v2/01-Get_Data.png`) is read in place.
 public struct Baselines: Sendable {
     public let folder: String
 
@@ -55,15 +57,18 @@ public struct Baselines: Sendable {
     }
 
     public func path(canary: String, file: String) -> String {
-        folder + "/" + canary + "/" + file
+        folder + "/" + ResultsLayout.canaryFolder(canary) + "/" + file
     }
 
-    func load(canary: String, file: String) -> [UInt8]? {
-        FileManager.default.contents(atPath: path(canary: canary, file: file)).map(Array.init)
+    /// `legacyFile`: the step's file as an earlier version named it, when it differs.
+    func load(canary: String, file: String, legacyFile: String? = nil) -> [UInt8]? {
+        if let bytes = FileManager.default.contents(atPath: path(canary: canary, file: file)) { return Array(bytes) }
+        guard let legacyFolder = ResultsLayout.legacyCanaryFolder(canary) ?? legacyFile.map({ _ in ResultsLayout.canaryFolder(canary) }) else { return nil }
+        return FileManager.default.contents(atPath: folder + "/" + legacyFolder + "/" + (legacyFile ?? file)).map(Array.init)
     }
 
     func save(_ png: [UInt8], canary: String, file: String) throws(RecordingError) {
-        try FileIO.makeDirectory(folder + "/" + canary)
+        try FileIO.makeDirectory(folder + "/" + ResultsLayout.canaryFolder(canary))
         try FileIO.writeAtomically(png, to: path(canary: canary, file: file), durable: true)
     }
 
@@ -77,8 +82,16 @@ public struct Baselines: Sendable {
             guard let bytes = FileManager.default.contents(atPath: runFolder + "/" + name) else {
                 throw RecordingError(action: "read", path: runFolder + "/" + name, reason: "cannot be read")
             }
-            try save(Array(bytes), canary: canary, file: name)
+            try save(Array(bytes), canary: canary, file: Self.currentName(name))
         }
-        return names
+        return names.map(Self.currentName)
+    }
+
+    /// `01-Get_Data.png` from a run folder an earlier version wrote → `01-get-data-…png`, the name
+    /// the step's baseline has now (a slug is its own slug, so current names stay as they are).
+    static func currentName(_ file: String) -> String {
+        let stem = file.dropLast(".png".count)
+        guard let dash = stem.firstIndex(of: "-"), let index = Int(stem[..<dash]) else { return file }
+        return Snapshot.baseName(index: index, step: String(stem[stem.index(after: dash)...])) + ".png"
     }
 }

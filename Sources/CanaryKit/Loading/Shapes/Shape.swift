@@ -96,7 +96,7 @@ extension Shapes {
     /// Every shape of the canary file, the top level first (`--maintenance` files' `fleetWindow` aside).
     static let all: [Shape] = [
         canary, step, request, defaults, alarm, alarmLocations, maintenanceWindow,
-        expect, timings, certificate, jsonSchemaFile, visual, region, screenshot, capture,
+        expect, timings, certificate, certificateChain, jsonSchemaFile, visual, region, screenshot, capture,
     ] + CanaryFileDecoder.OperandKind.allCases.map(predicate)
 
     static func named(_ name: String) -> Shape? { all.first { $0.name == name } }

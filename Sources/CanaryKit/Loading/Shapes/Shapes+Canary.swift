@@ -2,7 +2,7 @@
 /// A new key goes here (with its doc line and example) and into the decode function that reads it.
 enum Shapes {
     static let canary = Shape(name: "canary", doc: "One canary: what to run, how often, and what to check.", fields: [
-        Field("name", .string, "The canary's name (default: the file name without .json/.json5).", example: #""checkout""#),
+        Field("name", .string, "The canary's name, free text up to 200 characters (default: the file name without .json/.json5).", example: #""checkout""#),
         Field("description", .string, "What the canary checks, for people.", example: #""Login and fetch the basket""#),
         Field("schedule", .pattern("^[ \\t]*(\(caseless("rate"))|\(caseless("cron")))\\(.*\\)[ \\t]*$"), "How often `canary schedule` runs it: rate(N minutes) or cron(5 fields).",
               example: #""rate(5 minutes)""#),
@@ -18,12 +18,15 @@ enum Shapes {
         Field("steps", .array(.shape("step"), minItems: 1), required: true, "The steps, run in order.",
               example: #"[{request: {url: "https://example.com/health"}, expect: {status: 200}}]"#),
         Field("trace", traceFormats, "Trace context headers sent: w3c, xray, b3 (comma-separated) or none.", example: #""w3c,xray""#),
+        Field("matrix", .map(.array(.anyOf([.string, .map(.text)]), minItems: 1)),
+              "One canary per combination of entries, named checkout[eu,chrome]; each entry's name and values become {{variables}} and tags.",
+              example: #"{target: [{name: "eu", base: "https://eu.example.com"}, {name: "us", base: "https://us.example.com"}]}"#),
         Field("$schema", .string, "The JSON Schema this file follows, for editors; canary ignores it.",
               example: #""../schema/canary.schema.json""#),
     ])
 
     static let step = Shape(name: "step", doc: "One request and what its response must satisfy.", fields: [
-        Field("name", .string, "The step's name, unique in the canary (default: step-N).", example: #""login""#),
+        Field("name", .string, "The step's name, free text up to 200 characters, unique in the canary (default: step-N).", example: #""get json""#),
         Field("request", .shape("request"), required: true, "The HTTP request to send.", example: #"{url: "https://example.com/"}"#),
         Field("expect", .shape("expect"), "Checks the response must pass, or the run fails.", example: #"{status: 200}"#),
         Field("warn", .shape("expect"), "Checks that make a passing run degraded when missed.", example: #"{duration: {lt: "800ms"}}"#),
@@ -93,8 +96,11 @@ enum Shapes {
     /// `"w3c,xray"` or a list of such words.
     static var traceFormats: ValueKind {
         let word = "(" + TraceFormat.allCases.map { caseless($0.rawValue) }.joined(separator: "|") + ")"
-        let list = "[ \\t]*\(word)[ \\t]*(,[ \\t]*\(word)[ \\t]*)*"
-        return .anyOf([.pattern("^(\(list)|[ \\t]*\(caseless("none"))[ \\t]*)$"), .array(.pattern("^\(list)$"))])
+        // Split at commas (empty pieces dropped), each piece trimmed; a list's items are joined
+        // with commas first.
+        let list = "[ \\t,]*\(word)([ \\t]*,[ \\t,]*\(word))*[ \\t,]*"
+        let words = "^(\(list)|[ \\t,]*\(caseless("none"))[ \\t,]*)$"
+        return .anyOf([.pattern(words), .array(.pattern(words))])
     }
 
     /// `w3c` as `[wW]3[cC]`: patterns without flags, for any regex dialect.

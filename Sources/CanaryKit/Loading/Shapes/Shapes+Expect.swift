@@ -24,8 +24,19 @@ extension Shapes {
             Field(phase.rawValue, .predicate(.duration), "Time of the \(phase.rawValue) phase.", example: #"{lt: "200ms"}"#)
         })
 
-    static let certificate = Shape(name: "certificate", doc: "Checks on the server certificate.", fields: [
-        Field("expiresIn", .predicate(.duration), required: true, "Time left until the certificate expires.", example: #"{gt: "14d"}"#),
+    static let certificate = Shape(name: "certificate", doc: "Checks on the TLS handshake and the server certificate (https only).", fields: [
+        Field("expiresIn", .predicate(.duration), "Time left until the certificate expires (its notAfter).", example: #"{gt: "14d"}"#),
+        Field("validFor", .predicate(.duration), "Time since the certificate became valid (its notBefore).", example: #"{gt: "1h"}"#),
+        Field("chain", .shape("certificateChain"), "The certificates the server sent, leaf and intermediates.", example: #"{expiresIn: {gt: "14d"}}"#),
+        Field("subject", .predicate(.text), "The certificate's subject, as OpenSSL writes it.", example: #"{contains: "CN = api.example.com"}"#),
+        Field("issuer", .predicate(.text), "The certificate's issuer, as OpenSSL writes it.", example: #"{contains: "Let's Encrypt"}"#),
+        Field("subjectAltNames", .predicate(.any), "The certificate's subjectAltName entries, an array of names.", example: #"{contains: "api.example.com"}"#),
+        Field("protocol", .predicate(.text), "The TLS version agreed.", example: #"{in: ["TLSv1.2", "TLSv1.3"]}"#),
+        Field("cipher", .predicate(.text), "The cipher suite agreed, in OpenSSL's naming.", example: #""TLS_AES_256_GCM_SHA384""#),
+    ], nonEmpty: true)
+
+    static let certificateChain = Shape(name: "certificateChain", doc: "Checks on every certificate the server sent.", fields: [
+        Field("expiresIn", .predicate(.duration), required: true, "Time left until the first of them expires.", example: #"{gt: "14d"}"#),
     ])
 
     static let jsonSchemaFile = Shape(
