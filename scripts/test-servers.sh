@@ -5,7 +5,10 @@
 #   for another host name; scripts/hostile-server.py (servers that hang, reset, drip, answer
 #   garbage, ...); a Prometheus Pushgateway; and an Alertmanager whose one route is a webhook on
 #   CANARY_TEST_ALERTMANAGER_RECEIVER_PORT (tests start scripts/webhook-receiver.py there);
-#   scripts/otlp-receiver.py, an OTLP/HTTP receiver decoding with the official opentelemetry-proto. Also makes sure promtool is installed, for `promtool check metrics`.
+#   scripts/otlp-receiver.py, an OTLP/HTTP receiver decoding with the official opentelemetry-proto;
+#   for the tcp and dns steps: socat greeting with an SMTP-like banner, dnsmasq serving fixed
+#   records of canary.test, and scripts/hostile-dns.py (garbage, truncated, looping replies).
+#   Also makes sure promtool is installed, for `promtool check metrics`.
 # Writes .test-servers/env (KEY=VALUE lines) for the tests and scripts to read.
 # CANARY_TEST_SERVERS_DIR puts them in another folder, so two people working in one checkout
 # can each have their own set (the default is .test-servers in the checkout).
@@ -36,6 +39,9 @@ install_missing() {
     command -v fish >/dev/null 2>&1 || need+=(fish)
     command -v man >/dev/null 2>&1 || need+=(man-db)
     command -v groff >/dev/null 2>&1 || need+=(groff-base)
+    # The tcp and dns steps' servers.
+    command -v socat >/dev/null 2>&1 || need+=(socat)
+    command -v dnsmasq >/dev/null 2>&1 || need+=(dnsmasq-base)
     if ((${#need[@]})); then
         log "installing ${need[*]}"
         apt-get update -qq
@@ -69,6 +75,21 @@ without_service_starts() {
 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# A loopback port free for both UDP and TCP (a DNS server listens on both).
+free_udp_port() {
+    python3 -c '
+import socket
+while True:
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0)); port = u.getsockname()[1]
+    t = socket.socket()
+    try:
+        t.bind(("127.0.0.1", port)); print(port); break
+    except OSError:
+        pass
+    finally:
+        t.close(); u.close()'
 }
 
 make_certificates() {
@@ -226,6 +247,51 @@ http {
 EOF
 }
 
+# The tcp step's server (socat runs it per connection): a banner line, then "250 you said LINE"
+# for each line read, until QUIT, which gets "221 bye" and closes.
+write_banner_script() {
+    cat > "$dir/banner.sh" <<'EOF'
+#!/bin/sh
+printf '220 canary.test ESMTP ready\r\n'
+while IFS= read -r line; do
+    line=$(printf '%s' "$line" | tr -d '\r')
+    if [ "$line" = QUIT ]; then printf '221 bye\r\n'; exit 0; fi
+    printf '250 you said %s\r\n' "$line"
+done
+EOF
+    chmod 755 "$dir/banner.sh"
+}
+
+# The dns step's server: fixed records of canary.test (authoritative: other names of it are
+# NXDOMAIN), over UDP and TCP; big.canary.test's TXT record (3 x 250 bytes) does not fit a
+# 512-byte UDP reply, so dnsmasq truncates it there and the client asks again over TCP.
+start_dnsmasq() {
+    local big
+    big=$(printf 'x%.0s' $(seq 1 250))
+    setsid dnsmasq --keep-in-foreground --port="$1" --listen-address=127.0.0.1 --bind-interfaces \
+        --no-resolv --no-hosts --user="$(id -un)" --pid-file= --local=/canary.test/ \
+        --host-record=www.canary.test,192.0.2.10,2001:db8::10 --cname=alias.canary.test,www.canary.test \
+        --txt-record=canary.test,"v=spf1 -all" --txt-record="big.canary.test,$big,$big,$big" \
+        --mx-host=canary.test,mail.canary.test,10 --srv-host=_sip._tcp.canary.test,sip.canary.test,5060,0,5 \
+        </dev/null >>"$dir/dnsmasq.log" 2>&1 &
+    echo $! > "$dir/dnsmasq.pid"
+}
+
+# Waits until a UDP DNS server answers a query for www.canary.test.
+wait_for_dns() {
+    for _ in $(seq 1 100); do
+        if python3 - "$1" <<'PY' 2>/dev/null; then return 0; fi
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(0.2)
+s.sendto(bytes.fromhex("abcd01000001000000000000") + b"\x03www\x06canary\x04test\x00\x00\x01\x00\x01", ("127.0.0.1", int(sys.argv[1])))
+s.recv(512)
+PY
+        sleep 0.1
+    done
+    log "gave up waiting for the DNS server on port $1"
+    return 1
+}
+
 # Notifications go out at once and resolved ones too, so a test sees both within seconds.
 write_alertmanager_conf() {
     cat > "$dir/alertmanager.yml" <<EOF
@@ -288,6 +354,14 @@ start() {
     echo $! > "$dir/hostile.pid"
     setsid "$venv/bin/python" "$root/scripts/otlp-receiver.py" "$otlp" </dev/null >>"$dir/otlp.log" 2>&1 &
     echo $! > "$dir/otlp.pid"
+    local banner dns hostiledns
+    banner=$(free_port); dns=$(free_udp_port); hostiledns=$(free_udp_port)
+    write_banner_script
+    setsid socat "TCP-LISTEN:$banner,bind=127.0.0.1,fork,reuseaddr" "EXEC:$dir/banner.sh" </dev/null >>"$dir/socat.log" 2>&1 &
+    echo $! > "$dir/socat.pid"
+    start_dnsmasq "$dns"
+    setsid python3 "$root/scripts/hostile-dns.py" "$hostiledns" </dev/null >>"$dir/hostile-dns.log" 2>&1 &
+    echo $! > "$dir/hostile-dns.pid"
     # CLOSED_PORT is 1 (tcpmux): nothing listens there, whereas a random "free" port could later be
     # taken by a test's own listener.
     cat > "$dir/env" <<EOF
@@ -311,6 +385,9 @@ CANARY_TEST_PYTHON=$venv/bin/python
 CANARY_TEST_ALERTMANAGER=http://127.0.0.1:$alertmanager
 CANARY_TEST_ALERTMANAGER_RECEIVER_PORT=$receiver
 CANARY_TEST_OTLP=http://127.0.0.1:$otlp
+CANARY_TEST_BANNER_PORT=$banner
+CANARY_TEST_DNS=127.0.0.1:$dns
+CANARY_TEST_HOSTILE_DNS=127.0.0.1:$hostiledns
 EOF
     wait_for "http://127.0.0.1:$httpbin/get"
     wait_for "http://127.0.0.1:$http/hello.txt"
@@ -319,11 +396,13 @@ EOF
     wait_for "http://127.0.0.1:$hostile/ok"
     wait_for "http://127.0.0.1:$alertmanager/-/ready"
     wait_for "http://127.0.0.1:$otlp/ok"
+    wait_for_dns "$dns"
+    wait_for_dns "$hostiledns"
     stamp_pids
     log "ready: $(tr '\n' ' ' < "$dir/env")"
 }
 
-pid_files=(nginx gunicorn pushgateway hostile alertmanager otlp)
+pid_files=(nginx gunicorn pushgateway hostile alertmanager otlp socat dnsmasq hostile-dns)
 
 # When a process started (field 22 of /proc/PID/stat, in clock ticks since boot): a PID and its
 # start time name one process, whereas a PID alone is reused (pid_max is 32768 here, and builds

@@ -38,6 +38,7 @@ final class EasyTransfer {
     // Memory libcurl reads during the transfer without copying it.
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var postFields: UnsafeMutableRawBufferPointer?
+    private var connectToList: UnsafeMutablePointer<curl_slist>?
 
     init(submission: Submission, handle: EasyHandle) {
         id = submission.id
@@ -86,6 +87,7 @@ final class EasyTransfer {
         apply(handle.set(CURLOPT_CERTINFO, 1))
         apply(configureMethodAndBody())
         apply(configureHeaders())
+        apply(configureConnectOnly())
         return firstFailure
     }
 
@@ -120,8 +122,26 @@ final class EasyTransfer {
         return ccurl_easy_setopt_slist(handle.raw, CURLOPT_HTTPHEADER, headerList)
     }
 
+    /// A `tls` step's handshake: a connection of its own, closed once done.
+    private func configureConnectOnly() -> CURLcode {
+        if let connectTo = request.connectTo {
+            guard let list = curl_slist_append(nil, connectTo) else { return CURLE_OUT_OF_MEMORY }
+            connectToList = list
+            let code = ccurl_easy_setopt_slist(handle.raw, CURLOPT_CONNECT_TO, list)
+            if code != CURLE_OK { return code }
+        }
+        guard request.connectOnly else { return CURLE_OK }
+        for option in [CURLOPT_CONNECT_ONLY, CURLOPT_FRESH_CONNECT, CURLOPT_FORBID_REUSE] {
+            let code = handle.set(option, 1)
+            if code != CURLE_OK { return code }
+        }
+        return CURLE_OK
+    }
+
     /// Frees what libcurl read during the transfer. Only after the handle was reset.
     func releaseRequestResources() {
+        curl_slist_free_all(connectToList)
+        connectToList = nil
         curl_slist_free_all(headerList)
         headerList = nil
         postFields?.deallocate()

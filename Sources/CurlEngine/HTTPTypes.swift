@@ -44,6 +44,12 @@ public struct HTTPRequest: Sendable {
     public var removedHeaders: [String]
     /// Which redirects may be followed without leaking what the request carries.
     public var redirectPolicy: RedirectPolicy
+    /// Connect (and for https, complete the TLS handshake) on a fresh connection, then stop
+    /// without sending a request (CURLOPT_CONNECT_ONLY): the `tls` step.
+    public var connectOnly = false
+    /// `HOST:PORT:CONNECT-HOST:CONNECT-PORT` (CURLOPT_CONNECT_TO): connect there while the URL's
+    /// host is the name sent as SNI and verified against the certificate.
+    public var connectTo: String?
 
     public init(
         method: String = "GET", url: String, headers: [HTTPHeader] = [], body: [UInt8]? = nil,

@@ -86,7 +86,7 @@ struct LoadingModelTests {
     @Test("a request decodes with method upper-cased, templates parsed and settings kept")
     func request() throws {
         let step = try #require(loadCanary(specExample).0?.steps.first)
-        let request = step.request
+        let request = try #require(step.request)
         #expect(request.method == "POST")
         #expect(request.url == Template(source: "{{base}}/post", parts: [.variable("base"), .literal("/post")]))
         #expect(request.query.map(\.name) == ["q", "page"])
@@ -143,13 +143,13 @@ struct LoadingModelTests {
     @Test("later steps: default name, form body, status list is 'in', bare array elsewhere is 'eq', raw body")
     func laterSteps() throws {
         let steps = try #require(loadCanary(specExample).0?.steps)
-        guard case .form(let form)? = steps[1].request.body else { Issue.record("expected a form"); return }
+        guard case .form(let form)? = steps[1].request?.body else { Issue.record("expected a form"); return }
         #expect(form.map { $0.name } == ["sid", "n"])
         #expect(form.map { $0.value } == [Template(source: "{{sid}}", parts: [.variable("sid")]), .literal("1")])
         #expect(steps[1].assertions[0].predicates == [.isIn([.number(200), .number(201)])])
         #expect(steps[1].assertions[1].predicates == [.equals(.array([.number(1), .number(2)]))])
         #expect(steps[1].assertions[2].predicates == [.type("array"), .isIn([.array([]), .array([.number(1)])])])
-        guard case .raw(let raw)? = steps[2].request.body else { Issue.record("expected a raw body"); return }
+        guard case .raw(let raw)? = steps[2].request?.body else { Issue.record("expected a raw body"); return }
         #expect(raw.parts == [.literal("code="), .variable("code")])
         let raws: [[CanaryKit.Predicate]] = [
             [.greaterThanOrEqual(.number(200)), .lessThan(.number(300))],
@@ -170,8 +170,8 @@ struct LoadingModelTests {
         #expect(canary.schedule == nil)
         #expect(canary.alarm == AlarmRule())
         #expect(canary.steps[0].name == "step-1")
-        #expect(canary.steps[0].request.method == "GET")
-        #expect(canary.steps[0].request.body == nil)
+        #expect(canary.steps[0].request?.method == "GET")
+        #expect(canary.steps[0].request?.body == nil)
         #expect(canary.steps[0].continueOnFailure == false)
     }
 
@@ -180,6 +180,6 @@ struct LoadingModelTests {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let result = CanaryLoader.load(paths: [root.appendingPathComponent("canaries").path], definedVariables: [])
         #expect(result.problems.isEmpty, "\(result.problems)")
-        #expect(result.canaries.map(\.name) == ["api-login", "json-api", "regions[eu]", "regions[us]", "resilience", "static-site", "tls-certificate"])
+        #expect(result.canaries.map(\.name) == ["api-login", "json-api", "network-probes", "regions[eu]", "regions[us]", "resilience", "static-site", "tls-certificate"])
     }
 }

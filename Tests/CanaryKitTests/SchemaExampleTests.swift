@@ -27,6 +27,12 @@ struct SchemaExampleTests {
             "predicate-duration": expect("duration: {%}"),
             "predicate-text": expect("body: {%}"),
             "predicate-any": expect(#"json: {"$.a": {%}}"#),
+            "tcp": canary(#"steps: [{tcp: {host: "h.test", port: 25, %}}]"#),
+            "tls": canary(#"steps: [{tls: {host: "h.test", port: 443, %}}]"#),
+            "dns": canary(#"steps: [{dns: {name: "h.test", type: "A", %}}]"#),
+            "tcpExpect": canary(#"steps: [{tcp: {host: "h.test", port: 25}, expect: {%}}]"#),
+            "tlsExpect": canary(#"steps: [{tls: {host: "h.test", port: 443}, expect: {%}}]"#),
+            "dnsExpect": canary(#"steps: [{dns: {name: "h.test", type: "A"}, expect: {%}}]"#),
         ]
     }()
 
@@ -46,7 +52,13 @@ struct SchemaExampleTests {
                 #expect(!shape.rules.isEmpty || shape.fields.contains(where: \.required), "'\(shape.name)' has no place in this test")
                 continue
             }
-            for field in shape.fields where !field.required {
+            // A key of an exactly-one rule (a step's kind: request, tcp, tls, dns) can't be added
+            // beside the one the place has; its own shape has a place of its own.
+            let exclusive: [String] = shape.rules.flatMap { rule -> [String] in
+                if case .exactlyOne = rule { return rule.keys }
+                return []
+            }
+            for field in shape.fields where !field.required && !exclusive.contains(field.key) {
                 let text = place.replacingOccurrences(of: "%", with: "\"\(field.key)\": \(field.example)")
                 let (canary, problems) = CanaryLoader.load(source: Array(text.utf8), file: file)
                 #expect(canary != nil && problems.isEmpty, "\(shape.name).\(field.key): \(text) → \(problems.map(\.message))")

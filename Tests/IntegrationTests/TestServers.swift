@@ -50,10 +50,20 @@ enum TestServers {
     /// Path of `promtool`, for `promtool check metrics`.
     static var promtool: String { value("CANARY_TEST_PROMTOOL") }
 
+    /// socat greeting with `220 canary.test ESMTP ready`, then `250 you said LINE` per line until QUIT.
+    static var bannerPort: String { value("CANARY_TEST_BANNER_PORT") }
+    /// dnsmasq serving canary.test's fixed records, as `127.0.0.1:PORT`.
+    static var dns: String { value("CANARY_TEST_DNS") }
+    /// scripts/hostile-dns.py: garbage, truncated and looping replies by first label, as `127.0.0.1:PORT`.
+    static var hostileDNS: String { value("CANARY_TEST_HOSTILE_DNS") }
+    /// The port of `nginxTLS`.
+    static var tlsPort: String { String(nginxTLS.split(separator: ":").last ?? "") }
+
     /// Variables every test canary may use.
     static var variables: [String: String] {
         ["httpbin": httpbin, "site": nginx, "tls": nginxTLS, "expired": nginxTLSExpired,
-         "wronghost": nginxTLSWrongHost, "chain": nginxTLSChain, "hostile": hostile, "closed": "http://127.0.0.1:\(closedPort)"]
+         "wronghost": nginxTLSWrongHost, "chain": nginxTLSChain, "hostile": hostile, "closed": "http://127.0.0.1:\(closedPort)",
+         "bannerPort": bannerPort, "dns": dns, "tlsPort": tlsPort]
     }
 
     /// `--var NAME=VALUE` for each of `variables`, for runs of the binary; most canaries use a

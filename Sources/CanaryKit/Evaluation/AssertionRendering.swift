@@ -67,7 +67,7 @@ extension Query {
         switch self {
         case .status, .size, .redirects, .duration, .timing: return true
         case .certificate(let fact): return fact.isDuration
-        case .header, .body, .json, .jsonSchema, .xpath: return false
+        case .header, .body, .json, .jsonSchema, .xpath, .banner, .answers, .rcode: return false
         }
     }
 }

@@ -47,7 +47,7 @@ public enum CaptureExtractor {
         switch capture.source {
         case .status: return .number(Double(facts.status))
         case .json(let path): return facts.bodyJSON.flatMap { JSONPathEvaluator.query(path, in: $0) }
-        case .body, .header, .xpath: return nil
+        case .body, .header, .xpath, .banner: return nil
         }
     }
 
@@ -77,6 +77,9 @@ public enum CaptureExtractor {
             }
             if case .string(let text) = value { return text }
             return value.displayText
+        case .banner:
+            guard let banner = facts.banner else { throw .missing(capture: capture.name, reason: "nothing was read") }
+            return banner
         }
     }
 
@@ -87,6 +90,7 @@ public enum CaptureExtractor {
         case .header(let name): return "header \(name)"
         case .json(let path): return "json \(path.source)"
         case .xpath(let expression): return "xpath \(expression)"
+        case .banner: return "banner"
         }
     }
 }

@@ -26,6 +26,12 @@ public struct ResponseFacts: Sendable {
     public var xpathOutcomes: [String: XPathOutcome] = [:]
     /// Masks the secrets and credentials of this exchange in every value a message quotes.
     public var redactor = Redactor(secrets: [])
+    /// `tcp` steps: the bytes read, as text (nil when the step read nothing).
+    public var banner: String?
+    /// `dns` steps: the data of the answer records of the asked type.
+    public var answers: [String]?
+    /// `dns` steps: the reply's RCODE by name.
+    public var rcode: String?
 
     /// The body JSON is passed in already parsed, so evaluation stays a pure function of values
     /// and the body is parsed once per response, however many assertions read it.
@@ -105,6 +111,9 @@ public struct ResponseFacts: Sendable {
         case .xpath(let expression):
             guard let outcome = xpathOutcomes[expression] else { return (nil, "the XPath was not evaluated") }
             return (outcome.value, outcome.missingReason)
+        case .banner: return (banner.map(JSONValue.string), "nothing was read")
+        case .answers: return (answers.map { .array($0.map(JSONValue.string)) }, "no reply was read")
+        case .rcode: return (rcode.map(JSONValue.string), "no reply was read")
         case .certificate(let fact):
             return (certificateValue(fact), "no certificate was received: plain http, or a reused connection")
         }

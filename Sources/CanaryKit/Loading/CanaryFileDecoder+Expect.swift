@@ -2,8 +2,8 @@ import Foundation
 
 /// A step's `expect`: each entry becomes an `Assertion` on one query, in the order written.
 extension CanaryFileDecoder {
-    func decodeExpect(_ value: LocatedJSON) -> [Assertion] {
-        guard let fields = fields(value, in: "'expect'", allowed: Shapes.expect.keys) else { return [] }
+    func decodeExpect(_ value: LocatedJSON, allowed: [String] = Shapes.expect.keys) -> [Assertion] {
+        guard let fields = fields(value, in: "'expect'", allowed: allowed) else { return [] }
         var assertions: [Assertion] = []
         for key in fields.keys {
             guard let entry = fields[key] else { continue }
@@ -43,6 +43,12 @@ extension CanaryFileDecoder {
                 assertions += decodeJSONSchema(entry, at: place)
             case "visual":
                 continue  // not an assertion on the response: see `visualExpectation`
+            case "rcode":
+                if case .string(let name) = entry.kind, !DNSMessage.rcodeNames.contains(name) {
+                    let hint = NameSuggestion.closest(to: name, among: DNSMessage.rcodeNames).map { "; did you mean '\($0)'?" } ?? ""
+                    report("'\(Self.excerpt(name))' is not an RCODE name (\(DNSMessage.rcodeNames.joined(separator: ", ")))\(hint)", at: entry.location)
+                }
+                assertions += assertion(.rcode, entry, at: place)
             default:
                 guard let query = Self.simpleQueries[key] else { continue }
                 assertions += assertion(query, entry, at: place)
@@ -73,6 +79,7 @@ extension CanaryFileDecoder {
 
     private static let simpleQueries: [String: Query] = [
         "status": .status, "body": .body, "duration": .duration, "size": .size, "redirects": .redirects,
+        "banner": .banner, "answers": .answers,
     ]
 
     /// Zero or one assertion (none when the predicate has problems, which are reported).

@@ -17,8 +17,8 @@ extension CanaryFileDecoder {
             switch query {
             case .status: self = .statusCode
             case .size, .redirects: self = .number
-            case .header, .body: self = .text
-            case .json, .jsonSchema, .xpath: self = .any
+            case .header, .body, .banner, .rcode: self = .text
+            case .json, .jsonSchema, .xpath, .answers: self = .any
             case .duration, .timing: self = .duration
             case .certificate(.subjectAltNames): self = .any
             case .certificate(let fact): self = fact.isDuration ? .duration : .text

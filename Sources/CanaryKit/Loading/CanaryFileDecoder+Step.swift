@@ -27,16 +27,23 @@ extension CanaryFileDecoder {
             usedNames.places[name] = namePlace
             usedNames.slugs[NameSlug.slug(name)] = (name, namePlace)
         }
-        let request: RequestTemplate?
-        if let requestValue = fields["request"] {
-            request = decodeRequest(requestValue)
-        } else {
-            report("the step has no 'request'; add \"request\": {\"url\": \"…\"}", at: value.location)
-            request = nil
+        let kindKey = stepKindKey(fields, at: value.location)
+        var kind: StepKind?
+        if let kindKey, let kindValue = fields[kindKey] {
+            kind = kindKey == "request" ? decodeRequest(kindValue).map { .http($0) } : decodeProbe(kindKey, kindValue)
         }
-        let assertions = fields["expect"].map(decodeExpect) ?? []
-        let warnings = fields["warn"].map(decodeWarn) ?? []
-        let captures = fields["capture"].map(decodeCaptures) ?? []
+        let checksKind = kindKey ?? "request"
+        let assertions = fields["expect"].map { decodeChecks($0, kind: checksKind, section: "expect") } ?? []
+        let warnings = fields["warn"].map { decodeWarn($0, kind: checksKind) } ?? []
+        let captures = fields["capture"].map { decodeCaptures($0, kind: checksKind) } ?? []
+        if let kindKey, kindKey != "request", fields.has("screenshot") {
+            report("'screenshot' renders an HTTP response; a \(kindKey) step has none to render: remove it", at: fields.keyLocation("screenshot"))
+        }
+        // A tcp step reads only when something reads what it reads (else it only connects).
+        if case .tcp(var tcp) = kind {
+            tcp.reads = (assertions + warnings).contains { $0.query == .banner } || captures.contains { $0.source == .banner }
+            kind = .tcp(tcp)
+        }
         let continueOnFailure = fields["continueOnFailure"].flatMap { bool($0, for: "'continueOnFailure'") } ?? false
         // From here on, this step's captures are known to the steps that follow; a broken one
         // too, so its problem is reported once, at the capture, and not again at every use.
@@ -46,10 +53,10 @@ extension CanaryFileDecoder {
             capturedSoFar.insert(captureName)
             if laterCaptures[captureName] == name { laterCaptures[captureName] = nil }
         }
-        guard let request else { return nil }
-        checkCertificateNeedsHTTPS(request, assertions + warnings)
+        guard let kind else { return nil }
+        if case .http(let request) = kind { checkCertificateNeedsHTTPS(request, assertions + warnings) }
         var step = Step(
-            name: name, request: request, assertions: assertions, captures: captures,
+            name: name, kind: kind, assertions: assertions, captures: captures,
             continueOnFailure: continueOnFailure, location: value.location)
         step.warnings = warnings
         step.screenshot = fields["screenshot"].map { decodeScreenshot($0, base: defaultScreenshot) } ?? defaultScreenshot
@@ -58,28 +65,39 @@ extension CanaryFileDecoder {
     }
 
     /// `warn`: the queries and predicates of `expect`; missing one makes a passing run degraded.
-    private func decodeWarn(_ value: LocatedJSON) -> [Assertion] {
-        if let visual = value.objectMembers?.first(where: { $0.key == "visual" }) {
+    private func decodeWarn(_ value: LocatedJSON, kind: String) -> [Assertion] {
+        if kind == "request", let visual = value.objectMembers?.first(where: { $0.key == "visual" }) {
             report("'visual' belongs in 'expect' only: a screenshot comparison is not a warn check", at: visual.keyLocation)
         }
-        return decodeExpect(value)
+        return decodeChecks(value, kind: kind, section: "warn")
     }
 
-    func decodeCaptures(_ value: LocatedJSON) -> [Capture] {
-        (map(value, in: "'capture'") ?? []).compactMap { member in
+    func decodeCaptures(_ value: LocatedJSON, kind: String = "request") -> [Capture] {
+        if kind == "tls" || kind == "dns" {
+            report("a \(kind) step has nothing to capture: captures read an HTTP response or a tcp step's banner", at: value.location)
+            return []
+        }
+        let allowed = kind == "tcp" ? Shapes.tcpCapture.keys : Shapes.capture.keys
+        return (map(value, in: "'capture'") ?? []).compactMap { member in
             if !Template.isValidName(member.key) {
                 report("capture name '\(Self.excerpt(member.key))' can't be used as {{\(Self.excerpt(member.key))}}; use letters, digits, '_' and '-'", at: member.keyLocation)
             }
-            return decodeCapture(named: member.key, member.value)
+            return decodeCapture(named: member.key, member.value, allowed: allowed)
         }
     }
 
-    private func decodeCapture(named name: String, _ value: LocatedJSON) -> Capture? {
+    private func decodeCapture(named name: String, _ value: LocatedJSON, allowed: [String]) -> Capture? {
         let what = "capture '\(name)'"
-        guard let fields = fields(value, in: what, allowed: Shapes.capture.keys) else { return nil }
-        let sources = fields.keys.filter(Shapes.captureSources.contains)
+        guard let fields = fields(value, in: what, allowed: allowed) else { return nil }
+        let sources = fields.keys.filter((Shapes.captureSources + Shapes.tcpCaptureSources).contains)
         guard sources.count == 1, let sourceKey = sources.first, let sourceValue = fields[sourceKey] else {
             let found = sources.isEmpty ? "none" : sources.map { "'\($0)'" }.joined(separator: " and ")
+            if allowed == Shapes.tcpCapture.keys {
+                // An unknown key (say 'body') was reported already, with the keys allowed.
+                guard value.objectMembers?.contains(where: { !allowed.contains($0.key) }) != true else { return nil }
+                report("\(what) of a tcp step takes {\"banner\": true} (with an optional 'regex'); found \(found)", at: value.location)
+                return nil
+            }
             report("\(what) takes exactly one of {\"json\": \"$.path\"}, {\"xpath\": \"//title\"}, {\"header\": \"Name\"}, {\"body\": true} or {\"status\": true}; found \(found)", at: value.location)
             return nil
         }
@@ -94,7 +112,7 @@ extension CanaryFileDecoder {
         default:
             let flag = bool(sourceValue, for: "\(what) '\(sourceKey)'")
             if flag == false { report("\(what) '\(sourceKey)': false captures nothing; write true", at: sourceValue.location) }
-            source = flag == true ? (sourceKey == "body" ? .body : .status) : nil
+            source = flag == true ? [("body", Capture.Source.body), ("banner", .banner)].first { $0.0 == sourceKey }?.1 ?? .status : nil
         }
         var regex: String?
         if let regexValue = fields["regex"] {

@@ -19,6 +19,12 @@ public enum Query: Sendable, Equatable {
     case jsonSchema(JSONSchema)
     /// An XPath 1.0 expression on the body read as XML or HTML.
     case xpath(String)
+    /// `tcp` steps: the bytes read, as text.
+    case banner
+    /// `dns` steps: the data of each answer record of the asked type, as a list of strings.
+    case answers
+    /// `dns` steps: the reply's RCODE by name (`NOERROR`, `NXDOMAIN`, …).
+    case rcode
 
     public enum Phase: String, Sendable, CaseIterable {
         case dns, connect, tls, firstByte, transfer, total
@@ -56,6 +62,9 @@ public enum Query: Sendable, Equatable {
         case .certificate(let fact): return "certificate.\(fact.rawValue)"
         case .jsonSchema: return "jsonSchema"
         case .xpath(let expression): return "xpath \(expression)"
+        case .banner: return "banner"
+        case .answers: return "answers"
+        case .rcode: return "rcode"
         }
     }
 
@@ -89,6 +98,8 @@ public struct Capture: Sendable, Equatable {
         case body
         case status
         case xpath(String)
+        /// `tcp` steps: the bytes read, as text.
+        case banner
     }
     public var name: String
     public var source: Source

@@ -106,10 +106,15 @@ public struct RequestDefaults: Sendable, Equatable {
     }
 }
 
-/// One step: a request, what to expect of its response, and what to capture from it.
+/// One step: a request (or a tcp, tls or dns probe), what to expect of its outcome, and what
+/// to capture from it.
 public struct Step: Sendable {
     public var name: String
-    public var request: RequestTemplate
+    public var kind: StepKind
+    /// The HTTP request of an HTTP step; nil for the other kinds.
+    public var request: RequestTemplate? {
+        if case .http(let request) = kind { request } else { nil }
+    }
     public var assertions: [Assertion]
     public var captures: [Capture]
     /// false (default): a failed step ends the run and later steps are skipped.
@@ -125,8 +130,15 @@ public struct Step: Sendable {
         name: String, request: RequestTemplate, assertions: [Assertion] = [], captures: [Capture] = [],
         continueOnFailure: Bool = false, location: SourceLocation? = nil
     ) {
+        self.init(name: name, kind: .http(request), assertions: assertions, captures: captures,
+                  continueOnFailure: continueOnFailure, location: location)
+    }
+    public init(
+        name: String, kind: StepKind, assertions: [Assertion] = [], captures: [Capture] = [],
+        continueOnFailure: Bool = false, location: SourceLocation? = nil
+    ) {
         self.name = name
-        self.request = request
+        self.kind = kind
         self.assertions = assertions
         self.captures = captures
         self.continueOnFailure = continueOnFailure

@@ -131,6 +131,11 @@ public struct Redactor: Sendable {
         if let problem = step.screenshot?.error { step.screenshot?.error = redact(problem) }
         if let url = step.request?.url { step.request?.url = redact(url) }
         if let url = step.response?.effectiveURL { step.response?.effectiveURL = redact(url) }
+        if var probe = step.probe {
+            probe.target = redact(probe.target)
+            probe.answers = probe.answers?.map(redact)
+            step.probe = probe
+        }
         step.failures = step.failures.map(redact)
         step.warnings = step.warnings?.map(redact)
         return step

@@ -170,6 +170,11 @@ public final class ResultsStore: Sendable {
                     try write(binary, snapshot.baseName + ".body")
                 }
             }
+            for exchange in result.probes {
+                guard let step = result.record.steps.first(where: { $0.name == exchange.step }) else { continue }
+                let snapshot = ProbeSnapshot(exchange: exchange, step: step, redactor: redactor, maxBytes: options.maxSnapshotBytes)
+                try write(snapshot.render(), snapshot.fileName)
+            }
             for artifact in result.artifacts {
                 try write(artifact.bytes, artifact.name)
             }

@@ -29,11 +29,14 @@ extension Canary {
         return names
     }
 
-    /// The templates of every request, default headers included.
+    /// The templates of every request and probe, default headers included.
     var requestTemplates: [Template] {
         var templates = defaults.headers.map(\.value)
         for step in steps {
-            let request = step.request
+            guard let request = step.request else {
+                templates += step.kind.probeTemplates
+                continue
+            }
             templates += [request.url] + request.query.map(\.value) + request.headers.map(\.value)
             switch request.body {
             case .raw(let template): templates.append(template)

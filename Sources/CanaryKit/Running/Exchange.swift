@@ -28,6 +28,8 @@ public struct RunResult: Sendable {
     public var secrets: Set<String>
     /// Files to write into the run's folder with the rest of it (screenshots, diff images).
     public var artifacts: [Artifact] = []
+    /// The last attempt's tcp, tls and dns steps, for their snapshots.
+    public var probes: [ProbeExchange] = []
 }
 
 /// A file of a run beside its snapshots, by name.

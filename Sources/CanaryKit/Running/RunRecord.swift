@@ -104,6 +104,8 @@ public struct StepRecord: Sendable, Codable {
     public var spanId: String? = nil
     /// ISO 8601 UTC: when the step began (its span's start).
     public var start: String? = nil
+    /// A tcp, tls or dns step: what it probed and found; absent for HTTP steps.
+    public var probe: ProbeSummary? = nil
 }
 
 /// A step's screenshot in the record. `error` says why none was written (never silence); the

@@ -206,7 +206,9 @@ public struct Runner: Sendable {
             exchange.attempt = attempt
             return exchange
         }
-        return RunResult(record: record, exchanges: exchanges, secrets: output.secrets)
+        var result = RunResult(record: record, exchanges: exchanges, secrets: output.secrets)
+        result.probes = output.probes
+        return result
     }
 
     /// Steps in order; a failed step without `continueOnFailure` skips the rest.
@@ -216,6 +218,7 @@ public struct Runner: Sendable {
         var interpolator = Interpolator(
             variables: variables, environment: settings.environment, secretNames: settings.secretNames.union(canary.secretNames))
         let builder = RequestBuilder(canary: canary, caFile: settings.caFile, maxBodyBytes: settings.maxBodyBytes)
+        let probeBuilder = ProbeBuilder(canary: canary, caFile: settings.caFile)
         var output = StepsOutput(canary: canary)
         var stopped = false
         for (offset, step) in canary.steps.enumerated() {
@@ -223,12 +226,21 @@ public struct Runner: Sendable {
                 output.steps.append(.skipped(step.name))
                 continue
             }
-            let execution = StepExecution(
-                step: step, index: offset + 1, canary: canary, engine: engine, session: session,
-                trace: trace, traceFormats: settings.traceFormats ?? canary.traceFormats)
-            let (record, exchange) = await execution.run(builder: builder, interpolator: &interpolator)
+            let record: StepRecord
+            if case .http = step.kind {
+                let execution = StepExecution(
+                    step: step, index: offset + 1, canary: canary, engine: engine, session: session,
+                    trace: trace, traceFormats: settings.traceFormats ?? canary.traceFormats)
+                let (stepRecord, exchange) = await execution.run(builder: builder, interpolator: &interpolator)
+                record = stepRecord
+                if let exchange { output.exchanges.append(exchange) }
+            } else {
+                let execution = ProbeExecution(step: step, index: offset + 1, canary: canary, engine: engine, session: session)
+                let (stepRecord, exchange) = await execution.run(builder: probeBuilder, interpolator: &interpolator)
+                record = stepRecord
+                if let exchange { output.probes.append(exchange) }
+            }
             output.steps.append(record)
-            if let exchange { output.exchanges.append(exchange) }
             if record.outcome == .failed && !step.continueOnFailure { stopped = true }
         }
         output.secrets = interpolator.secretValues
@@ -240,6 +252,7 @@ public struct Runner: Sendable {
 struct StepsOutput: Sendable {
     var steps: [StepRecord] = []
     var exchanges: [Exchange] = []
+    var probes: [ProbeExchange] = []
     var secrets: Set<String> = []
     let stepNames: [String]
 

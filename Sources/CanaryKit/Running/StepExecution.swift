@@ -38,7 +38,8 @@ struct StepExecution {
         var assertions: [Assertion] = []
         var warnChecks: [Assertion] = []
         do {
-            request = try builder.build(step.request, with: &interpolator)
+            guard let template = step.request else { return (record, nil) }  // other kinds: `ProbeExecution`
+            request = try builder.build(template, with: &interpolator)
             // Before sending: an expectation that can't be filled in must not cost a request.
             for assertion in step.assertions { assertions.append(try interpolator.render(assertion)) }
             for check in step.warnings { warnChecks.append(try interpolator.render(check)) }
@@ -79,11 +80,21 @@ struct StepExecution {
         facts.bodyJSONProblem = bodyJSONProblem
         facts.redactor = Redactor(secrets: interpolator.secretValues)
         facts.evaluateXPaths(xpaths(assertions + warnChecks))
-        record.failures = assertions.compactMap { AssertionEvaluator.evaluate($0, on: facts) }
+        step.check(facts, assertions: assertions, warnings: warnChecks, into: &record, interpolator: &interpolator)
         if let failure = AssertionEvaluator.defaultStatus(response.statusCode, assertions: assertions) {
             record.failures.insert(failure, at: 0)
+            record.outcome = .failed
         }
-        for capture in step.captures {
+        return (record, Exchange(step: step.name, index: index, started: started, request: request, response: response))
+    }
+}
+
+extension Step {
+    /// Checks the step's expectations and `warn` checks on `facts` and takes its captures (a
+    /// capture that finds nothing is a failure); sets the record's outcome. Every kind's last part.
+    func check(_ facts: ResponseFacts, assertions: [Assertion], warnings warnChecks: [Assertion], into record: inout StepRecord, interpolator: inout Interpolator) {
+        record.failures = assertions.compactMap { AssertionEvaluator.evaluate($0, on: facts) }
+        for capture in captures {
             do {
                 let text = try CaptureExtractor.extract(capture, from: facts)
                 if capture.secret { interpolator.remember(secrets: [text]) }
@@ -97,7 +108,6 @@ struct StepExecution {
         record.outcome = record.failures.isEmpty ? .passed : .failed
         let missed = warnChecks.compactMap { AssertionEvaluator.evaluate($0, on: facts) }
         if !missed.isEmpty { record.warnings = missed }
-        return (record, Exchange(step: step.name, index: index, started: started, request: request, response: response))
     }
 }
 

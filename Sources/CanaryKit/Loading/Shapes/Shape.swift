@@ -97,6 +97,7 @@ extension Shapes {
     static let all: [Shape] = [
         canary, step, request, defaults, alarm, alarmLocations, maintenanceWindow,
         expect, timings, certificate, certificateChain, jsonSchemaFile, visual, region, screenshot, capture,
+        tcp, tls, dns, tcpExpect, tlsExpect, dnsExpect, tcpCapture,
     ] + CanaryFileDecoder.OperandKind.allCases.map(predicate)
 
     static func named(_ name: String) -> Shape? { all.first { $0.name == name } }

@@ -141,7 +141,7 @@ extension Canary {
     public var curlSources: [String: CurlStepSource] {
         var sources: [String: CurlStepSource] = [:]
         for step in steps {
-            let request = step.request
+            guard let request = step.request else { continue }
             var source = CurlStepSource()
             source.urlSecrets = Self.secrets(in: [request.url] + request.query.map(\.value))
             switch request.body {
