@@ -69,10 +69,10 @@ struct ScheduleHeapTests {
     }
 
     /// Seconds for `ends` run ends (`finished`, then `due` into the freed slot) with `canaries`
-    /// on rate(1 minute), all due at once and all but 100 waiting for a slot: the best of three.
+    /// on rate(1 minute), all due at once and all but 100 waiting for a slot: the best of five.
     private func costOfRunEnds(canaries: Int, ends: Int) throws -> Double {
         var best = Double.infinity
-        for _ in 0..<3 {
+        for _ in 0..<5 {
             var book = ScheduleBook()
             for i in 0..<canaries {
                 book.add(Canary(name: "c\(i)", file: "c\(i).json", schedule: try Schedule.parse("rate(1 minute)"), steps: []), now: Self.t0)
@@ -94,7 +94,8 @@ struct ScheduleHeapTests {
     func runEndDoesNotScan() throws {
         let small = try costOfRunEnds(canaries: 1_000, ends: 400)
         let large = try costOfRunEnds(canaries: 10_000, ends: 400)
-        // Scanning and sorting every canary per run end made this ratio above 10.
-        #expect(large < small * 4 + 0.002, "400 run ends: \(small * 1000) ms with 1,000 canaries, \(large * 1000) ms with 10,000")
+        // Scanning and sorting every canary per run end made this ratio above 10 (14 measured);
+        // the heap's is about 1.3. 6 leaves room for a machine at load 20 (4 failed there).
+        #expect(large < small * 6 + 0.005, "400 run ends: \(small * 1000) ms with 1,000 canaries, \(large * 1000) ms with 10,000")
     }
 }
