@@ -2,6 +2,7 @@ import CanaryKit
 import Foundation
 
 // Entry point: dispatch to a command and exit with its code.
+MallocTuning.apply()
 let code: Int32
 do {
     code = try await dispatch(Array(CommandLine.arguments.dropFirst()))

@@ -140,4 +140,25 @@ struct RunSummariesSegmentTests {
         let report = RunSummaries.current(directory: folder.path)
         #expect(!report.changed, "the saved summaries cover the whole log")
     }
+
+    @Test("the writer's book reads each alarm event of events.jsonl once: a save folds only the lines appended since the last")
+    func bookFoldsEventsOnce() throws {
+        let folder = try SummaryFolder()
+        defer { folder.remove() }
+        let encoder = JSONEncoder()
+        func line(_ canary: String, _ minute: Int) throws -> String {
+            let event = UptimeIncidentTests.event(canary, "2026-11-22T10:0\(minute):00Z", .alarm)
+            return String(decoding: try encoder.encode(event), as: UTF8.self) + "\n"
+        }
+        try folder.write(try line("aaa", 1), to: "events.jsonl")
+        let book = RunSummaryBook(directory: folder.path)
+        book.save()
+        // The line folded already is rewritten in place (same length, another canary): a save that
+        // read events.jsonl from the start again would fold it anew.
+        try folder.write(try line("bbb", 1), to: "events.jsonl")
+        try folder.append(try line("ccc", 2), to: "events.jsonl")
+        book.save()
+        let saved = try #require(RunSummaries.load(directory: folder.path))
+        #expect(saved.incidents.timeline.map(\.canary) == ["ccc", "aaa"])
+    }
 }

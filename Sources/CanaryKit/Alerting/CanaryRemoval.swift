@@ -26,20 +26,28 @@ public enum CanaryRemoval {
 
     /// Marks newly gone canaries (`goneSince`), clears the mark of those back, and removes from
     /// `states` the ones gone for `grace`, returning them as they were, with their removal event.
+    /// `changed` is told each canary whose state it changed or removed.
     public static func sweep(
         _ states: inout [String: CanaryState], inventory: CanaryInventory, grace: Duration, now: Date,
-        fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
+        fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }, changed: (String) -> Void = { _ in }
     ) -> [(name: String, state: CanaryState, event: AlarmEvent)] {
         var removed: [(name: String, state: CanaryState, event: AlarmEvent)] = []
         for (name, state) in states {
             guard isGone(name, state, in: inventory, fileExists: fileExists) else {
-                if state.goneSince != nil { states[name]?.goneSince = nil }
+                if state.goneSince != nil {
+                    states[name]?.goneSince = nil
+                    changed(name)
+                }
                 continue
             }
             let since = state.goneSince.flatMap(RunID.date(fromISO8601:)) ?? now
-            if state.goneSince == nil { states[name]?.goneSince = RunID.iso8601(now) }
+            if state.goneSince == nil {
+                states[name]?.goneSince = RunID.iso8601(now)
+                changed(name)
+            }
             guard now.timeIntervalSince(since) >= Double(grace.components.seconds) else { continue }
             states[name] = nil
+            changed(name)
             let reason = "its file \(state.file) is gone or names another canary since \(RunID.iso8601(since)) (--forget-after \(grace.humanText))"
             removed.append((name, state, removalEvent(name, state, reason: reason, now: now)))
         }

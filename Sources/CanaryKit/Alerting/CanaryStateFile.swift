@@ -56,18 +56,33 @@ public enum StateFile {
     /// each is encoded on its own, so memory stays at one canary's worth however many there are.
     public static func save(_ states: [String: CanaryState], directory: String) throws(RecordingError) {
         let path = directory + "/" + fileName
+        try save(directory: directory) { (emit: (ArraySlice<UInt8>) throws(RecordingError) -> Void) throws(RecordingError) in
+            for name in states.keys.sorted() { try emit(try member(name, states[name], path: path)[...]) }
+        }
+    }
+
+    /// One canary's line of the file (without the separator): `"name": {…}`.
+    static func member(_ name: String, _ state: CanaryState?, path: String) throws(RecordingError) -> [UInt8] {
+        do {
+            return try RecordJSON.bytes(name) + ": ".utf8 + RecordJSON.bytes(state)
+        } catch {
+            throw RecordingError(action: "encode canary states for", path: path, reason: "\(error)")
+        }
+    }
+
+    /// The file from its canaries' lines (`member`), which `members` hands to `emit` in name order.
+    static func save(
+        directory: String, members: (_ emit: (ArraySlice<UInt8>) throws(RecordingError) -> Void) throws(RecordingError) -> Void
+    ) throws(RecordingError) {
+        let path = directory + "/" + fileName
         try FileIO.makeDirectory(directory)
         try FileIO.writeAtomically(to: path) { (out: inout FileIO.ChunkedOutput) throws(RecordingError) in
             try out.append("{".utf8)
-            for (index, name) in states.keys.sorted().enumerated() {
-                let member: [UInt8]
-                do {
-                    member = try RecordJSON.bytes(name) + ": ".utf8 + RecordJSON.bytes(states[name])
-                } catch {
-                    throw RecordingError(action: "encode canary states for", path: path, reason: "\(error)")
-                }
-                try out.append((index == 0 ? "\n" : ",\n").utf8)
+            var first = true
+            try members { (member: ArraySlice<UInt8>) throws(RecordingError) in
+                try out.append((first ? "\n" : ",\n").utf8)
                 try out.append(member)
+                first = false
             }
             try out.append("\n}\n".utf8)
         }

@@ -50,17 +50,40 @@ public enum PrometheusText {
         let sorted = latest.sorted { $0.key < $1.key }.map(\.value)
         latest = [:]
         for family in MetricFamily.allCases {
-            var header = Array("# HELP \(family.name) \(family.help)\n# TYPE \(family.name) \(family.type)\n".utf8)
+            var header = header(family)
             for index in sorted {
-                for sample in family.samples(of: canaries[index]) {
-                    if !header.isEmpty {
-                        out += header
-                        header = []
-                    }
-                    appendLine(family.name, sample, omitting: omitting, to: &out)
+                let start = out.count
+                appendLines(family, of: canaries[index], omitting: omitting, to: &out)
+                if out.count > start, !header.isEmpty {
+                    out.insert(contentsOf: header, at: start)
+                    header = []
                 }
                 if out.count >= 1 << 16 { try drain(&out) }
             }
+        }
+    }
+
+    /// A family's HELP and TYPE lines, written before its first sample.
+    static func header(_ family: MetricFamily) -> [UInt8] {
+        Array("# HELP \(family.name) \(family.help)\n# TYPE \(family.name) \(family.type)\n".utf8)
+    }
+
+    /// One canary's sample lines of `family` (none when it has no sample of it).
+    static func appendLines(_ family: MetricFamily, of canary: CanaryMetrics, omitting: Set<String> = [], to out: inout [UInt8]) {
+        for sample in family.samples(of: canary) { appendLine(family.name, sample, omitting: omitting, to: &out) }
+    }
+
+    /// Rewrites `<directory>/metrics.prom` from lines rendered before (`appendLines`), as `write`
+    /// does: `families` holds every canary's lines of each family of `MetricFamily.allCases`, in
+    /// name order.
+    static func write(families: [[UInt8]], to directory: String, trailer: String) throws {
+        try FileIO.makeDirectory(directory)
+        try FileIO.writeAtomically(to: LocalPath.join(directory, "metrics.prom"), mode: 0o644) { (out: inout FileIO.ChunkedOutput) throws(RecordingError) in
+            for (family, lines) in zip(MetricFamily.allCases, families) where !lines.isEmpty {
+                try out.append(header(family))
+                try out.append(lines)
+            }
+            try out.append(Array(trailer.utf8))
         }
     }
 

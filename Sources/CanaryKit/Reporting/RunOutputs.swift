@@ -53,6 +53,9 @@ public actor RunOutputs {
     private let otlp: OTLPExporter?
     /// Why appending to `--emf` failed, warned about once at the next `finish`.
     private var emfProblem: String?
+    /// Each canary's lines of state.json and metrics.prom, kept from the second `finish` on (the
+    /// scheduler's flushes); nil before, as `canary run` finishes once.
+    private var rendered: RenderedCanaries?
 
     /// Loads `state.json` now: an unreadable one throws, to be shown before anything runs (the
     /// scheduler refuses to start on it).
@@ -154,6 +157,7 @@ public actor RunOutputs {
         dependencies = Self.dependencies(of: canaries)
         loadedTags = Self.tags(of: canaries)
         alerts.configure(canaries)
+        rendered?.changedAll()
     }
 
     /// Counts one finished run (its record already redacted).
@@ -162,6 +166,7 @@ public actor RunOutputs {
         let previous = states?[record.canary] ?? CanaryState()
         let (next, event) = AlarmEvaluator.record(record, rule: rules[record.canary] ?? AlarmRule(), into: previous, now: now)
         states?[record.canary] = next
+        rendered?.changed(record.canary)
         if let event { events.append(event) }
         let every = rules[record.canary]?.remindEvery
         if let reminder = AlarmReminder.event(for: record, before: previous, after: next, every: every, now: now) { events.append(reminder) }
@@ -232,6 +237,7 @@ public actor RunOutputs {
         guard states != nil else { return pending.append((nil, canary, now)) }
         let (next, event) = AlarmEvaluator.missedRuns(canary: canary, into: states?[canary] ?? CanaryState(), now: now, reason: reason)
         states?[canary] = next
+        rendered?.changed(canary)
         if let event { events.append(event) }
         touched.append(canary)
     }
@@ -263,7 +269,7 @@ public actor RunOutputs {
     private func sweepRemoved(now: Date) {
         guard let inventory, var current = states else { return }
         states = nil // one copy of the states, mutated in place
-        let removed = CanaryRemoval.sweep(&current, inventory: inventory, grace: settings.forgetAfter, now: now)
+        let removed = CanaryRemoval.sweep(&current, inventory: inventory, grace: settings.forgetAfter, now: now, changed: { rendered?.changed($0) })
         states = current
         for gone in removed { dropped(gone.name, gone.state, event: gone.event) }
     }
@@ -283,6 +289,7 @@ public actor RunOutputs {
         guard unknown.isEmpty else { return (unknown, current.keys.sorted()) }
         for name in names {
             guard let state = states?.removeValue(forKey: name) else { continue }
+            rendered?.changed(name)
             let event = CanaryRemoval.removalEvent(name, state, reason: "forgotten by hand (canary forget)", now: now)
             dropped(name, state, event: event)
         }
@@ -296,21 +303,39 @@ public actor RunOutputs {
     }
 
     private func currentMetrics(_ states: [String: CanaryState]) -> [CanaryMetrics] {
-        var metrics = states.map { name, state in
-            var metrics = state.last.map {
-                CanaryMetrics(last: $0, runsPassed: state.runsPassed, runsFailed: state.runsFailed, alarmState: state.state.rawValue)
-            } ?? CanaryMetrics(canary: name, tags: loadedTags[name] ?? state.tags, last: nil, runsPassed: state.runsPassed,
-                               runsFailed: state.runsFailed, alarmState: state.state.rawValue)
-            metrics.runsInconclusive = state.runsInconclusive
-            metrics.inMaintenance = state.maintenance == true
-            metrics.runsFlaky = state.runsFlaky
-            return metrics
-        }
+        var metrics = states.map { name, state in Self.metrics(name, state: state, loadedTags: loadedTags[name]) }
         // Loaded but never run: INSUFFICIENT_DATA from the start, so an alert rule sees it.
         for (name, tags) in loadedTags where states[name] == nil {
-            metrics.append(CanaryMetrics(canary: name, tags: tags, last: nil, runsPassed: 0, runsFailed: 0,
-                                         alarmState: AlarmState.insufficientData.rawValue))
+            metrics.append(Self.metrics(name, state: nil, loadedTags: tags))
         }
+        return metrics
+    }
+
+    /// Renders the lines of the canaries that changed since the last flush (see `RenderedCanaries`).
+    private func refreshRendered(_ states: [String: CanaryState]) throws(RecordingError) {
+        let tags = loadedTags, path = directory + "/" + StateFile.fileName
+        try rendered?.refresh(every: { Set(states.keys).union(tags.keys) }) { name throws(RecordingError) in
+            let state = states[name]
+            guard state != nil || tags[name] != nil else { return nil }
+            var line: [UInt8]?
+            if let state { line = try StateFile.member(name, state, path: path) }
+            return (line, Self.metrics(name, state: state, loadedTags: tags[name]))
+        }
+    }
+
+    /// A canary's metrics from its state, or for one loaded but never run (`state` nil).
+    private static func metrics(_ name: String, state: CanaryState?, loadedTags: [String: String]?) -> CanaryMetrics {
+        guard let state else {
+            return CanaryMetrics(canary: name, tags: loadedTags ?? [:], last: nil, runsPassed: 0, runsFailed: 0,
+                                 alarmState: AlarmState.insufficientData.rawValue)
+        }
+        var metrics = state.last.map {
+            CanaryMetrics(last: $0, runsPassed: state.runsPassed, runsFailed: state.runsFailed, alarmState: state.state.rawValue)
+        } ?? CanaryMetrics(canary: name, tags: loadedTags ?? state.tags, last: nil, runsPassed: state.runsPassed,
+                           runsFailed: state.runsFailed, alarmState: state.state.rawValue)
+        metrics.runsInconclusive = state.runsInconclusive
+        metrics.inMaintenance = state.maintenance == true
+        metrics.runsFlaky = state.runsFlaky
         return metrics
     }
 
@@ -326,7 +351,10 @@ public actor RunOutputs {
         let states = self.states ?? [:]
         let removedGroups = self.removedGroups
         self.removedGroups = []
-        let metrics = currentMetrics(states)
+        // All of them for the sinks, and for the files unless they were rendered before.
+        let metrics = rendered == nil || settings.pushgateway != nil || otlp != nil ? currentMetrics(states) : []
+        try refreshRendered(states)
+        let rendered = self.rendered
         var warnings: [String] = []
         let sinks = makeSinks()
         let batch = events.map { event in
@@ -334,7 +362,7 @@ public actor RunOutputs {
             event.account = settings.account
             return event
         }
-        let pushed = Set(touched).union(metrics.lazy.map(\.canary).filter { !self.pushedOnce.contains($0) })
+        let pushed = settings.pushgateway == nil ? [] : Set(touched).union(metrics.lazy.map(\.canary).filter { !self.pushedOnce.contains($0) })
         pushedOnce.formUnion(pushed)
         events = []
         touched = []
@@ -357,11 +385,25 @@ public actor RunOutputs {
         // The two files on two cores: for 10,000 canaries each took a few hundred ms.
         let directory = self.directory
         async let stateSaved: Void = Task.detached {
-            try StateFile.save(states, directory: directory)
+            if let rendered {
+                try StateFile.save(directory: directory) { (emit: (ArraySlice<UInt8>) throws(RecordingError) -> Void) throws(RecordingError) in
+                    for entry in rendered.ordered where !entry.stateLine.isEmpty { try emit(entry.stateLine) }
+                }
+            } else {
+                try StateFile.save(states, directory: directory)
+            }
             try StateRebuild.saveMark(mark, directory: directory)
         }.value
-        try PrometheusText.write(metrics, to: directory, trailer: (scheduler?.prometheusText ?? "") + (resultsBytes.map(StoreMetrics.prometheusText) ?? ""))
+        let trailer = (scheduler?.prometheusText ?? "") + (resultsBytes.map(StoreMetrics.prometheusText) ?? "")
+        if let rendered {
+            try PrometheusText.write(families: rendered.metricsByFamily(), to: directory, trailer: trailer)
+        } else {
+            try PrometheusText.write(metrics, to: directory, trailer: trailer)
+        }
         try await stateSaved
+        // From now on (the scheduler's next flushes) each canary's lines are kept and only the
+        // canaries that changed are rendered again.
+        if self.rendered == nil { self.rendered = RenderedCanaries() }
         if let path = settings.junitPath {
             let wallTime = (ContinuousClock.now - started).milliseconds
             try JUnitReport.write(records, invalidFiles: settings.invalidFiles, wallTimeMs: wallTime, to: path)
