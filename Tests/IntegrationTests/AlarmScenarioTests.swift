@@ -17,20 +17,22 @@ extension AlertmanagerTests {
         // Names of their own: the Alertmanager keeps alerts of earlier tests and runs.
         let id = UUID().uuidString.prefix(8).lowercased()
         let dns = "dns-\(id)", shop = "shop-\(id)"
-        try #"{name: "\#(dns)", tags: {scenario: "\#(id)"}, steps: [{request: {url: "{{httpbin}}/status/{{dns}}"}}]}"#
+        try #"{name: "\#(dns)", tags: {scenario: "\#(id)"}, steps: [{request: {url: "{{httpbin}}/status/{{dnsStatus}}"}}]}"#
             .write(toFile: folder + "/dns.json", atomically: true, encoding: .utf8)
         try #"""
             {name: "\#(shop)", tags: {scenario: "\#(id)"}, dependsOn: ["\#(dns)"], alarm: {remindEvery: "2s"},
-             steps: [{name: "cart", request: {url: "{{httpbin}}/status/{{shop}}"}, warn: {status: 200}}]}
+             steps: [{name: "cart", request: {url: "{{httpbin}}/status/{{shopStatus}}"}, warn: {status: 200}}]}
             """#.write(toFile: folder + "/shop.json", atomically: true, encoding: .utf8)
         let window = { (from: Date, to: Date) in
             try #"[{from: "\#(AlarmTime.text(from))", to: "\#(AlarmTime.text(to))", tags: {scenario: "\#(id)"}}]"#
                 .write(toFile: folder + "/maintenance.json5", atomically: true, encoding: .utf8)
         }
+        // Variables of their own: TestServers.variables has a `dns` (the test DNS server), and
+        // its --var arguments come last, so they would win.
         let run = { (dnsStatus: Int, shopStatus: Int) in
             _ = try await CLI.run(["run", folder + "/shop.json", folder + "/dns.json", "--results", folder + "/r",
                                    "--maintenance", folder + "/maintenance.json5", "--webhook", events.url,
-                                   "--alertmanager", AlertmanagerAPI.url, "--var", "dns=\(dnsStatus)", "--var", "shop=\(shopStatus)"]
+                                   "--alertmanager", AlertmanagerAPI.url, "--var", "dnsStatus=\(dnsStatus)", "--var", "shopStatus=\(shopStatus)"]
                                   + TestServers.varArguments)
         }
         // 1. In the window, both down: recorded with maintenance: true, nothing sent.
