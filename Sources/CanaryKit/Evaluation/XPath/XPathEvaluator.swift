@@ -41,13 +41,7 @@ enum XPathEvaluator {
             return lastError(xmlGetLastError()) ?? "not a valid XPath 1.0 expression"
         }
         defer { xmlXPathFreeCompExpr(compiled) }
-        let probe: [UInt8] = Array("<a/>".utf8)
-        let document = probe.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                xmlReadMemory($0, Int32(buffer.count), nil, nil, Int32(XML_PARSE_NONET.rawValue))
-            }
-        }
-        guard let document else { return nil }
+        guard let document = parse(Array("<a/>".utf8), html: false, charset: nil).0 else { return nil }
         defer { xmlFreeDoc(document) }
         guard let context = xmlXPathNewContext(document) else { return nil }
         defer { xmlXPathFreeContext(context) }
