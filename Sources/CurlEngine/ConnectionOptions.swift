@@ -1,7 +1,21 @@
 import CCurl
 
-/// How a request reaches its server, beyond the URL: the HTTP version, pinned addresses and the
-/// IP family. The defaults leave libcurl's choices alone.
+/// A client certificate for TLS (CURLOPT_SSLCERT, SSLKEY, KEYPASSWD): PEM files, absolute paths.
+public struct ClientCertificate: Sendable, Equatable {
+    public var cert: String
+    /// nil: the key is in the certificate's file.
+    public var key: String?
+    /// For an encrypted key. Never recorded or printed.
+    public var password: String?
+    public init(cert: String, key: String? = nil, password: String? = nil) {
+        self.cert = cert
+        self.key = key
+        self.password = password
+    }
+}
+
+/// How a request reaches its server, beyond the URL: the HTTP version, pinned addresses, the
+/// IP family, a client certificate. The defaults leave libcurl's choices alone.
 public struct ConnectionOptions: Sendable, Equatable {
     /// Which HTTP version to speak.
     public enum HTTPVersion: String, Sendable, CaseIterable {
@@ -18,11 +32,13 @@ public struct ConnectionOptions: Sendable, Equatable {
     public var resolve: [String]
     /// 4 or 6: connect over that IP family only; nil: either.
     public var ipVersion: Int?
+    public var clientCertificate: ClientCertificate?
 
-    public init(httpVersion: HTTPVersion? = nil, resolve: [String] = [], ipVersion: Int? = nil) {
+    public init(httpVersion: HTTPVersion? = nil, resolve: [String] = [], ipVersion: Int? = nil, clientCertificate: ClientCertificate? = nil) {
         self.httpVersion = httpVersion
         self.resolve = resolve
         self.ipVersion = ipVersion
+        self.clientCertificate = clientCertificate
     }
 
     var curlHTTPVersion: Int? {

@@ -34,6 +34,7 @@ final class EasyTransfer {
     var refusedRedirect: String?
     /// The redirects followed so far, each with the request that got it.
     var hops: [RedirectHop] = []
+    var clientCertificate: ClientCertificate? { request.connection.clientCertificate }
 
     // Memory libcurl reads during the transfer without copying it.
     private var headerList: UnsafeMutablePointer<curl_slist>?
@@ -107,6 +108,18 @@ final class EasyTransfer {
             resolveList = appended
         }
         if resolveList != nil { apply(ccurl_easy_setopt_slist(handle.raw, CURLOPT_RESOLVE, resolveList)) }
+        if let client = options.clientCertificate {
+            // libcurl copies these strings (CURLOPT_SSLCERT and the others are copied on set).
+            apply(handle.set(CURLOPT_SSLCERT, client.cert))
+            apply(handle.set(CURLOPT_SSLCERTTYPE, "PEM"))
+            if let key = client.key {
+                apply(handle.set(CURLOPT_SSLKEY, key))
+                apply(handle.set(CURLOPT_SSLKEYTYPE, "PEM"))
+            }
+            // Always set: without one, OpenSSL asks for an encrypted key's password on the
+            // terminal and the transfer would wait there; "" makes it fail with a message instead.
+            apply(handle.set(CURLOPT_KEYPASSWD, client.password ?? ""))
+        }
         return firstFailure
     }
 

@@ -42,6 +42,17 @@ extension EasyTransfer {
         if let resource = LocalResourceError(code: number, osErrno: osErrno != 0 ? osErrno : socketErrno) {
             return TransferError(kind: .localResource, code: number, message: resource.explain(message), timings: timings())
         }
+        // 58 (CURLE_SSL_CERTPROBLEM) is our own certificate, not the server's: the canary's
+        // `clientCertificate` is at fault, so the request is, never the target.
+        if code == CURLE_SSL_CERTPROBLEM, let client = clientCertificate {
+            let files = client.key.map { "cert \(client.cert), key \($0)" } ?? "cert \(client.cert)"
+            let hint = client.password == nil
+                ? "check that the files are PEM and that the key belongs to the certificate (an encrypted key needs a 'password')"
+                : "check the 'password' of the key, and that the key belongs to the certificate"
+            return TransferError(
+                kind: .invalidRequest, code: number,
+                message: "the canary's client certificate could not be used (\(files)): \(hint) (libcurl: \(message))", timings: timings())
+        }
         return TransferError(
             kind: classify(code: number, message: message), code: number,
             message: explain(code: number, message: message), timings: timings())

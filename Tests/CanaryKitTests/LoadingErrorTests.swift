@@ -83,6 +83,14 @@ private let stepErrors: [StepErrorCase] = [
     StepErrorCase("{name: 's', request: {url: '{{base}}', resolve: {'api.test': '127.0.0.1'}}}", at: "'api.test'", "'resolve' key 'api.test' is not host:port, as in \"api.example.com:443\""),
     StepErrorCase("{name: 's', request: {url: '{{base}}', resolve: {'api.test:443': 'localhost'}}}", at: "'localhost'", "'resolve' 'api.test:443': 'localhost' is not an IP address (write one such as \"127.0.0.1\" or \"::1\")"),
     StepErrorCase("{name: 's', request: {url: '{{base}}', ipVersion: 5}}", at: "5}", "'ipVersion' is 4 or 6, not 5"),
+    StepErrorCase("{name: 's', request: {url: '{{base}}', clientCertificate: {cert: 'certs/missing.pem'}}}", at: "'certs/missing.pem'",
+                  "'clientCertificate' 'cert' \"certs/missing.pem\": no such file (\(LocalPath.absolute("canaries/certs/missing.pem"))); paths are relative to the canary file's folder"),
+    StepErrorCase("{name: 's', request: {url: '{{base}}', clientCertificate: {cert: '/etc/hostname', key: '/tmp'}}}", at: "'/tmp'",
+                  "'clientCertificate' 'key' \"/tmp\" is a folder, not a PEM file (/tmp)"),
+    StepErrorCase("{name: 's', request: {url: '{{base}}', clientCertificate: {key: '/etc/hostname'}}}", at: "{key:",
+                  "'clientCertificate' has no 'cert'; add \"cert\": \"certs/client.pem\" (a PEM file, relative to the canary file)"),
+    StepErrorCase("{name: 's', request: {url: '{{base}}', clientCertificate: {cert: '/etc/hostname', pasword: 'x'}}}", at: "pasword",
+                  "unknown key 'pasword' in 'clientCertificate'; did you mean 'password'?"),
     StepErrorCase("{request: {url: '{{base}}', timeout: 'x'}}", at: "'x'", step: "step-1", "'x' is not a duration"),
 ]
 

@@ -58,6 +58,11 @@ enum TestServers {
     static var dns: String { value("CANARY_TEST_DNS") }
     /// scripts/hostile-dns.py: garbage, truncated and looping replies by first label, as `127.0.0.1:PORT`.
     static var hostileDNS: String { value("CANARY_TEST_HOSTILE_DNS") }
+    /// nginx asking for a client certificate from the test CA (400 without one), as `https://localhost:PORT`.
+    static var clientCertServer: String { value("CANARY_TEST_NGINX_TLS_CLIENT_CERT") }
+    /// The test CA's folder: client.pem, client.key, client-encrypted.key (password `clientKeyPassword`).
+    static var certs: String { value("CANARY_TEST_CERTS") }
+    static let clientKeyPassword = "client-secret"
     /// The port of `nginxTLS`.
     static var tlsPort: String { String(nginxTLS.split(separator: ":").last ?? "") }
 
@@ -65,7 +70,7 @@ enum TestServers {
     static var variables: [String: String] {
         ["httpbin": httpbin, "site": nginx, "tls": nginxTLS, "expired": nginxTLSExpired,
          "wronghost": nginxTLSWrongHost, "chain": nginxTLSChain, "h2c": nginxH2C, "hostile": hostile, "closed": "http://127.0.0.1:\(closedPort)",
-         "bannerPort": bannerPort, "dns": dns, "tlsPort": tlsPort]
+         "bannerPort": bannerPort, "dns": dns, "tlsPort": tlsPort, "clientCert": clientCertServer, "certs": certs]
     }
 
     /// `--var NAME=VALUE` for each of `variables`, for runs of the binary; most canaries use a

@@ -1,7 +1,7 @@
 import CurlEngine
 import Foundation
 
-/// `httpVersion`, `resolve` and `ipVersion`, in a request or `defaults`. What this libcurl can't
+/// `httpVersion`, `resolve`, `ipVersion` and `clientCertificate`, in a request or `defaults`. What this libcurl can't
 /// do (HTTP/3 in Debian's build) is refused here, naming the libcurl, rather than failing at
 /// every run.
 extension CanaryFileDecoder {
@@ -16,7 +16,40 @@ extension CanaryFileDecoder {
                 settings.ipVersion = nil
             }
         }
+        if let value = fields["clientCertificate"] { settings.clientCertificate = clientCertificate(value) }
         return settings
+    }
+
+    /// PEM paths relative to the canary file; each one known at load time (literal text, or
+    /// `--var` values) must be a readable file now, not a failure at every run.
+    private func clientCertificate(_ value: LocatedJSON) -> ClientCertificateTemplate? {
+        guard let fields = fields(value, in: "'clientCertificate'", allowed: Shapes.clientCertificate.keys) else { return nil }
+        guard let certValue = fields["cert"] else {
+            report("'clientCertificate' has no 'cert'; add \"cert\": \"certs/client.pem\" (a PEM file, relative to the canary file)", at: value.location)
+            return nil
+        }
+        let folder = LocalPath.parent(of: LocalPath.absolute(file))
+        func pemFile(_ value: LocatedJSON, _ key: String) -> Template? {
+            guard let path = template(value, for: "'clientCertificate' '\(key)'") else { return nil }
+            if let text = knownText(of: path) { checkReadable(LocalPath.absolute(text, against: folder), written: text, key: key, at: value.location) }
+            return path
+        }
+        guard let cert = pemFile(certValue, "cert") else { return nil }
+        var client = ClientCertificateTemplate(cert: cert, folder: folder)
+        if let keyValue = fields["key"] { client.key = pemFile(keyValue, "key") }
+        if let password = fields["password"] { client.password = template(password, for: "'clientCertificate' 'password'") }
+        return client
+    }
+
+    private func checkReadable(_ path: String, written: String, key: String, at location: SourceLocation) {
+        let place = "'clientCertificate' '\(key)' \"\(Self.excerpt(written))\""
+        switch FileKind(path) {
+        case .missing: report("\(place): no such file (\(path)); paths are relative to the canary file's folder", at: location)
+        case .folder: report("\(place) is a folder, not a PEM file (\(path))", at: location)
+        case .other(let kind): report("\(place) is a \(kind), not a PEM file (\(path))", at: location)
+        case .file:
+            if access(path, R_OK) != 0 { report("\(place) can't be read (\(String(cString: strerror(errno)))): \(path)", at: location) }
+        }
     }
 
     private func httpVersion(_ value: LocatedJSON) -> ConnectionOptions.HTTPVersion? {

@@ -123,6 +123,22 @@ extension CanaryFileDecoder {
         report("the url \"\(url.source)\" must start with http:// or https:// (or a {{variable}} holding that)\(values)", at: location)
     }
 
+    /// The whole text of `template` when it is literal or its variables are given by `--var`;
+    /// nil otherwise (a file's own `variables` are defaults, often replaced where it runs).
+    func knownText(of template: Template) -> String? {
+        var text = ""
+        for part in template.parts {
+            switch part {
+            case .literal(let literal): text += literal
+            case .variable(let name):
+                guard !capturedSoFar.contains(name), let value = variableValues[name], !value.contains("{{") else { return nil }
+                text += value
+            case .env, .secret: return nil
+            }
+        }
+        return text
+    }
+
     /// A variable's value as loading knows it, and where it comes from; nil for captures, for
     /// values with placeholders, and for `--var` names given without their values.
     private func knownValue(of name: String) -> (String, String)? {

@@ -189,12 +189,29 @@ public struct RequestTemplate: Sendable {
     }
 }
 
+/// `clientCertificate: {cert, key, password}` as written: PEM paths relative to `folder` (the
+/// canary file's), placeholders allowed; the password may be a `{{secret.X}}`.
+public struct ClientCertificateTemplate: Sendable, Equatable {
+    public var cert: Template
+    public var key: Template?
+    public var password: Template?
+    /// The canary file's folder, absolute: relative paths are read from there.
+    public var folder: String
+    public init(cert: Template, key: Template? = nil, password: Template? = nil, folder: String) {
+        self.cert = cert
+        self.key = key
+        self.password = password
+        self.folder = folder
+    }
+}
+
 /// How a request reaches its server, as written in a request or `defaults`; nil is unset.
 public struct ConnectionSettings: Sendable, Equatable {
     public var httpVersion: ConnectionOptions.HTTPVersion?
     /// `host:port:address` entries (curl's `--resolve`).
     public var resolve: [String]?
     public var ipVersion: Int?
+    public var clientCertificate: ClientCertificateTemplate?
     public init() {}
 
     /// Each setting of `self`, else of `defaults`.

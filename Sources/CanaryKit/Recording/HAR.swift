@@ -96,6 +96,15 @@ enum HAR {
         }
     }
 
+    /// Custom request fields (HAR allows a leading underscore): how the request reached its
+    /// server beyond the URL. Paths only; a key's password is never written.
+    private static func connectionMembers(_ connection: ConnectionOptions, redactor: Redactor, to out: RecordJSON.Stream) {
+        if let client = connection.clientCertificate {
+            out.member("_clientCertificate", redactor.redact(client.cert))
+            out.member("_clientKey", client.key.map { redactor.redact($0) })
+        }
+    }
+
     private static func entry(
         _ exchange: Exchange, step: StepRecord?, page: String, traceId: String?, redactor: Redactor, maxBodyBytes: Int, to out: RecordJSON.Stream
     ) {
@@ -125,6 +134,7 @@ enum HAR {
         }
         out.member("headersSize", -1)
         out.member("bodySize", request.body?.count ?? 0)
+        connectionMembers(request.connection, redactor: redactor, to: out)
         out.end()
         response(exchange.response, redactor: redactor, maxBodyBytes: maxBodyBytes, to: out)
         out.begin("cache")

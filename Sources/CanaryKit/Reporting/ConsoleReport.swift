@@ -49,6 +49,7 @@ public enum ConsoleReport {
                 }
                 let url = hops.isEmpty ? exchange.request.url : exchange.response?.effectiveURL ?? exchange.request.url
                 out.append("  * \(sanitize(exchange.request.method)) \(sanitize(redactor.redact(url)))")
+                out += connectionLines(step.request)
                 out += requestLines(exchange, redactor: redactor, bodyLimit: bodyLimit)
                 if let response = exchange.response {
                     out += responseLines(response, redactor: redactor, bodyLimit: bodyLimit)
@@ -64,6 +65,15 @@ public enum ConsoleReport {
             }
         }
         return out.joined(separator: "\n")
+    }
+
+    /// `* client certificate PATH (key PATH)`: how the request reached its server beyond the URL.
+    static func connectionLines(_ request: RequestSummary?) -> [String] {
+        var out: [String] = []
+        if let client = request?.clientCertificate {
+            out.append("  * client certificate \(sanitize(client.cert))" + (client.key.map { " (key \(sanitize($0)))" } ?? ""))
+        }
+        return out
     }
 
     /// `* tls TLSv1.3 TLS_AES_256_GCM_SHA384`, then the leaf certificate's names and dates.

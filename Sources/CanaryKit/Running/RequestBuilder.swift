@@ -56,7 +56,26 @@ struct RequestBuilder {
             insecure: template.insecure ?? defaults.insecure ?? false,
             caFile: caFile, maxBodyBytes: maxBodyBytes, removedHeaders: removed, redirectPolicy: policy)
         request.connection = template.connection.options(over: defaults.connection)
+        if let client = template.connection.clientCertificate ?? defaults.connection.clientCertificate {
+            request.connection.clientCertificate = try clientCertificate(client, with: &interpolator)
+        }
         return request
+    }
+
+    /// Paths rendered and made absolute against the canary file's folder; the password rendered
+    /// and remembered as a secret, so no message or artifact can show it.
+    private func clientCertificate(_ client: ClientCertificateTemplate, with interpolator: inout Interpolator) throws(InterpolationError) -> ClientCertificate {
+        func path(_ template: Template, _ field: String) throws(InterpolationError) -> String {
+            LocalPath.absolute(try interpolator.renderLine(template, field: field), against: client.folder)
+        }
+        var certificate = ClientCertificate(cert: try path(client.cert, "'clientCertificate' 'cert'"))
+        if let key = client.key { certificate.key = try path(key, "'clientCertificate' 'key'") }
+        if let password = client.password {
+            let text = try interpolator.renderLine(password, field: "'clientCertificate' 'password'")
+            interpolator.remember(secrets: [text])
+            certificate.password = text
+        }
+        return certificate
     }
 
     /// The canary's default headers, overridden (case-insensitively) by the step's own.

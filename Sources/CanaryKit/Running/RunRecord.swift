@@ -131,6 +131,25 @@ public struct ScreenshotRecord: Sendable, Codable, Equatable {
 public struct RequestSummary: Sendable, Codable {
     public var method: String
     public var url: String
+    /// The client certificate's files (`clientCertificate`), never its password.
+    public var clientCertificate: ClientCertificateRecord? = nil
+}
+
+extension RequestSummary {
+    init(_ request: HTTPRequest) {
+        self.init(method: request.method, url: request.url)
+        clientCertificate = request.connection.clientCertificate.map { ClientCertificateRecord(cert: $0.cert, key: $0.key) }
+    }
+}
+
+/// The paths of a request's client certificate and key, as recorded.
+public struct ClientCertificateRecord: Sendable, Codable, Equatable {
+    public var cert: String
+    public var key: String?
+    public init(cert: String, key: String? = nil) {
+        self.cert = cert
+        self.key = key
+    }
 }
 
 /// The response of a step, without its body.

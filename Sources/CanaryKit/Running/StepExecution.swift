@@ -49,7 +49,7 @@ struct StepExecution {
             return (record, nil)
         }
         request.addTraceHeaders(trace, spanId: record.spanId ?? "", formats: traceFormats)
-        record.request = RequestSummary(method: request.method, url: request.url)
+        record.request = RequestSummary(request)
         interpolator.remember(secrets: Credentials.carried(by: request))
         if index == canary.steps.count { request.asksServerToClose() }
 

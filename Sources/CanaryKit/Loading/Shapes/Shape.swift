@@ -95,7 +95,7 @@ indirect enum ValueKind: Sendable {
 extension Shapes {
     /// Every shape of the canary file, the top level first (`--maintenance` files' `fleetWindow` aside).
     static let all: [Shape] = [
-        canary, step, request, defaults, alarm, alarmLocations, maintenanceWindow,
+        canary, step, request, defaults, clientCertificate, alarm, alarmLocations, maintenanceWindow,
         expect, timings, certificate, certificateChain, jsonSchemaFile, visual, region, screenshot, capture,
         tcp, tls, dns, tcpExpect, tlsExpect, dnsExpect, tcpCapture,
     ] + CanaryFileDecoder.OperandKind.allCases.map(predicate)

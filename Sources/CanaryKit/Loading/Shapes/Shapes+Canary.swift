@@ -56,7 +56,15 @@ enum Shapes {
         Field("resolve", .map(.string), "Connect to this address for this host:port, as curl's --resolve.",
               example: #"{"api.example.com:443": "127.0.0.1"}"#),
         Field("ipVersion", .anyOf([.integer(4...4), .integer(6...6)]), "Connect over IPv4 or IPv6 only.", example: "4"),
+        Field("clientCertificate", .shape("clientCertificate"), "A TLS client certificate: PEM files relative to the canary file.",
+              example: #"{cert: "certs/client.pem", key: "certs/client.key", password: "{{secret.CLIENT_KEY_PASSWORD}}"}"#),
     ]
+
+    static let clientCertificate = Shape(name: "clientCertificate", doc: "A TLS client certificate (curl's --cert, --key, --pass).", fields: [
+        Field("cert", .template, required: true, "The certificate, PEM, relative to the canary file's folder.", example: #""certs/client.pem""#),
+        Field("key", .template, "Its private key, PEM (default: in the cert file).", example: #""certs/client.key""#),
+        Field("password", .template, "The key's password; use {{secret.NAME}} (never recorded).", example: #""{{secret.CLIENT_KEY_PASSWORD}}""#),
+    ])
 
     private static let headers = Field("headers", .map(.text), "Request headers: name to value (placeholders allowed).",
                                        example: #"{Accept: "application/json"}"#)

@@ -30,6 +30,10 @@ public struct StoredExchange: Sendable, Codable, Equatable {
         public var postData: PostData?
         /// The whole body's size; `postData.text` may hold only its first bytes.
         public var bodySize: Int?
+        /// canary's custom fields (HAR allows a leading underscore): the client certificate's
+        /// and key's paths.
+        public var _clientCertificate: String? = nil
+        public var _clientKey: String? = nil
     }
 
     public struct PostData: Sendable, Codable, Equatable {
