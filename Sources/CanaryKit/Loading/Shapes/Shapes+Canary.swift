@@ -57,7 +57,7 @@ enum Shapes {
               example: #"{"api.example.com:443": "127.0.0.1"}"#),
         Field("ipVersion", .anyOf([.integer(4...4), .integer(6...6)]), "Connect over IPv4 or IPv6 only.", example: "4"),
         Field("clientCertificate", .shape("clientCertificate"), "A TLS client certificate: PEM files relative to the canary file.",
-              example: #"{cert: "certs/client.pem", key: "certs/client.key", password: "{{secret.CLIENT_KEY_PASSWORD}}"}"#),
+              example: #"{cert: "{{env.CERTS}}/client.pem", key: "{{env.CERTS}}/client.key", password: "{{secret.CLIENT_KEY_PASSWORD}}"}"#),
     ]
 
     static let clientCertificate = Shape(name: "clientCertificate", doc: "A TLS client certificate (curl's --cert, --key, --pass).", fields: [
