@@ -20,12 +20,14 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // Typed, non-variadic wrappers around curl's variadic calls; nothing else.
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        // A lock the thread sanitizer can see (Synchronization.Mutex's futex hand-off it can't).
+        .target(name: "Locking", swiftSettings: swift6),
         // HTTP over one curl multi handle; knows nothing about canaries.
-        .target(name: "CurlEngine", dependencies: ["CCurl", "CCurlShim"], swiftSettings: swift6),
+        .target(name: "CurlEngine", dependencies: ["CCurl", "CCurlShim", "Locking"], swiftSettings: swift6),
         // Canary model, loading, evaluation, running, recording, reporting.
-        .target(name: "CanaryKit", dependencies: ["CurlEngine", "CZlib", "CLibXML2"], swiftSettings: swift6),
+        .target(name: "CanaryKit", dependencies: ["CurlEngine", "Locking", "CZlib", "CLibXML2"], swiftSettings: swift6),
         // The command line: argument parsing, commands, console output.
-        .executableTarget(name: "canary", dependencies: ["CanaryKit"], swiftSettings: swift6),
+        .executableTarget(name: "canary", dependencies: ["CanaryKit", "Locking"], swiftSettings: swift6),
         // libFuzzer target for the canary loader (scripts/fuzz-loader builds it with
         // -sanitize=fuzzer); a plain build replays input files through the same checks.
         .executableTarget(name: "LoaderFuzz", dependencies: ["CanaryKit", "FuzzDriver"], swiftSettings: swift6),

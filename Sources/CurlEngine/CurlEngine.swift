@@ -1,13 +1,14 @@
 import CCurl
 import CCurlShim
 import Foundation
+import Locking
 import Synchronization
 
 /// Performs HTTP transfers over one libcurl multi handle driven by one dedicated thread.
 /// Long-lived: create one per process and call `shutdown()` explicitly before exit.
 public final class CurlEngine: Sendable {
     /// Everything tasks hand to the loop thread; the only state shared between threads.
-    let inbox = Mutex(Inbox())
+    let inbox = Locked(Inbox())
     /// Owned by the loop thread; other threads only call `curl_multi_wakeup` on it, which
     /// libcurl documents as thread-safe, and only under `inbox`'s lock while not shut down.
     nonisolated(unsafe) let multi: UnsafeMutableRawPointer

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// SIGTERM or SIGINT during `canary run` (a CI job cancelled, a pod deleted, Ctrl-C): the first
 /// stops the batch — no canary starts, running ones are cancelled and recorded as cancelled — and
@@ -9,7 +9,7 @@ final class RunStop: Sendable {
         var signal: Int32?
         var stopBatch: (@Sendable () -> Void)?
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let signals: AsyncStream<Int32>
 
     /// Takes over SIGTERM and SIGINT from now on.

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// One child process started with posix_spawn rather than Foundation's `Process`, because the
 /// child must not inherit the spawning thread's signal state: Swift's concurrency threads block
@@ -14,7 +14,7 @@ final class ProgramChild: Sendable {
     }
 
     let pid: pid_t
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     private struct State {
         /// Set once the child has exited but before it is reaped, so its pid (and group id) stay
@@ -121,7 +121,7 @@ final class ProgramChild: Sendable {
 /// `--pass-env NAME`; never the rest of canary's environment (secrets, unrelated tokens).
 public enum ChildEnvironment {
     static let alwaysPassed = ["PATH", "HOME", "LANG", "TZ"]
-    private static let passed = Mutex<Set<String>>([])
+    private static let passed = Locked<Set<String>>([])
 
     /// Set once at start from `--pass-env`.
     public static func configure(passing names: [String]) {

@@ -1,6 +1,6 @@
 import CurlEngine
 import Foundation
-import Synchronization
+import Locking
 
 /// Sends runs as spans and the metrics to an OTLP/HTTP collector, off the hot path: `add` only
 /// queues a finished run (in memory, bounded: past `maxSpans` the oldest runs are dropped and
@@ -17,7 +17,7 @@ public final class OTLPExporter: Sendable {
     /// Runs per request.
     let batchSize: Int
     private let started = Date()
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     struct State {
         var queued: [RunRecord] = []

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import Synchronization
+import Locking
 
 /// Loads canary files: expands directories, parses JSON5, checks everything that can be checked
 /// before a run, and reports every problem with its place.
@@ -95,7 +95,7 @@ public enum CanaryLoader {
     /// Reads and parses files on every core (10,000 canaries took 0.6 s on one); nil for a file
     /// that can't be read. Results come back in the order of `files`.
     private static func loadConcurrently(_ files: [String], context: Context) -> [FileResult?] {
-        let results = Mutex<[FileResult?]>(Array(repeating: nil, count: files.count))
+        let results = Locked<[FileResult?]>(Array(repeating: nil, count: files.count))
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             guard let data = FileManager.default.contents(atPath: files[index]) else { return }
             let loaded = loadFile(source: [UInt8](data), file: files[index], context: context)

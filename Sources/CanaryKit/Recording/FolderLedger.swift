@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// The run folders `<canary>/<runId>/` of a results folder and the bytes each holds, so
 /// `--max-bytes` counts them without listing every file: listed once when the store opens, then
@@ -12,7 +12,7 @@ final class FolderLedger: Sendable {
         var total = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Lists the run folders in `directory` (the only full listing, once per open): every folder
     /// beside the store's own entries that holds folders named like a run.

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// Who may read and write a results folder (issue 25 items 1 and 2). canary often runs as root
 /// from cron: a folder another user can write would let them plant symlinks that turn its
@@ -12,7 +12,7 @@ public enum ResultsAccess {
         var allowShared = false
     }
 
-    private static let settings = Mutex(Settings())
+    private static let settings = Locked(Settings())
 
     /// Set once at start from `--results-mode` and `--allow-shared-results`.
     public static func configure(fileMode: mode_t?, allowShared: Bool) {

@@ -1,4 +1,5 @@
 import Foundation
+import Locking
 import Synchronization
 
 /// How much the results folder keeps.
@@ -55,7 +56,7 @@ public final class ResultsStore: Sendable {
     /// each sweep, plus what is appended in between.
     private let segmentBytes = Atomic<Int>(0)
     /// Runs recorded off their --jobs slot right now (see `recordsOffSlot`).
-    private let offSlot = Mutex<Set<String>>([])
+    private let offSlot = Locked<Set<String>>([])
     /// What `canary report` shows of each canary, folded as runs are logged (`RunSummaryBook`).
     private let summaries: RunSummaryBook
 

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import Synchronization
+import Locking
 
 /// One append-only log file (a run or exchange segment): one whole line per run, appended with a
 /// single write on an O_APPEND descriptor (concurrent appenders never interleave inside a line),
@@ -12,8 +12,8 @@ import Synchronization
 final class RunLog: Sendable {
     let path: String
     private let fd: Int32
-    private let writing = Mutex<Void>(())
-    private let waiting = Mutex<Waiting>(Waiting())
+    private let writing = Locked<Void>(())
+    private let waiting = Locked<Waiting>(Waiting())
     private let syncQueue = DispatchQueue(label: "canary.runs-log.fsync")
 
     private struct Waiting {

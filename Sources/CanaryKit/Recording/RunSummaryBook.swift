@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import Synchronization
+import Locking
 
 /// The writer's side of `RunSummaries`: `ResultsStore` folds each run it logs into summaries
 /// held in memory and saves them at `close` (and at most once a minute while `canary schedule`
@@ -16,7 +16,7 @@ import Synchronization
 /// report, which folds the older folder once and saves it.
 final class RunSummaryBook: Sendable {
     private let directory: String
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let saving = DispatchQueue(label: "canary.summaries.save", qos: .utility)
 
     private struct State {
@@ -50,7 +50,7 @@ final class RunSummaryBook: Sendable {
             state.summaries = summaries
             state.covered = end
         }
-        self.state = Mutex(state)
+        self.state = Locked(state)
     }
 
     /// Folds a run whose log line (`line`, newline included) is at `place` in the run log.

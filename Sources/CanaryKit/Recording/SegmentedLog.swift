@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// When a segment is closed and a new one begun: a pure rule, tested by tables.
 struct SegmentRoll: Sendable, Equatable {
@@ -40,7 +40,7 @@ final class SegmentedLog: Sendable {
     /// `ResultsLayout.runsFolder` or `ResultsLayout.exchangesFolder`.
     let folder: String
     private let roll: SegmentRoll
-    private let current: Mutex<Segment>
+    private let current: Locked<Segment>
 
     private struct Segment {
         var log: RunLog
@@ -76,7 +76,7 @@ final class SegmentedLog: Sendable {
         }
         if segment == nil { segment = try Self.begin(directory: directory, folder: folder, at: now) }
         guard let segment else { throw RecordingError(action: "begin a segment in", path: directory + "/" + folder, reason: "no segment") }
-        current = Mutex(segment)
+        current = Locked(segment)
     }
 
     /// Names of the segments in `folder` (without folder or suffix), oldest first.
