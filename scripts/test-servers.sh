@@ -189,6 +189,10 @@ http {
         location = /redirect-home { return 302 /hello.txt; }
         # /to-port/PORT/PATH: a 307 to the same path on another loopback port (redirect tests).
         location ~ ^/to-port/(\d+)/(.*)\$ { return 307 http://127.0.0.1:\$1/\$2\$is_args\$args; }
+        # The browser canaries' fixture app (Tests/Fixtures/browser-app): pages whose content
+        # JavaScript renders after a delay, console errors, a failing sub-request, a hostile page.
+        location /browser-app/ { alias $root/Tests/Fixtures/browser-app/; }
+        location = /browser-app/api/missing { return 500 "broken\n"; }
     }
     server {
         listen 127.0.0.1:$https ssl http2;

@@ -27,10 +27,12 @@ final class ProgramChild: Sendable {
 
     /// Starts `executable` with `argv`, stdin from `input`, stdout to `output` and stderr to
     /// `errors` (both our stderr unless given), a minimal environment (`ChildEnvironment`) with
-    /// `environment` overriding, and no other descriptor of ours (issue 25 item 9).
+    /// `environment` overriding, and no other descriptor of ours (issue 25 item 9) except
+    /// `extra`, which the child gets as descriptors 3, 4, … in order (Chromium's
+    /// `--remote-debugging-pipe` reads commands from 3 and writes replies to 4).
     init(
         executable: String, argv: [String], input: Int32, output: Int32 = 2, errors: Int32 = 2,
-        environment overrides: [String: String] = [:]
+        environment overrides: [String: String] = [:], extra: [Int32] = []
     ) throws(ProgramSpawnError) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -38,9 +40,15 @@ final class ProgramChild: Sendable {
         posix_spawn_file_actions_adddup2(&actions, input, 0)
         posix_spawn_file_actions_adddup2(&actions, output, 1)
         if errors != 2 { posix_spawn_file_actions_adddup2(&actions, errors, 2) }
+        // Copies above any target number first, so placing one at 3 can't clobber another
+        // that happens to be 3 or 4 in this process; closed here once the child has them.
+        let lifted = extra.map { fcntl($0, F_DUPFD_CLOEXEC, 64) }
+        defer { for fd in lifted where fd >= 0 { close(fd) } }
+        guard !lifted.contains(where: { $0 < 0 }) else { throw ProgramSpawnError(reason: String(cString: strerror(errno))) }
+        for (offset, fd) in lifted.enumerated() { posix_spawn_file_actions_adddup2(&actions, fd, Int32(3 + offset)) }
         // Descriptors libcurl or Foundation opened without close-on-exec (a socketpair) or that
-        // canary inherited must not reach the child: close everything from 3 up in the child.
-        ChildEnvironment.closeFrom3(&actions)
+        // canary inherited must not reach the child: close everything above the ones it is given.
+        ChildEnvironment.closeFrom(Int32(3 + extra.count), &actions)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -142,14 +150,14 @@ public enum ChildEnvironment {
     private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
 
     /// glibc's posix_spawn_file_actions_addclosefrom_np (2.34+; Swift's Glibc module does not
-    /// export it); where it is missing, each descriptor open now from 3 up is closed instead.
-    static func closeFrom3(_ actions: inout posix_spawn_file_actions_t) {
+    /// export it); where it is missing, each descriptor open now from `first` up is closed instead.
+    static func closeFrom(_ first: Int32, _ actions: inout posix_spawn_file_actions_t) {
         if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
             let closeFrom = unsafeBitCast(symbol, to: CloseFrom.self)
-            if closeFrom(&actions, 3) == 0 { return }
+            if closeFrom(&actions, first) == 0 { return }
         }
         let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        for fd in open.compactMap(Int32.init) where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
+        for fd in open.compactMap(Int32.init) where fd >= first { posix_spawn_file_actions_addclose(&actions, fd) }
     }
 }
 

@@ -17,6 +17,10 @@ extension Interpolator {
             }
         case .xpath(let expression) where expression.contains("{{"):
             rendered.query = .xpath(try render(Self.parseTemplate(expression)))
+        case .text(let selector) where selector.contains("{{"):
+            rendered.query = .text(try render(Self.parseTemplate(selector)))
+        case .visible(let selector) where selector.contains("{{"):
+            rendered.query = .visible(try render(Self.parseTemplate(selector)))
         default:
             break
         }
@@ -67,7 +71,8 @@ extension Query {
         switch self {
         case .status, .size, .redirects, .duration, .timing: return true
         case .certificate(let fact): return fact.isDuration
-        case .header, .body, .json, .jsonSchema, .xpath, .httpVersion, .banner, .answers, .rcode: return false
+        case .page(let fact): return fact.isDuration || fact == .consoleErrors || fact == .networkFailed || fact == .cls
+        case .header, .body, .json, .jsonSchema, .xpath, .httpVersion, .banner, .answers, .rcode, .text, .visible, .evaluate: return false
         }
     }
 }

@@ -47,7 +47,8 @@ public enum CaptureExtractor {
         switch capture.source {
         case .status: return .number(Double(facts.status))
         case .json(let path): return facts.bodyJSON.flatMap { JSONPathEvaluator.query(path, in: $0) }
-        case .body, .header, .xpath, .banner: return nil
+        case .evaluate(let script): return facts.page?.evaluated[script] ?? nil
+        case .body, .header, .xpath, .banner, .selector: return nil
         }
     }
 
@@ -80,6 +81,19 @@ public enum CaptureExtractor {
         case .banner:
             guard let banner = facts.banner else { throw .missing(capture: capture.name, reason: "nothing was read") }
             return banner
+        case .selector(let selector, let attribute):
+            let key = PageFacts.captureKey(selector, attribute)
+            guard let value = facts.page?.captured[key] ?? nil else {
+                let what = attribute.map { "attribute \($0) of \(selector)" } ?? "text of \(selector)"
+                throw .missing(capture: capture.name, reason: "\(what): \(facts.page?.missingReasons[key] ?? "no page was loaded")")
+            }
+            return value
+        case .evaluate(let script):
+            guard let value = facts.page?.evaluated[script] ?? nil else {
+                throw .missing(capture: capture.name, reason: "evaluate \(script): \(facts.page?.missingReasons["evaluate " + script] ?? "no value")")
+            }
+            if case .string(let text) = value { return text }
+            return value.compactJSONText
         }
     }
 
@@ -91,6 +105,8 @@ public enum CaptureExtractor {
         case .json(let path): return "json \(path.source)"
         case .xpath(let expression): return "xpath \(expression)"
         case .banner: return "banner"
+        case .selector(let selector, let attribute): return attribute.map { "attribute \($0) of \(selector)" } ?? "text of \(selector)"
+        case .evaluate(let script): return "evaluate \(script)"
         }
     }
 }

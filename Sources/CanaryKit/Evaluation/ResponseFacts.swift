@@ -34,6 +34,8 @@ public struct ResponseFacts: Sendable {
     public var answers: [String]?
     /// `dns` steps: the reply's RCODE by name.
     public var rcode: String?
+    /// `browser` steps: what the page showed once the actions were done.
+    public var page: PageFacts?
 
     /// The body JSON is passed in already parsed, so evaluation stays a pure function of values
     /// and the body is parsed once per response, however many assertions read it.
@@ -118,6 +120,9 @@ public struct ResponseFacts: Sendable {
         case .banner: return (banner.map(JSONValue.string), "nothing was read")
         case .answers: return (answers.map { .array($0.map(JSONValue.string)) }, "no reply was read")
         case .rcode: return (rcode.map(JSONValue.string), "no reply was read")
+        case .page, .text, .visible, .evaluate:
+            guard let page else { return (nil, "no page was loaded") }
+            return page.value(of: query)
         case .certificate(let fact):
             return (certificateValue(fact), "no certificate was received: plain http, or a reused connection")
         }

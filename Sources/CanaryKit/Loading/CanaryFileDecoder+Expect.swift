@@ -26,10 +26,35 @@ extension CanaryFileDecoder {
                     if path != nil { assertions += checked }
                 }
             case "timings":
-                guard let timings = self.fields(entry, in: "expect 'timings'", allowed: Shapes.timings.keys) else { continue }
+                let browser = allowed.contains("title")
+                guard let timings = self.fields(entry, in: "expect 'timings'", allowed: browser ? Shapes.browserTimings.keys : Shapes.timings.keys) else { continue }
                 for name in timings.keys {
-                    guard let phase = Query.Phase(rawValue: name), let predicate = timings[name] else { continue }
-                    assertions += assertion(.timing(phase), predicate, at: timings.keyLocation(name))
+                    guard let predicate = timings[name] else { continue }
+                    if let phase = Query.Phase(rawValue: name) {
+                        assertions += assertion(.timing(phase), predicate, at: timings.keyLocation(name))
+                    } else if let fact = Query.PageFact(rawValue: "timings." + name) {
+                        assertions += assertion(.page(fact), predicate, at: timings.keyLocation(name))
+                    }
+                }
+            case "title", "url":
+                assertions += assertion(.page(key == "title" ? .title : .url), entry, at: place)
+            case "text", "evaluate":
+                for member in map(entry, in: "expect '\(key)'") ?? [] {
+                    assertions += assertion(key == "text" ? .text(member.key) : .evaluate(member.key), member.value, at: member.keyLocation)
+                }
+            case "visible":
+                let selectors: [LocatedJSON] = if case .array(let items) = entry.kind { items } else { [entry] }
+                for selector in selectors {
+                    guard let text = string(selector, for: "expect 'visible'", like: ".logout") else { continue }
+                    assertions.append(Assertion(query: .visible(text), predicates: [.equals(.bool(true))], location: selector.location))
+                }
+            case "console", "network", "vitals":
+                let shape = key == "console" ? Shapes.consoleChecks : key == "network" ? Shapes.networkChecks : Shapes.vitals
+                guard let checks = self.fields(entry, in: "expect '\(key)'", allowed: shape.keys) else { continue }
+                if checks.keys.isEmpty { report("expect '\(key)' is empty: add a check such as \(shape.fields[0].key): \(shape.fields[0].example)", at: entry.location) }
+                for name in checks.keys {
+                    guard let predicate = checks[name], let fact = Query.PageFact(rawValue: (key == "vitals" ? "vitals." : key + ".") + name) else { continue }
+                    assertions += assertion(.page(fact), predicate, at: checks.keyLocation(name))
                 }
             case "certificate":
                 assertions += certificateAssertions(entry)

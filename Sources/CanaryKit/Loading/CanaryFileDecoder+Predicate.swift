@@ -17,7 +17,11 @@ extension CanaryFileDecoder {
             switch query {
             case .status: self = .statusCode
             case .size, .redirects: self = .number
-            case .header, .body, .httpVersion, .banner, .rcode: self = .text
+            case .header, .body, .httpVersion, .banner, .rcode, .text: self = .text
+            case .page(.title), .page(.url): self = .text
+            case .page(.consoleErrors), .page(.networkFailed), .page(.cls): self = .number
+            case .page: self = .duration
+            case .visible, .evaluate: self = .any
             case .json, .jsonSchema, .xpath, .answers: self = .any
             case .duration, .timing: self = .duration
             case .certificate(.subjectAltNames): self = .any

@@ -30,7 +30,11 @@ extension CanaryFileDecoder {
         let kindKey = stepKindKey(fields, at: value.location)
         var kind: StepKind?
         if let kindKey, let kindValue = fields[kindKey] {
-            kind = kindKey == "request" ? decodeRequest(kindValue).map { .http($0) } : decodeProbe(kindKey, kindValue)
+            switch kindKey {
+            case "request": kind = decodeRequest(kindValue).map { .http($0) }
+            case "browser": kind = decodeBrowser(kindValue)
+            default: kind = decodeProbe(kindKey, kindValue)
+            }
         }
         let checksKind = kindKey ?? "request"
         let assertions = fields["expect"].map { decodeChecks($0, kind: checksKind, section: "expect") } ?? []
@@ -77,7 +81,7 @@ extension CanaryFileDecoder {
             report("a \(kind) step has nothing to capture: captures read an HTTP response or a tcp step's banner", at: value.location)
             return []
         }
-        let allowed = kind == "tcp" ? Shapes.tcpCapture.keys : Shapes.capture.keys
+        let allowed = kind == "tcp" ? Shapes.tcpCapture.keys : kind == "browser" ? Shapes.browserCapture.keys : Shapes.capture.keys
         return (map(value, in: "'capture'") ?? []).compactMap { member in
             if !Template.isValidName(member.key) {
                 report("capture name '\(Self.excerpt(member.key))' can't be used as {{\(Self.excerpt(member.key))}}; use letters, digits, '_' and '-'", at: member.keyLocation)
@@ -89,9 +93,14 @@ extension CanaryFileDecoder {
     private func decodeCapture(named name: String, _ value: LocatedJSON, allowed: [String]) -> Capture? {
         let what = "capture '\(name)'"
         guard let fields = fields(value, in: what, allowed: allowed) else { return nil }
-        let sources = fields.keys.filter((Shapes.captureSources + Shapes.tcpCaptureSources).contains)
+        let sources = fields.keys.filter((Shapes.captureSources + Shapes.tcpCaptureSources + Shapes.browserCaptureSources).contains)
         guard sources.count == 1, let sourceKey = sources.first, let sourceValue = fields[sourceKey] else {
             let found = sources.isEmpty ? "none" : sources.map { "'\($0)'" }.joined(separator: " and ")
+            if allowed == Shapes.browserCapture.keys {
+                guard value.objectMembers?.contains(where: { !allowed.contains($0.key) }) != true else { return nil }
+                report("\(what) of a browser step takes {\"selector\": \"…\"} (with an optional 'attribute') or {\"evaluate\": \"…\"}; found \(found)", at: value.location)
+                return nil
+            }
             if allowed == Shapes.tcpCapture.keys {
                 // An unknown key (say 'body') was reported already, with the keys allowed.
                 guard value.objectMembers?.contains(where: { !allowed.contains($0.key) }) != true else { return nil }
@@ -109,6 +118,11 @@ extension CanaryFileDecoder {
             source = string(sourceValue, for: "\(what) 'xpath'", like: "//input[@name='csrf']/@value").flatMap { xpath($0, at: sourceValue.location) ? .xpath($0) : nil }
         case "header":
             source = string(sourceValue, for: "\(what) 'header'", like: "Set-Cookie").map { .header($0) }
+        case "selector":
+            let attribute = fields["attribute"].flatMap { string($0, for: "\(what) 'attribute'", like: "value") }
+            source = string(sourceValue, for: "\(what) 'selector'", like: "input[name=csrf]").map { .selector($0, attribute: attribute) }
+        case "evaluate":
+            source = string(sourceValue, for: "\(what) 'evaluate'", like: "document.title").map { .evaluate($0) }
         default:
             let flag = bool(sourceValue, for: "\(what) '\(sourceKey)'")
             if flag == false { report("\(what) '\(sourceKey)': false captures nothing; write true", at: sourceValue.location) }

@@ -27,6 +27,32 @@ public enum Query: Sendable, Equatable {
     case answers
     /// `dns` steps: the reply's RCODE by name (`NOERROR`, `NXDOMAIN`, …).
     case rcode
+    /// `browser` steps: what the page shows once the actions are done.
+    case page(PageFact)
+    /// `browser` steps: the visible text of the first element matching a CSS selector.
+    case text(String)
+    /// `browser` steps: whether an element matching the CSS selector is visible.
+    case visible(String)
+    /// `browser` steps: the value of a JavaScript expression evaluated in the page.
+    case evaluate(String)
+
+    /// What a browser step's page showed and did.
+    public enum PageFact: String, Sendable, CaseIterable {
+        case title, url
+        /// `console.errors`: console.error calls and uncaught page errors.
+        case consoleErrors = "console.errors"
+        /// `network.failed`: requests that failed or got a 4xx or 5xx status.
+        case networkFailed = "network.failed"
+        /// `vitals.*`: largest contentful paint and interaction to next paint (ms), cumulative layout shift.
+        case lcp = "vitals.lcp"
+        case cls = "vitals.cls"
+        case inp = "vitals.inp"
+        /// `timings.domContentLoaded`, `timings.load`: ms from the navigation's start.
+        case domContentLoaded = "timings.domContentLoaded"
+        case load = "timings.load"
+
+        public var isDuration: Bool { self == .lcp || self == .inp || self == .domContentLoaded || self == .load }
+    }
 
     public enum Phase: String, Sendable, CaseIterable {
         case dns, connect, tls, firstByte, transfer, total
@@ -68,6 +94,10 @@ public enum Query: Sendable, Equatable {
         case .banner: return "banner"
         case .answers: return "answers"
         case .rcode: return "rcode"
+        case .page(let fact): return fact.rawValue
+        case .text(let selector): return "text \(selector)"
+        case .visible(let selector): return "visible \(selector)"
+        case .evaluate(let script): return "evaluate \(script)"
         }
     }
 
@@ -76,6 +106,7 @@ public enum Query: Sendable, Equatable {
         switch self {
         case .duration, .timing: return true
         case .certificate(let fact): return fact.isDuration
+        case .page(let fact): return fact.isDuration
         default: return false
         }
     }
@@ -103,6 +134,10 @@ public struct Capture: Sendable, Equatable {
         case xpath(String)
         /// `tcp` steps: the bytes read, as text.
         case banner
+        /// `browser` steps: an element's visible text, or one of its attributes.
+        case selector(String, attribute: String?)
+        /// `browser` steps: a JavaScript expression's value.
+        case evaluate(String)
     }
     public var name: String
     public var source: Source

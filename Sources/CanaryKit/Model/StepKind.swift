@@ -1,5 +1,5 @@
 /// What a step does: a closed set, one probe per kind (`Probing/`), all behind the same step
-/// runner, retries, timeouts, records and metrics. A browser step will sit beside these.
+/// runner, retries, timeouts, records and metrics.
 public enum StepKind: Sendable {
     /// `request`: an HTTP exchange through the curl engine.
     case http(RequestTemplate)
@@ -9,6 +9,8 @@ public enum StepKind: Sendable {
     case tls(TLSStep)
     /// `dns`: one query to a name server; answers and rcode.
     case dns(DNSStep)
+    /// `browser`: a page in headless Chromium, actions on it, checks of what it shows.
+    case browser(BrowserStep)
 
     /// The key that declares the kind in a canary file, which is also its name in records and
     /// the extension of its snapshot (`.http` for `request`).
@@ -18,6 +20,7 @@ public enum StepKind: Sendable {
         case .tcp: "tcp"
         case .tls: "tls"
         case .dns: "dns"
+        case .browser: "browser"
         }
     }
 }
@@ -87,6 +90,7 @@ extension StepKind {
         case .tcp(let tcp): [tcp.host, tcp.port] + (tcp.send.map { [$0] } ?? [])
         case .tls(let tls): [tls.host, tls.port] + (tls.serverName.map { [$0] } ?? [])
         case .dns(let dns): [dns.name] + (dns.server.map { [$0] } ?? [])
+        case .browser(let browser): browser.templates
         }
     }
 }

@@ -139,6 +139,21 @@ public struct Redactor: Sendable {
             probe.answers = probe.answers?.map(redact)
             step.probe = probe
         }
+        if var browser = step.browser {
+            browser.url = redact(browser.url)
+            browser.title = redact(browser.title)
+            browser.failedRequests = browser.failedRequests.map(redact)
+            browser.console = browser.console.map { ConsoleLine(level: $0.level, text: redact($0.text)) }
+            browser.dialogs = browser.dialogs.map(redact)
+            browser.refused = browser.refused.map(redact)
+            browser.actions = browser.actions.map { action in
+                var action = action
+                action.selector = redact(action.selector)
+                action.error = redact(action.error)
+                return action
+            }
+            step.browser = browser
+        }
         step.failures = step.failures.map(redact)
         step.warnings = step.warnings?.map(redact)
         return step

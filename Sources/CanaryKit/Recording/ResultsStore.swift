@@ -88,7 +88,7 @@ public final class ResultsStore: Sendable {
             let line = HAR.segmentLine(result, record: record, redactor: redactor, maxBodyBytes: options.maxSnapshotBytes)
             record.har = try await append(line, to: segments)
         }
-        guard options.artifacts.wantsFolder(passed: record.passed, hasFiles: !result.artifacts.isEmpty) else {
+        guard options.artifacts.wantsFolder(passed: record.passed, hasFiles: result.artifacts.contains { !$0.text && !$0.keptOnlyWithFolder }) else {
             try await log(record, line: try encode(record, path: directory + "/" + ResultsLayout.runsFolder, pretty: false) + [UInt8(ascii: "\n")])
             return
         }
@@ -177,7 +177,7 @@ public final class ResultsStore: Sendable {
                 try write(snapshot.render(), snapshot.fileName)
             }
             for artifact in result.artifacts {
-                try write(artifact.bytes, artifact.name)
+                try write(artifact.text ? redactor.redact(bytes: artifact.bytes) : artifact.bytes, artifact.name)
             }
             let har = HAR.render(result, record: record, redactor: redactor, maxBodyBytes: options.maxSnapshotBytes)
             try write(har, "run.har")

@@ -36,9 +36,16 @@ public struct RunResult: Sendable {
 public struct Artifact: Sendable {
     public var name: String
     public var bytes: [UInt8]
-    public init(name: String, bytes: [UInt8]) {
+    /// Text (a browser step's HAR): passed through the run's redactor when written.
+    public var text = false
+    /// Written only when the run's folder is written anyway (a PNG after each browser action):
+    /// it never makes a passing run keep a folder under `--artifacts failed`.
+    public var keptOnlyWithFolder = false
+    public init(name: String, bytes: [UInt8], text: Bool = false, keptOnlyWithFolder: Bool = false) {
         self.name = name
         self.bytes = bytes
+        self.text = text
+        self.keptOnlyWithFolder = keptOnlyWithFolder
     }
 }
 

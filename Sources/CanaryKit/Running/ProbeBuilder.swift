@@ -9,7 +9,7 @@ struct ProbeBuilder {
     func build(_ kind: StepKind, with interpolator: inout Interpolator) throws(ProbeBuildError) -> (any Probe)? {
         do {
             switch kind {
-            case .http:
+            case .http, .browser:
                 return nil
             case .tcp(let tcp):
                 return TCPProbe(

@@ -106,6 +106,8 @@ public struct StepRecord: Sendable, Codable {
     public var start: String? = nil
     /// A tcp, tls or dns step: what it probed and found; absent for HTTP steps.
     public var probe: ProbeSummary? = nil
+    /// A browser step: the page it ended on, its console, requests, dialogs and actions.
+    public var browser: BrowserSummary? = nil
 }
 
 /// A step's screenshot in the record. `error` says why none was written (never silence); the

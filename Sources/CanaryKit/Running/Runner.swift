@@ -17,6 +17,8 @@ public struct RunSettings: Sendable {
     public var retryInterval: Duration = .zero
     /// `--trace`: the trace headers every step sends, over each canary's own `trace`.
     public var traceFormats: [TraceFormat]?
+    /// Where browser steps get their page: the process's one Chromium.
+    public var browsers: BrowserPool = .shared
 
     public init(
         variables: [String: String] = [:], environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -208,6 +210,7 @@ public struct Runner: Sendable {
         }
         var result = RunResult(record: record, exchanges: exchanges, secrets: output.secrets)
         result.probes = output.probes
+        result.artifacts = output.artifacts
         return result
     }
 
@@ -227,7 +230,12 @@ public struct Runner: Sendable {
                 continue
             }
             let record: StepRecord
-            if case .http = step.kind {
+            if case .browser(let browser) = step.kind {
+                let execution = BrowserExecution(step: step, browser: browser, index: offset + 1, canary: canary, pool: settings.browsers)
+                let browserOutput = await execution.run(interpolator: &interpolator)
+                record = browserOutput.record
+                output.artifacts += browserOutput.artifacts
+            } else if case .http = step.kind {
                 let execution = StepExecution(
                     step: step, index: offset + 1, canary: canary, engine: engine, session: session,
                     trace: trace, traceFormats: settings.traceFormats ?? canary.traceFormats)
@@ -253,6 +261,8 @@ struct StepsOutput: Sendable {
     var steps: [StepRecord] = []
     var exchanges: [Exchange] = []
     var probes: [ProbeExchange] = []
+    /// Browser steps' PNGs and HARs.
+    var artifacts: [Artifact] = []
     var secrets: Set<String> = []
     let stepNames: [String]
 

@@ -98,6 +98,8 @@ extension Shapes {
         canary, step, request, defaults, clientCertificate, alarm, alarmLocations, maintenanceWindow,
         expect, timings, certificate, certificateChain, jsonSchemaFile, visual, region, screenshot, capture,
         tcp, tls, dns, tcpExpect, tlsExpect, dnsExpect, tcpCapture,
+        browser, viewport, browserAction, selectorTarget, fillAction, pressAction, checkAction, waitForAction, scrollAction, evaluateAction,
+        browserExpect, browserTimings, consoleChecks, networkChecks, vitals, browserCapture,
     ] + CanaryFileDecoder.OperandKind.allCases.map(predicate)
 
     static func named(_ name: String) -> Shape? { all.first { $0.name == name } }

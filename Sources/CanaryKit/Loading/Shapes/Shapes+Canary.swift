@@ -28,7 +28,7 @@ enum Shapes {
     ])
 
     /// `expect` and `warn` take the checks of the step's kind (the decoder checks which kind).
-    private static let checks = ValueKind.anyOf(["expect", "tcpExpect", "tlsExpect", "dnsExpect"].map(ValueKind.shape))
+    private static let checks = ValueKind.anyOf(["expect", "tcpExpect", "tlsExpect", "dnsExpect", "browserExpect"].map(ValueKind.shape))
 
     static let step = Shape(name: "step", doc: "One request (or tcp, tls or dns probe) and what its outcome must satisfy.", fields: [
         Field("name", .string, "The step's name, free text up to 200 characters, unique in the canary (default: step-N).", example: #""get json""#),
@@ -36,9 +36,11 @@ enum Shapes {
         Field("tcp", .shape("tcp"), "Instead of a request: a TCP connection and its banner.", example: #"{host: "mail.example.com", port: 25}"#),
         Field("tls", .shape("tls"), "Instead of a request: a TLS handshake and its certificate.", example: #"{host: "api.example.com", port: 443}"#),
         Field("dns", .shape("dns"), "Instead of a request: a DNS query and its answers.", example: #"{name: "example.com", type: "A"}"#),
+        Field("browser", .shape("browser"), "Instead of a request: a page in headless Chromium and actions on it.",
+              example: ##"{url: "{{base}}/login", actions: [{click: "#go"}]}"##),
         Field("expect", checks, "Checks the response must pass, or the run fails.", example: #"{status: 200}"#),
         Field("warn", checks, "Checks that make a passing run degraded when missed.", example: #"{duration: {lt: "800ms"}}"#),
-        Field("capture", .map(.anyOf([.shape("capture"), .shape("tcpCapture")])), "Values taken from the response (or a tcp banner) as {{name}} for later steps.",
+        Field("capture", .map(.anyOf([.shape("capture"), .shape("tcpCapture"), .shape("browserCapture")])), "Values taken from the response (or a tcp banner, or a page) as {{name}} for later steps.",
               example: #"{token: {json: "$.token"}}"#),
         Field("continueOnFailure", .boolean, "Run the next steps even when this one fails.", example: "true"),
         Field("screenshot", .shape("screenshot"), "Browser screenshot size for this step.", example: #"{width: 1280, height: 800}"#),

@@ -1,7 +1,7 @@
 /// The shapes of the `tcp`, `tls` and `dns` step kinds, and of the checks and captures each takes.
 extension Shapes {
     /// The keys that say what a step does: exactly one per step.
-    static let stepKinds = ["request", "tcp", "tls", "dns"]
+    static let stepKinds = ["request", "tcp", "tls", "dns", "browser"]
 
     static let tcp = Shape(name: "tcp", doc: "A TCP connection: connect, optionally send, optionally read a banner.", fields: [
         Field("host", .template, required: true, "The host name or IP address to connect to.", example: #""mail.example.com""#),
@@ -64,6 +64,7 @@ extension Shapes {
         case "tcp": tcpExpect
         case "tls": tlsExpect
         case "dns": dnsExpect
+        case "browser": browserExpect
         default: expect
         }
     }
