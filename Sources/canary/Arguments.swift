@@ -32,6 +32,8 @@ struct RunOptions {
     /// `--screenshots`; nil: `failed` when a browser is found, else none (with one notice).
     var screenshots: ScreenshotMode?
     var screenshotJobs = 2
+    /// `--browser-jobs`: browser steps' pages open at once in the one Chromium.
+    var browserJobs = 2
     var screenshotTimeout: Duration = .seconds(30)
     var browser: String?
     /// `canary baseline --run RUNID`.
@@ -276,6 +278,7 @@ struct ArgumentReader {
             case "--run-events": options.outputs.runEvents = true
             case "--screenshots": options.screenshots = try screenshotMode(inline)
             case "--screenshot-jobs": options.screenshotJobs = try count(try value(of: flag, inline), flag: flag, minimum: 1)
+            case "--browser-jobs": options.browserJobs = try count(try value(of: flag, inline), flag: flag, minimum: 1)
             case "--screenshot-timeout":
                 let text = try value(of: flag, inline)
                 guard let timeout = Duration(humanText: text), timeout > .zero else {

@@ -54,7 +54,7 @@ enum CommandTable {
         "--webhook": .text, "--alertmanager": .text, "--report-url": .text, "--on-alarm": .program,
         "--on-alarm-arg": .text, "--on-run": .program, "--on-run-arg": .text, "--sink-timeout": .text,
         "--sink-max-age": .text, "--forget-after": .text, "--account": .text,
-        "--screenshots": .choices(["failed", "all", "none"]), "--screenshot-jobs": .text,
+        "--screenshots": .choices(["failed", "all", "none"]), "--screenshot-jobs": .text, "--browser-jobs": .text,
         "--screenshot-timeout": .text, "--browser": .program, "--shard": .text, "--location": .text,
         "--maintenance": .file, "--report-format": .choices(["github", "tap", "json"]), "--retry": .text,
         "--retry-interval": .text, "--timeout": .text, "--results-mode": .text, "--pass-env": .text,

@@ -89,6 +89,7 @@ enum Help {
       --screenshot-jobs N  browsers rendering at once (default 2); never holds up other canaries
       --screenshot-timeout D   limit per screenshot (default 30s)
       --browser PATH       the Chromium to use (default: chromium on PATH)
+      --browser-jobs N     browser steps' pages open at once in the one Chromium (default 2)
       --shard K/N          only the canaries whose name hashes to shard K of N
       --location NAME      tag every canary location=NAME (records, metrics, events)
       --maintenance FILE   maintenance windows for the fleet (JSON5 list; tags select canaries)
@@ -225,7 +226,7 @@ enum Help {
       --listen [ADDR]:PORT  serve /metrics, a status page (/), /api/canaries, /-/healthy and
                            /-/ready over HTTP (:9464 is loopback; 0.0.0.0:9464 every interface)
     -v, -q, --junit and --no-wait are run-only.
-      --screenshots MODE, --screenshot-jobs N, --screenshot-timeout D, --browser PATH   as for run
+      --screenshots MODE, --screenshot-jobs N, --screenshot-timeout D, --browser PATH, --browser-jobs N   as for run
     """
 
     static let new = """

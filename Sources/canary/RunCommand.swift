@@ -9,7 +9,7 @@ struct RunCommand {
         "--var", "--jobs", "--results", "--lock-timeout", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait",
         "--keep", "--artifacts", "--retain", "--max-bytes", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook", "--alertmanager", "--report-url",
         "--on-alarm", "--run-events", "--allow-unused-vars", "--sink-timeout", "--sink-max-age", "--account", "--forget-after", "--on-alarm-arg", "--on-run", "--on-run-arg", "--screenshots", "--shard", "--location", "--maintenance",
-        "--screenshot-jobs", "--screenshot-timeout", "--browser",
+        "--screenshot-jobs", "--browser-jobs", "--screenshot-timeout", "--browser",
         "--report-format", "--color", "--fail-fast", "--retry", "--retry-interval", "--timeout", "--vars-file", "--secrets-file", "--no-results", "--trace", "--otlp", "--emf", "--emf-namespace",
     ]
     let options: RunOptions
@@ -70,6 +70,7 @@ struct RunCommand {
         await outputs.setInventory(CanaryInventory(loaded.canaries))
         let screenshots = ScreenshotSetup.pass(options, canaries: canaries)
         var runSettings = RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes)
+        await BrowserPool.shared.configure(jobs: options.browserJobs, executable: options.browser)
         runSettings.retryInterval = options.retryInterval
         runSettings.traceFormats = options.traceFormats
         let runner = Runner(engine: engine, settings: runSettings)
@@ -243,12 +244,29 @@ struct ValidateCommand {
                 Console.line("\(place): warning: step '\(step.name)' of '\(canary.name)' asserts nothing: it passes on any 2xx or 3xx answer; add an expect")
             }
         }
+        if let problem = missingBrowser(for: loaded.canaries) { Console.line(problem) }
         if loaded.problems.isEmpty {
             Console.line("\(counted(loaded.canaries.count, "canary", "canaries")) valid")
             return 0
         }
         Console.line("\(counted(loaded.problems.count, "problem", "problems")); \(counted(loaded.canaries.count, "canary", "canaries")) valid")
         return 2
+    }
+}
+
+extension ValidateCommand {
+    /// Browser steps need Chromium on this machine: say which package when it is missing.
+    func missingBrowser(for canaries: [Canary]) -> String? {
+        let browserSteps = canaries.flatMap { canary in
+            canary.steps.filter { if case .browser = $0.kind { true } else { false } }.map { (canary, $0) }
+        }
+        guard let (canary, step) = browserSteps.first else { return nil }
+        let executable = options.browser ?? Screenshotter.find()?.executable
+        if let executable, FileManager.default.isExecutableFile(atPath: executable) { return nil }
+        let place = step.location.map { "\($0)" } ?? canary.file
+        let which = options.browser.map { "--browser \($0) is not an executable file" } ?? BrowserPool.missingBrowser
+        let others = browserSteps.count > 1 ? " (and \(browserSteps.count - 1) more browser step\(browserSteps.count == 2 ? "" : "s"))" : ""
+        return "\(place): warning: browser step '\(step.name)' of '\(canary.name)'\(others) needs Chromium: \(which)"
     }
 }
 

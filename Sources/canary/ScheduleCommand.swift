@@ -9,7 +9,7 @@ struct ScheduleCommand {
         "--allow-shared-results", "--results-mode", "--pass-env",
         "--var", "--jobs", "--results", "--only", "--tag", "--cacert", "--keep", "--artifacts", "--retain", "--max-bytes", "--max-snapshot-bytes",
         "--max-body-bytes", "--pushgateway", "--webhook", "--alertmanager", "--report-url", "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age", "--account", "--forget-after", "--on-alarm-arg", "--on-run", "--on-run-arg",
-        "--shard", "--location", "--maintenance", "--log-format", "--stop-timeout", "--screenshots", "--screenshot-jobs", "--screenshot-timeout", "--browser", "--allow-unused-vars", "--secrets-file", "--listen", "--trace", "--otlp", "--emf", "--emf-namespace",
+        "--shard", "--location", "--maintenance", "--log-format", "--stop-timeout", "--screenshots", "--screenshot-jobs", "--browser-jobs", "--screenshot-timeout", "--browser", "--allow-unused-vars", "--secrets-file", "--listen", "--trace", "--otlp", "--emf", "--emf-namespace",
     ]
     /// `run`'s options that a daemon has no use for, with the reason given when they are passed.
     static let runOnly: [String: String] = [
@@ -45,6 +45,7 @@ struct ScheduleCommand {
         }
         await outputs.setInventory(CanaryInventory(loadedNow))
         var settings = RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes)
+        await BrowserPool.shared.configure(jobs: options.browserJobs, executable: options.browser)
         settings.secretNames = Set(first.values.flatMap(\.secretNames))
         settings.traceFormats = options.traceFormats
         for warning in Canary.shortSecretWarnings(Array(first.values), environment: settings.environment) {

@@ -54,6 +54,10 @@ final class PageEvents: Sendable {
             let type = params["type"]?.stringValue ?? "log"
             let args = params["args"]?.arrayValue ?? []
             let text = args.map(Self.describe).joined(separator: " ")
+            if type == "warning", text == "canary: window.open refused" {
+                refuse("pop-up (window.open)")
+                return
+            }
             add(ConsoleLine(level: type == "warning" ? "warning" : type, text: text), error: type == "error" || type == "assert")
         case "Runtime.exceptionThrown":
             let details = params["exceptionDetails"]

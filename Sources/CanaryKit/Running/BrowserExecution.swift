@@ -26,9 +26,7 @@ struct BrowserExecution {
         record.spanId = TraceContext.newSpanId()
         record.start = RunID.iso8601(Date())
         let clock = ContinuousClock()
-        let began = clock.now
         let stepTimeout = browser.timeout ?? canary.defaults.timeout ?? .seconds(30)
-        let deadline = began + stepTimeout
         var assertions: [Assertion] = []
         var warnChecks: [Assertion] = []
         let url: String
@@ -44,7 +42,11 @@ struct BrowserExecution {
         record.request = RequestSummary(method: "GET", url: url)
 
         let chromium: Chromium
-        switch await pool.lease() {
+        // The step's time starts once it has a page slot: waiting behind --browser-jobs is ours.
+        let leased = await pool.lease()
+        let began = clock.now
+        let deadline = began + stepTimeout
+        switch leased {
         case .success(let leased): chromium = leased
         case .failure(let error):
             record.error = "our browser is unavailable: \(error)"
@@ -87,6 +89,8 @@ struct BrowserRun {
     let stepTimeout: Duration
     private var artifacts: [Artifact] = []
     private var actionRecords: [BrowserActionRecord] = []
+    /// Set when the page stopped answering (a script in a loop): what is left is tried briefly.
+    private var unresponsive = false
 
     init(page: PageSession, step: Step, index: Int, deadline: ContinuousClock.Instant, stepTimeout: Duration) {
         self.page = page
@@ -145,7 +149,7 @@ struct BrowserRun {
             record.error = "cancelled"
             record.errorKind = TransferError.Kind.cancelled.rawValue
         }
-        let facts = await gather(assertions + warnings, interpolator: interpolator)
+        let facts = unresponsive ? Gathered() : await gather(assertions + warnings, interpolator: interpolator)
         record.statusCode = page.events.snapshot.documentStatus ?? 0
         record.timings = facts.timings
         record.response = ResponseSummary(
@@ -158,6 +162,7 @@ struct BrowserRun {
             responseFacts.page = facts.page
             responseFacts.redactor = Redactor(secrets: interpolator.secretValues)
             step.check(responseFacts, assertions: assertions, warnings: warnings, into: &record, interpolator: &interpolator)
+            explain(&record.failures, redactor: responseFacts.redactor)
             if record.outcome == .failed, let last = actionRecords.indices.last, actionRecords[last].screenshot == nil {
                 actionRecords[last].screenshot = await screenshot(after: actionRecords.count, name: "failed", failed: true)
             }
@@ -170,15 +175,34 @@ struct BrowserRun {
     /// `--artifacts all`).
     private mutating func screenshot(after number: Int, name: String, failed: Bool) async -> String? {
         // A stuck page gets a short try at the failure: the step's time may already be spent.
-        let until = ContinuousClock.now + (failed ? .seconds(2) : .seconds(5))
+        let until = ContinuousClock.now + (unresponsive ? .milliseconds(500) : failed ? .seconds(2) : .seconds(5))
         guard let png = await driver.screenshot(fullPage: false, until: until) else { return nil }
         let file = String(format: "%@-%02d-%@.png", baseName, number, NameSlug.slug(name))
         artifacts.append(Artifact(name: file, bytes: png, keptOnlyWithFolder: true))
         return file
     }
 
+    /// A console or network count that failed names the first messages or requests behind it.
+    private func explain(_ failures: inout [AssertionFailure], redactor: Redactor) {
+        let events = page.events.snapshot
+        for index in failures.indices {
+            let examples: [String]
+            switch failures[index].assertion {
+            case Query.PageFact.consoleErrors.rawValue:
+                examples = events.console.filter { $0.level == "error" || $0.level == "pageerror" || $0.level == "assert" }.map { "\($0.level): \($0.text)" }
+            case Query.PageFact.networkFailed.rawValue:
+                examples = page.events.failedRequests
+            default:
+                continue
+            }
+            guard !examples.isEmpty else { continue }
+            let shown = examples.prefix(3).map { redactor.redact(String($0.prefix(200))) }.joined(separator: "; ")
+            failures[index].message += " (\(shown)\(examples.count > 3 ? "; …" : ""))"
+        }
+    }
+
     /// `goto https://…: no element matched within 5s; the page showed 'Login' at https://…/login`.
-    private func describe(_ failure: ActionFailure, label: String, action: PageAction, allowed: Duration) async -> String {
+    private mutating func describe(_ failure: ActionFailure, label: String, action: PageAction, allowed: Duration) async -> String {
         var message = label
         if let selector = action.selector { message += " '\(selector)'" }
         switch action {
@@ -192,8 +216,10 @@ struct BrowserRun {
         if let shown = try? await page.evaluate("({title: document.title, url: location.href})", timeout: .seconds(1)) {
             message += "; the page showed '\(shown["title"]?.stringValue ?? "")' at \(shown["url"]?.stringValue ?? "?")"
         } else if !state.crashed {
+            unresponsive = true
             message += "; the page did not answer (a script still running?)"
         }
+        if state.crashed { message += "; the page's renderer crashed" }
         if state.dialogCount > 0 { message += "; it opened \(state.dialogCount) dialog\(state.dialogCount == 1 ? "" : "s") (dismissed)" }
         if !state.refused.isEmpty { message += "; refused: \(state.refused.count) pop-up\(state.refused.count == 1 ? "" : "s") or download\(state.refused.count == 1 ? "" : "s")" }
         return message
