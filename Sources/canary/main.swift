@@ -13,4 +13,6 @@ do {
     Console.error("canary: \(error)")
     code = 2
 }
+// The browser of browser steps, if one was started: stopped and its throwaway profile removed.
+await BrowserPool.shared.shutdown()
 exit(code)

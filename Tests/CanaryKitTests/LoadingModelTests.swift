@@ -180,6 +180,6 @@ struct LoadingModelTests {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let result = CanaryLoader.load(paths: [root.appendingPathComponent("canaries").path], definedVariables: [])
         #expect(result.problems.isEmpty, "\(result.problems)")
-        #expect(result.canaries.map(\.name) == ["api-login", "json-api", "network-probes", "regions[eu]", "regions[us]", "resilience", "static-site", "tls-certificate"])
+        #expect(result.canaries.map(\.name) == ["api-login", "browser-login", "json-api", "network-probes", "regions[eu]", "regions[us]", "resilience", "static-site", "tls-certificate"])
     }
 }

@@ -19,21 +19,22 @@ struct ArtifactTests {
             ["run", root + "/canaries", "--results", results, "--artifacts", "all", "--cacert", TestServers.caFile] + TestServers.varArguments,
             environment: ["API_TOKEN": "example-token", "CANARY_USER": "demo", "CLIENT_KEY_PASSWORD": TestServers.clientKeyPassword])
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
-        for canary in ["api-login", "json-api", "network-probes", "regions[eu]", "regions[us]", "resilience", "static-site", "tls-certificate"] {
+        for canary in ["api-login", "browser-login", "json-api", "network-probes", "regions[eu]", "regions[us]", "resilience", "static-site", "tls-certificate"] {
             // Folders and snapshots are named by the names' slugs (`regions[eu]` → regions-eu-…).
             let folder = try runFolder(results, canary: ResultsLayout.canaryFolder(canary))
             let files = try FileManager.default.contentsOfDirectory(atPath: folder)
             let record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/run.json"))) as? [String: Any]
             let steps = try #require(record?["steps"] as? [[String: Any]])
             for (index, step) in steps.enumerated() {
-                // `.http` for a request, `.tcp`, `.tls` or `.dns` for the other kinds.
-                let name = Snapshot.baseName(index: index + 1, step: step["name"] as? String ?? "") + "."
-                    + ((step["probe"] as? [String: Any])?["kind"] as? String ?? "http")
+                // `.http` for a request, `.tcp`, `.tls` or `.dns` for the other kinds, the page's
+                // `.har` for a browser step.
+                let kind = step["browser"] != nil ? "har" : ((step["probe"] as? [String: Any])?["kind"] as? String ?? "http")
+                let name = Snapshot.baseName(index: index + 1, step: step["name"] as? String ?? "") + "." + kind
                 #expect(files.contains(name), "\(canary): no snapshot \(name) in \(files)")
             }
             let har = try Data(contentsOf: URL(fileURLWithPath: folder + "/run.har"))
             // One entry per request: a followed redirect's hops are entries of their own.
-            let requests = steps.filter { $0["probe"] == nil }.reduce(0) { $0 + 1 + ((($1["response"] as? [String: Any])?["redirects"] as? Int) ?? 0) }
+            let requests = steps.filter { $0["probe"] == nil && $0["browser"] == nil }.reduce(0) { $0 + 1 + ((($1["response"] as? [String: Any])?["redirects"] as? Int) ?? 0) }
             let problems = HARValidator.problems(har, expectedEntries: requests)
             #expect(problems.isEmpty, "\(canary)/run.har: \(problems)")
         }

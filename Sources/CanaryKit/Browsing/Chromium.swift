@@ -86,6 +86,14 @@ final class Chromium: Sendable {
 
     var isAlive: Bool { !connection.isClosed && !child.hasExited }
 
+    /// `stop()`, returning once the browser has exited and its folder is removed.
+    func stopAndWait() async {
+        connection.close("the browser was stopped")
+        child.signal(SIGKILL)
+        _ = await child.wait()
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
     /// Kills the browser's process group and removes its folder (once it has exited).
     func stop() {
         connection.close("the browser was stopped")
@@ -160,10 +168,12 @@ public actor BrowserPool {
         release()
     }
 
-    /// Stops the browser (the next step starts a new one).
-    public func shutdown() {
-        browser?.stop()
-        browser = nil
+    /// Stops the browser and waits until its profile folder is gone (the next step would start
+    /// a new one).
+    public func shutdown() async {
+        guard let browser else { return }
+        self.browser = nil
+        await browser.stopAndWait()
     }
 
     /// Stops `chromium` if it is still the current browser: it stopped answering.

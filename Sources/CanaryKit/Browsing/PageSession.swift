@@ -21,6 +21,9 @@ final class PageSession: Sendable {
                   .observe({type: 'layout-shift', buffered: true}); } catch (e) {}
           try { new PerformanceObserver(l => { for (const e of l.getEntries()) if (e.interactionId) v.inp = Math.max(v.inp || 0, e.duration); })
                   .observe({type: 'event', buffered: true, durationThreshold: 16}); } catch (e) {}
+          // The first input is reported whatever its duration: a quick page still gets an INP.
+          try { new PerformanceObserver(l => { for (const e of l.getEntries()) v.inp = Math.max(v.inp || 0, e.duration); })
+                  .observe({type: 'first-input', buffered: true}); } catch (e) {}
           const refuse = () => { try { console.warn('canary: window.open refused'); } catch (e) {} return null; };
           try { Object.defineProperty(window, 'open', {value: refuse, writable: false, configurable: false}); } catch (e) {}
         })();

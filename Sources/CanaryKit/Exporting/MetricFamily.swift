@@ -22,6 +22,7 @@ struct MetricSample: Equatable {
 enum MetricFamily: CaseIterable {
     case success, degraded, duration, stepDuration, stepPhase, stepStatusCode, runs, flakyRuns, lastRunTimestamp
     case certificateExpiry, certificateNotBefore, certificateChainExpiry, alarmState, inMaintenance, runnerErrors
+    case browserTiming, browserLayoutShift, browserPageErrors
 
     var name: String {
         switch self {
@@ -40,6 +41,9 @@ enum MetricFamily: CaseIterable {
         case .alarmState: "canary_alarm_state"
         case .inMaintenance: "canary_in_maintenance"
         case .runnerErrors: "canary_runner_errors_total"
+        case .browserTiming: "canary_browser_timing_seconds"
+        case .browserLayoutShift: "canary_browser_layout_shift"
+        case .browserPageErrors: "canary_browser_page_errors"
         }
     }
 
@@ -60,6 +64,9 @@ enum MetricFamily: CaseIterable {
         case .alarmState: "1 for the current alarm state of the canary, 0 for the others."
         case .inMaintenance: "1 while the canary is in a maintenance window (its last run was), else 0."
         case .runnerErrors: "Runs the runner could not carry out for want of its own resources (inconclusive), by kind."
+        case .browserTiming: "Browser steps of the last run: largest contentful paint (lcp), interaction to next paint (inp), DOMContentLoaded and load of the last document, where the page gave them."
+        case .browserLayoutShift: "Browser steps of the last run: cumulative layout shift of the page."
+        case .browserPageErrors: "Browser steps of the last run: console errors and uncaught page errors (console), failed or 4xx/5xx requests (network)."
         }
     }
 
@@ -118,6 +125,22 @@ enum MetricFamily: CaseIterable {
             return Self.timestamps(record, labels: canary) { $0.tls?.notBefore }
         case .certificateChainExpiry:
             return Self.timestamps(record, labels: canary) { $0.tls?.chainNotAfter }
+        case .browserTiming:
+            return record.steps.flatMap { step -> [MetricSample] in
+                guard let page = step.browser else { return [] }
+                let timings = [("lcp", page.lcpMs), ("inp", page.inpMs), ("dom_content_loaded", page.domContentLoadedMs), ("load", page.loadMs)]
+                return timings.compactMap { name, ms in ms.map { MetricSample(labels: canary + [("step", step.name), ("timing", name)], value: $0 / 1000) } }
+            }
+        case .browserLayoutShift:
+            return record.steps.compactMap { step in
+                step.browser?.cls.map { MetricSample(labels: canary + [("step", step.name)], value: $0) }
+            }
+        case .browserPageErrors:
+            return record.steps.flatMap { step -> [MetricSample] in
+                guard let page = step.browser else { return [] }
+                return [MetricSample(labels: canary + [("step", step.name), ("kind", "console")], value: Double(page.consoleErrors)),
+                        MetricSample(labels: canary + [("step", step.name), ("kind", "network")], value: Double(page.failedRequestCount ?? page.failedRequests.count))]
+            }
         case .runs, .flakyRuns, .alarmState, .inMaintenance, .runnerErrors:
             return []
         }

@@ -106,13 +106,15 @@ extension BrowserRun {
     /// What the record keeps of the page: where it ended, what it logged, refused and failed.
     func summary(_ gathered: Gathered) -> BrowserSummary {
         let events = page.events.snapshot
-        return BrowserSummary(
+        var summary = BrowserSummary(
             url: gathered.page.url, title: gathered.page.title, requests: events.requests.count,
             failedRequests: Array(page.events.failedRequests.prefix(20)), console: events.console.count > 50 ? Array(events.console.prefix(50)) : events.console,
             consoleErrors: events.consoleErrors, dialogs: events.dialogs, dialogCount: events.dialogCount, refused: events.refused,
             domContentLoadedMs: gathered.domContentLoaded, loadMs: gathered.load,
             lcpMs: gathered.page.vitals[.lcp], cls: gathered.page.vitals[.cls], inpMs: gathered.page.vitals[.inp],
             crashed: events.crashed ? true : nil)
+        summary.failedRequestCount = gathered.page.failedRequests
+        return summary
     }
 }
 
@@ -123,7 +125,9 @@ public struct BrowserSummary: Sendable, Codable {
     public var title: String?
     /// Requests the page made (the HAR `NN-<step>.har` has them).
     public var requests: Int
+    /// The first 20 failed requests, and how many failed in all.
     public var failedRequests: [String]
+    public var failedRequestCount: Int?
     /// The first 50 console messages and page errors.
     public var console: [ConsoleLine]
     public var consoleErrors: Int
