@@ -39,17 +39,17 @@ struct BrowserLoadingTests {
         (##"{name: "s", browser: {url: "http://x/", actions: [{tap: "#a"}]}}"##,
          "1:72: canary 'c', step 's': unknown key 'tap' in action 1 (allowed: goto, click, fill, press, select, check, hover, waitFor, scroll, screenshot, evaluate, timeout)"),
         (#"{name: "s", browser: {url: "http://x/", actions: [{press: "Entr"}]}}"#,
-         "1:80: canary 'c', step 's': 'Entr' is not a key press knows: one character, or one of ArrowDown, ArrowLeft, ArrowRight, ArrowUp, Backspace, Delete, End, Enter, Escape, Home, PageDown, PageUp, Space, Tab; did you mean 'Enter'?"),
+         "1:79: canary 'c', step 's': 'Entr' is not a key press knows: one character, or one of ArrowDown, ArrowLeft, ArrowRight, ArrowUp, Backspace, Delete, End, Enter, Escape, Home, PageDown, PageUp, Space, Tab; did you mean 'Enter'?"),
         (#"{name: "s", browser: {url: "http://x/", actions: [{waitFor: {text: "a", url: "b"}}]}}"#,
          "1:81: canary 'c', step 's': action 1 'waitFor' waits for exactly one of 'selector', 'text', 'url' or 'networkIdle'; e.g. {waitFor: {text: \"Welcome\"}}"),
         (#"{name: "s", browser: {url: "http://x/"}, expect: {status: 200, banner: "x"}}"#,
-         "1:86: canary 'c', step 's': 'banner' checks a tcp step, not a browser step; a browser step's 'expect' takes title, url, text, visible, console, network, vitals, evaluate, status, timings, duration"),
+         "1:84: canary 'c', step 's': 'banner' checks a tcp step, not a browser step; a browser step's 'expect' takes title, url, text, visible, console, network, vitals, evaluate, status, timings, duration"),
         (#"{name: "s", request: {url: "http://x/"}, expect: {title: "x"}}"#,
-         "1:73: canary 'c', step 's': 'title' checks a browser step, not an HTTP ('request') step; an HTTP ('request') step's 'expect' takes status, headers, body, json, duration, timings, size, redirects, httpVersion, certificate, visual, jsonSchema, xpath"),
+         "1:71: canary 'c', step 's': 'title' checks a browser step, not an HTTP ('request') step; an HTTP ('request') step's 'expect' takes status, headers, body, json, duration, timings, size, redirects, httpVersion, certificate, visual, jsonSchema, xpath"),
         (#"{name: "s", browser: {url: "http://x/"}, capture: {a: {json: "$.a"}}}"#,
-         "1:75: canary 'c', step 's': unknown key 'json' in capture 'a' (allowed: selector, attribute, evaluate, regex, secret)"),
+         "1:76: canary 'c', step 's': unknown key 'json' in capture 'a' (allowed: selector, attribute, evaluate, regex, secret)"),
         (#"{name: "s", browser: {url: "http://x/", viewport: {width: 10}}}"#,
-         "1:71: canary 'c', step 's': viewport 'width' must be from 200 to 3840, found 10"),
+         "1:79: canary 'c', step 's': viewport 'width' must be from 200 to 3840, found 10"),
     ])
     func problems(step: String, expected: String) {
         let problems = loadProblems(#"{name: "c", steps: [\#(step)]}"#)

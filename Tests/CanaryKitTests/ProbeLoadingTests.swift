@@ -34,9 +34,9 @@ struct ProbeLoadingTests {
 
     @Test("a step with no kind, or two, or checks of another kind is an error naming the place and the fix", arguments: [
         (#"{name: "s", expect: {status: 200}}"#,
-         "1:21: canary 'c', step 's': the step has no 'request' (nor 'tcp', 'tls' or 'dns'); add \"request\": {\"url\": \"…\"}, or e.g. \"tcp\": {\"host\": \"…\", \"port\": 25}"),
+         "1:21: canary 'c', step 's': the step has no 'request' (nor 'tcp', 'tls', 'dns' or 'browser'); add \"request\": {\"url\": \"…\"}, or e.g. \"tcp\": {\"host\": \"…\", \"port\": 25}"),
         (#"{name: "s", request: {url: "http://x/"}, dns: {name: "x", type: "A"}}"#,
-         "1:62: canary 'c', step 's': a step does one thing: use only one of 'request', 'tcp', 'tls' and 'dns' (found 'request' and 'dns'); make each its own step"),
+         "1:62: canary 'c', step 's': a step does one thing: use only one of 'request', 'tcp', 'tls', 'dns' and 'browser' (found 'request' and 'dns'); make each its own step"),
         (#"{name: "s", dns: {name: "x", type: "A"}, expect: {status: 200}}"#,
          "1:71: canary 'c', step 's': 'status' checks an HTTP ('request') step, not a dns step; a dns step's 'expect' takes answers, rcode, duration, timings"),
         (#"{name: "s", request: {url: "http://x/"}, expect: {banner: "220"}}"#,

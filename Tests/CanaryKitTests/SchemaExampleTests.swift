@@ -33,6 +33,11 @@ struct SchemaExampleTests {
             "tcpExpect": canary(#"steps: [{tcp: {host: "h.test", port: 25}, expect: {%}}]"#),
             "tlsExpect": canary(#"steps: [{tls: {host: "h.test", port: 443}, expect: {%}}]"#),
             "dnsExpect": canary(#"steps: [{dns: {name: "h.test", type: "A"}, expect: {%}}]"#),
+            "viewport": canary(#"steps: [{browser: {url: "http://h.test/", viewport: {%}}}]"#),
+            "scrollAction": canary(#"steps: [{browser: {url: "http://h.test/", actions: [{scroll: {%}}]}}]"#),
+            "browserExpect": canary(#"steps: [{browser: {url: "http://h.test/"}, expect: {%}}]"#),
+            "browserTimings": canary(#"steps: [{browser: {url: "http://h.test/"}, expect: {timings: {%}}}]"#),
+            "vitals": canary(#"steps: [{browser: {url: "http://h.test/"}, expect: {vitals: {%}}}]"#),
         ]
     }()
 

@@ -48,7 +48,8 @@ final class PageEvents: Sendable {
 
     var snapshot: State { state.withLock { $0 } }
 
-    func record(_ method: String, _ params: JSONValue, page: PageSession) {
+    /// Folds one DevTools event of the page in; `dismissDialog` answers a JavaScript dialog.
+    func record(_ method: String, _ params: JSONValue, dismissDialog: () -> Void) {
         switch method {
         case "Runtime.consoleAPICalled":
             let type = params["type"]?.stringValue ?? "log"
@@ -72,7 +73,7 @@ final class PageEvents: Sendable {
         case "Page.javascriptDialogOpening":
             // Dismissed at once: a dialog would block the page (and this step) until someone
             // answered it.
-            page.post("Page.handleJavaScriptDialog", [("accept", .bool(false))])
+            dismissDialog()
             let type = params["type"]?.stringValue ?? "dialog"
             let message = params["message"]?.stringValue ?? ""
             state.withLock { state in
@@ -191,6 +192,10 @@ public struct ConsoleLine: Sendable, Codable, Equatable {
     /// `log`, `info`, `warning`, `error`, `debug`, … or `pageerror` for an uncaught exception.
     public var level: String
     public var text: String
+    public init(level: String, text: String) {
+        self.level = level
+        self.text = text
+    }
 }
 
 extension JSONValue {

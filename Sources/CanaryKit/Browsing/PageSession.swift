@@ -55,7 +55,7 @@ final class PageSession: Sendable {
             chromium.register(page.events, context: contextId)
             connection.listen(session: sessionId) { [weak page] method, params in
                 guard let page else { return }
-                page.events.record(method, params, page: page)
+                page.events.record(method, params) { page.post("Page.handleJavaScriptDialog", [("accept", .bool(false))]) }
             }
             for method in ["Page.enable", "Runtime.enable", "Network.enable", "Log.enable", "Inspector.enable"] {
                 _ = try await page.call(method, timeout: timeout)

@@ -30,6 +30,8 @@ extension CanaryFileDecoder {
         guard let fields = fields(value, in: what, allowed: Shapes.browserAction.keys) else { return nil }
         let given = BrowserAction.names.filter(fields.has)
         guard given.count == 1, let name = given.first, let body = fields[name] else {
+            // An unknown key (say 'tap') was reported already, with the keys allowed.
+            if given.isEmpty, value.objectMembers?.contains(where: { !Shapes.browserAction.keys.contains($0.key) }) == true { return nil }
             let found = given.isEmpty ? "none" : given.map { "'\($0)'" }.joined(separator: " and ")
             report("\(what) does one thing: exactly one of \(BrowserAction.names.joined(separator: ", ")) (found \(found)); e.g. {click: \"#go\"}", at: value.location)
             return nil

@@ -28,15 +28,15 @@ extension CanaryFileDecoder {
         return decodeExpect(LocatedJSON(kind: .object(kept), location: value.location), allowed: allowed)
     }
 
-    /// The one kind key of a step (`request`, `tcp`, `tls` or `dns`), reported when there are none or several.
+    /// The one kind key of a step (`request`, `tcp`, `tls`, `dns` or `browser`), reported when there are none or several.
     func stepKindKey(_ fields: Fields, at location: SourceLocation) -> String? {
         let given = Shapes.stepKinds.filter(fields.has)
         if given.count > 1 {
-            report("a step does one thing: use only one of 'request', 'tcp', 'tls' and 'dns' (found \(given.map { "'\($0)'" }.joined(separator: " and "))); make each its own step", at: fields.keyLocation(given[1]))
+            report("a step does one thing: use only one of 'request', 'tcp', 'tls', 'dns' and 'browser' (found \(given.map { "'\($0)'" }.joined(separator: " and "))); make each its own step", at: fields.keyLocation(given[1]))
             return nil
         }
         guard let kind = given.first else {
-            report("the step has no 'request' (nor 'tcp', 'tls' or 'dns'); add \"request\": {\"url\": \"…\"}, or e.g. \"tcp\": {\"host\": \"…\", \"port\": 25}", at: location)
+            report("the step has no 'request' (nor 'tcp', 'tls', 'dns' or 'browser'); add \"request\": {\"url\": \"…\"}, or e.g. \"tcp\": {\"host\": \"…\", \"port\": 25}", at: location)
             return nil
         }
         return kind

@@ -59,7 +59,7 @@ extension Shapes {
 
     static let scrollAction = Shape(name: "scrollAction", doc: "An element to scroll into view, or pixels to scroll the window by.", fields: [
         Field("selector", .template, "Scroll this element into view.", example: ##""footer""##),
-        Field("x", .integer(-100_000...100_000), "Pixels to the right.", example: "0"),
+        Field("x", .integer(-100_000...100_000), "Pixels to the right.", example: "100"),
         Field("y", .integer(-100_000...100_000), "Pixels down.", example: "800"),
     ])
 
