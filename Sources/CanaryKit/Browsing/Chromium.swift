@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// One headless Chromium driven over `--remote-debugging-pipe`, started through the one spawn
 /// path (`ProgramChild`) with HOME, XDG folders and the profile in a throwaway folder. It leads
@@ -57,7 +57,7 @@ final class Chromium: Sendable {
     }
 
     /// The pages of each open context, by context id, to tell them of what was refused.
-    private let pages = Mutex<[String: PageEvents]>([:])
+    private let pages = Locked<[String: PageEvents]>([:])
 
     func register(_ events: PageEvents, context: String) {
         pages.withLock { $0[context] = events }

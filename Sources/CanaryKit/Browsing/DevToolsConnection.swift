@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// The Chrome DevTools Protocol over `--remote-debugging-pipe`: NUL-terminated JSON messages,
 /// commands written to the browser's descriptor 3, replies and events read from its 4. Commands
@@ -13,7 +13,7 @@ final class DevToolsConnection: Sendable {
     typealias Listener = @Sendable (_ method: String, _ params: JSONValue) -> Void
 
     private let writeFD: Int32
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     private struct State {
         var nextId = 1
@@ -29,7 +29,7 @@ final class DevToolsConnection: Sendable {
     /// Takes ownership of both descriptors: `writeFD` reaches the browser's 3, `readFD` its 4.
     init(writeFD: Int32, readFD: Int32) {
         self.writeFD = writeFD
-        state = Mutex(State())
+        state = Locked(State())
         let thread = Thread { [self] in readLoop(readFD) }
         thread.name = "canary-devtools"
         thread.start()

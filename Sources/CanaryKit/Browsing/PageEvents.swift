@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// What a page did while a step drove it, collected from its DevTools events on the pipe's
 /// reader thread: console lines, page errors, dialogs, refused pop-ups and downloads, and every
@@ -44,7 +44,7 @@ final class PageEvents: Sendable {
         var documentTimestampBase: (monotonic: Double, wall: Double)?
     }
 
-    let state = Mutex(State())
+    let state = Locked(State())
 
     var snapshot: State { state.withLock { $0 } }
 
