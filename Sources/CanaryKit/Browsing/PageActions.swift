@@ -234,8 +234,10 @@ struct PageDriver {
         }
     }
 
+    /// What a command may take: the rest of the deadline, but never less than half a second, so a
+    /// poll that starts just before the deadline is not mistaken for a page that stopped answering.
     private func remaining(_ deadline: ContinuousClock.Instant) -> Duration {
-        max(.milliseconds(1), deadline - .now)
+        max(.milliseconds(500), deadline - .now)
     }
 
     /// `text` as a JavaScript string literal (JSON's quoting is valid JavaScript).
