@@ -65,6 +65,9 @@ struct ByteReader {
 
     var isAtEnd: Bool { offset == bytes.endIndex }
 
+    /// Bytes not read yet.
+    var remaining: Int { bytes.endIndex - offset }
+
     mutating func take(_ count: Int) -> ArraySlice<UInt8>? {
         guard count >= 0, count <= bytes.endIndex - offset else { return nil }
         defer { offset += count }

@@ -59,9 +59,8 @@ extension RunSummaries {
             if torn { folded.skipped += 1 }
             let outcome = LineReader.forEachLine(path: directory + "/" + file, from: from) { line, end in
                 if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { return }
-                let bytes = Array(line)
-                if let record = try? decoder.decode(RunRecord.self, from: Data(bytes)) {
-                    folded.fold(record, line: bytes, end: LogPosition(file: file, offset: UInt64(end)))
+                if let facts = RunFacts.read(line, decoder: decoder) {
+                    folded.fold(facts, record: nil, line: line, end: LogPosition(file: file, offset: UInt64(end)))
                 } else {
                     folded.skipped += 1
                 }

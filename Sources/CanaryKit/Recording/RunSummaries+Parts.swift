@@ -69,7 +69,11 @@ struct ChartPoint: Sendable, Equatable {
     /// Times to the microsecond, as libcurl measures them (sums of the steps' phases carry
     /// rounding noise below that): so `summaries.bin` holds them as small integers, exactly.
     init(_ record: RunRecord, start: Double?) {
-        let times = LatencyChart.phaseTimes(record).map(Self.microseconds)
+        self.init(RunFacts(record), start: start)
+    }
+
+    init(_ record: RunFacts, start: Double?) {
+        let times = record.phases.map(Self.microseconds)
         self.init(start: start.map { Int($0.rounded(.down)) }, durationMs: Self.microseconds(record.durationMs), passed: record.passed,
                   phases: (times[0], times[1], times[2], times[3], times[4]))
     }
@@ -86,22 +90,61 @@ struct ChartPoint: Sendable, Equatable {
     }
 }
 
-/// The last `RunSummaries.chartRuns` points, in a ring.
+/// The last `RunSummaries.chartRuns` points, oldest first, kept encoded (about 23 bytes a
+/// point rather than a 64-byte `ChartPoint`): `canary schedule` holds one for every canary, and
+/// at 10,000 canaries the points were 64 MB of its memory, growing for the first 100 minutes
+/// as the rings filled. Decoded when a chart is drawn or the summaries are saved.
 struct ChartRing: Sendable, Equatable {
-    var points: [ChartPoint] = []
-    /// Where the next point goes once the ring is full (the oldest point).
-    var next = 0
+    /// The points from `head` on, each as `encode` writes it; bytes before `head` are dropped
+    /// points, cut off once they are half the buffer.
+    private var bytes: [UInt8] = []
+    private var head = 0
+    private(set) var count = 0
 
     mutating func append(_ point: ChartPoint) {
-        if points.count < RunSummaries.chartRuns {
-            points.append(point)
-        } else {
-            points[next] = point
-            next = (next + 1) % points.count
+        if count == RunSummaries.chartRuns {
+            var reader = ByteReader(bytes: bytes[head...])
+            _ = Self.decode(&reader)
+            head = bytes.count - reader.remaining
+            count -= 1
+            if head > 1024 && head * 2 > bytes.count {
+                bytes.removeFirst(head)
+                head = 0
+            }
         }
+        var out = ByteWriter()
+        swap(&out.bytes, &bytes)
+        Self.encode(point, into: &out)
+        swap(&out.bytes, &bytes)
+        count += 1
     }
 
-    var ordered: [ChartPoint] { Array(points[next...] + points[..<next]) }
+    var ordered: [ChartPoint] {
+        var points: [ChartPoint] = []
+        points.reserveCapacity(count)
+        var reader = ByteReader(bytes: bytes[head...])
+        while !reader.isAtEnd, let point = Self.decode(&reader) { points.append(point) }
+        return points
+    }
+
+    static func == (a: ChartRing, b: ChartRing) -> Bool {
+        a.count == b.count && a.bytes[a.head...] == b.bytes[b.head...]
+    }
+
+    /// The start (absolute; the low bits: has a start, passed), the duration, the five phases.
+    private static func encode(_ point: ChartPoint, into out: inout ByteWriter) {
+        out.varint(ByteWriter.zigzag(point.start ?? 0) &<< 2 | (point.start == nil ? 0 : 2) | (point.passed ? 1 : 0))
+        out.milliseconds(point.durationMs)
+        for phase in point.phaseList { out.milliseconds(phase) }
+    }
+
+    /// Only what `encode` wrote is read back, so it always reads.
+    private static func decode(_ input: inout ByteReader) -> ChartPoint? {
+        guard let head = input.varint(), let duration = input.milliseconds(), let a = input.milliseconds(), let b = input.milliseconds(),
+              let c = input.milliseconds(), let d = input.milliseconds(), let e = input.milliseconds() else { return nil }
+        let start = head & 2 != 0 ? ByteReader.unzigzag(head >> 2) : nil
+        return ChartPoint(start: start, durationMs: duration, passed: head & 1 != 0, phases: (a, b, c, d, e))
+    }
 }
 
 /// Times as record and event files write them (`2026-11-22T14:28:41.123Z`), without a date

@@ -35,7 +35,12 @@ public struct RunSummaries: Sendable {
     /// out (the last failure is kept whole; the other runs the page may show are kept as their
     /// place in the log, read when shown).
     mutating func fold(_ record: RunRecord, line: [UInt8]?, end: LogPosition) {
-        canaries[record.canary, default: CanarySummary(name: record.canary)].fold(record, line: line, end: end)
+        fold(RunFacts(record), record: record, line: line?[...], end: end)
+    }
+
+    /// Folds one run's facts; `record` or `line` (at least one) is what the page shows of it.
+    mutating func fold(_ facts: RunFacts, record: RunRecord?, line: ArraySlice<UInt8>?, end: LogPosition) {
+        canaries[facts.canary, default: CanarySummary(name: facts.canary)].fold(facts, record: record, line: line, end: end)
     }
 
     /// Runs folded, over all canaries.
@@ -77,15 +82,15 @@ public struct CanarySummary: Sendable {
         return conclusive == 0 ? 0 : Double(passed) / Double(conclusive)
     }
 
-    mutating func fold(_ record: RunRecord, line: [UInt8]?, end: LogPosition) {
+    mutating func fold(_ record: RunFacts, record whole: RunRecord?, line: ArraySlice<UInt8>?, end: LogPosition) {
         guard end > through else { return }
         through = end
         runs += 1
         if record.passed { passed += 1 }
         if record.isInconclusive { inconclusive += 1 } else { lastConclusivePassed = record.passed }
         last = RunBrief(record)
-        let stored = StoredLine(record: record, line: line, end: end)
-        if !record.passed && !record.isInconclusive { lastFailed = StoredLine(record: record, line: line, end: nil) }
+        let stored = StoredLine(record: whole, line: line, end: end)
+        if !record.passed && !record.isInconclusive { lastFailed = StoredLine(record: whole, line: line, end: nil) }
         switch RunOutcome(record) {
         case .failed:
             diffAfter = stored
@@ -125,7 +130,7 @@ public struct RunBrief: Sendable, Equatable {
     public var flaky: Bool
     public var error: String?
 
-    init(_ record: RunRecord) {
+    init(_ record: RunFacts) {
         start = record.start
         durationMs = record.durationMs
         attempt = record.attempt
@@ -152,12 +157,15 @@ enum StoredLine: Sendable {
     /// `segment`: a run log file (`runs.jsonl` or `runs/…`); `length` without the newline.
     case place(StoredPlace)
 
-    /// `end`: where the line ends in the log (nil: keep the line itself).
-    init(record: RunRecord, line: [UInt8]?, end: LogPosition?) {
+    /// `end`: where the line ends in the log (nil: keep the line itself). `record`: the run
+    /// decoded, kept when there is no `line` (one of them is given).
+    init(record: RunRecord?, line: ArraySlice<UInt8>?, end: LogPosition?) {
         if let line, let end, !end.file.isEmpty, end.offset > UInt64(line.count) {
             self = .place(StoredPlace(segment: end.file, offset: Int(end.offset) - line.count - 1, length: line.count))
+        } else if let line {
+            self = .line(Array(line))
         } else {
-            self = line.map(StoredLine.line) ?? .record(record)
+            self = record.map(StoredLine.record) ?? .line([])
         }
     }
 

@@ -1,3 +1,4 @@
+import CurlEngine
 import Foundation
 
 /// A stacked bar per run (oldest left): where the time went, phase by phase, summed over the
@@ -27,9 +28,13 @@ struct LatencyChart {
     /// Each phase's milliseconds for one run. `wait` is time to first byte after the
     /// connection was ready; it is clipped at 0 because libcurl's timestamps can overlap.
     static func phaseTimes(_ run: RunRecord) -> [Double] {
+        phaseTimes(run.steps.lazy.map(\.timings))
+    }
+
+    /// The same over the steps' timings.
+    static func phaseTimes(_ steps: some Sequence<Timings>) -> [Double] {
         var sums = [Double](repeating: 0, count: phases.count)
-        for step in run.steps {
-            let t = step.timings
+        for t in steps {
             let values = [t.dns, t.connect, t.tls, t.wait, t.transfer]
             for (index, value) in values.enumerated() where value.isFinite { sums[index] += max(0, value) }
         }
