@@ -63,6 +63,11 @@ public enum HTMLReport {
     static let allCardsUpTo = 100
     static let maximumCards = 500
 
+    /// The canaries that get a card, of `canaries` sorted by name.
+    static func cards(_ canaries: [CanarySummary]) -> [CanarySummary] {
+        canaries.count <= allCardsUpTo ? canaries : Array(canaries.lazy.filter(\.isFailing).prefix(maximumCards))
+    }
+
     static func render(_ summaries: RunSummaries, generatedAt: Date, skippedLines: Int, linkBase: [String] = [], extras: ReportExtras = ReportExtras()) -> String {
         let canaries = summaries.canaries.values.sorted { $0.name < $1.name }
         // An inconclusive run (the runner lacked a resource) says nothing about the target.
@@ -87,7 +92,7 @@ public enum HTMLReport {
         if canaries.isEmpty {
             html += "<p class=\"empty\">No runs recorded yet.</p>\n"
         } else {
-            let cards = canaries.count <= allCardsUpTo ? canaries : Array(failing.prefix(maximumCards))
+            let cards = cards(canaries)
             let carded = Set(cards.map(\.name))
             html += overview(failing + canaries.filter { !$0.isFailing }, carded: carded, now: generatedAt)
             html += incidentsBlock(extras.incidents, total: extras.incidentTotal ?? extras.incidents.count, now: generatedAt)
