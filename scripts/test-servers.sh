@@ -7,7 +7,9 @@
 #   CANARY_TEST_ALERTMANAGER_RECEIVER_PORT (tests start scripts/webhook-receiver.py there);
 #   scripts/otlp-receiver.py, an OTLP/HTTP receiver decoding with the official opentelemetry-proto;
 #   for the tcp and dns steps: socat greeting with an SMTP-like banner, dnsmasq serving fixed
-#   records of canary.test, and scripts/hostile-dns.py (garbage, truncated, looping replies).
+#   records of canary.test, and scripts/hostile-dns.py (garbage, truncated, looping replies);
+#   for `proxy`: tinyproxy (a forward proxy asking for Basic credentials) and microsocks (SOCKS5
+#   with a user and password) whose /etc/hosts alone knows socks-only.test.
 #   Also makes sure promtool is installed, for `promtool check metrics`.
 # Writes .test-servers/env (KEY=VALUE lines) for the tests and scripts to read.
 # CANARY_TEST_SERVERS_DIR puts them in another folder, so two people working in one checkout
@@ -42,6 +44,9 @@ install_missing() {
     # The tcp and dns steps' servers.
     command -v socat >/dev/null 2>&1 || need+=(socat)
     command -v dnsmasq >/dev/null 2>&1 || need+=(dnsmasq-base)
+    # The proxies.
+    command -v tinyproxy >/dev/null 2>&1 || need+=(tinyproxy-bin)
+    command -v microsocks >/dev/null 2>&1 || need+=(microsocks)
     if ((${#need[@]})); then
         log "installing ${need[*]}"
         apt-get update -qq
@@ -281,6 +286,52 @@ start_dnsmasq() {
     echo $! > "$dir/dnsmasq.pid"
 }
 
+# A forward proxy (http:// and CONNECT) that asks for Basic credentials proxyuser:proxypass
+# (407 without them). -d keeps it in the foreground, where the pid file names it.
+start_tinyproxy() {
+    cat > "$dir/tinyproxy.conf" <<EOF
+Port $1
+Listen 127.0.0.1
+Timeout 30
+MaxClients 200
+LogFile "$dir/tinyproxy.log"
+LogLevel Warning
+BasicAuth proxyuser proxypass
+DisableViaHeader Yes
+EOF
+    setsid tinyproxy -d -c "$dir/tinyproxy.conf" </dev/null >>"$dir/tinyproxy.log" 2>&1 &
+    echo $! > "$dir/tinyproxy.pid"
+}
+
+# A SOCKS5 proxy (user sockuser, password sockpass) in a mount namespace of its own where
+# /etc/hosts also names socks-only.test (127.0.0.1): only the proxy can resolve that name, so a
+# request for it that arrives proves socks5h resolved the name at the proxy. (HOSTALIASES does not
+# do this: glibc sends the aliased name to DNS, which does not know localhost.) Without the
+# privilege to unshare, microsocks runs plainly and CANARY_TEST_SOCKS_ONLY_HOST stays empty.
+start_microsocks() {
+    (cat /etc/hosts; echo "127.0.0.1 socks-only.test") > "$dir/socks-hosts"
+    if unshare -m true 2>/dev/null; then
+        setsid unshare -m sh -c 'mount --bind "$0" /etc/hosts && exec microsocks -i 127.0.0.1 -p "$1" -u sockuser -P sockpass' \
+            "$dir/socks-hosts" "$1" </dev/null >>"$dir/microsocks.log" 2>&1 &
+        socks_only_host=socks-only.test
+    else
+        log "unshare -m is not allowed here: the socks5h test can't prove where names are resolved"
+        setsid microsocks -i 127.0.0.1 -p "$1" -u sockuser -P sockpass </dev/null >>"$dir/microsocks.log" 2>&1 &
+        socks_only_host=
+    fi
+    echo $! > "$dir/microsocks.pid"
+}
+
+# Waits until something accepts TCP connections on a loopback port.
+wait_for_port() {
+    for _ in $(seq 1 100); do
+        if python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$1" 2>/dev/null; then return 0; fi
+        sleep 0.1
+    done
+    log "gave up waiting for port $1"
+    return 1
+}
+
 # Waits until a UDP DNS server answers a query for www.canary.test.
 wait_for_dns() {
     for _ in $(seq 1 100); do
@@ -366,6 +417,10 @@ start() {
     start_dnsmasq "$dns"
     setsid python3 "$root/scripts/hostile-dns.py" "$hostiledns" </dev/null >>"$dir/hostile-dns.log" 2>&1 &
     echo $! > "$dir/hostile-dns.pid"
+    local httpproxy socks socks_only_host
+    httpproxy=$(free_port); socks=$(free_port)
+    start_tinyproxy "$httpproxy"
+    start_microsocks "$socks"
     # CLOSED_PORT is 1 (tcpmux): nothing listens there, whereas a random "free" port could later be
     # taken by a test's own listener.
     cat > "$dir/env" <<EOF
@@ -392,6 +447,11 @@ CANARY_TEST_OTLP=http://127.0.0.1:$otlp
 CANARY_TEST_BANNER_PORT=$banner
 CANARY_TEST_DNS=127.0.0.1:$dns
 CANARY_TEST_HOSTILE_DNS=127.0.0.1:$hostiledns
+CANARY_TEST_HTTP_PROXY=http://127.0.0.1:$httpproxy
+CANARY_TEST_HTTP_PROXY_USER=proxyuser:proxypass
+CANARY_TEST_SOCKS_PROXY=127.0.0.1:$socks
+CANARY_TEST_SOCKS_PROXY_USER=sockuser:sockpass
+CANARY_TEST_SOCKS_ONLY_HOST=$socks_only_host
 EOF
     wait_for "http://127.0.0.1:$httpbin/get"
     wait_for "http://127.0.0.1:$http/hello.txt"
@@ -402,11 +462,13 @@ EOF
     wait_for "http://127.0.0.1:$otlp/ok"
     wait_for_dns "$dns"
     wait_for_dns "$hostiledns"
+    wait_for_port "$httpproxy"
+    wait_for_port "$socks"
     stamp_pids
     log "ready: $(tr '\n' ' ' < "$dir/env")"
 }
 
-pid_files=(nginx gunicorn pushgateway hostile alertmanager otlp socat dnsmasq hostile-dns)
+pid_files=(nginx gunicorn pushgateway hostile alertmanager otlp socat dnsmasq hostile-dns tinyproxy microsocks)
 
 # When a process started (field 22 of /proc/PID/stat, in clock ticks since boot): a PID and its
 # start time name one process, whereas a PID alone is reused (pid_max is 32768 here, and builds

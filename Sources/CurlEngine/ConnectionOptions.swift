@@ -14,8 +14,40 @@ public struct ClientCertificate: Sendable, Equatable {
     }
 }
 
+/// Where a request connects first. libcurl reads proxy variables from the environment on its own
+/// whenever CURLOPT_PROXY is unset, so `.none` sets it to "" to say no proxy at all.
+public enum ProxySetting: Sendable, Equatable {
+    /// Straight to the server, whatever the environment says (`proxy: "none"`).
+    case direct
+    /// As curl does: `http_proxy` for http://, `HTTPS_PROXY`/`https_proxy` for https://, else
+    /// `ALL_PROXY`/`all_proxy`; `NO_PROXY`/`no_proxy` lists hosts to reach directly.
+    case environment
+    /// `http://`, `https://`, `socks5://` or `socks5h://` (the name resolved at the proxy);
+    /// credentials as user-info.
+    case url(String)
+
+    /// For records and messages: `env`, or the URL with its user-info as `***`.
+    public var display: String? {
+        switch self {
+        case .direct: return nil
+        case .environment: return "env"
+        case .url(let url): return Self.withoutUserInfo(url)
+        }
+    }
+
+    /// `socks5h://user:pw@host:1080` → `socks5h://***@host:1080`.
+    public static func withoutUserInfo(_ url: String) -> String {
+        guard let start = url.range(of: "://") else { return url }
+        let rest = url[start.upperBound...]
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return url }
+        return String(url[..<start.upperBound]) + "***" + String(rest[at...])
+    }
+}
+
 /// How a request reaches its server, beyond the URL: the HTTP version, pinned addresses, the
-/// IP family, a client certificate. The defaults leave libcurl's choices alone.
+/// IP family, a client certificate, a proxy. The defaults leave libcurl's choices alone, but
+/// for the proxy: none unless one is asked for.
 public struct ConnectionOptions: Sendable, Equatable {
     /// Which HTTP version to speak.
     public enum HTTPVersion: String, Sendable, CaseIterable {
@@ -33,6 +65,7 @@ public struct ConnectionOptions: Sendable, Equatable {
     /// 4 or 6: connect over that IP family only; nil: either.
     public var ipVersion: Int?
     public var clientCertificate: ClientCertificate?
+    public var proxy: ProxySetting = .direct
 
     public init(httpVersion: HTTPVersion? = nil, resolve: [String] = [], ipVersion: Int? = nil, clientCertificate: ClientCertificate? = nil) {
         self.httpVersion = httpVersion

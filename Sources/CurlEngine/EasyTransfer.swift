@@ -35,6 +35,7 @@ final class EasyTransfer {
     /// The redirects followed so far, each with the request that got it.
     var hops: [RedirectHop] = []
     var clientCertificate: ClientCertificate? { request.connection.clientCertificate }
+    var proxy: ProxySetting { request.connection.proxy }
 
     // Memory libcurl reads during the transfer without copying it.
     private var headerList: UnsafeMutablePointer<curl_slist>?
@@ -108,6 +109,16 @@ final class EasyTransfer {
             resolveList = appended
         }
         if resolveList != nil { apply(ccurl_easy_setopt_slist(handle.raw, CURLOPT_RESOLVE, resolveList)) }
+        switch options.proxy {
+        case .direct: apply(handle.set(CURLOPT_PROXY, ""))
+        case .environment: break
+        case .url(let url):
+            apply(handle.set(CURLOPT_PROXY, url))
+            // An https:// proxy's certificate is checked like the server's, against --cacert too.
+            if let caFile = request.caFile { apply(handle.set(CURLOPT_PROXY_CAINFO, caFile)) }
+            apply(handle.set(CURLOPT_PROXY_SSL_VERIFYPEER, request.insecure ? 0 : 1))
+            apply(handle.set(CURLOPT_PROXY_SSL_VERIFYHOST, request.insecure ? 0 : 2))
+        }
         if let client = options.clientCertificate {
             // libcurl copies these strings (CURLOPT_SSLCERT and the others are copied on set).
             apply(handle.set(CURLOPT_SSLCERT, client.cert))

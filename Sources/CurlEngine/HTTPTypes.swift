@@ -232,6 +232,9 @@ public struct TransferError: Error, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable, Codable {
         case timeout, connectionRefused, dns, tls, certificate, reset, tooManyRedirects
         case malformedResponse, bodyTooLarge, cancelled, invalidRequest, insecureRedirect, other
+        /// The proxy failed (down, refused, wants credentials, could not reach the server): the
+        /// way to the target is broken, which says nothing certain about the target.
+        case proxy
         /// Our side ran out of something (file descriptors, local ports, buffers, memory): the
         /// target was never asked, so this says nothing about it.
         case localResource

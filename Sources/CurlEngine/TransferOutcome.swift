@@ -5,6 +5,12 @@ import CCurlShim
 extension EasyTransfer {
     func outcome(code: CURLcode, session: Session?) -> Result<HTTPResponse, TransferError> {
         guard code == CURLE_OK else { return .failure(error(code: code)) }
+        // Through a forward proxy, a 407 is the proxy's answer, never the server's.
+        if let shown = proxy.display, handle.long(CURLINFO_RESPONSE_CODE) == 407 {
+            return .failure(TransferError(
+                kind: .proxy, code: 0, message: "proxy \(shown): it wants credentials (407): check the user and password in the proxy URL",
+                timings: timings()))
+        }
         let effectiveURL = handle.string(CURLINFO_EFFECTIVE_URL)
         let collectedBody = body
         body = []  // hand the buffer over without copying it
@@ -53,9 +59,33 @@ extension EasyTransfer {
                 kind: .invalidRequest, code: number,
                 message: "the canary's client certificate could not be used (\(files)): \(hint) (libcurl: \(message))", timings: timings())
         }
+        if let failure = proxyFailure(code: number, message: message) {
+            return TransferError(kind: .proxy, code: number, message: failure, timings: timings())
+        }
         return TransferError(
             kind: classify(code: number, message: message), code: number,
             message: explain(code: number, message: message), timings: timings())
+    }
+
+    /// A failure of the way through the proxy rather than of the server: the proxy's name did not
+    /// resolve (5), nothing answered at its address (7: with a proxy, libcurl connects only to the
+    /// proxy), it refused the SOCKS handshake or could not reach the server for us (97), or it
+    /// answered a CONNECT with an error such as 407 (56). The message says "proxy" first.
+    private func proxyFailure(code: Int, message: String) -> String? {
+        guard let shown = proxy.display else { return nil }
+        let tunnel = code == 56 && message.contains("CONNECT tunnel failed")
+        let direct = code == 5 || code == 97 || tunnel
+        // From the environment, a failed connect may have gone direct (NO_PROXY, or no variable set).
+        guard direct || (code == 7 && proxy != .environment && !message.lowercased().contains("timed out")) else { return nil }
+        let what: String
+        switch code {
+        case 5: what = "its name did not resolve"
+        case 7: what = "it could not be reached"
+        case 97: what = "it refused the request or could not reach the server"
+        default: what = message.contains(" 407") ? "it wants credentials (407): check the user and password in the proxy URL" : "it refused the tunnel"
+        }
+        let source = proxy == .environment ? " (from the environment)" : ""
+        return "proxy \(shown)\(source): \(what) (libcurl: \(message))"
     }
 
     func cancellationError() -> TransferError {

@@ -18,6 +18,8 @@ struct RunOptions {
     var verbose = false
     var quiet = false
     var caFile: String?
+    /// `--proxy URL|env|none`: the proxy of requests whose canary file names none.
+    var proxy: String?
     var wait = true
     /// `--lock-timeout`: how long `run` waits for the results folder's lock before it exits 3.
     var lockTimeout = RunLock.defaultTimeout
@@ -264,6 +266,13 @@ struct ArgumentReader {
                 options.results = try value(of: flag, inline)
                 resultsGiven = true
             case "--cacert": options.caFile = try value(of: flag, inline)
+            case "--proxy":
+                let text = try value(of: flag, inline)
+                let lowered = text.lowercased()
+                guard text == "env" || text == "none" || ["http://", "https://", "socks5://", "socks5h://"].contains(where: { lowered.hasPrefix($0) && lowered.count > $0.count }) else {
+                    throw UsageError("\(command): --proxy takes a proxy URL (http://host:port, https://…, socks5h://host:port, socks5://…), env or none; got something else (not repeated here: it may hold credentials)")
+                }
+                options.proxy = text
             case "--junit": options.outputs.junitPath = try value(of: flag, inline)
             case "--pushgateway": options.outputs.pushgateway = try value(of: flag, inline)
             case "--otlp":

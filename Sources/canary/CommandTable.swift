@@ -48,7 +48,7 @@ enum CommandTable {
 
     static let values: [String: Value] = [
         "--var": .text, "--vars-file": .file, "--secrets-file": .file, "--jobs": .text, "--results": .directory,
-        "--lock-timeout": .text, "--only": .text, "--tag": .text, "--cacert": .file, "--keep": .text,
+        "--lock-timeout": .text, "--only": .text, "--tag": .text, "--cacert": .file, "--proxy": .text, "--keep": .text,
         "--artifacts": .choices(["failed", "all", "none"]), "--retain": .text, "--max-bytes": .text,
         "--max-snapshot-bytes": .text, "--max-body-bytes": .text, "--junit": .file, "--pushgateway": .text,
         "--webhook": .text, "--alertmanager": .text, "--report-url": .text, "--on-alarm": .program,

@@ -46,6 +46,8 @@ enum Help {
       --results-mode MODE  mode of result files, octal (default 0600; folders get the search bits)
       --allow-shared-results   write into a results folder other users can change (refused by default)
       --cacert FILE        also trust the CA certificates in this PEM file
+      --proxy URL          proxy for requests whose file names none: http://, https://, socks5h://
+                           (name resolved at the proxy), env (HTTPS_PROXY, NO_PROXY… as curl) or none
       --no-wait            exit 3 at once if another run holds the results folder
       --lock-timeout D     wait at most D for the results folder's lock, then exit 3 (default 5m)
       --keep N             run folders kept per canary, oldest pruned (default 100)
@@ -215,7 +217,7 @@ enum Help {
     and counted (canary_scheduler_skipped_runs_total), never missing data. Two due times missed in
     a row (the process was paused or stopped) set the alarm to INSUFFICIENT_DATA.
 
-    Options: --jobs N, --results DIR, --var, --only, --tag, --cacert, --keep, --artifacts, --retain, --max-bytes, --max-snapshot-bytes,
+    Options: --jobs N, --results DIR, --var, --only, --tag, --cacert, --proxy, --keep, --artifacts, --retain, --max-bytes, --max-snapshot-bytes,
     --max-body-bytes, --pushgateway, --webhook, --alertmanager, --report-url, --on-alarm(-arg), --on-run(-arg), --run-events, --sink-timeout, --sink-max-age, --forget-after, --account, --secrets-file, --trace, --otlp, --emf, --emf-namespace (as
     for run), and:
       --shard K/N          only the canaries whose name hashes to shard K of N

@@ -6,7 +6,7 @@ import Foundation
 struct RunCommand {
     static let flags: Set<String> = [
         "--allow-shared-results", "--results-mode", "--pass-env",
-        "--var", "--jobs", "--results", "--lock-timeout", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--no-wait",
+        "--var", "--jobs", "--results", "--lock-timeout", "--only", "--tag", "--verbose", "--quiet", "--cacert", "--proxy", "--no-wait",
         "--keep", "--artifacts", "--retain", "--max-bytes", "--max-snapshot-bytes", "--max-body-bytes", "--junit", "--pushgateway", "--webhook", "--alertmanager", "--report-url",
         "--on-alarm", "--run-events", "--allow-unused-vars", "--sink-timeout", "--sink-max-age", "--account", "--forget-after", "--on-alarm-arg", "--on-run", "--on-run-arg", "--screenshots", "--shard", "--location", "--maintenance",
         "--screenshot-jobs", "--browser-jobs", "--screenshot-timeout", "--browser",
@@ -73,6 +73,7 @@ struct RunCommand {
         await BrowserPool.shared.configure(jobs: options.browserJobs, executable: options.browser)
         runSettings.retryInterval = options.retryInterval
         runSettings.traceFormats = options.traceFormats
+        runSettings.proxy = options.proxy
         let runner = Runner(engine: engine, settings: runSettings)
 
         let clock = ContinuousClock()

@@ -7,7 +7,7 @@ import Foundation
 struct ScheduleCommand {
     static let flags: Set<String> = [
         "--allow-shared-results", "--results-mode", "--pass-env",
-        "--var", "--jobs", "--results", "--only", "--tag", "--cacert", "--keep", "--artifacts", "--retain", "--max-bytes", "--max-snapshot-bytes",
+        "--var", "--jobs", "--results", "--only", "--tag", "--cacert", "--proxy", "--keep", "--artifacts", "--retain", "--max-bytes", "--max-snapshot-bytes",
         "--max-body-bytes", "--pushgateway", "--webhook", "--alertmanager", "--report-url", "--on-alarm", "--run-events", "--sink-timeout", "--sink-max-age", "--account", "--forget-after", "--on-alarm-arg", "--on-run", "--on-run-arg",
         "--shard", "--location", "--maintenance", "--log-format", "--stop-timeout", "--screenshots", "--screenshot-jobs", "--browser-jobs", "--screenshot-timeout", "--browser", "--allow-unused-vars", "--secrets-file", "--listen", "--trace", "--otlp", "--emf", "--emf-namespace",
     ]
@@ -48,6 +48,7 @@ struct ScheduleCommand {
         await BrowserPool.shared.configure(jobs: options.browserJobs, executable: options.browser)
         settings.secretNames = Set(first.values.flatMap(\.secretNames))
         settings.traceFormats = options.traceFormats
+        settings.proxy = options.proxy
         for warning in Canary.shortSecretWarnings(Array(first.values), environment: settings.environment) {
             log.event("warning", warning)
         }

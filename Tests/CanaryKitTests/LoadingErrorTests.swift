@@ -91,6 +91,10 @@ private let stepErrors: [StepErrorCase] = [
                   "'clientCertificate' has no 'cert'; add \"cert\": \"certs/client.pem\" (a PEM file, relative to the canary file)"),
     StepErrorCase("{name: 's', request: {url: '{{base}}', clientCertificate: {cert: '/etc/hostname', pasword: 'x'}}}", at: "pasword",
                   "unknown key 'pasword' in 'clientCertificate'; did you mean 'password'?"),
+    StepErrorCase("{name: 's', request: {url: '{{base}}', proxy: '127.0.0.1:3128'}}", at: "'127.0.0.1:3128'",
+                  "'proxy' \"127.0.0.1:3128\" is not a proxy URL: write \"http://host:port\", \"https://…\", \"socks5h://host:port\" (the name resolved at the proxy) or \"socks5://…\", or \"env\" (HTTPS_PROXY, NO_PROXY… as curl reads them), or \"none\""),
+    StepErrorCase("{name: 's', request: {url: '{{base}}', proxy: 'ftp://{{secret.U}}@proxy.test'}}", at: "'ftp:",
+                  "'proxy' \"ftp://{{secret.U}}@proxy.test\" is not a proxy URL"),
     StepErrorCase("{request: {url: '{{base}}', timeout: 'x'}}", at: "'x'", step: "step-1", "'x' is not a duration"),
 ]
 

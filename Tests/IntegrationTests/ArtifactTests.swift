@@ -17,7 +17,7 @@ struct ArtifactTests {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
         let output = try await CLI.run(
             ["run", root + "/canaries", "--results", results, "--artifacts", "all", "--cacert", TestServers.caFile] + TestServers.varArguments,
-            environment: ["API_TOKEN": "example-token", "CANARY_USER": "demo", "CLIENT_KEY_PASSWORD": TestServers.clientKeyPassword])
+            environment: TestServers.exampleEnvironment)
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         for canary in ["api-login", "browser-login", "json-api", "network-probes", "regions[eu]", "regions[us]", "resilience", "static-site", "tls-certificate"] {
             // Folders and snapshots are named by the names' slugs (`regions[eu]` → regions-eu-…).

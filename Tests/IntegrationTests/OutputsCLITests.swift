@@ -47,7 +47,7 @@ struct OutputsCLITests {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
         let output = try await CLI.run(
             ["run", root + "/canaries", "--results", results, "--cacert", TestServers.caFile, "--junit", results + "/junit.xml"] + TestServers.varArguments,
-            environment: ["API_TOKEN": "example-token", "CANARY_USER": "demo", "CLIENT_KEY_PASSWORD": TestServers.clientKeyPassword])
+            environment: TestServers.exampleEnvironment)
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
         let check = Process()
         check.executableURL = URL(fileURLWithPath: TestServers.promtool)

@@ -63,6 +63,12 @@ enum TestServers {
     /// The test CA's folder: client.pem, client.key, client-encrypted.key (password `clientKeyPassword`).
     static var certs: String { value("CANARY_TEST_CERTS") }
     static let clientKeyPassword = "client-secret"
+    /// What the example canaries read from the environment: their secrets.
+    static var exampleEnvironment: [String: String] {
+        let socks = value("CANARY_TEST_SOCKS_PROXY_USER").split(separator: ":", maxSplits: 1).map(String.init)
+        return ["API_TOKEN": "example-token", "CANARY_USER": "demo", "CLIENT_KEY_PASSWORD": clientKeyPassword,
+                "SOCKS_USER": socks.first ?? "", "SOCKS_PASSWORD": socks.last ?? ""]
+    }
     /// The port of `nginxTLS`.
     static var tlsPort: String { String(nginxTLS.split(separator: ":").last ?? "") }
 
@@ -70,7 +76,8 @@ enum TestServers {
     static var variables: [String: String] {
         ["httpbin": httpbin, "site": nginx, "tls": nginxTLS, "expired": nginxTLSExpired,
          "wronghost": nginxTLSWrongHost, "chain": nginxTLSChain, "h2c": nginxH2C, "hostile": hostile, "closed": "http://127.0.0.1:\(closedPort)",
-         "bannerPort": bannerPort, "dns": dns, "tlsPort": tlsPort, "clientCert": clientCertServer, "certs": certs]
+         "bannerPort": bannerPort, "dns": dns, "tlsPort": tlsPort, "clientCert": clientCertServer, "certs": certs,
+         "socks": value("CANARY_TEST_SOCKS_PROXY")]
     }
 
     /// `--var NAME=VALUE` for each of `variables`, for runs of the binary; most canaries use a

@@ -17,8 +17,27 @@ extension CanaryFileDecoder {
             }
         }
         if let value = fields["clientCertificate"] { settings.clientCertificate = clientCertificate(value) }
+        if let value = fields["proxy"] { settings.proxy = proxy(value) }
         return settings
     }
+
+    /// "env", "none", or a URL whose scheme (when its start is written out) libcurl takes as a proxy.
+    private func proxy(_ value: LocatedJSON) -> ProxyTemplate? {
+        guard let url = template(value, for: "'proxy'") else { return nil }
+        if url.source == "env" { return .environment }
+        if url.source == "none" { return .direct }
+        // The scheme is checked where the URL's start is written out (not "{{proxy}}").
+        guard case .literal(let start)? = url.parts.first, url.parts.count == 1 || start.contains(":") else { return .url(url) }
+        let lowered = start.lowercased()
+        guard let scheme = Self.proxySchemes.first(where: { lowered.hasPrefix($0) }), lowered.count > scheme.count || url.parts.count > 1 else {
+            report("'proxy' \"\(Self.excerpt(url.source))\" is not a proxy URL: write \"http://host:port\", \"https://…\", \"socks5h://host:port\" "
+                   + "(the name resolved at the proxy) or \"socks5://…\", or \"env\" (HTTPS_PROXY, NO_PROXY… as curl reads them), or \"none\"", at: value.location)
+            return nil
+        }
+        return .url(url)
+    }
+
+    static let proxySchemes = ["http://", "https://", "socks5://", "socks5h://"]
 
     /// PEM paths relative to the canary file; each one known at load time (literal text, or
     /// `--var` values) must be a readable file now, not a failure at every run.

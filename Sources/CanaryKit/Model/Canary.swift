@@ -205,6 +205,15 @@ public struct ClientCertificateTemplate: Sendable, Equatable {
     }
 }
 
+/// `proxy` as written: "none", "env", or a proxy URL (placeholders allowed: credentials may be
+/// `{{secret.X}}`).
+public enum ProxyTemplate: Sendable, Equatable {
+    /// `"none"`: no proxy, not even `--proxy`'s.
+    case direct
+    case environment
+    case url(Template)
+}
+
 /// How a request reaches its server, as written in a request or `defaults`; nil is unset.
 public struct ConnectionSettings: Sendable, Equatable {
     public var httpVersion: ConnectionOptions.HTTPVersion?
@@ -212,6 +221,7 @@ public struct ConnectionSettings: Sendable, Equatable {
     public var resolve: [String]?
     public var ipVersion: Int?
     public var clientCertificate: ClientCertificateTemplate?
+    public var proxy: ProxyTemplate?
     public init() {}
 
     /// Each setting of `self`, else of `defaults`.

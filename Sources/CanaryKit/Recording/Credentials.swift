@@ -21,6 +21,12 @@ enum Credentials {
     /// and the values of credential headers: whole, and their token or cookie values.
     static func carried(by request: HTTPRequest) -> Set<String> {
         var values = userInfo(of: request.url)
+        if case .url(let proxy) = request.connection.proxy {
+            // Sent to the proxy as `Proxy-Authorization: Basic BASE64(user:pw)` too.
+            let info = userInfo(of: proxy)
+            values.formUnion(info)
+            values.formUnion(info.filter { $0.contains(":") }.map { Data(($0.removingPercentEncoding ?? $0).utf8).base64EncodedString() })
+        }
         for header in request.headers {
             let name = header.name.lowercased()
             if Redactor.sensitiveHeaders.contains(name) || looksLikeCredential(name) {

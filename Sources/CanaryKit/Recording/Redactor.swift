@@ -130,6 +130,7 @@ public struct Redactor: Sendable {
         step.error = redact(step.error)
         if let problem = step.screenshot?.error { step.screenshot?.error = redact(problem) }
         if let url = step.request?.url { step.request?.url = redact(url) }
+        if let proxy = step.request?.proxy { step.request?.proxy = redact(proxy) }
         if let client = step.request?.clientCertificate {
             step.request?.clientCertificate = ClientCertificateRecord(cert: redact(client.cert), key: client.key.map { redact($0) })
         }

@@ -70,6 +70,7 @@ public enum ConsoleReport {
     /// `* client certificate PATH (key PATH)`: how the request reached its server beyond the URL.
     static func connectionLines(_ request: RequestSummary?) -> [String] {
         var out: [String] = []
+        if let proxy = request?.proxy { out.append("  * proxy \(sanitize(proxy))") }
         if let client = request?.clientCertificate {
             out.append("  * client certificate \(sanitize(client.cert))" + (client.key.map { " (key \(sanitize($0)))" } ?? ""))
         }

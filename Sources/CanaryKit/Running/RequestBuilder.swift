@@ -6,6 +6,10 @@ struct RequestBuilder {
     let canary: Canary
     let caFile: String?
     let maxBodyBytes: Int
+    /// `--proxy`: used when neither the step nor the defaults name a proxy. The file wins: its
+    /// author knows which way a target must be reached (an internal host directly, or through
+    /// one egress), while `--proxy` is the way out for the rest of the fleet.
+    var proxy: String? = nil
 
     func build(_ template: RequestTemplate, with interpolator: inout Interpolator) throws(InterpolationError) -> HTTPRequest {
         var url = try interpolator.renderLine(template.url, field: "the URL")
@@ -56,10 +60,22 @@ struct RequestBuilder {
             insecure: template.insecure ?? defaults.insecure ?? false,
             caFile: caFile, maxBodyBytes: maxBodyBytes, removedHeaders: removed, redirectPolicy: policy)
         request.connection = template.connection.options(over: defaults.connection)
+        request.connection.proxy = try proxySetting(template.connection.proxy ?? defaults.connection.proxy, with: &interpolator)
         if let client = template.connection.clientCertificate ?? defaults.connection.clientCertificate {
             request.connection.clientCertificate = try clientCertificate(client, with: &interpolator)
         }
         return request
+    }
+
+    private func proxySetting(_ proxy: ProxyTemplate?, with interpolator: inout Interpolator) throws(InterpolationError) -> ProxySetting {
+        switch proxy {
+        case .direct?: return .direct
+        case .environment?: return .environment
+        case .url(let template)?: return .url(try interpolator.renderLine(template, field: "'proxy'"))
+        case nil:
+            guard let flag = self.proxy else { return .direct }
+            return flag == "env" ? .environment : flag == "none" ? .direct : .url(flag)
+        }
     }
 
     /// Paths rendered and made absolute against the canary file's folder; the password rendered

@@ -135,12 +135,15 @@ public struct RequestSummary: Sendable, Codable {
     public var url: String
     /// The client certificate's files (`clientCertificate`), never its password.
     public var clientCertificate: ClientCertificateRecord? = nil
+    /// The proxy (`proxy` or `--proxy`): its URL without user-info, or `env`.
+    public var proxy: String? = nil
 }
 
 extension RequestSummary {
     init(_ request: HTTPRequest) {
         self.init(method: request.method, url: request.url)
         clientCertificate = request.connection.clientCertificate.map { ClientCertificateRecord(cert: $0.cert, key: $0.key) }
+        proxy = request.connection.proxy.display
     }
 }
 

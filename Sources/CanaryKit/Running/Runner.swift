@@ -19,6 +19,8 @@ public struct RunSettings: Sendable {
     public var traceFormats: [TraceFormat]?
     /// Where browser steps get their page: the process's one Chromium.
     public var browsers: BrowserPool = .shared
+    /// `--proxy URL` (or "env"): the proxy of every request whose canary file names none.
+    public var proxy: String?
 
     public init(
         variables: [String: String] = [:], environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -220,7 +222,7 @@ public struct Runner: Sendable {
         variables.merge(settings.variables) { _, override in override }
         var interpolator = Interpolator(
             variables: variables, environment: settings.environment, secretNames: settings.secretNames.union(canary.secretNames))
-        let builder = RequestBuilder(canary: canary, caFile: settings.caFile, maxBodyBytes: settings.maxBodyBytes)
+        let builder = RequestBuilder(canary: canary, caFile: settings.caFile, maxBodyBytes: settings.maxBodyBytes, proxy: settings.proxy)
         let probeBuilder = ProbeBuilder(canary: canary, caFile: settings.caFile)
         var output = StepsOutput(canary: canary)
         var stopped = false

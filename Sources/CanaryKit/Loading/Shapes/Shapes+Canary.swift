@@ -58,6 +58,8 @@ enum Shapes {
         Field("resolve", .map(.string), "Connect to this address for this host:port, as curl's --resolve.",
               example: #"{"api.example.com:443": "127.0.0.1"}"#),
         Field("ipVersion", .anyOf([.integer(4...4), .integer(6...6)]), "Connect over IPv4 or IPv6 only.", example: "4"),
+        Field("proxy", .template, #"A proxy: "http://…", "https://…", "socks5h://…" (credentials as user-info), "env" (curl's variables) or "none"."#,
+              example: #""socks5h://{{secret.PROXY_USER}}:{{secret.PROXY_PASSWORD}}@proxy.internal:1080""#),
         Field("clientCertificate", .shape("clientCertificate"), "A TLS client certificate: PEM files relative to the canary file.",
               example: #"{cert: "{{env.CERTS}}/client.pem", key: "{{env.CERTS}}/client.key", password: "{{secret.CLIENT_KEY_PASSWORD}}"}"#),
     ]

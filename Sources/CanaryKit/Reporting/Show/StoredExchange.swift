@@ -34,6 +34,8 @@ public struct StoredExchange: Sendable, Codable, Equatable {
         /// and key's paths.
         public var _clientCertificate: String? = nil
         public var _clientKey: String? = nil
+        /// The proxy's URL without user-info, or `env`.
+        public var _proxy: String? = nil
     }
 
     public struct PostData: Sendable, Codable, Equatable {
