@@ -37,6 +37,8 @@ let package = Package(
         .executableTarget(name: "SchemaFuzz", dependencies: ["CanaryKit", "FuzzDriver"], swiftSettings: swift6),
         // libFuzzer target for `canary import`: curl command lines and HAR files (scripts/fuzz-import).
         .executableTarget(name: "ImportFuzz", dependencies: ["CanaryKit", "FuzzDriver"], swiftSettings: swift6),
+        // libFuzzer target for the dns step's reply parser (scripts/fuzz-dns).
+        .executableTarget(name: "DNSFuzz", dependencies: ["CanaryKit", "FuzzDriver"], swiftSettings: swift6),
         // The entry point the fuzz targets share: libFuzzer's driver, or replaying input files.
         .target(name: "FuzzDriver", swiftSettings: swift6),
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import CanaryKit
 
@@ -89,5 +90,31 @@ struct DNSMessageTests {
     @Test("label bytes outside printable ASCII are escaped, never passed on raw")
     func labelEscapes() {
         #expect(DNSReader.labelText([0x61, 0x1b, 0x2e, 0x5c, 0xff]) == "a\\027\\046\\092\\255")
+    }
+
+    /// The seeds of scripts/fuzz-dns: real replies of the test servers' dnsmasq (read) and of
+    /// scripts/hostile-dns.py (each refused but the well-formed one), and what libFuzzer found.
+    @Test("the fuzz seeds and regressions: real replies read, hostile ones refused by name")
+    func fuzzSeeds() throws {
+        let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        var read = 0
+        for folder in ["DNSFuzzSeeds", "DNSFuzzRegressions"] {
+            let path = tests.appendingPathComponent(folder).path
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
+                let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path + "/" + name)))
+                // wrongid is a well-formed reply (to another query), read when no id is expected.
+                let hostile = name.hasPrefix("hostile-") && !["hostile-fine.udp", "hostile-wrongid.udp"].contains(name) || folder == "DNSFuzzRegressions"
+                do {
+                    let reply = try DNSMessage.parse(bytes)
+                    #expect(!hostile || folder == "DNSFuzzRegressions", "\(name) was read")
+                    #expect(reply.answers.allSatisfy { !$0.name.unicodeScalars.contains { $0.value <= 0x20 || $0.value >= 0x7F } })
+                    read += 1
+                } catch {
+                    #expect(hostile, "\(name): \(error)")
+                    #expect(!error.description.isEmpty && error.description.utf8.count <= 500)
+                }
+            }
+        }
+        #expect(read >= 12)
     }
 }
