@@ -66,6 +66,8 @@ public struct ConnectionOptions: Sendable, Equatable {
     public var ipVersion: Int?
     public var clientCertificate: ClientCertificate?
     public var proxy: ProxySetting = .direct
+    /// Connect to this unix socket instead of the URL's host and port (CURLOPT_UNIX_SOCKET_PATH).
+    public var unixSocket: String?
 
     public init(httpVersion: HTTPVersion? = nil, resolve: [String] = [], ipVersion: Int? = nil, clientCertificate: ClientCertificate? = nil) {
         self.httpVersion = httpVersion

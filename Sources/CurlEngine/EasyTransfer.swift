@@ -36,6 +36,7 @@ final class EasyTransfer {
     var hops: [RedirectHop] = []
     var clientCertificate: ClientCertificate? { request.connection.clientCertificate }
     var proxy: ProxySetting { request.connection.proxy }
+    var unixSocket: String? { request.connection.unixSocket }
 
     // Memory libcurl reads during the transfer without copying it.
     private var headerList: UnsafeMutablePointer<curl_slist>?
@@ -119,6 +120,7 @@ final class EasyTransfer {
             apply(handle.set(CURLOPT_PROXY_SSL_VERIFYPEER, request.insecure ? 0 : 1))
             apply(handle.set(CURLOPT_PROXY_SSL_VERIFYHOST, request.insecure ? 0 : 2))
         }
+        if let socket = options.unixSocket { apply(handle.set(CURLOPT_UNIX_SOCKET_PATH, socket)) }
         if let client = options.clientCertificate {
             // libcurl copies these strings (CURLOPT_SSLCERT and the others are copied on set).
             apply(handle.set(CURLOPT_SSLCERT, client.cert))

@@ -59,6 +59,12 @@ extension EasyTransfer {
                 kind: .invalidRequest, code: number,
                 message: "the canary's client certificate could not be used (\(files)): \(hint) (libcurl: \(message))", timings: timings())
         }
+        // libcurl names "localhost port 80" when it could not connect to a unix socket.
+        if code == CURLE_COULDNT_CONNECT, let socket = unixSocket {
+            return TransferError(
+                kind: .connectionRefused, code: number,
+                message: "could not connect to the unix socket \(socket): nothing listens there, or no permission (libcurl: \(message))", timings: timings())
+        }
         if let failure = proxyFailure(code: number, message: message) {
             return TransferError(kind: .proxy, code: number, message: failure, timings: timings())
         }

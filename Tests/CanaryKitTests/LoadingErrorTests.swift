@@ -91,6 +91,8 @@ private let stepErrors: [StepErrorCase] = [
                   "'clientCertificate' has no 'cert'; add \"cert\": \"certs/client.pem\" (a PEM file, relative to the canary file)"),
     StepErrorCase("{name: 's', request: {url: '{{base}}', clientCertificate: {cert: '/etc/hostname', pasword: 'x'}}}", at: "pasword",
                   "unknown key 'pasword' in 'clientCertificate'; did you mean 'password'?"),
+    StepErrorCase("{name: 's', request: {url: '{{base}}', unixSocket: 'run/app.sock'}}", at: "'run/app.sock'",
+                  "'unixSocket' \"run/app.sock\" is not an absolute path: write the socket's whole path, as \"/run/app.sock\""),
     StepErrorCase("{name: 's', request: {url: '{{base}}', proxy: '127.0.0.1:3128'}}", at: "'127.0.0.1:3128'",
                   "'proxy' \"127.0.0.1:3128\" is not a proxy URL: write \"http://host:port\", \"https://…\", \"socks5h://host:port\" (the name resolved at the proxy) or \"socks5://…\", or \"env\" (HTTPS_PROXY, NO_PROXY… as curl reads them), or \"none\""),
     StepErrorCase("{name: 's', request: {url: '{{base}}', proxy: 'ftp://{{secret.U}}@proxy.test'}}", at: "'ftp:",

@@ -77,7 +77,7 @@ enum TestServers {
         ["httpbin": httpbin, "site": nginx, "tls": nginxTLS, "expired": nginxTLSExpired,
          "wronghost": nginxTLSWrongHost, "chain": nginxTLSChain, "h2c": nginxH2C, "hostile": hostile, "closed": "http://127.0.0.1:\(closedPort)",
          "bannerPort": bannerPort, "dns": dns, "tlsPort": tlsPort, "clientCert": clientCertServer, "certs": certs,
-         "socks": value("CANARY_TEST_SOCKS_PROXY")]
+         "socks": value("CANARY_TEST_SOCKS_PROXY"), "socket": value("CANARY_TEST_NGINX_SOCKET")]
     }
 
     /// `--var NAME=VALUE` for each of `variables`, for runs of the binary; most canaries use a

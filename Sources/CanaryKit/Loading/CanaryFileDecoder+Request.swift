@@ -21,6 +21,12 @@ extension CanaryFileDecoder {
         if let insecure = fields["insecure"] { request.insecure = bool(insecure, for: "'insecure'") }
         if let allow = fields["allowInsecureRedirects"] { request.allowInsecureRedirects = bool(allow, for: "'allowInsecureRedirects'") }
         request.connection = decodeConnection(fields)
+        if let socket = fields["unixSocket"], let path = template(socket, for: "'unixSocket'") {
+            if case .literal(let start)? = path.parts.first, !start.hasPrefix("/") {
+                report("'unixSocket' \"\(Self.excerpt(path.source))\" is not an absolute path: write the socket's whole path, as \"/run/app.sock\"", at: socket.location)
+            }
+            request.unixSocket = path
+        }
         return request
     }
 

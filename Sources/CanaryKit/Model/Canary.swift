@@ -170,6 +170,8 @@ public struct RequestTemplate: Sendable {
     public var insecure: Bool?
     /// Follow redirects from https down to http (refused by default).
     public var allowInsecureRedirects: Bool?
+    /// `unixSocket`: connect to this socket (an absolute path, placeholders allowed).
+    public var unixSocket: Template?
     /// `httpVersion`, `resolve`, `ipVersion`, `unixSocket`; unset ones come from the defaults.
     public var connection = ConnectionSettings()
     public init(

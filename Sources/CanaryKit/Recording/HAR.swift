@@ -100,6 +100,7 @@ enum HAR {
     /// server beyond the URL. Paths only; a key's password is never written.
     private static func connectionMembers(_ connection: ConnectionOptions, redactor: Redactor, to out: RecordJSON.Stream) {
         out.member("_proxy", connection.proxy.display.map { redactor.redact($0) })
+        out.member("_unixSocket", connection.unixSocket.map { redactor.redact($0) })
         if let client = connection.clientCertificate {
             out.member("_clientCertificate", redactor.redact(client.cert))
             out.member("_clientKey", client.key.map { redactor.redact($0) })

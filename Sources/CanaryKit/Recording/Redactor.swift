@@ -131,6 +131,7 @@ public struct Redactor: Sendable {
         if let problem = step.screenshot?.error { step.screenshot?.error = redact(problem) }
         if let url = step.request?.url { step.request?.url = redact(url) }
         if let proxy = step.request?.proxy { step.request?.proxy = redact(proxy) }
+        if let socket = step.request?.unixSocket { step.request?.unixSocket = redact(socket) }
         if let client = step.request?.clientCertificate {
             step.request?.clientCertificate = ClientCertificateRecord(cert: redact(client.cert), key: client.key.map { redact($0) })
         }

@@ -71,6 +71,7 @@ public enum ConsoleReport {
     static func connectionLines(_ request: RequestSummary?) -> [String] {
         var out: [String] = []
         if let proxy = request?.proxy { out.append("  * proxy \(sanitize(proxy))") }
+        if let socket = request?.unixSocket { out.append("  * unix socket \(sanitize(socket))") }
         if let client = request?.clientCertificate {
             out.append("  * client certificate \(sanitize(client.cert))" + (client.key.map { " (key \(sanitize($0)))" } ?? ""))
         }

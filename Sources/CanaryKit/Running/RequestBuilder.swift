@@ -60,6 +60,7 @@ struct RequestBuilder {
             insecure: template.insecure ?? defaults.insecure ?? false,
             caFile: caFile, maxBodyBytes: maxBodyBytes, removedHeaders: removed, redirectPolicy: policy)
         request.connection = template.connection.options(over: defaults.connection)
+        if let socket = template.unixSocket { request.connection.unixSocket = try interpolator.renderLine(socket, field: "'unixSocket'") }
         request.connection.proxy = try proxySetting(template.connection.proxy ?? defaults.connection.proxy, with: &interpolator)
         if let client = template.connection.clientCertificate ?? defaults.connection.clientCertificate {
             request.connection.clientCertificate = try clientCertificate(client, with: &interpolator)

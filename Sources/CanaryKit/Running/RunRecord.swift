@@ -137,6 +137,8 @@ public struct RequestSummary: Sendable, Codable {
     public var clientCertificate: ClientCertificateRecord? = nil
     /// The proxy (`proxy` or `--proxy`): its URL without user-info, or `env`.
     public var proxy: String? = nil
+    /// The unix socket the request went to (`unixSocket`).
+    public var unixSocket: String? = nil
 }
 
 extension RequestSummary {
@@ -144,6 +146,7 @@ extension RequestSummary {
         self.init(method: request.method, url: request.url)
         clientCertificate = request.connection.clientCertificate.map { ClientCertificateRecord(cert: $0.cert, key: $0.key) }
         proxy = request.connection.proxy.display
+        unixSocket = request.connection.unixSocket
     }
 }
 

@@ -82,6 +82,7 @@ enum Shapes {
               example: #"{user: "{{user}}"}"#),
         Field("body", .template, "A raw text body.", example: #""ping""#),
         Field("form", .map(.text), "A form body (application/x-www-form-urlencoded).", example: #"{q: "canary"}"#),
+        Field("unixSocket", .template, "Connect to this unix socket (an absolute path) instead of the URL's host and port.", example: #""/run/app.sock""#),
     ] + requestSettings, rules: [.atMostOne(["json", "body", "form"])])
 
     static let defaults = Shape(name: "defaults", doc: "Request settings every step starts from.", fields: [headers] + requestSettings + [

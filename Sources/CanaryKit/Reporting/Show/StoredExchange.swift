@@ -36,6 +36,8 @@ public struct StoredExchange: Sendable, Codable, Equatable {
         public var _clientKey: String? = nil
         /// The proxy's URL without user-info, or `env`.
         public var _proxy: String? = nil
+        /// The unix socket the request went to.
+        public var _unixSocket: String? = nil
     }
 
     public struct PostData: Sendable, Codable, Equatable {
