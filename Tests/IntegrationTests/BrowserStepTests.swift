@@ -110,6 +110,12 @@ struct BrowserStepTests {
         #expect(record.browser?.actions.last?.screenshot != nil)
     }
 
+    @Test("without a status check the page's document must be 2xx or 3xx, as for an HTTP step")
+    func defaultStatus() async throws {
+        let result = try #require(await CanaryHarness().runStep(#"{name: "s", browser: {url: "\#(Self.app)/no-such-page.html"}}"#))
+        #expect(result.record.steps[0].failures.map(\.message) == ["status: expected 2xx or 3xx (the default without a status expectation), got 404"])
+    }
+
     @Test("each hostile page costs its own step, with a clear reason within its timeout; the other canaries pass")
     func hostilePages() async throws {
         let attacks = ["alerts", "popups", "loop", "dom"]

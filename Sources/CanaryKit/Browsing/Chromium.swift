@@ -140,7 +140,8 @@ public actor BrowserPool {
     private var browser: Chromium?
     private var starting: Task<Result<Chromium, BrowserError>, Never>?
     private var busy = 0
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var waiters: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
+    private var nextWaiter: UInt64 = 0
 
     /// `--browser-jobs` and, for tests, the browser to run (default: the first chromium on PATH).
     public func configure(jobs: Int, executable: String? = nil) {
@@ -157,7 +158,7 @@ public actor BrowserPool {
     /// Waits for a free page slot and returns the browser (started if needed); every success
     /// must be followed by `giveBack()`. On failure the slot is already free again.
     func lease() async -> Result<Chromium, BrowserError> {
-        await acquire()
+        guard await acquire() else { return .failure(.cancelled) }
         let result = await running()
         if case .failure = result { release() }
         return result
@@ -205,19 +206,39 @@ public actor BrowserPool {
         return result
     }
 
-    private func acquire() async {
+    /// A slot, or false when the task was cancelled while waiting (its canary timed out): a
+    /// step stuck behind --browser-jobs must not hold its canary past the canary's timeout.
+    private func acquire() async -> Bool {
         if busy < jobs {
             busy += 1
-            return
+            return true
         }
-        await withCheckedContinuation { waiters.append($0) }
+        nextWaiter += 1
+        let id = nextWaiter
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                if Task.isCancelled {
+                    continuation.resume(returning: false)
+                } else {
+                    waiters.append((id, continuation))
+                }
+            }
+        } onCancel: {
+            Task { await self.abandon(id) }
+        }
+    }
+
+    private func abandon(_ id: UInt64) {
+        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+        waiters.remove(at: index).continuation.resume(returning: false)
     }
 
     private func release() {
         if waiters.isEmpty {
             busy -= 1
         } else {
-            waiters.removeFirst().resume()
+            // The slot passes straight to the next waiter.
+            waiters.removeFirst().continuation.resume(returning: true)
         }
     }
 }

@@ -48,6 +48,10 @@ struct BrowserExecution {
         let deadline = began + stepTimeout
         switch leased {
         case .success(let leased): chromium = leased
+        case .failure(.cancelled):
+            record.error = "cancelled while waiting for a browser page (--browser-jobs)"
+            record.errorKind = TransferError.Kind.cancelled.rawValue
+            return Output(record: record)
         case .failure(let error):
             record.error = "our browser is unavailable: \(error)"
             record.errorKind = TransferError.Kind.localResource.rawValue
@@ -163,6 +167,11 @@ struct BrowserRun {
             responseFacts.redactor = Redactor(secrets: interpolator.secretValues)
             step.check(responseFacts, assertions: assertions, warnings: warnings, into: &record, interpolator: &interpolator)
             explain(&record.failures, redactor: responseFacts.redactor)
+            // As an HTTP step: without a status check, the page's document must be 2xx or 3xx.
+            if record.statusCode != 0, let failure = AssertionEvaluator.defaultStatus(record.statusCode, assertions: assertions) {
+                record.failures.insert(failure, at: 0)
+                record.outcome = .failed
+            }
             if record.outcome == .failed, let last = actionRecords.indices.last, actionRecords[last].screenshot == nil {
                 actionRecords[last].screenshot = await screenshot(after: actionRecords.count, name: "failed", failed: true)
             }
@@ -213,6 +222,11 @@ struct BrowserRun {
         message += ": " + failure.message
         if failure.timedOut { message += " within \(allowed.humanText)" }
         let state = page.events.snapshot
+        // Our browser went away: there is no page to ask, and nothing of it was the target's doing.
+        if page.chromium.connection.isClosed {
+            unresponsive = true
+            return message
+        }
         if let shown = try? await page.evaluate("({title: document.title, url: location.href})", timeout: .seconds(1)) {
             message += "; the page showed '\(shown["title"]?.stringValue ?? "")' at \(shown["url"]?.stringValue ?? "?")"
         } else if !state.crashed {
