@@ -2,9 +2,10 @@
 # What browser canaries cost (issue 21): runs per second and memory of `canary run` with
 # --browser-jobs 2 over N simple browser canaries (open a page, check its title and a text),
 # and whether memory grows over the run. The rate counts from the first finished run, so
-# Chromium's start is left out ("once Chromium is up"). Memory is the resident set of canary
-# and every process under it (Chromium's browser, GPU, network and renderer processes), sampled
-# every 0.5 s.
+# Chromium's start is left out ("once Chromium is up"). Memory is the proportional set size
+# (PSS: shared pages split between the processes sharing them, so Chromium's processes are not
+# counted many times over) of canary and every process under it (Chromium's browser, GPU,
+# network and renderer processes), sampled every 0.5 s.
 #
 #   bench/browser.sh [N=500] [JOBS=2]
 #
@@ -34,7 +35,7 @@ pid=$!
 python3 - "$pid" > "$out/browser.txt" <<'PY'
 import os, sys, time
 root = int(sys.argv[1])
-def tree_rss(pid):
+def tree_pss(pid):
     children = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit(): continue
@@ -47,15 +48,15 @@ def tree_rss(pid):
     while stack:
         p = stack.pop()
         try:
-            for line in open(f"/proc/{p}/status"):
-                if line.startswith("VmRSS:"): total += int(line.split()[1])
+            for line in open(f"/proc/{p}/smaps_rollup"):
+                if line.startswith("Pss:"): total += int(line.split()[1])
         except OSError:
             pass
         stack += children.get(p, [])
     return total
 start = time.time()
 while os.path.exists(f"/proc/{root}") and open(f"/proc/{root}/stat").read().split()[2] != "Z":
-    print(f"{time.time() - start:.1f} {tree_rss(root)}", flush=True)
+    print(f"{time.time() - start:.1f} {tree_pss(root)}", flush=True)
     time.sleep(0.5)
 PY
 wait "$pid" || true
@@ -71,5 +72,5 @@ peak = max(rss for _, rss in samples) / 1024
 span = samples[-1][0]
 def high(lo, hi): return max((rss for t, rss in samples if lo * span <= t <= hi * span), default=0) / 1024
 print(f"{len(records)} browser canaries ({passed} passed), --browser-jobs {sys.argv[4]}: {rate:.2f} runs/s once Chromium is up")
-print(f"memory of canary + Chromium: peak {peak:.0f} MB; highest in the 2nd fifth {high(0.2, 0.4):.0f} MB, in the last fifth {high(0.8, 1.0):.0f} MB")
+print(f"memory (PSS) of canary + Chromium: peak {peak:.0f} MB; highest in the 2nd fifth {high(0.2, 0.4):.0f} MB, in the last fifth {high(0.8, 1.0):.0f} MB")
 PY
