@@ -67,7 +67,11 @@ func receiveDebugData(
     guard let transfer = transfer(from: context) else { return 0 }
     if type == CURLINFO_TEXT {
         // Short lines only: they come from libcurl, but a long one is nothing we read.
-        if size < 512 { transfer.handshake.read(String(decoding: bytes(data, size), as: UTF8.self)) }
+        // Only lines starting "SSL" or "TLS" can be about the handshake (`HandshakeNotes`): the
+        // others ("Trying …", "Connected to …") are not made into Strings.
+        if size < 512, size > 3, let first = data.map({ UInt8(bitPattern: $0.pointee) }), first == UInt8(ascii: "S") || first == UInt8(ascii: "T") {
+            transfer.handshake.read(String(decoding: bytes(data, size), as: UTF8.self))
+        }
         return 0
     }
     guard type == CURLINFO_HEADER_OUT else { return 0 }

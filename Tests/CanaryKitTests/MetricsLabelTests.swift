@@ -16,6 +16,9 @@ struct MetricsLabelTests {
     ])
     func labelValues(input: String, escaped: String) {
         #expect(PrometheusText.escapeLabelValue(input) == escaped)
+        var bytes: [UInt8] = Array("x".utf8)
+        PrometheusText.appendEscaped(input, to: &bytes)
+        #expect(bytes == Array(("x" + escaped).utf8))
     }
 
     @Test("tag names become valid label names that collide with nothing", arguments: [

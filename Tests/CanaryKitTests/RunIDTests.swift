@@ -15,4 +15,18 @@ struct RunIDTests {
         }
         #expect(RunID.make(at: second.addingTimeInterval(0.999)) < RunID.make(at: second.addingTimeInterval(1)))
     }
+
+    @Test("timestamps are zero-padded UTC, as the ISO 8601 formatter writes them", arguments: [
+        (0.0, "1970-01-01T00:00:00.000Z", "19700101T000000Z"),
+        (1_795_357_721.123, "2026-11-22T14:28:41.123Z", "20261122T142841Z"),
+        (951_782_400.5, "2000-02-29T00:00:00.500Z", "20000229T000000Z"),
+        (253_402_300_799.999, "9999-12-31T23:59:59.999Z", "99991231T235959Z"),
+        (-62_135_596_800.0, "0001-01-01T00:00:00.000Z", "00010101T000000Z"),
+    ])
+    func timestamps(seconds: Double, iso: String, compact: String) {
+        let date = Date(timeIntervalSince1970: seconds)
+        #expect(RunID.iso8601(date) == iso)
+        #expect(RunID.compactUTC(date) == compact)
+        #expect(RunID.date(fromCompact: compact).map(RunID.compactUTC) == compact)
+    }
 }

@@ -18,6 +18,16 @@ struct ParsingTests {
         #expect(parseCertificateDate(text) == nil)
     }
 
+    @Test("header names compare case-insensitively; non-ASCII names as Foundation compares them", arguments: [
+        ("Content-Type", "content-type", true), ("CONTENT-TYPE", "Content-Type", true), ("Content-Type", "Content-Typf", false),
+        ("Content-Type", "Content-Type2", false), ("", "", true), ("X-[", "x-{", false), ("X-@", "x-`", false),
+        ("Grüße", "GRÜSSE", "Grüße".caseInsensitiveCompare("GRÜSSE") == .orderedSame), ("É-x", "é-X", true),
+    ])
+    func headerNames(a: String, b: String, same: Bool) {
+        #expect(HTTPHeader.sameName(a, b) == same)
+        #expect([HTTPHeader(name: a, value: "v")].value(named: b) == (same ? "v" : nil))
+    }
+
     @Test("certificate fields match keys case-insensitively")
     func certificateFields() throws {
         let certificate = try #require(parseCertificate(fields: [

@@ -95,13 +95,36 @@ public enum PrometheusText {
             first = false
             out += label.name.utf8
             out += "=\"".utf8
-            out += escapeLabelValue(label.value).utf8
+            appendEscaped(label.value, to: &out)
             out.append(UInt8(ascii: "\""))
         }
         if !first { out.append(UInt8(ascii: "}")) }
         out.append(UInt8(ascii: " "))
         out += formatValue(sample.value).utf8
         out.append(UInt8(ascii: "\n"))
+    }
+
+    /// `escapeLabelValue(value)`'s bytes appended to `out`; a value with nothing to escape (most)
+    /// is copied whole, without building a String of it.
+    static func appendEscaped(_ value: String, to out: inout [UInt8]) {
+        var value = value
+        value.withUTF8 { utf8 in
+            var start = 0
+            for index in 0..<utf8.count {
+                let byte = utf8[index]
+                let escaped: StaticString
+                switch byte {
+                case UInt8(ascii: "\\"): escaped = "\\\\"
+                case UInt8(ascii: "\""): escaped = "\\\""
+                case UInt8(ascii: "\n"): escaped = "\\n"
+                default: continue
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
+                escaped.withUTF8Buffer { out.append(contentsOf: $0) }
+                start = index + 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+        }
     }
 
     /// Label values may hold anything but must escape backslash, double quote and newline.

@@ -27,15 +27,39 @@ public enum RunID {
     /// `20261122T142841Z`
     static func compactUTC(_ date: Date) -> String {
         let c = utcComponents(date)
-        return padded(c.year, 4) + padded(c.month) + padded(c.day) + "T" + padded(c.hour) + padded(c.minute) + padded(c.second) + "Z"
+        guard (0...9999).contains(c.year) else {
+            return padded(c.year, 4) + padded(c.month) + padded(c.day) + "T" + padded(c.hour) + padded(c.minute) + padded(c.second) + "Z"
+        }
+        return formatted("0000000000000000", [(c.year, 0, 4), (c.month, 4, 2), (c.day, 6, 2), (c.hour, 9, 2), (c.minute, 11, 2), (c.second, 13, 2)],
+                         marks: [(8, UInt8(ascii: "T")), (15, UInt8(ascii: "Z"))])
     }
 
     /// `2026-11-22T14:28:41.123Z`
     public static func iso8601(_ date: Date) -> String {
         let c = utcComponents(date)
         let millis = Int((date.timeIntervalSince1970 * 1000).rounded(.down)) % 1000
-        return padded(c.year, 4) + "-" + padded(c.month) + "-" + padded(c.day) + "T" + padded(c.hour) + ":"
-            + padded(c.minute) + ":" + padded(c.second) + "." + padded(millis, 3) + "Z"
+        guard (0...9999).contains(c.year), millis >= 0 else {
+            return padded(c.year, 4) + "-" + padded(c.month) + "-" + padded(c.day) + "T" + padded(c.hour) + ":"
+                + padded(c.minute) + ":" + padded(c.second) + "." + padded(millis, 3) + "Z"
+        }
+        return formatted("0000-00-00T00:00:00.000Z", [(c.year, 0, 4), (c.month, 5, 2), (c.day, 8, 2), (c.hour, 11, 2), (c.minute, 14, 2),
+                                                     (c.second, 17, 2), (millis, 20, 3)], marks: [])
+    }
+
+    /// `template` with each (value, offset, width) written over it as zero-padded decimal digits
+    /// (values that fit their width) and each mark's byte set: one String, no concatenation (every
+    /// record has several timestamps, and the pieces' Strings were a visible part of recording).
+    private static func formatted(_ template: StaticString, _ fields: [(value: Int, offset: Int, width: Int)], marks: [(offset: Int, byte: UInt8)]) -> String {
+        var bytes = template.withUTF8Buffer { Array($0) }
+        for field in fields {
+            var value = field.value
+            for index in stride(from: field.offset + field.width - 1, through: field.offset, by: -1) {
+                bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+        }
+        for mark in marks { bytes[mark.offset] = mark.byte }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `7` as `07`. Every record has several timestamps: String(format:) cost more than the rest

@@ -93,14 +93,16 @@ public struct ScreenshotPass: Sendable {
         // A run stopped by SIGTERM ends at once: nothing is rendered for it.
         guard let response = exchange.response, result.record.cancelled != true else { return false }
         if steps[result.record.canary]?[exchange.step]?.visual != nil { return true }
+        // The mode first: it settles most runs (passing ones, --screenshots none) without
+        // reading the headers, which this check did twice per run.
+        switch mode {
+        case .all: break
+        case .none: return false
+        case .failed: guard result.record.steps.contains(where: { $0.name == exchange.step && $0.outcome == .failed }) else { return false }
+        }
         // An empty body (httpbin's /status/500, most bare error statuses) would be a blank PNG:
         // no evidence, and a browser start for nothing.
-        guard Self.isHTML(response), !response.body.isEmpty else { return false }
-        switch mode {
-        case .all: return true
-        case .none: return false
-        case .failed: return result.record.steps.contains { $0.name == exchange.step && $0.outcome == .failed }
-        }
+        return !response.body.isEmpty && Self.isHTML(response)
     }
 
     static func isHTML(_ response: HTTPResponse) -> Bool {
