@@ -58,6 +58,58 @@ struct AlarmStateFileTests {
         #expect(Set(try StateFile.load(directory: directory).keys) == Set(states.keys))
     }
 
+    @Test("a state loaded without its last run decoded saves back byte for byte, and reads the run when asked")
+    func lastKeptAsRead() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var states: [String: CanaryState] = [:]
+        for name in ["a", "b\"q\\", "ç \u{1F600}"] {
+            var run = AlarmTestRuns.run(passed: false, canary: name)
+            run.error = "line\nbreak \"quoted\" \u{7}"
+            states[name] = CanaryState(recent: [false], state: .alarm, runsFailed: 1, last: run, tags: ["k": "v"])
+        }
+        states["never"] = CanaryState(recent: [], state: .insufficientData)
+        try StateFile.save(states, directory: directory)
+        let written = try Data(contentsOf: URL(fileURLWithPath: directory + "/state.json"))
+        let loaded = try StateFile.load(directory: directory)
+        #expect(loaded["a"]?.lastRun?.json != nil, "kept as read")
+        #expect(loaded["b\"q\\"]?.last?.error == "line\nbreak \"quoted\" \u{7}")
+        #expect(loaded["ç \u{1F600}"]?.last?.canary == "ç \u{1F600}")
+        #expect(loaded["never"]?.last == nil)
+        try StateFile.save(loaded, directory: directory)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: directory + "/state.json")) == written)
+        // Other encoders get the record itself.
+        let reencoded = try JSONDecoder().decode([String: CanaryState].self, from: JSONEncoder().encode(loaded))
+        #expect(reencoded["a"]?.last?.runId == "20261122T142841Z-3f9a")
+    }
+
+    @Test("a last run that is JSON but not a record leaves the state without one; one that is not JSON is an error")
+    func lastNotARecord() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "{\n\"a\": {\"state\":\"OK\",\"last\":{\"canary\":7},\"tags\":{}}\n}\n".write(
+            toFile: directory + "/state.json", atomically: true, encoding: .utf8)
+        let loaded = try #require(try StateFile.load(directory: directory)["a"])
+        #expect(loaded.state == .ok && loaded.last == nil)
+        try "{\n\"a\": {\"state\":\"OK\",\"last\":{\"canary\":tru},\"tags\":{}}\n}\n".write(
+            toFile: directory + "/state.json", atomically: true, encoding: .utf8)
+        let error = #expect(throws: StateFileError.self) { try StateFile.load(directory: directory) }
+        #expect(error?.description.contains("is not valid JSON") == true)
+    }
+
+    @Test("the state line scanner accepts JSON and nothing else", arguments: [
+        (#"{"a": [1, -2.5e+3, 0, true, false, null, "x\u00e9\n"], "b": {}}"#, true),
+        (#"{"a": 01}"#, false), (#"{"a": 1.}"#, false), (#"{"a": [1,]}"#, false), (#"{"a": "\x"}"#, false),
+        ("{\"a\": \"tab\tin\"}", false), (#"{"a" 1}"#, false), (#"{"a": nul}"#, false), (#"{"a": 1} x"#, false),
+        (String(repeating: "[", count: 300) + String(repeating: "]", count: 300), false),
+    ])
+    func scanner(text: String, valid: Bool) {
+        var scan = JSONScan(Array(text.utf8))
+        let ok = scan.value()
+        scan.skipSpace()
+        #expect((ok && scan.atEnd) == valid, "\(text)")
+    }
+
     @Test("a state with keys missing (older or hand-edited file) loads with defaults")
     func missingKeys() throws {
         let directory = try folder()

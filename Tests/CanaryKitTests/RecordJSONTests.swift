@@ -32,6 +32,46 @@ struct RecordJSONTests {
         #expect(ours == foundation)
     }
 
+    /// The record through Codable's synthesized encoding, not `RecordJSON`'s hand-written path.
+    private struct ThroughCodable: Encodable {
+        let record: RunRecord
+        func encode(to encoder: any Encoder) throws { try record.encode(to: encoder) }
+    }
+
+    @Test("the hand-written record is byte for byte what Codable writes, every field set or not", arguments: [false, true])
+    func handWritten(pretty: Bool) throws {
+        var full = awkwardRecord
+        full.steps[0].response?.certificateNotAfter = "2027-01-01T00:00:00.000Z"
+        full.steps[0].response?.tls = try JSONDecoder().decode(TLSRecord.self, from: Data(#"{"protocol":"TLSv1.3","cipher":"X","subject":"CN=a","issuer":"CN=b","subjectAltNames":["a","b"],"notBefore":"2026-01-01T00:00:00.000Z"}"#.utf8))
+        full.steps[0].error = "boom"
+        full.steps[0].errorKind = "timeout"
+        full.steps[0].screenshot = ScreenshotRecord(file: "01.png", error: nil)
+        full.steps[0].warnings = full.steps[0].failures
+        full.steps[0].spanId = "0123456789abcdef"
+        full.steps[0].start = "2026-11-22T14:28:40.100Z"
+        full.steps.append(StepRecord.skipped("next \"one\""))
+        full.steps[1].probe = try JSONDecoder().decode(ProbeSummary.self, from: Data(#"{"kind":"dns","target":"x","answers":["1.2.3.4"]}"#.utf8))
+        full.inconclusive = false
+        full.cancelled = true
+        full.attempts = [AttemptRecord(attempt: 1, start: "s", end: "e", durationMs: 1.5, passed: false, error: "x", steps: full.steps, inconclusive: true, traceId: "t", spanId: "s")]
+        full.har = StoredPlace(segment: "exchanges/x.jsonl", offset: 12, length: 345)
+        full.maintenance = true
+        full.suppressedBy = ["db", "dns"]
+        full.flaky = true
+        full.degraded = false
+        full.traceId = "0123456789abcdef0123456789abcdef"
+        full.spanId = "fedcba9876543210"
+        for record in [full, awkwardRecord, AlarmTestRuns.run(passed: true)] {
+            let reference = try RecordJSON.bytes(ThroughCodable(record: record), pretty: pretty)
+            #expect(try RecordJSON.record(record, pretty: pretty) == reference)
+            #expect(try RecordJSON.bytes(record, pretty: pretty) == reference)
+            // Inside another value (a state's last run).
+            let state = CanaryState(recent: [true], state: .ok, last: record)
+            let expected = try RecordJSON.bytes(["s": state], pretty: pretty)
+            #expect(String(decoding: expected, as: UTF8.self).contains(String(decoding: try RecordJSON.bytes(record, pretty: false), as: UTF8.self)) || pretty)
+        }
+    }
+
     @Test("a run record decodes back to the same values")
     func roundTrip() throws {
         let record = awkwardRecord

@@ -23,7 +23,12 @@ public struct CanaryState: Sendable, Codable {
     public var runsInconclusive: Int = 0
     /// The last run's record, as redacted by the caller, trimmed to what metrics of a canary not
     /// run this time need (`RunRecord.trimmedForState`); runs.jsonl has the whole record.
-    public var last: RunRecord?
+    public var last: RunRecord? {
+        get { lastRun?.record }
+        set { lastRun = newValue.map(LastRun.init) }
+    }
+    /// `last`, boxed; as read from state.json until a run replaces it (see `StateLine`).
+    var lastRun: LastRun?
     /// The canary's tags at its last run, for metrics and events of canaries not run this time.
     public var tags: [String: String]
     /// Runs that passed only on a retry, for `canary_flaky_runs_total`.
@@ -45,7 +50,7 @@ public struct CanaryState: Sendable, Codable {
         self.since = since
         self.runsPassed = runsPassed
         self.runsFailed = runsFailed
-        self.last = last
+        self.lastRun = last.map(LastRun.init)
         self.tags = tags
     }
 
@@ -66,12 +71,35 @@ public struct CanaryState: Sendable, Codable {
         runsPassed = try container.decodeIfPresent(Int.self, forKey: .runsPassed) ?? 0
         runsFailed = try container.decodeIfPresent(Int.self, forKey: .runsFailed) ?? 0
         runsInconclusive = try container.decodeIfPresent(Int.self, forKey: .runsInconclusive) ?? 0
-        last = try container.decodeIfPresent(RunRecord.self, forKey: .last)
+        lastRun = try container.decodeIfPresent(RunRecord.self, forKey: .last).map(LastRun.init)
         tags = try container.decodeIfPresent([String: String].self, forKey: .tags) ?? [:]
         file = try container.decodeIfPresent(String.self, forKey: .file) ?? ""
         goneSince = try container.decodeIfPresent(String.self, forKey: .goneSince)
         maintenance = try container.decodeIfPresent(Bool.self, forKey: .maintenance)
         runsFlaky = try container.decodeIfPresent(Int.self, forKey: .runsFlaky) ?? 0
+    }
+
+    /// The keys in `CodingKeys` order; `last` as read when no run replaced it.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(recent, forKey: .recent)
+        try container.encode(state, forKey: .state)
+        try container.encode(since, forKey: .since)
+        try container.encode(runsPassed, forKey: .runsPassed)
+        try container.encode(runsFailed, forKey: .runsFailed)
+        try container.encode(runsInconclusive, forKey: .runsInconclusive)
+        try container.encode(runsFlaky, forKey: .runsFlaky)
+        if let lastRun {
+            if let json = lastRun.json {
+                try container.encode(RawRecordJSON(bytes: json), forKey: .last)
+            } else {
+                try container.encodeIfPresent(lastRun.record, forKey: .last)
+            }
+        }
+        try container.encode(tags, forKey: .tags)
+        try container.encode(file, forKey: .file)
+        try container.encodeIfPresent(goneSince, forKey: .goneSince)
+        try container.encodeIfPresent(maintenance, forKey: .maintenance)
     }
 }
 

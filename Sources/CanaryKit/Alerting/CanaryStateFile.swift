@@ -34,19 +34,23 @@ public enum StateFile {
     }
 
     /// The file as `save` writes it, one canary per line, decoded a line at a time: decoding
-    /// 7 MB (10,000 canaries) in one piece took 25 MB more memory. nil for any other layout or
-    /// any line that does not decode, which the whole-file decoder then reads or explains.
+    /// 7 MB (10,000 canaries) in one piece took 25 MB more memory. Each line's last record is
+    /// kept as its JSON until asked for (see `StateLine`). nil for any other layout or any line
+    /// that does not decode, which the whole-file decoder then reads or explains.
     private static func decodeByLine(_ data: Data) -> [String: CanaryState]? {
-        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        guard lines.count >= 3, lines.first == Data("{".utf8)[...], lines.last?.isEmpty == true,
-              lines[lines.count - 2] == Data("}".utf8)[...] else { return nil }
+        let bytes = [UInt8](data)
+        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        guard lines.count >= 3, lines.first?.elementsEqual("{".utf8) == true, lines.last?.isEmpty == true,
+              lines[lines.count - 2].elementsEqual("}".utf8) else { return nil }
         let decoder = JSONDecoder()
         var states: [String: CanaryState] = [:]
+        states.reserveCapacity(lines.count - 3)
         for line in lines.dropFirst().dropLast(2) {
-            let member = line.last == UInt8(ascii: ",") ? line.dropLast() : line
-            guard let one = try? decoder.decode([String: CanaryState].self, from: Data("{".utf8) + member + Data("}".utf8)),
-                  one.count == 1 else { return nil }
-            states.merge(one) { _, new in new }
+            guard let member = StateLine(line), var state = try? decoder.decode(CanaryState.self, from: Data(member.state)) else {
+                return nil
+            }
+            if let last = member.last { state.lastRun = LastRun(json: last) }
+            states[member.name] = state
         }
         return states
     }

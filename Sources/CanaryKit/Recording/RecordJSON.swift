@@ -77,6 +77,18 @@ enum RecordJSON {
 
         func encode<Value: Encodable>(_ value: Value, depth: Int, key: String?, in id: Int) throws {
             try begin(depth: depth, key: key, in: id)
+            // Type checks, not casts: this runs for every value of every record.
+            if Value.self == RawRecordJSON.self {
+                // Kept as read from state.json (checked JSON): written back as it is.
+                writer.bytes.append(contentsOf: (value as! RawRecordJSON).bytes)
+                return
+            }
+            if Value.self == RunRecord.self {
+                _ = openContainer(object: true, for: depth)
+                try RecordJSON.writeMembers(of: value as! RunRecord, to: self)
+                close(deeperThan: depth)
+                return
+            }
             if Value.self == [String: String].self {
                 let dictionary = value as! [String: String]
                 let inner = openContainer(object: true, for: depth)

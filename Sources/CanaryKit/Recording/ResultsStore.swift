@@ -235,7 +235,7 @@ public final class ResultsStore: Sendable {
     /// run.json's pretty text; runs.jsonl's line is the same, compacted.
     private func encode(_ record: RunRecord, path: String, pretty: Bool = true) throws(RecordingError) -> [UInt8] {
         do {
-            return try RecordJSON.bytes(record, pretty: pretty)
+            return try RecordJSON.record(record, pretty: pretty)
         } catch {
             throw RecordingError(action: "encode a record for", path: path, reason: "\(error)")
         }
