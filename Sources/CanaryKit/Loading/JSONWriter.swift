@@ -14,7 +14,7 @@ struct JSONWriter {
         switch value {
         case .null: append("null")
         case .bool(let flag): append(flag ? "true" : "false")
-        case .number(let number): append(Self.text(of: number))
+        case .number(let number): writeNumber(number)
         case .string(let text): writeString(text)
         case .array(let items):
             writeContainer(open: UInt8(ascii: "["), close: UInt8(ascii: "]"), count: items.count, indent: indent) { writer, index in
@@ -41,6 +41,33 @@ struct JSONWriter {
         }
         if pretty { newline(indent) }
         bytes.append(close)
+    }
+
+    /// `write(.number(number))` without boxing the value in a `JSONValue` (an indirect enum:
+    /// every value written through it was a heap allocation).
+    mutating func writeNumber(_ number: Double) {
+        guard number.isFinite else { return append("null") }
+        if number == number.rounded(), abs(number) < 1e15 {
+            return writeInteger(Int64(number))
+        }
+        append("\(number)")
+    }
+
+    /// Decimal digits, without making a String of them.
+    mutating func writeInteger(_ value: Int64) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        guard magnitude > 0 else { return bytes.append(UInt8(ascii: "0")) }
+        let start = bytes.count
+        while magnitude > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        }
+        bytes[start...].reverse()
+    }
+
+    mutating func writeBool(_ flag: Bool) {
+        append(flag ? "true" : "false")
     }
 
     mutating func newline(_ indent: Int) {

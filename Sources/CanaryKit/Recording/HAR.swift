@@ -228,7 +228,7 @@ enum HAR {
     }
 
     static func queryPairs(_ url: String) -> [(String, String)] {
-        guard url.contains("?"), let query = URLComponents(string: url)?.queryItems else { return [] }
+        guard url.utf8.contains(UInt8(ascii: "?")), let query = URLComponents(string: url)?.queryItems else { return [] }
         return query.map { ($0.name, $0.value ?? "") }
     }
 

@@ -27,7 +27,7 @@ extension RecordJSON {
         out.member("start", record.start)
         out.member("end", record.end)
         out.member("durationMs", record.durationMs)
-        out.member("passed", .bool(record.passed))
+        out.member("passed", Optional(record.passed))
         out.member("attempt", record.attempt)
         try out.nested(record.tags, "tags")
         out.member("error", record.error)
@@ -90,6 +90,6 @@ extension RecordJSON.Stream {
     }
 
     func member(_ key: String, _ flag: Bool?) {
-        if let flag { member(key, .bool(flag)) }
+        if let flag { try? bool(flag, depth: depth, key: key, in: innermostID) }
     }
 }

@@ -70,6 +70,21 @@ enum RecordJSON {
             return lastID
         }
 
+        func string(_ text: String, depth: Int, key: String?, in id: Int) throws {
+            try begin(depth: depth, key: key, in: id)
+            writer.writeString(text)
+        }
+
+        func number(_ number: Double, depth: Int, key: String?, in id: Int) throws {
+            try begin(depth: depth, key: key, in: id)
+            writer.writeNumber(number)
+        }
+
+        func bool(_ flag: Bool, depth: Int, key: String?, in id: Int) throws {
+            try begin(depth: depth, key: key, in: id)
+            writer.writeBool(flag)
+        }
+
         func scalar(_ value: JSONValue, depth: Int, key: String?, in id: Int) throws {
             try begin(depth: depth, key: key, in: id)
             writer.write(value, indent: depth)
@@ -93,7 +108,7 @@ enum RecordJSON {
                 let dictionary = value as! [String: String]
                 let inner = openContainer(object: true, for: depth)
                 for name in dictionary.keys.sorted() {
-                    try scalar(.string(dictionary[name]!), depth: depth + 1, key: name, in: inner)
+                    try string(dictionary[name]!, depth: depth + 1, key: name, in: inner)
                 }
                 close(deeperThan: depth)
                 return
@@ -135,11 +150,11 @@ enum RecordJSON {
         }
 
         mutating func encodeNil(forKey key: Key) throws { try add(.null, key) }
-        mutating func encode(_ value: Bool, forKey key: Key) throws { try add(.bool(value), key) }
-        mutating func encode(_ value: String, forKey key: Key) throws { try add(.string(value), key) }
-        mutating func encode(_ value: Double, forKey key: Key) throws { try add(.number(value), key) }
+        mutating func encode(_ value: Bool, forKey key: Key) throws { try stream.bool(value, depth: depth, key: key.stringValue, in: id) }
+        mutating func encode(_ value: String, forKey key: Key) throws { try stream.string(value, depth: depth, key: key.stringValue, in: id) }
+        mutating func encode(_ value: Double, forKey key: Key) throws { try stream.number(value, depth: depth, key: key.stringValue, in: id) }
         mutating func encode(_ value: Float, forKey key: Key) throws { try add(.number(Double(value)), key) }
-        mutating func encode(_ value: Int, forKey key: Key) throws { try add(.number(Double(value)), key) }
+        mutating func encode(_ value: Int, forKey key: Key) throws { try stream.number(Double(value), depth: depth, key: key.stringValue, in: id) }
         mutating func encode(_ value: Int8, forKey key: Key) throws { try add(.number(Double(value)), key) }
         mutating func encode(_ value: Int16, forKey key: Key) throws { try add(.number(Double(value)), key) }
         mutating func encode(_ value: Int32, forKey key: Key) throws { try add(.number(Double(value)), key) }
@@ -185,8 +200,14 @@ enum RecordJSON {
         }
 
         mutating func encodeNil() throws { try add(.null) }
-        mutating func encode(_ value: Bool) throws { try add(.bool(value)) }
-        mutating func encode(_ value: String) throws { try add(.string(value)) }
+        mutating func encode(_ value: Bool) throws {
+            count += 1
+            try stream.bool(value, depth: depth, key: nil, in: id)
+        }
+        mutating func encode(_ value: String) throws {
+            count += 1
+            try stream.string(value, depth: depth, key: nil, in: id)
+        }
         mutating func encode(_ value: Double) throws { try add(.number(value)) }
         mutating func encode(_ value: Float) throws { try add(.number(Double(value))) }
         mutating func encode(_ value: Int) throws { try add(.number(Double(value))) }
@@ -231,8 +252,14 @@ enum RecordJSON {
         }
 
         mutating func encodeNil() throws { set(.null) }
-        mutating func encode(_ value: Bool) throws { set(.bool(value)) }
-        mutating func encode(_ value: String) throws { set(.string(value)) }
+        mutating func encode(_ value: Bool) throws {
+            stream.close(deeperThan: depth)
+            stream.writer.writeBool(value)
+        }
+        mutating func encode(_ value: String) throws {
+            stream.close(deeperThan: depth)
+            stream.writer.writeString(value)
+        }
         mutating func encode(_ value: Double) throws { set(.number(value)) }
         mutating func encode(_ value: Float) throws { set(.number(Double(value))) }
         mutating func encode(_ value: Int) throws { set(.number(Double(value))) }
@@ -273,10 +300,10 @@ extension RecordJSON.Stream {
     }
 
     func member(_ key: String, _ text: String?) {
-        if let text { member(key, .string(text)) }
+        if let text { try? string(text, depth: depth, key: key, in: innermostID) }
     }
 
-    func member(_ key: String, _ number: Int) { member(key, .number(Double(number))) }
-    func member(_ key: String, _ number: Double) { member(key, .number(number)) }
+    func member(_ key: String, _ number: Int) { try? self.number(Double(number), depth: depth, key: key, in: innermostID) }
+    func member(_ key: String, _ number: Double) { try? self.number(number, depth: depth, key: key, in: innermostID) }
 }
 

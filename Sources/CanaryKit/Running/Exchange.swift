@@ -60,11 +60,12 @@ extension Exchange {
 
     /// The headers of a request header block as libcurl sent it: the first line is the request
     /// line, the rest are `Name: value`.
+    /// Lines end at CR or LF; split on the bytes (grapheme breaking made this 2% of a run's CPU).
     static func headers(ofBlock block: String) -> [HTTPHeader] {
-        block.split(whereSeparator: \.isNewline).dropFirst().compactMap { line in
-            guard let colon = line.firstIndex(of: ":") else { return nil }
-            let value = line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
-            return HTTPHeader(name: String(line[..<colon]), value: String(value))
+        block.utf8.split(whereSeparator: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }).dropFirst().compactMap { line in
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+            let value = line[line.index(after: colon)...].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            return HTTPHeader(name: String(decoding: line[..<colon], as: UTF8.self), value: String(decoding: value, as: UTF8.self))
         }
     }
 }
