@@ -13,8 +13,7 @@ struct StateLine {
 
     /// nil: not one whole member of that shape, or not JSON (the caller then decodes it the slow
     /// way, which explains what is wrong).
-    init?(_ line: ArraySlice<UInt8>) {
-        let bytes = Array(line)
+    init?(_ bytes: [UInt8]) {
         var scan = JSONScan(bytes)
         scan.skipSpace()
         let nameStart = scan.index

@@ -44,9 +44,17 @@ public struct TraceContext: Sendable, Equatable {
         }
     }
 
+    /// The low `digits` hex digits of `value`, zero-padded, written into one buffer (three ids
+    /// per attempt: the Strings of the padding and the suffix were visible in the run's profile).
     static func hex(_ value: UInt64, digits: Int) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, digits - text.count)) + text.suffix(digits)
+        var bytes = [UInt8](repeating: UInt8(ascii: "0"), count: digits)
+        var rest = value
+        for index in stride(from: digits - 1, through: 0, by: -1) where rest != 0 {
+            let digit = UInt8(rest & 0xF)
+            bytes[index] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+            rest >>= 4
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
