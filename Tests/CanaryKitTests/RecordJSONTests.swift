@@ -51,6 +51,7 @@ struct RecordJSONTests {
         full.steps[0].start = "2026-11-22T14:28:40.100Z"
         full.steps.append(StepRecord.skipped("next \"one\""))
         full.steps[1].probe = try JSONDecoder().decode(ProbeSummary.self, from: Data(#"{"kind":"dns","target":"x","answers":["1.2.3.4"]}"#.utf8))
+        full.steps[1].browser = try JSONDecoder().decode(BrowserSummary.self, from: Data(#"{"url":"https://x/","requests":3,"failedRequests":[],"console":[],"consoleErrors":0,"dialogs":[],"dialogCount":0,"refused":[],"lcpMs":12.5,"actions":[]}"#.utf8))
         full.inconclusive = false
         full.cancelled = true
         full.attempts = [AttemptRecord(attempt: 1, start: "s", end: "e", durationMs: 1.5, passed: false, error: "x", steps: full.steps, inconclusive: true, traceId: "t", spanId: "s")]
@@ -70,6 +71,16 @@ struct RecordJSONTests {
             let expected = try RecordJSON.bytes(["s": state], pretty: pretty)
             #expect(String(decoding: expected, as: UTF8.self).contains(String(decoding: try RecordJSON.bytes(record, pretty: false), as: UTF8.self)) || pretty)
         }
+    }
+
+    @Test("the hand-written record writes every stored property of RunRecord, StepRecord and Timings, in order")
+    func handWrittenCoversEveryField() {
+        let record = AlarmTestRuns.run(passed: true)
+        #expect(Mirror(reflecting: record).children.map(\.label) == RecordJSON.recordKeys.map(Optional.some),
+                "a field was added to RunRecord: write it in RecordJSON+Record.swift and list it in recordKeys")
+        #expect(Mirror(reflecting: record.steps[0]).children.map(\.label) == RecordJSON.stepKeys.map(Optional.some),
+                "a field was added to StepRecord: write it in RecordJSON+Record.swift and list it in stepKeys")
+        #expect(Mirror(reflecting: Timings()).children.map(\.label) == ["dns", "connect", "tls", "firstByte", "transfer", "total"])
     }
 
     @Test("a run record decodes back to the same values")

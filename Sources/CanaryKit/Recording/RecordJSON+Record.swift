@@ -76,8 +76,17 @@ extension RecordJSON {
         out.member("spanId", step.spanId)
         out.member("start", step.start)
         if let probe = step.probe { try out.nested(probe, "probe") }
+        if let browser = step.browser { try out.nested(browser, "browser") }
         out.end()
     }
+
+    /// The stored properties each writer above writes, in order: RecordJSONTests checks them
+    /// against the types' own (a field added to a record but not here would be left out of every
+    /// record written).
+    static let recordKeys = ["canary", "runId", "start", "end", "durationMs", "passed", "attempt", "tags", "error", "file", "steps",
+                             "inconclusive", "cancelled", "attempts", "har", "maintenance", "suppressedBy", "flaky", "degraded", "traceId", "spanId"]
+    static let stepKeys = ["name", "outcome", "statusCode", "timings", "failures", "error", "errorKind", "request", "response", "screenshot",
+                           "warnings", "spanId", "start", "probe", "browser"]
 }
 
 extension RecordJSON.Stream {
