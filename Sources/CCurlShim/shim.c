@@ -37,6 +37,9 @@ CURLcode ccurl_easy_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *out) 
 CURLcode ccurl_easy_getinfo_string(CURL *handle, CURLINFO info, char **out) {
     return curl_easy_getinfo(handle, info, out);
 }
+CURLcode ccurl_easy_getinfo_slist(CURL *handle, CURLINFO info, struct curl_slist **out) {
+    return curl_easy_getinfo(handle, info, out);
+}
 CURLcode ccurl_easy_getinfo_private(CURL *handle, void **out) {
     // CURLINFO_PRIVATE is documented as char **; the stored value is our void *.
     char *value = NULL;

@@ -6,6 +6,9 @@ final class EasyHandle {
     let raw: UnsafeMutableRawPointer
     /// CURLOPT_ERRORBUFFER target; must outlive every transfer run on this handle.
     let errorBuffer: UnsafeMutablePointer<CChar>
+    /// Its cookie engine was turned on: curl_easy_reset keeps the jar and the engine, so such a
+    /// handle is destroyed after its transfer instead of serving another canary's.
+    var usedCookies = false
 
     init?() {
         guard let raw = curl_easy_init() else { return nil }
@@ -46,6 +49,20 @@ final class EasyHandle {
         return String(cString: value)
     }
 
+    /// CURLINFO_COOKIELIST: the jar's cookies as Netscape cookie-file lines.
+    func cookieLines() -> [String] {
+        var list: UnsafeMutablePointer<curl_slist>?
+        guard ccurl_easy_getinfo_slist(raw, CURLINFO_COOKIELIST, &list) == CURLE_OK else { return [] }
+        defer { curl_slist_free_all(list) }
+        var lines: [String] = []
+        var entry = list
+        while let node = entry {
+            if let data = node.pointee.data { lines.append(String(cString: data)) }
+            entry = node.pointee.next
+        }
+        return lines
+    }
+
     /// Forgets every option so the handle can serve the next transfer. Detaches the share
     /// first: curl_easy_reset keeps it, and a share cannot be freed while a handle holds it.
     func reset() {
@@ -75,7 +92,7 @@ final class EasyHandlePool {
     }
 
     func recycle(_ handle: EasyHandle) {
-        if idle.count < maxIdle {
+        if idle.count < maxIdle && !handle.usedCookies {
             handle.reset()
             idle.append(handle)
         } else {

@@ -37,6 +37,7 @@ final class EasyTransfer {
     var clientCertificate: ClientCertificate? { request.connection.clientCertificate }
     var proxy: ProxySetting { request.connection.proxy }
     var unixSocket: String? { request.connection.unixSocket }
+    var usesCookies: Bool { request.cookieJar != nil }
 
     // Memory libcurl reads during the transfer without copying it.
     private var headerList: UnsafeMutablePointer<curl_slist>?
@@ -93,6 +94,12 @@ final class EasyTransfer {
         apply(configureHeaders())
         apply(configureConnection())
         apply(configureConnectOnly())
+        if let jar = request.cookieJar {
+            // "" turns the cookie engine on without reading a file; each line is one cookie.
+            handle.usedCookies = true
+            apply(handle.set(CURLOPT_COOKIEFILE, ""))
+            for line in jar { apply(handle.set(CURLOPT_COOKIELIST, line)) }
+        }
         return firstFailure
     }
 

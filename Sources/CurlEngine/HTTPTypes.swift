@@ -78,6 +78,10 @@ public struct HTTPRequest: Sendable {
     /// `HOST:PORT:CONNECT-HOST:CONNECT-PORT` (CURLOPT_CONNECT_TO): connect there while the URL's
     /// host is the name sent as SNI and verified against the certificate.
     public var connectTo: String?
+    /// The run's cookie jar (`cookies: true`) as Netscape cookie-file lines, loaded into the
+    /// transfer's own cookie engine (which also carries cookies across its redirect hops); the
+    /// jar after the transfer comes back in `HTTPResponse.cookieJar`. nil: no cookie engine.
+    public var cookieJar: [String]?
 
     public init(
         method: String = "GET", url: String, headers: [HTTPHeader] = [], body: [UInt8]? = nil,
@@ -233,6 +237,8 @@ public struct HTTPResponse: Sendable {
     public var clientCertificateRequested = false
     /// The request headers exactly as libcurl sent them on the final hop (CURLINFO_HEADER_OUT).
     public var requestHeaderBlock: String
+    /// The cookie jar after the transfer (Netscape cookie-file lines); nil when the request had none.
+    public var cookieJar: [String]?
     public init(
         statusCode: Int, httpVersion: String, reason: String, headers: [HTTPHeader], body: [UInt8],
         redirectCount: Int, effectiveURL: String, primaryIP: String, newConnections: Int,

@@ -31,6 +31,7 @@ extension EasyTransfer {
         response.hops = hops
         response.tls = tls
         response.clientCertificateRequested = handshake.clientCertificateRequested
+        if usesCookies { response.cookieJar = handle.cookieLines() }
         return .success(response)
     }
 

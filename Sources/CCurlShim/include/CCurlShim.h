@@ -24,6 +24,8 @@ CURLcode ccurl_easy_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *out);
 CURLcode ccurl_easy_getinfo_string(CURL *handle, CURLINFO info, char **out);
 CURLcode ccurl_easy_getinfo_private(CURL *handle, void **out);
 CURLcode ccurl_easy_getinfo_certinfo(CURL *handle, struct curl_certinfo **out);
+/// CURLINFO_COOKIELIST: a list the caller frees with curl_slist_free_all.
+CURLcode ccurl_easy_getinfo_slist(CURL *handle, CURLINFO info, struct curl_slist **out);
 
 // curl_multi_setopt
 CURLMcode ccurl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);

@@ -72,7 +72,7 @@ extension Query {
         case .status, .size, .redirects, .duration, .timing: return true
         case .certificate(let fact): return fact.isDuration
         case .page(let fact): return fact.isDuration || fact == .consoleErrors || fact == .networkFailed || fact == .cls
-        case .header, .body, .json, .jsonSchema, .xpath, .httpVersion, .banner, .answers, .rcode, .text, .visible, .evaluate: return false
+        case .header, .cookie, .body, .json, .jsonSchema, .xpath, .httpVersion, .banner, .answers, .rcode, .text, .visible, .evaluate: return false
         }
     }
 }

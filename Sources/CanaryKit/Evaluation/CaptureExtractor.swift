@@ -48,7 +48,7 @@ public enum CaptureExtractor {
         case .status: return .number(Double(facts.status))
         case .json(let path): return facts.bodyJSON.flatMap { JSONPathEvaluator.query(path, in: $0) }
         case .evaluate(let script): return facts.page?.evaluated[script] ?? nil
-        case .body, .header, .xpath, .banner, .selector: return nil
+        case .body, .header, .cookie, .xpath, .banner, .selector: return nil
         }
     }
 
@@ -61,6 +61,11 @@ public enum CaptureExtractor {
         case .header(let name):
             guard let value = facts.headerValue(name) else {
                 throw .missing(capture: capture.name, reason: "header \(name) is missing")
+            }
+            return value
+        case .cookie(let name):
+            guard let value = facts.cookies?[name] else {
+                throw .missing(capture: capture.name, reason: "cookie \(name) is not in the jar")
             }
             return value
         case .json(let path):
@@ -102,6 +107,7 @@ public enum CaptureExtractor {
         case .status: return "status"
         case .body: return "body"
         case .header(let name): return "header \(name)"
+        case .cookie(let name): return "cookie \(name)"
         case .json(let path): return "json \(path.source)"
         case .xpath(let expression): return "xpath \(expression)"
         case .banner: return "banner"

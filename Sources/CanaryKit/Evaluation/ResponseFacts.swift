@@ -36,6 +36,8 @@ public struct ResponseFacts: Sendable {
     public var rcode: String?
     /// `browser` steps: what the page showed once the actions were done.
     public var page: PageFacts?
+    /// `cookies: true`: the run's jar after the step, name to value; nil without a jar.
+    public var cookies: [String: String]?
 
     /// The body JSON is passed in already parsed, so evaluation stays a pure function of values
     /// and the body is parsed once per response, however many assertions read it.
@@ -103,6 +105,7 @@ public struct ResponseFacts: Sendable {
         switch query {
         case .status: return (.number(Double(status)), "")
         case .header(let name): return (headerValue(name).map(JSONValue.string), "no such header in the response")
+        case .cookie(let name): return (cookies?[name].map(JSONValue.string), "no such cookie in the jar")
         case .body: return (.string(bodyText), "")
         case .json(let path):
             guard let json = bodyJSON else { return (nil, notJSONReason) }

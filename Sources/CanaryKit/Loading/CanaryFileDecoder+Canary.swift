@@ -42,6 +42,7 @@ extension CanaryFileDecoder {
         }
         if let value = fields["defaults"] { canary.defaults = decodeDefaults(value) }
         if let value = fields["trace"] { canary.trace = decodeTrace(value) }
+        if let value = fields["cookies"] { canary.cookies = bool(value, for: "'cookies'") ?? false }
         if let value = fields["alarm"], let alarm = decodeAlarm(value) { canary.alarm = alarm }
         if let value = fields["maintenance"] { canary.maintenance = decodeMaintenance(value) }
         if let value = fields["dependsOn"] { (canary.dependsOn, canary.dependsOnPlaces) = decodeDependsOn(value) }
@@ -50,7 +51,21 @@ extension CanaryFileDecoder {
             return nil
         }
         canary.steps = decodeSteps(steps)
+        if !canary.cookies { checkCookiesNeedJar(canary.steps, at: steps.location) }
         return canary
+    }
+
+    /// `expect.cookies` and `capture: {cookie: …}` read the run's jar, which only `cookies: true` keeps.
+    private func checkCookiesNeedJar(_ steps: [Step], at fallback: SourceLocation) {
+        for step in steps {
+            let check = (step.assertions + step.warnings).first { if case .cookie = $0.query { true } else { false } }
+            let capture = step.captures.first { if case .cookie = $0.source { true } else { false } }
+            guard check != nil || capture != nil else { continue }
+            let what = capture.map { "capture '\($0.name)' reads a cookie" } ?? "'cookies' checks read cookies"
+            report("step '\(step.name)': \(what), but the canary keeps no cookie jar; add \"cookies\": true to the canary",
+                   at: check?.location ?? step.location ?? fallback)
+            return
+        }
     }
 
     private func decodeName(_ fields: Fields, defaultName: String) -> String {

@@ -18,6 +18,13 @@ extension CanaryFileDecoder {
                     }
                     assertions += assertion(.header(member.key), member.value, at: member.keyLocation)
                 }
+            case "cookies":
+                for member in map(entry, in: "expect 'cookies'") ?? [] {
+                    if !Self.isToken(member.key) {
+                        report("'\(Self.excerpt(member.key))' is not a valid cookie name, so no response can set it", at: member.keyLocation)
+                    }
+                    assertions += assertion(.cookie(member.key), member.value, at: member.keyLocation)
+                }
             case "json":
                 for member in map(entry, in: "expect 'json'") ?? [] {
                     // Decode the predicate even when the path is bad, to report its problems too.

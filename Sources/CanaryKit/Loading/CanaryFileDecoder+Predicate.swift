@@ -17,7 +17,7 @@ extension CanaryFileDecoder {
             switch query {
             case .status: self = .statusCode
             case .size, .redirects: self = .number
-            case .header, .body, .httpVersion, .banner, .rcode, .text: self = .text
+            case .header, .cookie, .body, .httpVersion, .banner, .rcode, .text: self = .text
             case .page(.title), .page(.url): self = .text
             case .page(.consoleErrors), .page(.networkFailed), .page(.cls): self = .number
             case .page: self = .duration

@@ -107,7 +107,7 @@ extension CanaryFileDecoder {
                 report("\(what) of a tcp step takes {\"banner\": true} (with an optional 'regex'); found \(found)", at: value.location)
                 return nil
             }
-            report("\(what) takes exactly one of {\"json\": \"$.path\"}, {\"xpath\": \"//title\"}, {\"header\": \"Name\"}, {\"body\": true} or {\"status\": true}; found \(found)", at: value.location)
+            report("\(what) takes exactly one of {\"json\": \"$.path\"}, {\"xpath\": \"//title\"}, {\"header\": \"Name\"}, {\"cookie\": \"name\"}, {\"body\": true} or {\"status\": true}; found \(found)", at: value.location)
             return nil
         }
         let source: Capture.Source?
@@ -118,6 +118,8 @@ extension CanaryFileDecoder {
             source = string(sourceValue, for: "\(what) 'xpath'", like: "//input[@name='csrf']/@value").flatMap { xpath($0, at: sourceValue.location) ? .xpath($0) : nil }
         case "header":
             source = string(sourceValue, for: "\(what) 'header'", like: "Set-Cookie").map { .header($0) }
+        case "cookie":
+            source = string(sourceValue, for: "\(what) 'cookie'", like: "session").map { .cookie($0) }
         case "selector":
             let attribute = fields["attribute"].flatMap { string($0, for: "\(what) 'attribute'", like: "value") }
             source = string(sourceValue, for: "\(what) 'selector'", like: "input[name=csrf]").map { .selector($0, attribute: attribute) }

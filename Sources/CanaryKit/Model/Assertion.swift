@@ -3,6 +3,8 @@ public enum Query: Sendable, Equatable {
     case status
     /// A response header, by case-insensitive name.
     case header(String)
+    /// `expect.cookies`: a cookie's value in the run's jar after the step, by exact name.
+    case cookie(String)
     /// The body as text.
     case body
     case json(JSONPath)
@@ -81,6 +83,7 @@ public enum Query: Sendable, Equatable {
         switch self {
         case .status: return "status"
         case .header(let name): return "header \(name)"
+        case .cookie(let name): return "cookie \(name)"
         case .body: return "body"
         case .json(let path): return "json \(path.source)"
         case .duration: return "duration"
@@ -129,6 +132,8 @@ public struct Capture: Sendable, Equatable {
     public enum Source: Sendable, Equatable {
         case json(JSONPath)
         case header(String)
+        /// A cookie's value in the run's jar after the step.
+        case cookie(String)
         case body
         case status
         case xpath(String)

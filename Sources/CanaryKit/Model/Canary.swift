@@ -28,6 +28,9 @@ public struct Canary: Sendable {
     public var matrixBase: String? = nil
     /// `trace` (or `defaults.trace`): the trace headers its steps send; nil: `TraceFormat.standard`.
     public var trace: [TraceFormat]? = nil
+    /// `cookies: true`: a cookie jar per attempt, carried from step to step (never to another
+    /// attempt, run or canary); `expect.cookies` and `capture: {cookie: …}` read it.
+    public var cookies = false
 
     /// The trace headers its steps send unless `--trace` says otherwise.
     public var traceFormats: [TraceFormat] { trace ?? defaults.trace ?? TraceFormat.standard }

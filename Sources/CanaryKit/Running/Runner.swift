@@ -225,6 +225,8 @@ public struct Runner: Sendable {
         let builder = RequestBuilder(canary: canary, caFile: settings.caFile, maxBodyBytes: settings.maxBodyBytes, proxy: settings.proxy)
         let probeBuilder = ProbeBuilder(canary: canary, caFile: settings.caFile)
         var output = StepsOutput(canary: canary)
+        // `cookies: true`: this attempt's jar, empty at its start (a retry starts empty too).
+        var jar: CookieJar? = canary.cookies ? CookieJar() : nil
         var stopped = false
         for (offset, step) in canary.steps.enumerated() {
             if stopped || Task.isCancelled {
@@ -241,7 +243,7 @@ public struct Runner: Sendable {
                 let execution = StepExecution(
                     step: step, index: offset + 1, canary: canary, engine: engine, session: session,
                     trace: trace, traceFormats: settings.traceFormats ?? canary.traceFormats)
-                let (stepRecord, exchange) = await execution.run(builder: builder, interpolator: &interpolator)
+                let (stepRecord, exchange) = await execution.run(builder: builder, interpolator: &interpolator, jar: &jar)
                 record = stepRecord
                 if let exchange { output.exchanges.append(exchange) }
             } else {

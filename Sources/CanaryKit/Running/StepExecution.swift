@@ -29,7 +29,9 @@ struct StepExecution {
             + step.captures.compactMap { if case .xpath(let expression) = $0.source { expression } else { nil } }
     }
 
-    func run(builder: RequestBuilder, interpolator: inout Interpolator) async -> (StepRecord, Exchange?) {
+    /// `jar`: the attempt's cookies (`cookies: true`), sent with the request and replaced by the
+    /// jar after it; nil without one.
+    func run(builder: RequestBuilder, interpolator: inout Interpolator, jar: inout CookieJar?) async -> (StepRecord, Exchange?) {
         var record = StepRecord.skipped(step.name)
         record.outcome = .failed
         record.spanId = TraceContext.newSpanId()
@@ -49,6 +51,7 @@ struct StepExecution {
             return (record, nil)
         }
         request.addTraceHeaders(trace, spanId: record.spanId ?? "", formats: traceFormats)
+        request.cookieJar = jar?.lines
         record.request = RequestSummary(request)
         interpolator.remember(secrets: Credentials.carried(by: request))
         if index == canary.steps.count { request.asksServerToClose() }
@@ -74,10 +77,15 @@ struct StepExecution {
             tls: response.tls.map(TLSRecord.init))
 
         interpolator.remember(secrets: Credentials.set(by: response))
+        if jar != nil, let lines = response.cookieJar {
+            jar = CookieJar(lines: lines)
+        }
+        if let jar { interpolator.remember(secrets: jar.secretValues) }
         // Parse the body only when something reads it as JSON: most steps don't.
         let (bodyJSON, bodyJSONProblem) = readsJSON ? ResponseFacts.parseJSON(response.body) : (nil, nil)
         var facts = ResponseFacts(response: response, bodyJSON: bodyJSON)
         facts.bodyJSONProblem = bodyJSONProblem
+        facts.cookies = jar.map { Dictionary($0.cookies().map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last }) }
         facts.redactor = Redactor(secrets: interpolator.secretValues)
         facts.evaluateXPaths(xpaths(assertions + warnChecks))
         step.check(facts, assertions: assertions, warnings: warnChecks, into: &record, interpolator: &interpolator)

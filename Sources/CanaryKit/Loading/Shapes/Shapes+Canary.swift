@@ -20,6 +20,8 @@ enum Shapes {
         Field("steps", .array(.shape("step"), minItems: 1), required: true, "The steps, run in order.",
               example: #"[{request: {url: "https://example.com/health"}, expect: {status: 200}}]"#),
         Field("trace", traceFormats, "Trace context headers sent: w3c, xray, b3 (comma-separated) or none.", example: #""w3c,xray""#),
+        Field("cookies", .boolean, "A cookie jar per run: cookies a response sets are sent by later requests (and redirects) of the same run.",
+              example: "true"),
         Field("matrix", .map(.array(.anyOf([.string, .map(.text)]), minItems: 1)),
               "One canary per combination of entries, named checkout[eu,chrome]; each entry's name and values become {{variables}} and tags.",
               example: #"{target: [{name: "eu", base: "https://eu.example.com"}, {name: "us", base: "https://us.example.com"}]}"#),

@@ -4,6 +4,8 @@ extension Shapes {
         Field("status", .predicate(.statusCode), "The status code; a list means one of.", example: "[200, 201]"),
         Field("headers", .map(.predicate(.text)), "Response headers by name (case-insensitive).",
               example: #"{"Content-Type": {contains: "json"}}"#),
+        Field("cookies", .map(.predicate(.text)), "Cookies in the run's jar after the step, by name (needs \"cookies\": true).",
+              example: #"{session: {exists: true}}"#),
         Field("body", .predicate(.text), "The body as text.", example: #"{contains: "ok"}"#),
         Field("json", .map(.predicate(.any)), "JSONPath queries on a JSON body.", example: #"{"$.status": "up"}"#),
         Field("duration", .predicate(.duration), "The whole request's time (\"800ms\", or a number of milliseconds).",
@@ -64,14 +66,15 @@ extension Shapes {
     ])
 
     /// The keys of a capture that say where its value comes from (exactly one is given).
-    static let captureSources = ["json", "xpath", "header", "body", "status"]
+    static let captureSources = ["json", "xpath", "header", "cookie", "body", "status"]
 
     static let capture = Shape(
-        name: "capture", doc: "Where a captured value comes from: exactly one of json, xpath, header, body, status.",
+        name: "capture", doc: "Where a captured value comes from: exactly one of json, xpath, header, cookie, body, status.",
         fields: [
             Field("json", .string, "A JSONPath into the JSON body.", example: #""$.token""#),
             Field("xpath", .string, "An XPath 1.0 expression on an XML or HTML body.", example: #""string(//title)""#),
             Field("header", .string, "A response header's value.", example: #""Set-Cookie""#),
+            Field("cookie", .string, "A cookie's value in the run's jar after the step (needs \"cookies\": true).", example: #""session""#),
             Field("body", .constant(true), "The whole body.", example: "true"),
             Field("status", .constant(true), "The status code.", example: "true"),
             Field("regex", .string, "Keep the first group (or the whole match) of this regular expression.", example: #""sid=([^;]+)""#),
