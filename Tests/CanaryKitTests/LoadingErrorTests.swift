@@ -98,6 +98,12 @@ private let stepErrors: [StepErrorCase] = [
     StepErrorCase("{name: 's', request: {url: '{{base}}', proxy: 'ftp://{{secret.U}}@proxy.test'}}", at: "'ftp:",
                   "'proxy' \"ftp://{{secret.U}}@proxy.test\" is not a proxy URL"),
     StepErrorCase("{request: {url: '{{base}}', timeout: 'x'}}", at: "'x'", step: "step-1", "'x' is not a duration"),
+    StepErrorCase("{name: 's', request: {url: '{{base}}'}, expect: {cookies: {session: 'a'}}}", at: "session",
+                  "'cookies' checks read cookies, but the canary keeps no cookie jar; add \"cookies\": true to the canary"),
+    StepErrorCase("{name: 's', request: {url: '{{base}}'}, capture: {c: {cookie: 'session'}}}", at: "{name",
+                  "capture 'c' reads a cookie, but the canary keeps no cookie jar; add \"cookies\": true to the canary"),
+    StepErrorCase("{name: 's', request: {url: '{{base}}'}, expect: {cookies: {'bad name': 'a'}}}", at: "'bad name'",
+                  "'bad name' is not a valid cookie name, so no response can set it"),
 ]
 
 @Suite("Loading errors")

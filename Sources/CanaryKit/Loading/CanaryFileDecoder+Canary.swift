@@ -61,9 +61,11 @@ extension CanaryFileDecoder {
             let check = (step.assertions + step.warnings).first { if case .cookie = $0.query { true } else { false } }
             let capture = step.captures.first { if case .cookie = $0.source { true } else { false } }
             guard check != nil || capture != nil else { continue }
-            let what = capture.map { "capture '\($0.name)' reads a cookie" } ?? "'cookies' checks read cookies"
-            report("step '\(step.name)': \(what), but the canary keeps no cookie jar; add \"cookies\": true to the canary",
+            let what = check != nil ? "'cookies' checks read cookies" : "capture '\(capture?.name ?? "")' reads a cookie"
+            stepName = step.name
+            report("\(what), but the canary keeps no cookie jar; add \"cookies\": true to the canary",
                    at: check?.location ?? step.location ?? fallback)
+            stepName = nil
             return
         }
     }
