@@ -45,7 +45,7 @@ struct BrowserLoadingTests {
         (#"{name: "s", browser: {url: "http://x/"}, expect: {status: 200, banner: "x"}}"#,
          "1:84: canary 'c', step 's': 'banner' checks a tcp step, not a browser step; a browser step's 'expect' takes title, url, text, visible, console, network, vitals, evaluate, status, timings, duration"),
         (#"{name: "s", request: {url: "http://x/"}, expect: {title: "x"}}"#,
-         "1:71: canary 'c', step 's': 'title' checks a browser step, not an HTTP ('request') step; an HTTP ('request') step's 'expect' takes status, headers, body, json, duration, timings, size, redirects, httpVersion, certificate, visual, jsonSchema, xpath"),
+         "1:71: canary 'c', step 's': 'title' checks a browser step, not an HTTP ('request') step; an HTTP ('request') step's 'expect' takes status, headers, cookies, body, json, duration, timings, size, redirects, httpVersion, certificate, visual, jsonSchema, xpath"),
         (#"{name: "s", browser: {url: "http://x/"}, capture: {a: {json: "$.a"}}}"#,
          "1:76: canary 'c', step 's': unknown key 'json' in capture 'a' (allowed: selector, attribute, evaluate, regex, secret)"),
         (#"{name: "s", browser: {url: "http://x/", viewport: {width: 10}}}"#,

@@ -40,7 +40,7 @@ struct ProbeLoadingTests {
         (#"{name: "s", dns: {name: "x", type: "A"}, expect: {status: 200}}"#,
          "1:71: canary 'c', step 's': 'status' checks an HTTP ('request') step, not a dns step; a dns step's 'expect' takes answers, rcode, duration, timings"),
         (#"{name: "s", request: {url: "http://x/"}, expect: {banner: "220"}}"#,
-         "1:71: canary 'c', step 's': 'banner' checks a tcp step, not an HTTP ('request') step; an HTTP ('request') step's 'expect' takes status, headers, body, json, duration, timings, size, redirects, httpVersion, certificate, visual, jsonSchema, xpath"),
+         "1:71: canary 'c', step 's': 'banner' checks a tcp step, not an HTTP ('request') step; an HTTP ('request') step's 'expect' takes status, headers, cookies, body, json, duration, timings, size, redirects, httpVersion, certificate, visual, jsonSchema, xpath"),
         (#"{name: "s", tcp: {host: "x", port: 25}, warn: {answers: []}}"#,
          "1:68: canary 'c', step 's': 'answers' checks a dns step, not a tcp step; a tcp step's 'warn' takes banner, duration, timings"),
         (#"{name: "s", tcp: {host: "x"}}"#, "1:38: canary 'c', step 's': the tcp step has no 'port'; add e.g. \"port\": 25"),

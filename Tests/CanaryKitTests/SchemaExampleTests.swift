@@ -9,7 +9,8 @@ struct SchemaExampleTests {
     /// Where an object of each shape stands in a canary: `%` is replaced by one `key: example`.
     static let places: [String: String] = {
         let step = #"request: {url: "https://h.test/"}"#
-        func canary(_ inner: String) -> String { #"{variables: {base: "https://h.test", user: "u"}, "# + inner + "}" }
+        // With a cookie jar, so `expect.cookies`' example loads.
+        func canary(_ inner: String) -> String { #"{variables: {base: "https://h.test", user: "u"}, cookies: true, "# + inner + "}" }
         func expect(_ inner: String) -> String { canary("steps: [{\(step), expect: {\(inner)}}]") }
         return [
             "canary": "{steps: [{\(step)}], %}",
