@@ -137,8 +137,12 @@ struct BrowserStepTests {
         #expect(records["hostile-popups"]?.steps[0].browser?.refused.isEmpty == false)
         for attack in ["alerts", "loop", "dom"] {
             let record = try #require(records["hostile-\(attack)"])
-            #expect(!record.passed && record.isInconclusive == false)
+            #expect(record.isInconclusive == false)
             #expect(record.steps[0].durationWithin(seconds: 14), "\(attack): \(record.steps[0].timings.total) ms")
+            // On a quiet machine the 50 MB of DOM is built within the step's 6 s, and then the page is what it
+            // says: its step may pass. The alert loop and the endless loop can never load.
+            if attack == "dom" && record.passed { continue }
+            #expect(!record.passed, "\(attack)")
             let error = record.steps[0].error ?? ""
             #expect(error.hasPrefix("goto \(Self.app)/hostile.html?attack=\(attack): "), "\(error)")
             #expect(error.contains("within 6s"), "\(error)")
