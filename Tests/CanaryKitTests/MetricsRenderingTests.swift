@@ -156,3 +156,42 @@ struct MetricsRenderingTests {
         #expect(text == PrometheusText.render([MetricsFixtures.plain, MetricsFixtures.hostile]))
     }
 }
+
+@Suite("Prometheus text: the bytes written are the samples")
+struct MetricsTextMatchesSamplesTests {
+    /// A canary with a browser step, for the three browser families.
+    static let browser: CanaryMetrics = {
+        let summary = #"{"requests":3,"failedRequests":["https://x.test/a"],"console":[],"consoleErrors":2,"dialogs":[],"dialogCount":0,"refused":[],"actions":[],"lcpMs":1200,"cls":0.125,"loadMs":900.5}"#
+        var step = MetricsFixtures.step("page \"one\"")
+        step.browser = try! JSONDecoder().decode(BrowserSummary.self, from: Data(summary.utf8))
+        return MetricsFixtures.metrics(MetricsFixtures.record("shop", tags: ["location": "eu-west-1"], steps: [step]))
+    }()
+
+    /// What the text of one sample is: the labels in order, escaped, then the value.
+    static func line(_ name: String, _ sample: MetricSample, omitting: Set<String>) -> String {
+        let labels = sample.labels.filter { !omitting.contains($0.name) }
+            .map { "\($0.name)=\"\(PrometheusText.escapeLabelValue($0.value))\"" }
+        return name + (labels.isEmpty ? "" : "{" + labels.joined(separator: ",") + "}") + " " + PrometheusText.formatValue(sample.value) + "\n"
+    }
+
+    @Test("every family's lines, written straight to bytes, are what samples(of:) holds, with and without omitted labels")
+    func textIsTheSamples() {
+        let never = CanaryMetrics(canary: "never-ran", tags: ["env": "prod"], last: nil, runsPassed: 0, runsFailed: 0, alarmState: "INSUFFICIENT_DATA")
+        for metrics in [MetricsFixtures.hostile, MetricsFixtures.plain, Self.browser, never] {
+            for omitting: Set<String> in [[], ["canary"], ["canary", "location"], ["step", "phase"]] {
+                var expected = ""
+                var written: [UInt8] = []
+                for family in MetricFamily.allCases {
+                    for sample in family.samples(of: metrics) { expected += Self.line(family.name, sample, omitting: omitting) }
+                    PrometheusText.appendLines(family, of: metrics, omitting: omitting, to: &written)
+                }
+                #expect(String(decoding: written, as: UTF8.self) == expected, "\(metrics.canary), omitting \(omitting.sorted())")
+            }
+        }
+        // The browser canary has a sample of each browser family, so they are compared too.
+        let browserText = PrometheusText.render([Self.browser])
+        #expect(browserText.contains(#"canary_browser_timing_seconds{canary="shop",location="eu-west-1",step="page \"one\"",timing="lcp"} 1.2"#))
+        #expect(browserText.contains(#"canary_browser_layout_shift{canary="shop",location="eu-west-1",step="page \"one\""} 0.125"#))
+        #expect(browserText.contains(#"canary_browser_page_errors{canary="shop",location="eu-west-1",step="page \"one\"",kind="network"} 1"#))
+    }
+}

@@ -46,14 +46,17 @@ public enum PrometheusText {
     ) throws(Failure) {
         // Positions, not copies: two copies of 10,000 canaries' metrics were 14 MB of the peak.
         var latest: [String: Int] = [:]
-        for (index, canary) in canaries.enumerated() { latest[canary.canary] = index }
+        for index in canaries.indices { latest[canaries[index].canary] = index }
         let sorted = latest.sorted { $0.key < $1.key }.map(\.value)
         latest = [:]
+        // Each canary's own labels once, not once per family and sample.
+        let prefixes = sorted.map { labelPrefix(of: canaries[$0], omitting: omitting) }
         for family in MetricFamily.allCases {
             var header = header(family)
-            for index in sorted {
+            let name = Array(family.name.utf8)
+            for (index, prefix) in zip(sorted, prefixes) {
                 let start = out.count
-                appendLines(family, of: canaries[index], omitting: omitting, to: &out)
+                appendLines(family, named: name, of: canaries[index], prefix: prefix, omitting: omitting, to: &out)
                 if out.count > start, !header.isEmpty {
                     out.insert(contentsOf: header, at: start)
                     header = []
@@ -70,7 +73,47 @@ public enum PrometheusText {
 
     /// One canary's sample lines of `family` (none when it has no sample of it).
     static func appendLines(_ family: MetricFamily, of canary: CanaryMetrics, omitting: Set<String> = [], to out: inout [UInt8]) {
-        for sample in family.samples(of: canary) { appendLine(family.name, sample, omitting: omitting, to: &out) }
+        appendLines(family, named: Array(family.name.utf8), of: canary, prefix: labelPrefix(of: canary, omitting: omitting), omitting: omitting, to: &out)
+    }
+
+    /// `canary="…",tag="…"`: the labels every sample of `canary` begins with (without braces).
+    static func labelPrefix(of canary: CanaryMetrics, omitting: Set<String>) -> [UInt8] {
+        var out: [UInt8] = []
+        for label in [("canary", canary.canary)] + PrometheusLabels.tagLabels(canary.tags) where !omitting.contains(label.0) {
+            appendLabel(label.0, label.1, comma: !out.isEmpty, to: &out)
+        }
+        return out
+    }
+
+    /// The lines `samples(of:)` and `appendLine` make, written straight to bytes.
+    private static func appendLines(
+        _ family: MetricFamily, named name: [UInt8], of canary: CanaryMetrics, prefix: [UInt8], omitting: Set<String>, to out: inout [UInt8]
+    ) {
+        family.forEachSample(of: canary) { extra, value in
+            out += name
+            var empty = prefix.isEmpty
+            if !empty { out.append(UInt8(ascii: "{")); out += prefix }
+            func add(_ label: (name: String, value: String)?) {
+                guard let label, omitting.isEmpty || !omitting.contains(label.name) else { return }
+                if empty { out.append(UInt8(ascii: "{")) }
+                appendLabel(label.name, label.value, comma: !empty, to: &out)
+                empty = false
+            }
+            add(extra.first)
+            add(extra.second)
+            if !empty { out.append(UInt8(ascii: "}")) }
+            out.append(UInt8(ascii: " "))
+            out += formatValue(value).utf8
+            out.append(UInt8(ascii: "\n"))
+        }
+    }
+
+    private static func appendLabel(_ name: String, _ value: String, comma: Bool, to out: inout [UInt8]) {
+        if comma { out.append(UInt8(ascii: ",")) }
+        out += name.utf8
+        out += "=\"".utf8
+        appendEscaped(value, to: &out)
+        out.append(UInt8(ascii: "\""))
     }
 
     /// Rewrites `<directory>/metrics.prom` from lines rendered before (`appendLines`), as `write`
@@ -85,23 +128,6 @@ public enum PrometheusText {
             }
             try out.append(Array(trailer.utf8))
         }
-    }
-
-    private static func appendLine(_ name: String, _ sample: MetricSample, omitting: Set<String>, to out: inout [UInt8]) {
-        out += name.utf8
-        var first = true
-        for label in sample.labels where omitting.isEmpty || !omitting.contains(label.name) {
-            out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
-            first = false
-            out += label.name.utf8
-            out += "=\"".utf8
-            appendEscaped(label.value, to: &out)
-            out.append(UInt8(ascii: "\""))
-        }
-        if !first { out.append(UInt8(ascii: "}")) }
-        out.append(UInt8(ascii: " "))
-        out += formatValue(sample.value).utf8
-        out.append(UInt8(ascii: "\n"))
     }
 
     /// `escapeLabelValue(value)`'s bytes appended to `out`; a value with nothing to escape (most)
