@@ -83,6 +83,25 @@ struct RecordJSONTests {
         #expect(Mirror(reflecting: Timings()).children.map(\.label) == ["dns", "connect", "tls", "firstByte", "transfer", "total"])
     }
 
+    @Test("state.json's hand-written member is what CanaryState's Codable encoding writes, byte for byte")
+    func handWrittenState() throws {
+        var full = CanaryState(recent: [true, false, true], state: .alarm, since: "2026-11-22T14:28:41Z", runsPassed: 12, runsFailed: 3,
+                               last: awkwardRecord.trimmedForState, tags: ["b": "2", "a": "\"quoted\"\n"])
+        full.runsInconclusive = 4
+        full.runsFlaky = 1
+        full.file = "/etc/canary/canaries/x.json"
+        full.goneSince = "2026-11-23T00:00:00Z"
+        full.maintenance = true
+        var raw = CanaryState(recent: [true], state: .ok, last: nil)
+        raw.lastRun = LastRun(json: Array(#"{"canary":"kept","runId":"as read"}"#.utf8))
+        for state in [full, raw, CanaryState(), CanaryState(recent: [false], state: .ok, last: AlarmTestRuns.run(passed: true))] {
+            let reference = try RecordJSON.bytes("x\"y") + ": ".utf8 + RecordJSON.bytes(state)
+            #expect(try StateFile.member("x\"y", state, path: "state.json") == reference)
+        }
+        #expect(Mirror(reflecting: full).children.map(\.label) == RecordJSON.stateKeys.map(Optional.some),
+                "a field was added to CanaryState: write it in RecordJSON.write(_: CanaryState, to:) and list it in stateKeys")
+    }
+
     @Test("a run record decodes back to the same values")
     func roundTrip() throws {
         let record = awkwardRecord

@@ -71,7 +71,13 @@ public enum StateFile {
     /// One canary's line of the file (without the separator): `"name": {…}`.
     static func member(_ name: String, _ state: CanaryState?, path: String) throws(RecordingError) -> [UInt8] {
         do {
-            return try RecordJSON.bytes(name) + ": ".utf8 + RecordJSON.bytes(state)
+            guard let state else { return try RecordJSON.bytes(name) + ": null".utf8 }
+            let stream = RecordJSON.Stream(pretty: false)
+            stream.writer.writeString(name)
+            stream.writer.append(": ")
+            try RecordJSON.write(state, to: stream)
+            stream.close(deeperThan: 0)
+            return stream.writer.bytes
         } catch {
             throw RecordingError(action: "encode canary states for", path: path, reason: "\(error)")
         }

@@ -102,3 +102,38 @@ extension RecordJSON.Stream {
         if let flag { try? bool(flag, depth: depth, key: key, in: innermostID) }
     }
 }
+
+extension RecordJSON {
+    /// A canary's state as `CanaryState.encode(to:)` writes it, by hand: state.json is every
+    /// canary's state, rewritten by every `canary run`, and through Codable's containers the
+    /// members around `last` cost as much as the record itself. RecordJSONTests checks that both
+    /// write the same bytes, and `stateKeys` against the type's stored properties.
+    static func write(_ state: CanaryState, to out: Stream) throws {
+        out.begin()
+        out.begin("recent", array: true)
+        for passed in state.recent { out.member(nil, .bool(passed)) }
+        out.end()
+        out.member("state", state.state.rawValue)
+        out.member("since", state.since)
+        out.member("runsPassed", state.runsPassed)
+        out.member("runsFailed", state.runsFailed)
+        out.member("runsInconclusive", state.runsInconclusive)
+        out.member("runsFlaky", state.runsFlaky)
+        if let lastRun = state.lastRun {
+            if let json = lastRun.json {
+                try out.nested(RawRecordJSON(bytes: json), "last")
+            } else if let record = lastRun.record {
+                try out.nested(record, "last")
+            }
+        }
+        try out.nested(state.tags, "tags")
+        out.member("file", state.file)
+        out.member("goneSince", state.goneSince)
+        out.member("maintenance", state.maintenance)
+        out.end()
+    }
+
+    /// `CanaryState`'s stored properties, in declaration order (`lastRun` is written as `last`).
+    static let stateKeys = ["recent", "state", "since", "runsPassed", "runsFailed", "runsInconclusive", "lastRun", "tags", "runsFlaky",
+                            "file", "goneSince", "maintenance"]
+}
