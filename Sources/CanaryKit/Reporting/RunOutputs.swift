@@ -357,18 +357,17 @@ public actor RunOutputs {
         let rendered = self.rendered
         var warnings: [String] = []
         let sinks = makeSinks()
-        let batch = events.map { event in
-            var event = event
-            event.account = settings.account
-            return event
-        }
+        // Moved out, not mapped: a copy of 10,000 events was 2.5 MB beside them on the peak.
+        var batch: [AlarmEvent] = []
+        swap(&batch, &events)
+        for index in batch.indices { batch[index].account = settings.account }
         let pushed = settings.pushgateway == nil ? [] : Set(touched).union(metrics.lazy.map(\.canary).filter { !self.pushedOnce.contains($0) })
         pushedOnce.formUnion(pushed)
-        events = []
         touched = []
         // Logged and queued durably before state.json counts their runs: a crash in between
         // makes them again from the run log (same ids), instead of losing them.
         warnings += await sinks.record(batch)
+        batch = []
         // A lagging mark: runs logged since the last call may still be on their way to `add`.
         // Two flushes back: reading more of the log on start is always right (runs already
         // counted are recognised by run id), reading too little loses an outcome.

@@ -1,4 +1,5 @@
 import CurlEngine
+import Locking
 import Foundation
 
 /// Settings shared by every canary of one invocation.
@@ -159,25 +160,18 @@ public struct Runner: Sendable {
         defer { engine.close(session) }
         let trace = TraceContext.start(at: start)
 
-        let timedSteps = await withTaskGroup(of: StepsOutput?.self) { group -> (StepsOutput, timedOut: Bool) in
-            group.addTask { await self.runSteps(canary, session: session, trace: trace) }
-            group.addTask {
-                try? await Task.sleep(for: canary.timeout)
-                return nil
-            }
-            var timedOut = false
-            while let next = await group.next() {
-                guard let output = next else {
-                    // The timer fired (or was cancelled after the steps ended): stop the steps.
-                    timedOut = !Task.isCancelled
-                    group.cancelAll()
-                    continue
-                }
-                group.cancelAll()
-                return (output, timedOut)
-            }
-            return (StepsOutput(canary: canary), timedOut)
+        // The steps in a task of their own, cancelled by the whole-run timeout (`AttemptDeadlines`)
+        // or when this task is.
+        let steps = Task { await self.runSteps(canary, session: session, trace: trace) }
+        let fired = Locked(false)
+        let deadline = AttemptDeadlines.shared.add(after: canary.timeout) {
+            fired.withLock { $0 = true }
+            steps.cancel()
         }
+        let stepsOutput = await withTaskCancellationHandler { await steps.value } onCancel: { steps.cancel() }
+        AttemptDeadlines.shared.remove(deadline)
+        // Stopped from outside first: cancelled, not timed out (as the timer of a cancelled task never fired).
+        let timedSteps = (stepsOutput, timedOut: fired.withLock { $0 } && !Task.isCancelled)
         var output = timedSteps.0
         var runError: String?
         // The timer can fire while the last step is completing (seen when steps had waited for a
