@@ -196,25 +196,34 @@ struct JSONScan {
 /// decoded when first asked for (not kept: the few readers of a canary not run this time read it
 /// once). Boxed, so a state in a dictionary is small (the record inline was most of its bytes).
 final class LastRun: Sendable {
-    private let decoded: RunRecord?
-    /// The JSON as read (checked to be JSON, not to be a record).
-    let json: [UInt8]?
+    private enum Content: Sendable {
+        // Boxed: a record inline is 260 bytes, which every state read from state.json carried
+        // beside its JSON (2.6 MB at 10,000 canaries).
+        indirect case record(RunRecord)
+        case json([UInt8])
+    }
+
+    private let content: Content
 
     init(_ record: RunRecord) {
-        decoded = record
-        json = nil
+        content = .record(record)
     }
 
     init(json: [UInt8]) {
-        decoded = nil
-        self.json = json
+        content = .json(json)
+    }
+
+    /// The JSON as read (checked to be JSON, not to be a record); nil for a record of this process.
+    var json: [UInt8]? {
+        if case .json(let bytes) = content { bytes } else { nil }
     }
 
     /// nil when the JSON read is not a record (a hand-edited file): the state then has no last run.
     var record: RunRecord? {
-        if let decoded { return decoded }
-        guard let json else { return nil }
-        return try? JSONDecoder().decode(RunRecord.self, from: Data(json))
+        switch content {
+        case .record(let record): record
+        case .json(let json): try? JSONDecoder().decode(RunRecord.self, from: Data(json))
+        }
     }
 }
 
