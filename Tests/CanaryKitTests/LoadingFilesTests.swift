@@ -72,6 +72,21 @@ struct LoadingFilesTests {
         let result = CanaryLoader.load(paths: [scratch.path, file])
         #expect(result.problems.isEmpty)
         #expect(result.canaries.count == 1)
+        // Spelled with `.`, `..` and doubled slashes, and relative to the working directory.
+        let relative = String(file.dropFirst()).replacingOccurrences(of: "/a.json", with: "/./sub/..//a.json")
+        try FileManager.default.createDirectory(atPath: scratch.path + "/sub", withIntermediateDirectories: true)
+        let spelled = CanaryLoader.load(paths: [file, String(repeating: "../", count: 40) + relative, scratch.path + "//"])
+        #expect(spelled.problems.isEmpty)
+        #expect(spelled.canaries.count == 1)
+    }
+
+    @Test("paths are tidied on the text alone for telling two spellings of one file apart")
+    func tidiedPaths() {
+        #expect(LocalPath.tidied("/a/./b//c/../d.json", against: "/w") == "/a/b/d.json")
+        #expect(LocalPath.tidied("x.json", against: "/w/v") == "/w/v/x.json")
+        #expect(LocalPath.tidied("../x.json", against: "/w/v") == "/w/x.json")
+        #expect(LocalPath.tidied("/../../x", against: "/") == "/x")
+        #expect(LocalPath.tidied("/", against: "/w") == "/")
     }
 
     @Test("every problem of every file is collected; files with problems yield no canary")

