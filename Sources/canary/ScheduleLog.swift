@@ -6,6 +6,12 @@ struct ScheduleLog: Sendable {
     let json: Bool
 
     func run(_ record: RunRecord) {
+        let text = "run \(ConsoleReport.line(for: record))  \(record.runId)"
+        guard json else {
+            // ConsoleReport.line is sanitized already, and a run id is digits, letters and '-':
+            // one line per run (10,000 a minute), so nothing is built twice.
+            return Console.line("\(RunID.iso8601(Date())) \(text)")
+        }
         var fields: [(String, JSONValue)] = [
             ("canary", .string(record.canary)), ("passed", .bool(record.passed)),
             ("durationMs", .number(record.durationMs.rounded())), ("runId", .string(record.runId)),
@@ -14,7 +20,6 @@ struct ScheduleLog: Sendable {
         if let failure = record.firstFailure {
             fields.append(("failure", .string(failure.step.isEmpty ? failure.message : "\(failure.step): \(failure.message)")))
         }
-        let text = "run \(ConsoleReport.line(for: record))  \(record.runId)"
         emit("run", text: text, fields: fields)
     }
 
