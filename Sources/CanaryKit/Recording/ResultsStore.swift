@@ -78,11 +78,14 @@ public final class ResultsStore: Sendable {
     /// Appends the run's exchanges to the current exchange segment, writes the run's folder when
     /// `--artifacts` wants one, then appends its record to the current run segment and waits until
     /// that line is on disk (the record last: a run in the log always has its exchanges and its
-    /// folder), then prunes the canary's oldest folders.
-    public func record(_ result: RunResult) async throws(RecordingError) {
+    /// folder), then prunes the canary's oldest folders. Returns the record as redacted (for the
+    /// outputs, which would otherwise redact it again).
+    @discardableResult
+    public func record(_ result: RunResult) async throws(RecordingError) -> RunRecord {
         defer { offSlot.withLock { _ = $0.remove(result.record.runId) } }
         let redactor = Redactor(secrets: result.secrets)
-        var record = redactor.redact(result.record)
+        let redacted = redactor.redact(result.record)
+        var record = redacted
         let runFolder = directory + "/" + ResultsLayout.runFolder(canary: record.canary, runId: record.runId)
         if let segments {
             let line = HAR.segmentLine(result, record: record, redactor: redactor, maxBodyBytes: options.maxSnapshotBytes)
@@ -90,7 +93,7 @@ public final class ResultsStore: Sendable {
         }
         guard options.artifacts.wantsFolder(passed: record.passed, hasFiles: result.artifacts.contains { !$0.text && !$0.keptOnlyWithFolder }) else {
             try await log(record, line: try encode(record, path: directory + "/" + ResultsLayout.runsFolder, pretty: false) + [UInt8(ascii: "\n")])
-            return
+            return redacted
         }
         let json = try encode(record, path: runFolder + "/run.json")
         // Out of descriptors (the budget in DescriptorBudget is an estimate): wait for running
@@ -110,9 +113,10 @@ public final class ResultsStore: Sendable {
                 pause *= 2
             }
         }
-        guard let canaryFolder = opened else { return }
+        guard let canaryFolder = opened else { return redacted }
         defer { prune(canaryFolder, canary: ResultsLayout.canaryFolder(record.canary)) }
         try await log(record, line: JSONWriter.compacted(json) + [UInt8(ascii: "\n")])
+        return redacted
     }
 
     /// Appends the run's record to the run log and folds it into the report's summaries.
