@@ -53,8 +53,9 @@ final class EasyTransfer {
         self.handle = handle
     }
 
-    /// Sets every option for `request`. Returns the first failing setopt's code.
-    func configure(share: UnsafeMutableRawPointer) -> CURLcode {
+    /// Sets every option for `request`; `ownConnection`: a new connection, closed after this
+    /// transfer (see `Session.needsOwnConnection`). Returns the first failing setopt's code.
+    func configure(share: UnsafeMutableRawPointer, ownConnection: Bool = false) -> CURLcode {
         var firstFailure = CURLE_OK
         func apply(_ code: CURLcode) {
             if firstFailure == CURLE_OK { firstFailure = code }
@@ -94,6 +95,10 @@ final class EasyTransfer {
         apply(configureHeaders())
         apply(configureConnection())
         apply(configureConnectOnly())
+        if ownConnection {
+            apply(handle.set(CURLOPT_FRESH_CONNECT, 1))
+            apply(handle.set(CURLOPT_FORBID_REUSE, 1))
+        }
         if let jar = request.cookieJar {
             // "" turns the cookie engine on without reading a file; each line is one cookie.
             handle.usedCookies = true

@@ -72,7 +72,7 @@ final class EventLoop {
             return
         }
         let transfer = EasyTransfer(submission: submission, handle: handle)
-        let setupCode = transfer.configure(share: share)
+        let setupCode = transfer.configure(share: share, ownConnection: session.needsOwnConnection(for: submission.request.connection.clientCertificate))
         if setupCode != CURLE_OK {
             complete(transfer, with: .failure(transfer.error(code: setupCode)), wasAdded: false)
             return

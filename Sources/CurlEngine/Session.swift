@@ -10,6 +10,21 @@ final class Session {
     /// the transfer that did the handshake, so reused connections are served from here.
     var handshakes: [String: TLSInfo] = [:]
     private var share: UnsafeMutableRawPointer?
+    /// The key and password each client certificate (by path) was first used with in this session.
+    private var clientCertificates: [String: ClientCertificate] = [:]
+
+    /// Whether a transfer with `client` needs a connection of its own, neither reused nor kept:
+    /// libcurl matches a cached connection by the certificate's path alone, so a step with the
+    /// same certificate but another key or a wrong password would pass on an earlier step's
+    /// connection, its own key never loaded.
+    func needsOwnConnection(for client: ClientCertificate?) -> Bool {
+        guard let client else { return false }
+        guard let first = clientCertificates[client.cert] else {
+            clientCertificates[client.cert] = client
+            return false
+        }
+        return first != client
+    }
 
     /// Created on first use, so sessions that never transfer cost nothing in libcurl.
     /// No lock callbacks: only the loop thread ever touches the share.
@@ -28,6 +43,7 @@ final class Session {
         if let share { curl_share_cleanup(share) }
         share = nil
         handshakes.removeAll()
+        clientCertificates.removeAll()
     }
 }
 

@@ -61,6 +61,30 @@ struct ClientCertificateTests {
         }
     }
 
+    @Test("a later step with the same certificate but another key or a wrong password never passes on an earlier step's connection")
+    func noReuseAcrossKeys() async throws {
+        let cert = Self.certs + "/client.pem"
+        let encrypted = Self.certs + "/client-encrypted.key"
+        // Each row: the first step's certificate (it connects), then the second's (it must fail
+        // with its own key's error, not reuse the first's connection); a third step with the
+        // first's certificate again passes (its connection may be reused).
+        let rows: [(first: String, second: String)] = [
+            (#"{cert: "\#(cert)", key: "\#(encrypted)", password: "client-secret"}"#, #"{cert: "\#(cert)", key: "\#(encrypted)", password: "\#(Self.wrongPassword)"}"#),
+            (#"{cert: "\#(cert)", key: "\#(Self.certs)/client.key"}"#, #"{cert: "\#(cert)", key: "\#(encrypted)"}"#),
+        ]
+        for row in rows {
+            let step = { (name: String, client: String) in
+                #"{name: "\#(name)", request: {url: "\#(Self.server)/whoami", clientCertificate: \#(client)}, expect: {status: 200}, continueOnFailure: true}"#
+            }
+            let canary = #"{name: "t", steps: ["# + [step("first", row.first), step("second", row.second), step("again", row.first)].joined(separator: ",") + "]}"
+            let result = try #require(await CanaryHarness().run(canary))
+            let steps = result.record.steps
+            #expect(steps.map(\.outcome) == [.passed, .failed, .passed], "\(row.second): \(steps.map { ($0.error ?? "") + $0.failures.map(\.message).joined() })")
+            #expect(steps[1].errorKind == "invalidRequest", "\(row.second)")
+            #expect((steps[1].error ?? "").contains("unable to set private key file"), "\(steps[1].error ?? "")")
+        }
+    }
+
     @Test("the record, the HAR and -v show the certificate's paths, and no output holds the password")
     func recordedWithoutPassword() async throws {
         let folder = try makeTemporaryDirectory()
