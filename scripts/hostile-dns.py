@@ -12,6 +12,8 @@ forward.*     an answer name that points forward, past itself
 wrongid.*     a well-formed reply with another id
 query.*       the query sent back unchanged (QR bit 0: not a reply)
 silent.*      no answer at all (the client times out)
+control.*     one TXT record whose strings hold an ESC colour sequence, CR LF, a NUL and a C1 CSI
+              (U+009B): bytes that must never reach a record or a terminal raw
 anything else a well-formed reply: one A record, 192.0.2.99
 
 Prints "listening" once the socket is bound.
@@ -59,6 +61,10 @@ def answer(query):
         return query
     if label == "silent":
         return None
+    if label == "control":
+        strings = [b"ok\x1b[31mred", b"\r\nFAKE 200\x00", "\u009b2J".encode()]
+        data = b"".join(bytes([len(text)]) + text for text in strings)
+        return reply(query, b"\xc0\x0c" + struct.pack("!HHIH", 16, 1, 60, len(data)) + data, 1)
     return reply(query, a_record, 1)
 
 

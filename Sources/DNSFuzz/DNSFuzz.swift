@@ -36,7 +36,11 @@ func checkReply(_ bytes: [UInt8]) {
             if record.name.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value >= 0x7F }) {
                 fatalError("a raw byte in a name: \(record.name.debugDescription)")
             }
-            if record.data.utf8.count > 4 * bytes.count + 64 { fatalError("\(record.data.utf8.count) bytes of data from a \(bytes.count)-byte reply") }
+            // A control byte of a TXT string escapes to six characters (`\u001B`).
+            if record.data.utf8.count > 6 * bytes.count + 64 { fatalError("\(record.data.utf8.count) bytes of data from a \(bytes.count)-byte reply") }
+            if record.data.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+                fatalError("a control character in record data: \(record.data.debugDescription)")
+            }
         }
     }
 }

@@ -64,6 +64,28 @@ struct ProbeStepTests {
         if let message { #expect(record.error == message) }
     }
 
+    @Test("control characters in a hostile server's TXT answer reach the record, the message and the console escaped")
+    func txtEscaped() async throws {
+        let step = #"{dns: {name: "control.test", type: "TXT", server: "\#(TestServers.hostileDNS)"}, expect: {answers: ["calm"]}}"#
+        let result = try #require(await CanaryHarness().runStep(step))
+        // As in header values shown: `\u001B`, `\r`, `\n`; the record holds this text.
+        let escaped = #"ok\u001B[31mred\r\nFAKE 200\u0000\u009B2J"#
+        #expect(result.record.steps[0].probe?.answers == [escaped])
+        // The message quotes it as JSON, its backslashes doubled.
+        let quoted = escaped.replacingOccurrences(of: "\\", with: "\\\\")
+        #expect(result.record.steps[0].failures.map(\.message) == [#"answers: expected ["calm"], got ["\#(quoted)"]"#])
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try #"{name: "txt", steps: [\#(step)]}"#.write(toFile: folder + "/txt.json", atomically: true, encoding: .utf8)
+        let run = try await CLI.run(["run", folder + "/txt.json", "--results", folder + "/r", "-v"])
+        #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains(quoted), "\(run.stdout)")
+        let runLog = try RunLogFiles.text(folder + "/r")
+        for text in [run.stdout + run.stderr, runLog] {
+            #expect(!text.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\r" || $0 == "\u{9B}" || $0 == "\u{0}" }, "\(text.debugDescription)")
+        }
+    }
+
     @Test("a 1 s probe timeout against a server that never answers ends the step in about 1 s")
     func timeoutBound() async throws {
         let clock = ContinuousClock()

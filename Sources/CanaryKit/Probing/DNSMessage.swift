@@ -25,7 +25,8 @@ public enum DNSMessage {
         public var type: UInt16
         public var ttl: UInt32
         /// A: `192.0.2.1`; AAAA: `2001:db8::1`; CNAME, NS: `host.example`; MX: `10 mail.example`;
-        /// SRV: `0 5 5060 sip.example`; TXT: its strings joined; other types: `\# <length> <hex>`.
+        /// SRV: `0 5 5060 sip.example`; TXT: its strings joined, control characters
+        /// escaped as in header values (`\n`, `\u001B`); other types: `\# <length> <hex>`.
         public var data: String
     }
 

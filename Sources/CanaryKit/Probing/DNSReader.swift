@@ -143,7 +143,9 @@ struct DNSReader {
                 text += String(decoding: bytes[offset..<offset + size], as: UTF8.self)
                 offset += size
             }
-            return text
+            // Control characters escaped as in header values (`\n`, `\u001B`): a hostile
+            // server's ESC or line break must not reach a record, a message or the terminal raw.
+            return PrintableText.escaping(text)
         default:
             try skip(length, what: "record data")
             return "\\# \(length) " + bytes[start..<start + length].map { String($0, radix: 16) }.joined()
