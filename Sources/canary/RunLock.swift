@@ -32,9 +32,7 @@ enum RunLock {
     /// `another canary process`.
     static func holder(of directory: String) -> String {
         var info = stat()
-        guard stat(directory + "/.lock", &info) == 0,
-              let locks = try? String(contentsOfFile: "/proc/locks", encoding: .utf8)
-        else { return "another canary process" }
+        guard stat(directory + "/.lock", &info) == 0, let locks = procLocks() else { return "another canary process" }
         // `1: FLOCK  ADVISORY  WRITE 1234 fe:00:1066818 0 EOF`; waiters are `1: -> FLOCK …`.
         for line in locks.split(separator: "\n") where !line.contains("->") {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -44,5 +42,23 @@ enum RunLock {
             return "process \(fields[4])"
         }
         return "another canary process"
+    }
+
+    /// All of /proc/locks. Each read(2) of it returns at most one page (about 70 locks), and
+    /// `String(contentsOfFile:)` stops after the first: with the other test shard's runs holding
+    /// locks, the folder's lock was past that page and the holder went unnamed. Read to the end.
+    private static func procLocks() -> String? {
+        let fd = open("/proc/locks", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { return nil }
+            if count == 0 { return String(decoding: bytes, as: UTF8.self) }
+            bytes += buffer[..<count]
+        }
     }
 }

@@ -11,27 +11,46 @@ struct RunConsoleLockTests {
         return (folder, folder + "/quick.json")
     }
 
-    @Test("--lock-timeout 1.5s behind a held lock names the holder's pid after 1 s and exits 3 after about 1.5 s")
+    /// Holds `lock` as another canary run would, then 300 other locks taken after it on the same
+    /// CPU: /proc/locks lists each CPU's locks newest first, so the folder's lock is past the
+    /// first 4 KB page of it (as when the other test shard's runs hold theirs). Ready once
+    /// `ready` exists; holds until terminated.
+    private static let lockHolder = """
+        import fcntl, os, signal, sys
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+        held = [open(sys.argv[1], "a")]
+        fcntl.flock(held[0], fcntl.LOCK_EX)
+        for index in range(300):
+            held.append(open(os.path.join(sys.argv[2], "other-%d.lock" % index), "a"))
+            fcntl.flock(held[-1], fcntl.LOCK_EX)
+        open(sys.argv[3], "w").close()
+        signal.pause()
+        """
+
+    @Test("--lock-timeout 1.5s behind a held lock names the holder's pid after 1 s and exits 3 after about 1.5 s, among many other locks")
     func lockTimeout() async throws {
         let (folder, file) = try canary()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder + "/r", withIntermediateDirectories: true)
-        // flock(1) holds the folder's lock as another canary run would (-o: flock itself holds it,
-        // not its sleep, so terminating flock frees it).
         let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        holder.arguments = ["-o", folder + "/r/.lock", "sleep", "6"]
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        holder.arguments = ["-c", Self.lockHolder, folder + "/r/.lock", folder, folder + "/ready"]
         _ = try launch(holder)
         defer { holder.terminate() }
-        try await Task.sleep(for: .milliseconds(300))
+        // Until the holder has every lock (not a fixed sleep: under load it may take longer).
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !FileManager.default.fileExists(atPath: folder + "/ready") && holder.isRunning && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try #require(FileManager.default.fileExists(atPath: folder + "/ready"), "the lock holder never got ready")
         let clock = ContinuousClock()
         let started = clock.now
         let output = try await CLI.run(["run", file, "--results", folder + "/r", "--lock-timeout", "1.5s"] + TestServers.varArguments)
         let elapsed = clock.now - started
+        let pid = holder.processIdentifier
         #expect(output.status == 3, "\(output.stdout)\(output.stderr)")
-        #expect(output.stderr.contains("waiting for the results folder"), "\(output.stderr)")
-        #expect(output.stderr.contains("process \(holder.processIdentifier)"), "\(output.stderr)")
-        #expect(output.stderr.contains("after --lock-timeout 1.5s"), "\(output.stderr)")
+        #expect(output.stderr.contains("waiting for the results folder \(folder)/r: process \(pid) holds its lock"), "\(output.stderr)")
+        #expect(output.stderr.contains("still in use by process \(pid) after --lock-timeout 1.5s"), "\(output.stderr)")
         #expect(elapsed >= .milliseconds(1500) && elapsed < .seconds(4), "took \(elapsed)")
         #expect(!RunLogFiles.exists(folder + "/r"))
     }
