@@ -14,9 +14,13 @@ struct RunConsoleLockTests {
     /// Holds `lock` as another canary run would, then 300 other locks taken after it on the same
     /// CPU: /proc/locks lists each CPU's locks newest first, so the folder's lock is past the
     /// first 4 KB page of it (as when the other test shard's runs hold theirs). Ready once
-    /// `ready` exists; holds until terminated.
+    /// `ready` exists; holds until terminated, 30 s at most. Foundation's Process leaves the test
+    /// process's blocked signals blocked in the child, so SIGTERM is unblocked first: a holder
+    /// left running would keep the shard's `swift test` waiting on its output pipe.
     private static let lockHolder = """
-        import fcntl, os, signal, sys
+        import fcntl, os, signal, sys, time
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
         held = [open(sys.argv[1], "a")]
         fcntl.flock(held[0], fcntl.LOCK_EX)
@@ -24,7 +28,7 @@ struct RunConsoleLockTests {
             held.append(open(os.path.join(sys.argv[2], "other-%d.lock" % index), "a"))
             fcntl.flock(held[-1], fcntl.LOCK_EX)
         open(sys.argv[3], "w").close()
-        signal.pause()
+        time.sleep(30)
         """
 
     @Test("--lock-timeout 1.5s behind a held lock names the holder's pid after 1 s and exits 3 after about 1.5 s, among many other locks")
@@ -35,6 +39,8 @@ struct RunConsoleLockTests {
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         holder.arguments = ["-c", Self.lockHolder, folder + "/r/.lock", folder, folder + "/ready"]
+        holder.standardOutput = FileHandle.nullDevice
+        holder.standardError = FileHandle.nullDevice
         _ = try launch(holder)
         defer { holder.terminate() }
         // Until the holder has every lock (not a fixed sleep: under load it may take longer).
