@@ -176,6 +176,17 @@ struct LoadingErrorTests {
         #expect(loadCanary("{steps: [{request: {url: 'http://x'}}]}", file: "dir/my check.json").0?.name == "my check")
     }
 
+    @Test("every message is capped once escaped: 200 NULs (1,200 bytes shown) make a 400-byte excerpt and its size")
+    func cappedOnceEscaped() {
+        let problem = LoadProblem(location: SourceLocation(file: "x.json", line: 1, column: 1),
+                                  message: "key '" + String(repeating: "\u{0}", count: 200) + "' is unknown")
+        #expect(problem.message.utf8.count <= LoadProblem.maximumMessageBytes, "\(problem.message.utf8.count) bytes")
+        #expect(problem.message.hasPrefix("key '\\u0000\\u0000"))
+        #expect(problem.message.hasSuffix("… (1217 bytes)"), "\(problem.message.suffix(40))")
+        let short = LoadProblem(location: SourceLocation(file: "x.json", line: 1, column: 1), message: "key '\u{1B}' is unknown")
+        #expect(short.message == "key '\\u001B' is unknown")
+    }
+
     @Test("every problem of a file is reported, not only the first, in source order")
     func allProblems() {
         let text = """

@@ -39,10 +39,8 @@ extension CanaryFileDecoder {
             }
         } catch {
             let location = error.document == "inline" ? schemaValue.location(at: error.pointer) : (fileValue?.location ?? place)
-            // Keys of the schema and the file's path appear in the message: a huge one must not
-            // make a huge line. Capped once escaped, since a NUL is six bytes shown (`\u0000`).
-            let message = LoadProblem.printable("jsonSchema: \(error.document == "inline" ? error.message : error.description)")
-            report(message.utf8.count > 600 ? String(decoding: message.utf8.prefix(400), as: UTF8.self) + "…" : message, at: location)
+            // Keys of the schema and the file's path appear in the message: LoadProblem caps it.
+            report("jsonSchema: \(error.document == "inline" ? error.message : error.description)", at: location)
             return []
         }
         return [Assertion(query: .jsonSchema(compiled), predicates: [], location: place)]

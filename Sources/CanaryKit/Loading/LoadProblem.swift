@@ -11,12 +11,29 @@ public struct LoadProblem: Error, Sendable, Equatable, CustomStringConvertible {
     public var concernsPathOnly = false
 
     /// Control characters from the file (a NUL, a tab, an ESC that would drive the terminal) are
-    /// shown escaped, so each problem stays one harmless line.
+    /// shown escaped, so each problem stays one harmless line; the message is capped once escaped.
     public init(location: SourceLocation, canary: String? = nil, step: String? = nil, message: String) {
         self.location = location
         self.canary = canary.map(Self.printable)
         self.step = step.map(Self.printable)
-        self.message = Self.printable(message)
+        self.message = Self.capped(Self.printable(message))
+    }
+
+    /// The most bytes a message shows. Messages quote the file (keys, paths, schemas): a huge
+    /// one, or a run of NULs (six bytes each once escaped as `\u0000`), must not make a huge line.
+    static let maximumMessageBytes = 600
+
+    /// `text` cut to its first 400 bytes (at a character) and `…` when it is over the maximum.
+    static func capped(_ text: String) -> String {
+        guard text.utf8.count > maximumMessageBytes else { return text }
+        var kept = ""
+        var bytes = 0
+        for scalar in text.unicodeScalars {
+            bytes += UTF8.width(scalar)
+            if bytes > 400 { break }
+            kept.unicodeScalars.append(scalar)
+        }
+        return kept + "… (\(text.utf8.count) bytes)"
     }
 
     /// `text` with C0 and C1 control characters and DEL written as `\n`, `\t`, `\r` or `\u001B`,
