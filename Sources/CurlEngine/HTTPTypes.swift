@@ -145,7 +145,9 @@ struct Origin: Equatable {
     var port: Int
 
     init?(_ url: String) {
-        guard let range = url.range(of: "://") else { return nil }
+        // The standard library's search, not Foundation's `range(of:)` (NSString underneath, a
+        // few µs a call, and this runs for every request).
+        guard let range = url.utf8.firstRange(of: "://".utf8) else { return nil }
         scheme = url[..<range.lowerBound].lowercased()
         let authority = url[range.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         var hostPort = authority.split(separator: "@", omittingEmptySubsequences: false).last.map(String.init) ?? ""

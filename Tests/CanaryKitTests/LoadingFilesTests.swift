@@ -147,3 +147,16 @@ struct LoadingNameHolderTests {
         #expect(gone.canaries.map(\.file) == [newcomer])
     }
 }
+
+@Suite("Credentials: names that look like credentials")
+struct CredentialNameTests {
+    @Test("header and variable names with a credential word in any case; Unicode names upper-cased as before")
+    func names() {
+        for name in ["X-Api-Key", "db_password", "MY_API_TOKEN", "Authorization", "client-secret", "passwd", "Credentials", "keyboard", "paſſword"] {
+            #expect(Credentials.looksLikeCredential(name), "\(name)")
+        }
+        for name in ["host", "traceparent", "Connection", "", "ke", "tok-en", "pässword"] {
+            #expect(!Credentials.looksLikeCredential(name), "\(name)")
+        }
+    }
+}

@@ -51,6 +51,9 @@ public enum PrometheusText {
         latest = [:]
         // Each canary's own labels once, not once per family and sample.
         let prefixes = sorted.map { labelPrefix(of: canaries[$0], omitting: omitting) }
+        // Read in place: `canaries[index]` copied the whole CanaryMetrics (a retain per field of
+        // its last record) for every family, 190,000 times for 10,000 canaries.
+        try canaries.withUnsafeBufferPointer { (canaries) throws(Failure) in
         for family in MetricFamily.allCases {
             var header = header(family)
             let name = Array(family.name.utf8)
@@ -63,6 +66,7 @@ public enum PrometheusText {
                 }
                 if out.count >= 1 << 16 { try drain(&out) }
             }
+        }
         }
     }
 
