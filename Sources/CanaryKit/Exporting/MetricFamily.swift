@@ -119,13 +119,15 @@ enum MetricFamily: CaseIterable {
         case .runnerErrors:
             body(ExtraLabels("kind", TransferError.Kind.localResource.rawValue), Double(metrics.runsInconclusive))
         default:
-            guard let record = metrics.last else { return }
-            forEachSample(of: record, body)
+            // Not `guard let record = metrics.last`: that copied the whole record (a retain per
+            // field) for each of 190,000 calls at 10,000 canaries; the record is read in place.
+            guard metrics.last != nil else { return }
+            forEachSample(of: metrics.last!, body)
         }
     }
 
     /// The families read from the last run.
-    private func forEachSample(of record: RunRecord, _ body: (ExtraLabels, Double) -> Void) {
+    private func forEachSample(of record: borrowing RunRecord, _ body: (ExtraLabels, Double) -> Void) {
         switch self {
         case .success:
             body(ExtraLabels(), record.passed ? 1 : 0)
@@ -182,7 +184,7 @@ enum MetricFamily: CaseIterable {
     }
 
     /// One sample per step whose response has the ISO 8601 time `time` reads, as Unix time.
-    private static func timestamps(_ record: RunRecord, _ body: (ExtraLabels, Double) -> Void, _ time: (ResponseSummary) -> String?) {
+    private static func timestamps(_ record: borrowing RunRecord, _ body: (ExtraLabels, Double) -> Void, _ time: (ResponseSummary) -> String?) {
         for step in record.steps {
             guard let text = step.response.flatMap(time), let seconds = PrometheusLabels.unixTime(iso8601: text) else { continue }
             body(ExtraLabels("step", step.name), seconds)
