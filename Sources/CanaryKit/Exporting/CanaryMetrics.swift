@@ -2,14 +2,20 @@ import Foundation
 
 /// What the metrics of one canary are made from: its last run, its run counters (kept across
 /// invocations by the caller) and its current alarm state.
-public struct CanaryMetrics: Sendable, Codable {
+public struct CanaryMetrics: Sendable {
     /// The canary's name, the `canary` label.
     public var canary: String
     /// Become extra labels of `canary_success`, with names sanitised for Prometheus.
     public var tags: [String: String]
     /// The last run: success, durations, steps, status codes, certificate expiry; nil for a
     /// canary that has not run yet (it still has its alarm state and run counters).
-    public var last: RunRecord?
+    public var last: RunRecord? {
+        get { lastRun?.record }
+        set { lastRun = newValue.map(LastRecord.init) }
+    }
+    /// `last`, boxed: metrics.prom reads each canary's metrics once per family (19 times), and
+    /// a record inline was copied, a retain per field, on every read.
+    private(set) var lastRun: LastRecord?
     /// Runs so far by result, for the `canary_runs_total` counter.
     public var runsPassed: Int
     public var runsFailed: Int
@@ -29,7 +35,7 @@ public struct CanaryMetrics: Sendable, Codable {
     public init(canary: String, tags: [String: String], last: RunRecord?, runsPassed: Int, runsFailed: Int, alarmState: String) {
         self.canary = canary
         self.tags = tags
-        self.last = last
+        lastRun = last.map(LastRecord.init)
         self.runsPassed = runsPassed
         self.runsFailed = runsFailed
         self.alarmState = alarmState
@@ -38,5 +44,14 @@ public struct CanaryMetrics: Sendable, Codable {
     /// Name and tags taken from the run record.
     public init(last: RunRecord, runsPassed: Int, runsFailed: Int, alarmState: String) {
         self.init(canary: last.canary, tags: last.tags, last: last, runsPassed: runsPassed, runsFailed: runsFailed, alarmState: alarmState)
+    }
+}
+
+/// A run record behind one reference (see `CanaryMetrics.last`).
+final class LastRecord: Sendable {
+    let record: RunRecord
+
+    init(_ record: RunRecord) {
+        self.record = record
     }
 }
