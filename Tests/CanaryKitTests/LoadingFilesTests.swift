@@ -160,3 +160,14 @@ struct CredentialNameTests {
         }
     }
 }
+
+@Suite("URLs: where the scheme ends")
+struct SchemeSeparatorTests {
+    @Test("the first :// is found by its bytes, as range(of:) found it")
+    func separator() {
+        for url in ["http://x", "https://u:p@h/a://b", "a:://b", "::/x://", "no scheme", "", "://", "x:/y", "é://ü"] {
+            let expected = url.range(of: "://")
+            #expect(url.schemeSeparator == expected, "\(url)")
+        }
+    }
+}
