@@ -10,10 +10,12 @@ start_target() {
     . .test-servers/env
 }
 
-# Builds the release binary and sets $bin to it.
+# Builds the release binary as the package ships it (the Swift runtime linked in statically, as
+# scripts/package-deb builds it) and sets $bin to it. Measured at 10,000 canaries, the dynamic
+# build took about 10% more CPU and 6 MB more RSS (25 MB for `--version` against 19 MB).
 build_release() {
-    swift build -c release --product canary >&2
-    bin="$(swift build -c release --show-bin-path)/canary"
+    swift build -c release --static-swift-stdlib --product canary >&2
+    bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/canary"
 }
 
 # make_canaries N FOLDER [SCHEDULE]: N one-step canaries GETting a 3-byte file with a status check.
