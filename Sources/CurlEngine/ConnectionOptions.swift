@@ -37,7 +37,7 @@ public enum ProxySetting: Sendable, Equatable {
 
     /// `socks5h://user:pw@host:1080` → `socks5h://***@host:1080`.
     public static func withoutUserInfo(_ url: String) -> String {
-        guard let start = url.utf8.firstRange(of: "://".utf8) else { return url }
+        guard let start = url.schemeSeparator else { return url }
         let rest = url[start.upperBound...]
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
         guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return url }

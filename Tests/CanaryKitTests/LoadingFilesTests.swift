@@ -1,4 +1,5 @@
 import Foundation
+import CurlEngine
 import Testing
 @testable import CanaryKit
 

@@ -109,29 +109,3 @@ extension String {
         return String(text)
     }
 }
-
-extension String {
-    /// Where `://` is, by a scan of the bytes: Foundation's `range(of:)` (NSString underneath)
-    /// and the standard library's generic `firstRange(of:)` each cost a few µs a request.
-    var schemeSeparator: Range<String.Index>? {
-        let utf8 = self.utf8
-        var index = utf8.startIndex
-        var colon = 0
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            if byte == UInt8(ascii: ":") {
-                colon = 1
-            } else if byte == UInt8(ascii: "/"), colon > 0 {
-                colon += 1
-                if colon == 3 {
-                    let end = utf8.index(after: index)
-                    return utf8.index(index, offsetBy: -2)..<end
-                }
-            } else {
-                colon = 0
-            }
-            index = utf8.index(after: index)
-        }
-        return nil
-    }
-}
