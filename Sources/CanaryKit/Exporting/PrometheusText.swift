@@ -51,9 +51,6 @@ public enum PrometheusText {
         latest = [:]
         // Each canary's own labels once, not once per family and sample.
         let prefixes = sorted.map { labelPrefix(of: canaries[$0], omitting: omitting) }
-        // Read in place: `canaries[index]` copied the whole CanaryMetrics (a retain per field of
-        // its last record) for every family, 190,000 times for 10,000 canaries.
-        try canaries.withUnsafeBufferPointer { (canaries) throws(Failure) in
         for family in MetricFamily.allCases {
             var header = header(family)
             let name = Array(family.name.utf8)
@@ -66,7 +63,6 @@ public enum PrometheusText {
                 }
                 if out.count >= 1 << 16 { try drain(&out) }
             }
-        }
         }
     }
 
@@ -89,7 +85,7 @@ public enum PrometheusText {
         return out
     }
 
-    /// The lines `samples(of:)` and `appendLine` make, written straight to bytes.
+    /// The lines of `family.samples(of: canary)`, written straight to bytes.
     private static func appendLines(
         _ family: MetricFamily, named name: [UInt8], of canary: CanaryMetrics, prefix: [UInt8], omitting: Set<String>, to out: inout [UInt8]
     ) {
@@ -159,17 +155,9 @@ public enum PrometheusText {
 
     /// Label values may hold anything but must escape backslash, double quote and newline.
     static func escapeLabelValue(_ value: String) -> String {
-        var out = ""
-        out.reserveCapacity(value.utf8.count)
-        for character in value.unicodeScalars {
-            switch character {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(character)
-            }
-        }
-        return out
+        var out: [UInt8] = []
+        appendEscaped(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Go's `strconv.ParseFloat` spelling, which Prometheus parses: `NaN`, `+Inf`, `-Inf`,
