@@ -12,7 +12,8 @@ struct DiffCommand {
         }
         do {
             let reader = try ResultsReader(directory: options.results)
-            let history = try CanaryHistory(canary, from: reader)
+            let history = try CanaryHistory(
+                canary, wanting: options.names.count == 3 ? .runs(Array(options.names[1...])) : .defaultPair, from: reader)
             let runs = try RunSelection.runs(of: canary, history.runs, known: history.known, results: options.results)
             let pair = options.names.count == 3
                 ? (before: try RunSelection.pick(.id(options.names[1]), among: runs, canary: canary),

@@ -13,7 +13,7 @@ struct ShowCommand {
         }
         do {
             let reader = try ResultsReader(directory: options.results)
-            let history = try CanaryHistory(canary, from: reader)
+            let history = try CanaryHistory(canary, wanting: .run(options.choice ?? .last), from: reader)
             let runs = try RunSelection.runs(of: canary, history.runs, known: history.known, results: options.results)
             let run = try RunSelection.pick(options.choice ?? .last, among: runs, canary: canary)
             let shown = try ShownRun.load(try history.chosen(run), attempt: options.attempt, from: reader)

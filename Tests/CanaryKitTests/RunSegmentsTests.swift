@@ -55,9 +55,25 @@ struct RunSegmentsTests {
         #expect(try reader.records().records.map(\.canary) == (0..<6).map { "c\($0)" })
         #expect(try reader.record(canary: "c4", runId: ids[4])?.passed == true)
         #expect(try reader.record(canary: "c5", runId: ids[5])?.passed == false)
-        let files = ResultsLayout.runLogFiles(directory: folder)
-        #expect(ResultsLayout.files(files, holding: ids[5]) == [files[5]], "only the segments from the run's start on are read")
-        #expect(ResultsLayout.files(files, holding: ids[3]) == Array(files[3...]))
+        // Found from the newest segment back: c4's segment is never opened for c5, nor an older one for c4.
+        try FileManager.default.removeItem(atPath: folder + "/runs/" + names[3] + ".jsonl")
+        try FileManager.default.createDirectory(atPath: folder + "/runs/" + names[3] + ".jsonl", withIntermediateDirectories: false)
+        #expect(try reader.record(canary: "c4", runId: ids[4])?.passed == true)
+        #expect(throws: RecordingError.self) { try reader.record(canary: "c2", runId: ids[2]) }
+    }
+
+    @Test("a run is found in a segment begun in its own second before a newer one of that second")
+    func sameSecond() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/runs", withIntermediateDirectories: true)
+        // Segment ids hold the millisecond (ms × 64 + random): begun at .100 and .500; the run
+        // began at .300 and ended before .500, so its record is in the first.
+        let run = AlarmTestRuns.run(passed: true, canary: "c", runId: "20261122T142900Z-4b00")
+        try line(run).write(toFile: folder + "/runs/20261122T142900Z-1900.jsonl", atomically: true, encoding: .utf8)
+        let later = AlarmTestRuns.run(passed: true, canary: "c", runId: "20261122T142900Z-7d10")
+        try line(later).write(toFile: folder + "/runs/20261122T142900Z-7d00.jsonl", atomically: true, encoding: .utf8)
+        let reader = try ResultsReader(directory: folder)
+        #expect(try reader.record(canary: "c", runId: run.runId)?.runId == run.runId)
     }
 
     @Test("a torn last line of the newest run segment is cut when the store opens it again")

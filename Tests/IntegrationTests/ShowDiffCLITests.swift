@@ -55,6 +55,27 @@ struct ShowDiffCLITests {
         #expect(replay.stdout.contains("HTTP/1.1 200") && replay.stdout.contains(Self.key) && replay.stdout.contains(#""code": "200""#), "\(replay.stdout)\(replay.stderr)")
     }
 
+    @Test("show and diff read the run log from its newest segment back only as far as the runs they print: an older segment that can't be read is never opened")
+    func newestSegmentsOnly() async throws {
+        let (folder, results) = try await Self.recorded()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let runs = try RunLogFiles.text(results).split(separator: "\n")
+            .compactMap { try? JSONDecoder().decode(RunRecord.self, from: Data($0.utf8)) }.filter { $0.canary == "web" }.map(\.runId)
+        let older = results + "/runs/20000101T000000Z-0000.jsonl"
+        try FileManager.default.createDirectory(atPath: older, withIntermediateDirectories: false)
+        for (choice, expected) in [(["--last"], runs[1]), ([], runs[1]), (["--last-failed"], runs[1]), (["--last-passed"], runs[0]), (["--run", runs[0]], runs[0])] {
+            let shown = try await CLI.run(["show", "web", "--results", results] + choice)
+            #expect(shown.status == 0 && shown.stdout.hasPrefix("# web run \(expected),"), "\(choice): \(shown.stdout.prefix(200))\(shown.stderr)")
+        }
+        let diff = try await CLI.run(["diff", "web", "--results", results])
+        #expect(diff.status == 0 && diff.stdout.hasPrefix("web: \(runs[0]) (passed) → \(runs[1]) (failed)"), "\(diff.stdout.prefix(200))\(diff.stderr)")
+        let named = try await CLI.run(["diff", "web", runs[1], runs[0], "--results", results])
+        #expect(named.status == 0 && named.stdout.contains("status: 503 → 200"), "\(named.stderr)")
+        // A run that isn't there is looked for in the whole log, which reaches the older segment.
+        let missing = try await CLI.run(["show", "web", "--run", "20990101T000000Z-0000", "--results", results])
+        #expect(missing.status != 0 && missing.stderr.contains(older), "\(missing.stderr)")
+    }
+
     @Test("diff compares the latest failure with the last pass: outcome, status, JSON body path by path, timings")
     func diff() async throws {
         let (folder, results) = try await Self.recorded()

@@ -54,17 +54,6 @@ public enum ResultsLayout {
         return legacy + SegmentedLog.segmentNames(directory: directory, folder: runsFolder).map { segment(in: runsFolder, named: $0) }
     }
 
-    /// Of the run log `files`, those that can hold the record of run `runId`: it is logged when the
-    /// run ends, so in the segment being written when it began (its id starts with that time) or
-    /// a later one; and `runs.jsonl`. Everything when the id does not start with a time.
-    static func files(_ files: [String], holding runId: String) -> [String] {
-        let started = runId.prefix(16)
-        guard RunID.date(fromCompact: String(started)) != nil else { return files }
-        let segments = files.filter { $0 != runLog }
-        let first = segments.lastIndex { $0.dropFirst(runsFolder.count + 1).prefix(16) <= started } ?? 0
-        return files.filter { $0 == runLog } + segments[first...]
-    }
-
     /// The browsable folder of one run (run.json, run.har, snapshots, screenshots), as written now.
     public static func runFolder(canary: String, runId: String) -> String {
         canaryFolder(canary) + "/" + runId

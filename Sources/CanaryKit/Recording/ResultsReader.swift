@@ -78,6 +78,25 @@ public struct ResultsReader: Sendable {
         return all
     }
 
+    /// The records of `canary`, read from the newest run log file back, one file at a time,
+    /// until `enough` says the records read so far (given newest first) suffice; the whole log
+    /// when it never does (`complete` then). Returned in log order; `names`: every canary named
+    /// in the files read. `show` and `diff` print recent runs: this opens the segments that
+    /// hold them, not the whole log.
+    public func latestRecords(of canary: String, until enough: ([RunRecord]) -> Bool)
+        throws(RecordingError) -> (records: [RunRecord], names: Set<String>, complete: Bool) {
+        var newestFirst: [RunRecord] = []
+        var names = Set<String>()
+        for file in ResultsLayout.runLogFiles(directory: directory).reversed() {
+            let all = try records(in: [file]).records
+            for record in all { names.insert(record.canary) }
+            let before = newestFirst.count
+            newestFirst += all.reversed().lazy.filter { $0.canary == canary }
+            if newestFirst.count > before, enough(newestFirst) { return (newestFirst.reversed(), names, false) }
+        }
+        return (newestFirst.reversed(), names, true)
+    }
+
     /// Names of the canaries with at least one run, sorted.
     public func canaries() throws(RecordingError) -> [String] {
         Set(try records().records.map(\.canary)).sorted()
@@ -91,15 +110,11 @@ public struct ResultsReader: Sendable {
         }
     }
 
-    /// The record of one run; nil when the folder has no such run.
-    /// Reads only the run segments that can hold it: those begun from the run's start on (its
-    /// id starts with that time), newest first, and a `runs.jsonl` of an earlier version.
+    /// The record of one run; nil when the folder has no such run. Reads the run log from its
+    /// newest file back to the one that holds the record (it is logged when the run ends, so
+    /// never before the segment its id's time was written to).
     public func record(canary: String, runId: String) throws(RecordingError) -> RunRecord? {
-        let files = ResultsLayout.runLogFiles(directory: directory)
-        for file in ResultsLayout.files(files, holding: runId).reversed() {
-            if let found = try records(in: [file]).records.last(where: { $0.canary == canary && $0.runId == runId }) { return found }
-        }
-        return nil
+        try latestRecords(of: canary) { $0.contains { $0.runId == runId } }.records.last { $0.runId == runId }
     }
 
     /// The run's exchanges, one element per attempt kept, oldest attempt first. nil when the

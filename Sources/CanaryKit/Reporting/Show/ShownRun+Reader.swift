@@ -39,18 +39,47 @@ extension StoredRun {
     }
 }
 
-/// One pass over the run log for `show` and `diff`: the canaries there are, and the runs and
-/// records of one of them (reading through `canaries()`, `runs(of:)` and `record(…)` reads
-/// the log once each).
+/// The runs of one canary that `show` and `diff` pick from, and the canaries there are (for a
+/// did-you-mean). Read from the newest run log segment back, only as far as the runs wanted:
+/// `show --last-failed` on a store of many segments opens the newest few, not every one. When
+/// the wanted runs are not there (an unknown canary or run id, a prefix of one, no such
+/// outcome), the whole log is read, so the message lists what there is.
 public struct CanaryHistory: Sendable {
     public var known: [String]
+    /// The canary's records, a suffix of its runs in log order (all of them when `known` is).
     public var records: [RunRecord]
     public var runs: [StoredRun] { records.map(StoredRun.init) }
 
-    public init(_ canary: String, from reader: ResultsReader) throws(RecordingError) {
-        let all = try reader.records().records
-        known = Set(all.map(\.canary)).sorted()
-        records = all.filter { $0.canary == canary }
+    /// What the command prints: one run, or `diff`'s two.
+    public enum Wanted: Sendable, Equatable {
+        case run(RunSelection.Choice)
+        /// The latest failed run and the last passed run before it.
+        case defaultPair
+        case runs([String])
+    }
+
+    public init(_ canary: String, wanting wanted: Wanted, from reader: ResultsReader) throws(RecordingError) {
+        let read = try reader.latestRecords(of: canary) { records in Self.holds(wanted, records) }
+        known = read.names.sorted()
+        records = read.records
+    }
+
+    /// Whether `newestFirst` (the canary's latest runs, newest first) holds what is wanted, so
+    /// that older segments can't change what is picked. A run id must be whole: a prefix could
+    /// match older runs too.
+    static func holds(_ wanted: Wanted, _ newestFirst: [RunRecord]) -> Bool {
+        switch wanted {
+        case .run(.last): return !newestFirst.isEmpty
+        case .run(.lastFailed): return newestFirst.contains { RunOutcome($0) == .failed }
+        case .run(.lastPassed): return newestFirst.contains { RunOutcome($0) == .passed }
+        case .run(.id(let id)): return holds(.runs([id]), newestFirst)
+        case .defaultPair:
+            // The latest failed run, then a passed one before it (`RunSelection.defaultPair`).
+            guard let failed = newestFirst.firstIndex(where: { RunOutcome($0) == .failed }) else { return false }
+            return newestFirst[(failed + 1)...].contains { RunOutcome($0) == .passed }
+        case .runs(let ids):
+            return ids.allSatisfy { id in RunID.isRunFolderName(id) && !id.hasPrefix(".") && newestFirst.contains { $0.runId == id } }
+        }
     }
 
     /// The record of a run picked from `runs`.
