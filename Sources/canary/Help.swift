@@ -53,8 +53,10 @@ enum Help {
       --keep N             run folders kept per canary, oldest pruned (default 100)
       --artifacts failed|all|none   which runs get a browsable folder <canary>/<runId>/
                            (default failed); every run's exchanges are kept in exchanges/ unless none
-      --retain D           delete exchange segments last written more than D ago (default 30d)
-      --max-bytes N        delete the oldest exchange segments past N bytes (default 1073741824)
+      --retain D           delete run and exchange segments last written more than D ago, with
+                           the folders of the runs they recorded (default 30d)
+      --max-bytes N        delete the oldest segments and run folders while the results hold
+                           more than N bytes (default 1073741824, 1 GiB)
       --max-snapshot-bytes N   body bytes kept in snapshots and run.har (default 1048576)
       --max-body-bytes N   a response body past N bytes fails its step (default 67108864)
       --junit FILE         also write JUnit XML (one testsuite per canary, one testcase per step)

@@ -8,7 +8,7 @@ struct ReportCommand {
         try OutputFile.prepare(options.reportOutput, flag: "-o")
         let summary = try HTMLReport.build(resultsDirectory: options.results, output: options.reportOutput, traceURL: options.traceURL)
         Console.line("wrote \(options.reportOutput): \(summary.canaries) canaries, \(summary.runs) runs"
-            + (summary.skippedLines > 0 ? " (\(summary.skippedLines) unreadable lines in runs.jsonl skipped)" : ""))
+            + (summary.skippedLines > 0 ? " (\(summary.skippedLines) unreadable lines of the run log skipped)" : ""))
         return 0
     }
 }

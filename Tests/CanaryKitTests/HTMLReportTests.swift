@@ -169,7 +169,7 @@ struct HTMLReportTests {
         let summary = try HTMLReport.build(resultsDirectory: folder, output: folder + "/report.html", now: generated)
         #expect(summary == ReportSummary(canaries: 2, runs: 6, skippedLines: 2))
         let written = try String(contentsOfFile: folder + "/report.html", encoding: .utf8)
-        #expect(written.contains("2 lines of runs.jsonl could not be read"))
+        #expect(written.contains("2 lines of the run log could not be read"))
     }
 
     @Test("build names the missing file")

@@ -78,9 +78,15 @@ struct RetentionTests {
         (Retention(retain: 2, maxBytes: 1), 1.0, 1 << 20),
         (Retention(retain: nil, maxBytes: 80 << 20), 3600.0, 10 << 20),
         (Retention(retain: 3600, maxBytes: nil), 900.0, 64 << 20),
+        (Retention(), 3600.0, 64 << 20),     // the defaults: hourly segments of at most 64 MiB
     ])
     func rollFromRetention(retention: Retention, age: Double, bytes: Int) {
         #expect(SegmentRoll(retention: retention) == SegmentRoll(maxBytes: bytes, maxAge: age))
+    }
+
+    @Test("the defaults are the README's: --retain 30d, --max-bytes 1 GiB")
+    func defaults() {
+        #expect(Retention().retain == 30 * 86_400 && Retention().maxBytes == 1_073_741_824)
     }
 }
 

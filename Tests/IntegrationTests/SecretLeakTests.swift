@@ -73,6 +73,14 @@ struct SecretLeakTests {
                expect: {body: {contains: "nope"}}},
             ]}
             """,
+        // Passes on the first run and fails on the second, so the report's card shows a diff
+        // whose changed lines hold the secret: the query and the URL httpbin echoes.
+        "flip.json": """
+            {name: "flip", steps: [
+              {name: "echo", request: {url: "{{httpbin}}/anything", query: {k: "{{secret.PLANTED}}-{{flip}}", run: "{{flip}}"},
+                headers: {"X-Api-Key": "{{secret.PLANTED}}"}}, expect: {json: {"$.args.run": "first"}}},
+            ]}
+            """,
         "env.json": """
             {name: "env", steps: [
               {name: "env", request: {url: "{{httpbin}}/anything", query: {a: "{{env.PLANTED}}", b: "{{env.MY_API_TOKEN}}"}},
@@ -101,7 +109,8 @@ struct SecretLeakTests {
             let output = try await CLI.run(
                 ["run", folder, "--results", folder + "/r", "--max-snapshot-bytes", "4096", "--var", "userinfo=\(userinfo)",
                  "--alertmanager", Self.alertmanager, "--secrets-file", secretsFile,
-                 "--otlp", TestServers.otlp + "/ok/" + otlpBucket] + (verbose ? ["-v"] : ci) + TestServers.varArguments,
+                 "--otlp", TestServers.otlp + "/ok/" + otlpBucket, "--var", "flip=\(verbose ? "second" : "first")"]
+                    + (verbose ? ["-v"] : ci) + TestServers.varArguments,
                 environment: environment.merging(["GITHUB_STEP_SUMMARY": reports + "/summary.md"]) { $1 })
             #expect(output.status == 1, "\(output.stdout)\(output.stderr)")
             consoles.append(output.stdout + output.stderr)
@@ -114,7 +123,7 @@ struct SecretLeakTests {
         }
         // What `canary show` (every format) and `canary diff` print of these runs, with the
         // secrets in the environment as when they ran.
-        for canary in ["secrets", "credentials", "env", "captured"] {
+        for canary in ["secrets", "credentials", "env", "captured", "flip"] {
             for format in ["http", "har", "json", "curl"] {
                 let shown = try await CLI.run(["show", canary, "--format", format, "--results", folder + "/r"], environment: environment)
                 #expect(shown.status == 0, "show \(canary) --format \(format): \(shown.stderr)")
@@ -126,9 +135,16 @@ struct SecretLeakTests {
             #expect(diff.status == 0, "diff \(canary): \(diff.stderr)")
             consoles.append(diff.stdout + diff.stderr)
         }
+        // The HTML report, written into the results folder so the scan below reads it: its card
+        // for flip shows the diff of its passed and failed runs.
+        let report = try await CLI.run(["report", "--results", folder + "/r", "-o", reports + "/report.html"], environment: environment)
+        #expect(report.status == 0, "\(report.stderr)")
+        consoles.append(report.stdout + report.stderr)
+        let page = (try? String(contentsOfFile: reports + "/report.html", encoding: .utf8)) ?? ""
+        #expect(page.contains("What changed since the last pass") && page.contains("$.args.k: &quot;***-first&quot; → &quot;***-second&quot;"), "\(page.count) bytes")
         for (index, console) in consoles.enumerated() {
             for leak in Self.leaks where console.contains(leak.text) {
-                Issue.record("console (\(index == 0 ? "run" : index == 1 ? "run -v" : "show/diff \(index - 2)")) leaks \(leak.path): \(leak.text)")
+                Issue.record("console (\(index == 0 ? "run" : index == 1 ? "run -v" : "show/diff/report \(index - 2)")) leaks \(leak.path): \(leak.text)")
             }
         }
         var files = 0

@@ -86,7 +86,7 @@ public enum HTMLReport {
 
             """
         if skippedLines > 0 {
-            html += "<p class=\"warning\">\(skippedLines) line\(skippedLines == 1 ? "" : "s") of runs.jsonl could not be read and \(skippedLines == 1 ? "was" : "were") skipped.</p>\n"
+            html += "<p class=\"warning\">\(skippedLines) line\(skippedLines == 1 ? "" : "s") of the run log could not be read and \(skippedLines == 1 ? "was" : "were") skipped.</p>\n"
         }
         html += "</header>\n<main>\n"
         if canaries.isEmpty {
