@@ -62,6 +62,21 @@ struct ShowRenderTests {
         #expect(text.contains("### step 3 pay: skipped"))
     }
 
+    @Test("a run whose exchanges are no longer kept still shows each sent step's facts and failures from its record")
+    func exchangesNotKept() {
+        var run = F.run(steps: [F.step("login"), F.step("cart", .failed, status: 503, failure: "status: expected 200, got 503", total: 42),
+                                F.step("pay", .skipped, sent: false)], exchanges: [])
+        run.exchangesKept = false
+        let text = ShowText.render(run, redactor: Redactor(secrets: []))
+        #expect(text.contains("# the exchanges of this run are no longer kept"))
+        #expect(text.contains("### step 2 cart: failed\n# timings (ms): dns 1.0 connect 2.0 tls 0.0 firstByte 40.0 transfer 2.0 total 42.0\n"), "\(text)")
+        #expect(text.contains("# failed: status: expected 200, got 503\n# sent: GET http://example.test/cart (request and response not kept)\n"), "\(text)")
+        #expect(text.hasSuffix("### step 3 pay: skipped\n"), "\(text)")
+        let curl = ShowCurl.render(run, redactor: Redactor(secrets: []))
+        #expect(curl.contains("# step 2 cart: failed\n# sent GET http://example.test/cart; its exchange is no longer kept"), "\(curl)")
+        #expect(curl.contains("# step 3 pay: skipped\n# sent nothing"))
+    }
+
     @Test("hostile server bytes are escaped, credential headers and known secrets masked")
     func hostileAndSecrets() {
         let run = F.run(steps: [F.step("login")], exchanges: [F.exchange(

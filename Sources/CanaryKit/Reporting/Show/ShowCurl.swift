@@ -17,7 +17,13 @@ public enum ShowCurl {
             commands += "\n# step \(offset + 1) \(PrintableText.escaping(redactor.redact(step.name))): \(step.outcome.rawValue)\n"
             // The request as first sent: after redirects the final entry holds the last hop's URL.
             guard let exchange = shown.hops.first ?? shown.exchange else {
-                commands += "# sent nothing\n"
+                if let request = step.request {
+                    // The record keeps the method and URL only: no command without the headers and body.
+                    commands += "# sent \(PrintableText.escaping(redactor.redact(request.method))) \(PrintableText.escaping(redactor.redact(request.url)))"
+                        + "; its exchange is no longer kept, so its headers and body are not known\n"
+                } else {
+                    commands += "# sent nothing\n"
+                }
                 continue
             }
             let source = sources[step.name] ?? CurlStepSource()

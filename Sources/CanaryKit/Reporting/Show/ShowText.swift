@@ -22,7 +22,8 @@ public enum ShowText {
     private static func stepBlock(index: Int, _ shown: ShownStep, show: (String) -> String, redactor: Redactor) -> String {
         let step = shown.step, exchange = shown.exchange
         var out = "### step \(index) \(show(step.name)): \(step.outcome.rawValue)\n"
-        guard let exchange else {
+        // A step that sent its request has its facts in the record, kept or not its exchange.
+        guard exchange != nil || step.request != nil else {
             if let error = step.error { out += "# not sent: \(show(error))\n" }
             return out
         }
@@ -37,6 +38,10 @@ public enum ShowText {
         for hop in shown.hops {
             let location = hop.response.headers.first { $0.name.lowercased() == "location" }?.value ?? ""
             out += "# redirect: \(show(hop.request.method)) \(show(hop.request.url)) → \(hop.response.status) \(show(hop.response.statusText)), Location: \(show(location))\n"
+        }
+        guard let exchange else {
+            if let request = step.request { out += "# sent: \(show(request.method)) \(show(request.url)) (request and response not kept)\n" }
+            return out
         }
         out += "\n" + requestText(exchange.request, show: show, redactor: redactor)
         out += "\n" + responseText(exchange, show: show, redactor: redactor)
