@@ -76,6 +76,51 @@ struct ShowDiffCLITests {
         #expect(missing.status != 0 && missing.stderr.contains(older), "\(missing.stderr)")
     }
 
+    @Test("a results folder of the layout before segments (runs.jsonl, a folder for every run, records without har) is read in place by show, diff and report; the next run adds to it and nothing is lost")
+    func layoutBeforeSegments() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.canaries["web.json"]!.write(toFile: folder + "/web.json", atomically: true, encoding: .utf8)
+        let results = folder + "/r"
+        let run = { (code: String) in
+            try await CLI.run(["run", folder + "/web.json", "--results", results, "--artifacts", "all", "-q", "--var", "code=\(code)"] + TestServers.varArguments,
+                              environment: ["SHOW_KEY": Self.key])
+        }
+        for code in ["200", "503"] { _ = try await run(code) }
+        // What that version wrote: records without `har` in runs.jsonl, the mark a byte offset
+        // into it, each run's exchanges only in its folder's run.har; no segments, no summaries.
+        var lines = ""
+        for line in try RunLogFiles.text(results).split(separator: "\n") {
+            var record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            record["har"] = nil
+            lines += String(decoding: try JSONSerialization.data(withJSONObject: record), as: UTF8.self) + "\n"
+        }
+        for gone in ["runs", "exchanges", "summaries.bin"] { try FileManager.default.removeItem(atPath: results + "/" + gone) }
+        try lines.write(toFile: results + "/runs.jsonl", atomically: true, encoding: .utf8)
+        try "\(lines.utf8.count)".write(toFile: results + "/state.log-offset", atomically: true, encoding: .utf8)
+        let runs = lines.split(separator: "\n").compactMap { try? JSONDecoder().decode(RunRecord.self, from: Data($0.utf8)) }.map(\.runId)
+        #expect(runs.count == 2)
+
+        let shown = try await CLI.run(["show", "web", "--results", results])
+        #expect(shown.status == 0 && shown.stdout.contains("HTTP/1.1 503") && !shown.stdout.contains("no longer kept"), "\(shown.stdout)\(shown.stderr)")
+        let passed = try await CLI.run(["show", "web", "--last-passed", "--format", "har", "--results", results])
+        #expect(try JSONDecoder().decode(StoredHAR.self, from: Data(passed.stdout.utf8)).log.entries.map(\.response.status) == [200, 200])
+        let diff = try await CLI.run(["diff", "web", "--results", results])
+        #expect(diff.status == 0 && diff.stdout.contains(#"$.args.code: "200" → "503""#), "\(diff.stdout)\(diff.stderr)")
+        let report = try await CLI.run(["report", "--results", results, "-o", folder + "/report.html"])
+        #expect(report.status == 0 && report.stdout.contains("1 canaries, 2 runs"), "\(report.stdout)\(report.stderr)")
+        #expect(try String(contentsOfFile: folder + "/report.html", encoding: .utf8).contains("What changed since the last pass"))
+
+        #expect(try await run("200").status == 0)
+        #expect(try String(contentsOfFile: results + "/runs.jsonl", encoding: .utf8) == lines, "runs.jsonl is read in place, never written")
+        let after = try await CLI.run(["report", "--results", results, "-o", folder + "/report.html"])
+        #expect(after.stdout.contains("1 canaries, 3 runs"), "\(after.stdout)")
+        let metrics = try String(contentsOfFile: results + "/metrics.prom", encoding: .utf8)
+        #expect(metrics.contains(#"canary_runs_total{canary="web",result="passed"} 2"#) && metrics.contains(#"canary_runs_total{canary="web",result="failed"} 1"#), "\(metrics)")
+        let old = try await CLI.run(["show", "web", "--run", runs[1], "--results", results])
+        #expect(old.status == 0 && old.stdout.contains("HTTP/1.1 503"), "\(old.stderr)")
+    }
+
     @Test("diff compares the latest failure with the last pass: outcome, status, JSON body path by path, timings")
     func diff() async throws {
         let (folder, results) = try await Self.recorded()
