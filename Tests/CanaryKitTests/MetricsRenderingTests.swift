@@ -187,6 +187,17 @@ struct MetricsTextMatchesSamplesTests {
                 }
                 #expect(String(decoding: written, as: UTF8.self) == expected, "\(metrics.canary), omitting \(omitting.sorted())")
             }
+            // All families at once (the scheduler's flushes): the same lines, each family's end where it is.
+            var all: [UInt8] = []
+            var ends: [Int] = []
+            PrometheusText.appendAllLines(of: metrics, to: &all) { ends.append($0.count) }
+            var one: [UInt8] = []
+            var oneEnds: [Int] = []
+            for family in MetricFamily.allCases {
+                PrometheusText.appendLines(family, of: metrics, to: &one)
+                oneEnds.append(one.count)
+            }
+            #expect(all == one && ends == oneEnds, "\(metrics.canary): all families at once")
         }
         // The browser canary has a sample of each browser family, so they are compared too.
         let browserText = PrometheusText.render([Self.browser])

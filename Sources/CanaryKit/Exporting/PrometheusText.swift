@@ -76,6 +76,19 @@ public enum PrometheusText {
         appendLines(family, named: Array(family.name.utf8), of: canary, prefix: labelPrefix(of: canary, omitting: omitting), omitting: omitting, to: &out)
     }
 
+    /// Every family's lines of `canary`, in `MetricFamily.allCases` order; `familyEnded` is called
+    /// after each. The labels every sample begins with are escaped once, not once per family (per
+    /// family they were a sixth of rendering a canary's lines in `canary schedule`'s flushes).
+    static func appendAllLines(of canary: CanaryMetrics, to out: inout [UInt8], familyEnded: (inout [UInt8]) -> Void) {
+        let prefix = labelPrefix(of: canary, omitting: [])
+        for (family, name) in zip(MetricFamily.allCases, familyNames) {
+            appendLines(family, named: name, of: canary, prefix: prefix, omitting: [], to: &out)
+            familyEnded(&out)
+        }
+    }
+
+    private static let familyNames = MetricFamily.allCases.map { Array($0.name.utf8) }
+
     /// `canary="…",tag="…"`: the labels every sample of `canary` begins with (without braces).
     static func labelPrefix(of canary: CanaryMetrics, omitting: Set<String>) -> [UInt8] {
         var out: [UInt8] = []

@@ -24,8 +24,12 @@ public enum LocalPath {
 
     /// `path` against the working directory when relative; as given when absolute.
     public static func absolute(_ path: String) -> String {
-        path.hasPrefix("/") ? path : join(FileManager.default.currentDirectoryPath, path)
+        path.hasPrefix("/") ? path : join(startDirectory, path)
     }
+
+    /// The working directory, read once: nothing in the process changes it, and every run's
+    /// state names its canary's file this way (a getcwd and FileManager's work per run).
+    private static let startDirectory = FileManager.default.currentDirectoryPath
 
     /// The last name in `path`: `a/b/` → `b`, `r` → `r`, `/` → `/`.
     public static func lastComponent(of path: String) -> String {

@@ -56,7 +56,8 @@ enum HAR {
         out.member("runId", record.runId)
         pagesAndEntries(result, record: record, redactor: redactor, maxBodyBytes: maxBodyBytes, to: out)
         out.close(deeperThan: 0)
-        return out.writer.bytes + [UInt8(ascii: "\n")]
+        out.writer.bytes.append(UInt8(ascii: "\n"))
+        return out.writer.bytes
     }
 
     private static func pagesAndEntries(_ result: RunResult, record: RunRecord, redactor: Redactor, maxBodyBytes: Int, to out: RecordJSON.Stream) {

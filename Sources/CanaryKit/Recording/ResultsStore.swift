@@ -92,7 +92,9 @@ public final class ResultsStore: Sendable {
             record.har = try await append(line, to: segments)
         }
         guard options.artifacts.wantsFolder(passed: record.passed, hasFiles: result.artifacts.contains { !$0.text && !$0.keptOnlyWithFolder }) else {
-            try await log(record, line: try encode(record, path: directory + "/" + ResultsLayout.runsFolder, pretty: false) + [UInt8(ascii: "\n")])
+            var line = try encode(record, path: directory + "/" + ResultsLayout.runsFolder, pretty: false)
+            line.append(UInt8(ascii: "\n"))
+            try await log(record, line: line)
             return redacted
         }
         let json = try encode(record, path: runFolder + "/run.json")

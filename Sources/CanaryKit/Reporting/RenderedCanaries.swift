@@ -25,6 +25,13 @@ struct RenderedCanaries: Sendable {
     /// every canary 13 times, and those cache misses were most of the write.
     func metricsByFamily() -> [[UInt8]] {
         var families = [[UInt8]](repeating: [], count: MetricFamily.allCases.count)
+        // Sized first: grown by doubling, the 12 MB of 10,000 canaries were copied about twice
+        // more (the gathering was 6% of the scheduler's CPU in its first minute, when events flush every second).
+        var sizes = [Int](repeating: 0, count: families.count)
+        for entry in ordered {
+            for family in sizes.indices { sizes[family] += Int(entry.ends[family + 1] - entry.ends[family]) }
+        }
+        for family in families.indices { families[family].reserveCapacity(sizes[family]) }
         for entry in ordered {
             for family in families.indices { families[family] += entry.lines(family) }
         }
@@ -66,10 +73,7 @@ struct RenderedCanaries: Sendable {
             var bytes = state ?? []
             var ends = [Int32(bytes.count)]
             ends.reserveCapacity(MetricFamily.allCases.count + 1)
-            for family in MetricFamily.allCases {
-                PrometheusText.appendLines(family, of: metrics, to: &bytes)
-                ends.append(Int32(bytes.count))
-            }
+            PrometheusText.appendAllLines(of: metrics, to: &bytes) { ends.append(Int32($0.count)) }
             if entries.updateValue(Entry(bytes: bytes, ends: ends), forKey: name) == nil { reordered = true }
         }
         (stale, allStale) = ([], false)
