@@ -76,6 +76,16 @@ struct RunDiffTests {
         #expect(change?.timings.first { $0.phase == "total" } == .init(phase: "total", before: 10, after: 250))
     }
 
+    @Test("a step one run never sent compares by outcome and failure only: no status 0, zero timings or missing certificate")
+    func notSent() {
+        let diff = RunDiff(from: F.run("A", steps: [F.step("pay", notAfter: "2027-01-01T00:00:00Z")], exchanges: [F.exchange()]),
+                           to: F.run("B", steps: [F.step("pay", .skipped, status: 0, sent: false)], exchanges: []))
+        let change = diff.steps.first
+        #expect(change?.outcome == .init(before: "passed", after: "skipped"))
+        #expect(change?.status == nil && change?.certificate == nil && change?.timings == [] && change?.body == nil)
+        #expect(RunDiffText.render(diff, redactor: Redactor(secrets: [])).hasSuffix("step 1 pay: passed → skipped\n"))
+    }
+
     @Test("steps only one run had are named")
     func onlyIn() {
         let diff = RunDiff(from: F.run("A", steps: [F.step("old")], exchanges: [F.exchange()]),

@@ -26,9 +26,13 @@ extension RunDiff {
     }
 
     private static func step(index: Int, _ a: ShownStep, _ b: ShownStep) -> StepChange {
-        var change = StepChange(index: index, name: b.step.name, headers: [], timings: phases(a.step.timings, b.step.timings))
+        var change = StepChange(index: index, name: b.step.name, headers: [], timings: [])
         change.outcome = differs(a.step.outcome.rawValue, b.step.outcome.rawValue)
         change.failure = differs(failure(a.step), failure(b.step))
+        // A step one run never sent (skipped, or stopped before sending) has no status, timings
+        // or certificate to compare: its outcome and failure say what happened.
+        guard a.step.request != nil, b.step.request != nil else { return change }
+        change.timings = phases(a.step.timings, b.step.timings)
         change.status = differs(a.step.statusCode, b.step.statusCode)
         change.certificate = differs(a.step.response?.certificateNotAfter, b.step.response?.certificateNotAfter)
         if let x = a.exchange?.response, let y = b.exchange?.response, x.status > 0 || y.status > 0 {
