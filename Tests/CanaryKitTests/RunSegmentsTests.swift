@@ -76,22 +76,28 @@ struct RunSegmentsTests {
         #expect(try reader.record(canary: "c", runId: run.runId)?.runId == run.runId)
     }
 
-    @Test("a torn last line of the newest run segment is cut when the store opens it again")
+    @Test("a torn last line of the newest run segment and of the newest exchange segment is cut when the store opens them again")
     func tornTail() async throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let store = try ResultsStore(directory: folder)
         try await store.record(result("a", runId: "20261122T142900Z-0002"))
         store.close()
-        let path = folder + "/runs/" + (try FileManager.default.contentsOfDirectory(atPath: folder + "/runs")[0])
-        let whole = try String(contentsOfFile: path, encoding: .utf8)
-        let handle = try #require(FileHandle(forWritingAtPath: path))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(#"{"canary":"torn","ru"#.utf8))
-        try handle.close()
+        var wholes: [(path: String, text: String)] = []
+        for segments in [ResultsLayout.runsFolder, ResultsLayout.exchangesFolder] {
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder + "/" + segments)
+            let path = folder + "/" + segments + "/" + (try #require(names.first, "no segment in \(segments)"))
+            wholes.append((path, try String(contentsOfFile: path, encoding: .utf8)))
+            let handle = try #require(FileHandle(forWritingAtPath: path))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(#"{"canary":"torn","ru"#.utf8))
+            try handle.close()
+        }
         #expect(try ResultsReader(directory: folder).records().skipped == 1)
         let again = try ResultsStore(directory: folder)
         again.close()
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == whole)
+        for whole in wholes {
+            #expect(try String(contentsOfFile: whole.path, encoding: .utf8) == whole.text, "\(whole.path)")
+        }
     }
 
     @Test("the rebuild position spans runs.jsonl and the segments; a mark of an earlier version is an offset in runs.jsonl")
