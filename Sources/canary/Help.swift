@@ -193,7 +193,8 @@ enum Help {
     What changed from RUN_A to RUN_B (default: the latest failed run against the last passed run
     before it), step by step: outcome and failure, status, headers added (+), removed (-) and
     changed (~), the body (JSON path by path; text as a unified diff of at most 60 lines), phase
-    timings side by side and the certificate's expiry. Masked and escaped like `canary show`.
+    timings side by side and the certificate (expiry, subject, issuer, names). Masked and escaped
+    like `canary show`.
 
     Exit codes: 0 compared; 2 bad usage, no such canary or run, or no failed run with a passed
     one before it to compare by default.

@@ -86,6 +86,29 @@ struct RunDiffTests {
         #expect(RunDiffText.render(diff, redactor: Redactor(secrets: [])).hasSuffix("step 1 pay: passed → skipped\n"))
     }
 
+    @Test("a replaced certificate shows who it names and who issued it, not only its expiry")
+    func certificateFields() {
+        var renewed = MetricsFixtures.tls
+        renewed.issuer = "CN = Other CA"
+        renewed.subjectAltNames = ["x.test", "www.x.test"]
+        let step = { (tls: TLSRecord) in
+            var step = F.step("login")
+            step.response?.tls = tls
+            return step
+        }
+        let diff = RunDiff(from: F.run("A", steps: [step(MetricsFixtures.tls)], exchanges: [F.exchange()]),
+                           to: F.run("B", steps: [step(renewed)], exchanges: [F.exchange()]))
+        #expect(diff.steps.first?.certificateFields == [
+            .init(field: "issuer", before: "CN = intermediate", after: "CN = Other CA"),
+            .init(field: "subjectAltNames", before: "x.test", after: "x.test, www.x.test"),
+        ])
+        let text = RunDiffText.render(diff, redactor: Redactor(secrets: []))
+        #expect(text.contains("  certificate issuer: CN = intermediate → CN = Other CA\n  certificate subjectAltNames: x.test → x.test, www.x.test\n"), "\(text)")
+        let same = RunDiff(from: F.run("A", steps: [step(MetricsFixtures.tls)], exchanges: [F.exchange()]),
+                           to: F.run("B", steps: [step(MetricsFixtures.tls)], exchanges: [F.exchange()]))
+        #expect(same.steps.first?.certificateFields == [])
+    }
+
     @Test("steps only one run had are named")
     func onlyIn() {
         let diff = RunDiff(from: F.run("A", steps: [F.step("old")], exchanges: [F.exchange()]),

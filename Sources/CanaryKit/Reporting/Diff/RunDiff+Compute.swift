@@ -35,6 +35,7 @@ extension RunDiff {
         change.timings = phases(a.step.timings, b.step.timings)
         change.status = differs(a.step.statusCode, b.step.statusCode)
         change.certificate = differs(a.step.response?.certificateNotAfter, b.step.response?.certificateNotAfter)
+        change.certificateFields = certificateFields(a.step.response?.tls, b.step.response?.tls)
         if let x = a.exchange?.response, let y = b.exchange?.response, x.status > 0 || y.status > 0 {
             change.headers = headers(x.headers, y.headers)
             change.body = body(x.content, y.content)
@@ -48,6 +49,19 @@ extension RunDiff {
 
     private static func failure(_ step: StepRecord) -> String? {
         step.error ?? step.failures.first?.message
+    }
+
+    /// A renewed or replaced certificate: who it names and who issued it, not only its expiry.
+    static func certificateFields(_ a: TLSRecord?, _ b: TLSRecord?) -> [FieldChange] {
+        let fields: [(String, (TLSRecord) -> String?)] = [
+            ("subject", { $0.subject.isEmpty ? nil : $0.subject }), ("issuer", { $0.issuer.isEmpty ? nil : $0.issuer }),
+            ("subjectAltNames", { $0.subjectAltNames.isEmpty ? nil : $0.subjectAltNames.joined(separator: ", ") }),
+            ("notBefore", \.notBefore), ("chainNotAfter", \.chainNotAfter),
+        ]
+        return fields.compactMap { field, value in
+            let (x, y) = (a.flatMap(value), b.flatMap(value))
+            return x == y ? nil : FieldChange(field: field, before: x, after: y)
+        }
     }
 
     static func phases(_ a: Timings, _ b: Timings) -> [PhaseTiming] {

@@ -29,6 +29,13 @@ public struct RunDiff: Sendable, Equatable {
         public var after: String?
     }
 
+    /// A named value in both runs; nil where that run has none.
+    public struct FieldChange: Sendable, Equatable {
+        public var field: String
+        public var before: String?
+        public var after: String?
+    }
+
     /// One phase's milliseconds in both runs.
     public struct PhaseTiming: Sendable, Equatable {
         public var phase: String
@@ -48,6 +55,9 @@ public struct RunDiff: Sendable, Equatable {
         /// Every phase, changed or not: timings are read side by side.
         public var timings: [PhaseTiming]
         public var certificate: Change<String?>?
+        /// The rest of the leaf certificate that differs (`subject`, `issuer`, `subjectAltNames`,
+        /// `notBefore`, and `chainNotAfter`, the earliest expiry of the chain), in that order.
+        public var certificateFields: [FieldChange] = []
         /// The step ran in only one of the runs.
         public var onlyIn: String?
     }

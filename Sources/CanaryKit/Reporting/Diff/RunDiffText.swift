@@ -49,6 +49,9 @@ public enum RunDiffText {
         if let certificate = step.certificate {
             lines.append("  certificate notAfter: \(certificate.before.map(show) ?? "(none)") → \(certificate.after.map(show) ?? "(none)")")
         }
+        for field in step.certificateFields {
+            lines.append("  certificate \(field.field): \(field.before.map(show) ?? "(none)") → \(field.after.map(show) ?? "(none)")")
+        }
         if !step.timings.isEmpty {
             lines.append("  timings (ms)   " + pad("before") + pad("after"))
             for timing in step.timings {
