@@ -1,3 +1,4 @@
+import CanaryKit
 import Foundation
 import Testing
 
@@ -31,6 +32,27 @@ struct ReportLinkTests {
             let target = URL(string: link, relativeTo: base)?.standardizedFileURL.path ?? ""
             #expect(FileManager.default.fileExists(atPath: target), "\(link) from \(page) does not resolve")
         }
+    }
+
+    @Test("a failed run without a folder (--artifacts none) is linked nowhere: the card names canary show instead")
+    func noFolder() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try #"{name: "down now", steps: [{name: "get", request: {url: "{{httpbin}}/status/503"}, expect: {status: 200}}]}"#
+            .write(toFile: folder + "/down.json", atomically: true, encoding: .utf8)
+        let run = try await CLI.run(["run", "down.json", "--artifacts", "none"] + TestServers.varArguments, currentDirectory: folder)
+        #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+        let report = try await CLI.run(["report"], currentDirectory: folder)
+        #expect(report.status == 0, "\(report.stdout)\(report.stderr)")
+        let html = try String(contentsOfFile: folder + "/report.html", encoding: .utf8)
+        let links = html.matches(of: /href="([^"#][^"]*)"/).map { String($0.1) }
+        #expect(links.isEmpty, "\(links)")
+        let runId = try #require(try RunLogFiles.text(folder + "/results").split(separator: "\n").first
+            .flatMap { try JSONDecoder().decode(RunRecord.self, from: Data($0.utf8)).runId })
+        #expect(html.contains("no run folder kept: <code>canary show &#39;down now&#39; --run \(runId)</code>")
+            || html.contains("no run folder kept: <code>canary show 'down now' --run \(runId)</code>"), "\(html)")
+        let shown = try await CLI.run(["show", "down now", "--run", runId], currentDirectory: folder)
+        #expect(shown.status == 0 && shown.stdout.contains("# failed: status: expected 200, got 503"), "\(shown.stdout)\(shown.stderr)")
     }
 
     @Test("report --results with a folder that does not exist says so and how to fix it")

@@ -14,6 +14,9 @@ struct ReportExtras: Sendable {
     /// The linked failed runs an earlier version recorded, by run id: their folder and files
     /// are named by the names themselves, not their slugs (`ResultsLayout.isLegacyRun`).
     var legacyRuns: Set<String> = []
+    /// The linked failed runs without a folder (`--artifacts none`, or pruned): the card names
+    /// `canary show` instead of linking into nothing.
+    var runsWithoutFolder: Set<String> = []
 }
 
 extension HTMLReport {
@@ -42,8 +45,13 @@ extension HTMLReport {
         // Only cards link to a run folder: decoding every canary's last failure was most of a
         // report over 10,000 canaries (bench/report-scale.sh).
         let carded = cards(summaries.canaries.values.sorted { $0.name < $1.name })
-        for run in carded.compactMap(\.lastFailed?.record) where ResultsLayout.isLegacyRun(run, directory: reader.directory) {
-            extras.legacyRuns.insert(run.runId)
+        for run in carded.compactMap(\.lastFailed?.record) {
+            let folder = ResultsLayout.storedRunFolder(canary: run.canary, runId: run.runId, directory: reader.directory)
+            if !FileManager.default.fileExists(atPath: reader.directory + "/" + folder) {
+                extras.runsWithoutFolder.insert(run.runId)
+            } else if ResultsLayout.isLegacyRun(run, directory: reader.directory) {
+                extras.legacyRuns.insert(run.runId)
+            }
         }
         let failing = summaries.canaries.values.filter(\.isFailing).sorted { $0.name < $1.name }
         for canary in failing.prefix(maximumDiffs) {

@@ -137,7 +137,8 @@ public enum HTMLReport {
         html += "</dl>\n"
         if let failed = canary.lastFailed?.record {
             let names = RunFileNames(failed, legacy: extras.legacyRuns.contains(failed.runId))
-            html += failureBlock(failed, names: names, now: now, linkBase: linkBase, traceURL: extras.traceURL)
+            html += failureBlock(failed, names: extras.runsWithoutFolder.contains(failed.runId) ? nil : names, now: now,
+                                 linkBase: linkBase, traceURL: extras.traceURL)
             if let diff { html += diffBlock(diff) }
         } else {
             html += "<p class=\"nofailure\">No failures in the recorded runs.</p>\n"
@@ -146,8 +147,15 @@ public enum HTMLReport {
         return html + "</section>\n"
     }
 
-    /// The last failed run: which step, what went wrong, and links to its snapshot and run.json.
-    private static func failureBlock(_ run: RunRecord, names: RunFileNames, now: Date, linkBase: [String], traceURL: String?) -> String {
+    /// `name` as one shell word: bare when it holds only letters, digits, `.`, `_` and `-`.
+    static func shellWord(_ name: String) -> String {
+        let plain = !name.isEmpty && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
+        return plain && !name.hasPrefix("-") ? name : ShellWord.quote([.text(name)])
+    }
+
+    /// The last failed run: which step, what went wrong, and links to its snapshot and run.json;
+    /// `names` nil when the run has no folder, whose exchanges `canary show` prints instead.
+    private static func failureBlock(_ run: RunRecord, names: RunFileNames?, now: Date, linkBase: [String], traceURL: String?) -> String {
         var html = "<div class=\"failure\"><h3>Last failure <span class=\"when\">\(escape(displayTime(run.start)))\(age(of: run.start, now: now))</span></h3>\n"
         let failedIndex = run.steps.firstIndex { $0.outcome == .failed }
         let message = run.firstFailure?.message ?? run.error ?? "failed"
@@ -156,6 +164,10 @@ public enum HTMLReport {
             html += "<span class=\"step\">step \(index + 1) · \(escape(run.steps[index].name))</span> "
         }
         html += "<code>\(escape(truncated(message)))</code></p>\n<p class=\"links\">"
+        guard let names else {
+            html += "no run folder kept: <code>canary show \(escape(shellWord(run.canary))) --run \(escape(run.runId))</code> prints it"
+            return html + " <span class=\"runid\">\(escape(run.runId))</span>" + traceLink(run.traceId, template: traceURL) + "</p></div>\n"
+        }
         // A step that never sent its request (an interpolation error) has no snapshot.
         if let index = failedIndex, run.steps[index].request != nil {
             let snapshot = names.step(index) + ".http"
