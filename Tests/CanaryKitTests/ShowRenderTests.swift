@@ -103,6 +103,10 @@ struct ShowRenderTests {
         let decoded = try JSONDecoder().decode(StoredHAR.self, from: Data(text.utf8))
         var paged = entry
         paged.pageref = "attempt-1"
+        // What HAR 1.2 requires and the fixture (like a file of another writer) left out.
+        (paged.request.cookies, paged.request.queryString, paged.request.headersSize) = ([], [], -1)
+        (paged.response.cookies, paged.response.headersSize, paged.response.bodySize) = ([], -1, entry.response.content.size)
+        paged.cache = StoredExchange.Cache()
         #expect(decoded.log.version == "1.2" && decoded.log.entries == [paged] && decoded.log.pages?.first?.id == "attempt-1")
     }
 

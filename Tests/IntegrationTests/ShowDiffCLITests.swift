@@ -44,6 +44,8 @@ struct ShowDiffCLITests {
         let har = try await CLI.run(["show", "web", "--format", "har", "--results", results])
         let archive = try JSONDecoder().decode(StoredHAR.self, from: Data(har.stdout.utf8))
         #expect(archive.log.entries.map(\.response.status) == [200, 503])
+        #expect(HARValidator.problems(Data(har.stdout.utf8), expectedEntries: 2) == [], "a standalone HAR 1.2 file")
+        #expect(archive.log.entries.first?.request.queryString == [.init(name: "code", value: "503")])
         let json = try await CLI.run(["show", "web", "--format", "json", "--last-passed", "--results", results])
         let record = try JSONDecoder().decode(RunRecord.self, from: Data(json.stdout.utf8))
         #expect(record.passed && record.canary == "web")

@@ -34,6 +34,20 @@ public enum ShowJSON {
         let content = entry.response.content
         if !content.isBinary { entry.response.content.text = redactor.redact(content.text) }
         entry.comment = redactor.redact(entry.comment)
+        // The members HAR 1.2 requires, for entries read without them (files of other writers):
+        // a standalone HAR must open in any viewer. Cookies are credentials: values masked.
+        let pairs = { (list: [StoredExchange.NameValue]?, mask: Bool) in
+            (list ?? []).map { StoredExchange.NameValue(name: redactor.redact($0.name), value: mask ? "***" : redactor.redact($0.value)) }
+        }
+        entry.request.cookies = pairs(entry.request.cookies, true)
+        entry.request.queryString = pairs(entry.request.queryString, false)
+        entry.request.headersSize = entry.request.headersSize ?? -1
+        entry.request.bodySize = entry.request.bodySize ?? 0
+        entry.response.cookies = pairs(entry.response.cookies, true)
+        entry.response.headersSize = entry.response.headersSize ?? -1
+        entry.response.bodySize = entry.response.bodySize ?? content.size
+        entry.response.redirectURL = entry.response.redirectURL ?? ""
+        entry.cache = entry.cache ?? StoredExchange.Cache()
         return entry
     }
 

@@ -12,6 +12,12 @@ public struct StoredExchange: Sendable, Codable, Equatable {
     public var serverIPAddress: String?
     /// Why the transfer produced no response, when it didn't.
     public var comment: String?
+    /// HAR 1.2 requires it; canary writes `{}`. nil in entries of other writers that left it out.
+    public var cache: Cache?
+
+    public struct Cache: Sendable, Codable, Equatable {
+        public init() {}
+    }
 
     public struct NameValue: Sendable, Codable, Equatable {
         public var name: String
@@ -38,6 +44,11 @@ public struct StoredExchange: Sendable, Codable, Equatable {
         public var _proxy: String? = nil
         /// The unix socket the request went to.
         public var _unixSocket: String? = nil
+        /// HAR 1.2's: canary writes no cookies (a Cookie header is a header), the URL's query
+        /// pairs, and -1 (unknown) for the headers' size.
+        public var cookies: [NameValue]? = nil
+        public var queryString: [NameValue]? = nil
+        public var headersSize: Int? = nil
     }
 
     public struct PostData: Sendable, Codable, Equatable {
@@ -53,6 +64,10 @@ public struct StoredExchange: Sendable, Codable, Equatable {
         public var headers: [NameValue]
         public var content: Content
         public var redirectURL: String?
+        /// HAR 1.2's, as for the request; `bodySize` is the body's bytes as received.
+        public var cookies: [NameValue]? = nil
+        public var headersSize: Int? = nil
+        public var bodySize: Int? = nil
     }
 
     public struct Content: Sendable, Codable, Equatable {
