@@ -21,10 +21,11 @@ struct ListenSecretsTests {
         let userinfo = "http://alice:\(SecretLeakTests.password)@127.0.0.1:\(httpbin?.port ?? 0)"
         let environment = ["PLANTED": SecretLeakTests.planted, "ENCODED": SecretLeakTests.encoded, "COLON": SecretLeakTests.colon,
                            "MY_API_TOKEN": SecretLeakTests.envToken]
-        let schedule = try await ListeningSchedule.start([c, "--var", "userinfo=\(userinfo)", "--max-snapshot-bytes", "4096"], folder: folder, environment: environment)
-        // Every canary's first run has ended (each is in the API with a last run).
+        let schedule = try await ListeningSchedule.start([c, "--var", "userinfo=\(userinfo)", "--var", "flip=first", "--max-snapshot-bytes", "4096"], folder: folder, environment: environment)
+        // Every canary's first run has ended (each is in the API with a last run). First runs on
+        // rate(1 minute) are spread over up to 30 s (`ScheduleBook`): the last may end just after.
         var served: [String: String] = [:]
-        for _ in 0..<60 {
+        for _ in 0..<90 {
             let api = ListenClient.get("/api/canaries", port: schedule.port)?.body ?? ""
             if api.components(separatedBy: "\"lastRun\"").count == SecretLeakTests.canaries.count + 1 { break }
             try await Task.sleep(for: .milliseconds(500))
