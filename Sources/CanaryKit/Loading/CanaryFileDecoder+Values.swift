@@ -128,7 +128,8 @@ extension CanaryFileDecoder {
         if name.first?.isWhitespace == true || name.last?.isWhitespace == true {
             return "starts or ends with a space; remove it"
         }
-        if name.count > maximumNameLength || name.unicodeScalars.count > 2 * maximumNameLength {
+        // Counting characters walks grapheme breaks; no more bytes than the limit is within it either way.
+        if name.utf8.count > maximumNameLength, name.count > maximumNameLength || name.unicodeScalars.count > 2 * maximumNameLength {
             return "is \(name.count) characters long; at most \(maximumNameLength)"
         }
         return nil
@@ -137,6 +138,8 @@ extension CanaryFileDecoder {
     /// Control characters, line and paragraph separators, unassigned code points and the
     /// invisible direction marks and overrides (which make a name read otherwise than it is).
     private static func isUnprintable(_ scalar: Unicode.Scalar) -> Bool {
+        // Printable ASCII first, without Unicode's property tables: every name of every file passes here.
+        if (0x20..<0x7F).contains(scalar.value) { return false }
         switch scalar.properties.generalCategory {
         case .control, .lineSeparator, .paragraphSeparator, .unassigned, .surrogate, .privateUse: return true
         default: return scalar.properties.isBidiControl

@@ -41,7 +41,9 @@ public struct LoadProblem: Error, Sendable, Equatable, CustomStringConvertible {
     /// reorder the line that refuses it).
     static func printable(_ text: String) -> String {
         let escaped = PrintableText.escaping(text)
-        guard escaped.unicodeScalars.contains(where: \.properties.isBidiControl) else { return escaped }
+        // ASCII has no direction controls: most text is answered without Unicode's property tables
+        // (every assertion's text passes here as each canary file loads).
+        guard !escaped.utf8.allSatisfy({ $0 < 0x80 }), escaped.unicodeScalars.contains(where: \.properties.isBidiControl) else { return escaped }
         var out = ""
         for scalar in escaped.unicodeScalars {
             if scalar.properties.isBidiControl {

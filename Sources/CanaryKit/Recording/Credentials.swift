@@ -89,7 +89,8 @@ enum Credentials {
 
     /// `alice:pw` and `pw` from `scheme://alice:pw@host/…`, percent-decoded as libcurl sends them.
     private static func userInfo(of url: String) -> Set<String> {
-        guard let scheme = url.schemeSeparator else { return [] }
+        // No `@` at all, the usual case, is told from the bytes: the walk below goes by characters.
+        guard url.utf8.contains(UInt8(ascii: "@")), let scheme = url.schemeSeparator else { return [] }
         let authority = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         guard let at = authority.lastIndex(of: "@") else { return [] }
         let info = String(authority[..<at])
