@@ -123,6 +123,29 @@ struct ShowDiffCLITests {
         #expect(old.status == 0 && old.stdout.contains("HTTP/1.1 503"), "\(old.stderr)")
     }
 
+    @Test("a request body is said to be cut only when it was: a masked secret shortens the recorded text too")
+    func requestBodyCut() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let big = String(repeating: "x", count: 6_000)
+        try """
+            {name: "post", steps: [
+              {name: "secret", request: {method: "POST", url: "{{httpbin}}/anything", json: {token: "{{secret.SHOW_KEY}}"}}},
+              {name: "big", request: {method: "POST", url: "{{httpbin}}/anything", json: {pad: "\(big)"}}},
+            ]}
+            """.write(toFile: folder + "/post.json", atomically: true, encoding: .utf8)
+        let run = try await CLI.run(["run", folder, "--results", folder + "/r", "-q", "--max-snapshot-bytes", "4096"] + TestServers.varArguments,
+                                    environment: ["SHOW_KEY": Self.key])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let shown = try await CLI.run(["show", "post", "--results", folder + "/r"])
+        let steps = shown.stdout.components(separatedBy: "### step 2 big")
+        #expect(steps.count == 2 && steps[0].contains(#"{"token":"***"}"#) && !steps[0].contains("[cut:"), "\(shown.stdout)")
+        #expect(steps.count == 2 && steps[1].contains("[cut: 6010 bytes in all]"), "\(shown.stdout)")
+        let curl = try await CLI.run(["show", "post", "--format", "curl", "--results", folder + "/r"])
+        let notes = curl.stdout.split(separator: "\n").filter { $0.hasPrefix("# the recorded body holds only") }
+        #expect(notes == ["# the recorded body holds only 4096 of its 6010 bytes"], "\(curl.stdout)")
+    }
+
     @Test("diff compares the latest failure with the last pass: outcome, status, JSON body path by path, timings")
     func diff() async throws {
         let (folder, results) = try await Self.recorded()

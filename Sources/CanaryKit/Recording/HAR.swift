@@ -132,7 +132,10 @@ enum HAR {
         if let body = request.body, !body.isEmpty {
             out.begin("postData")
             out.member("mimeType", request.headers.value(named: "Content-Type") ?? "")
-            out.member("text", String(decoding: redactor.maskedPrefix(body, limit: maxBodyBytes).bytes, as: UTF8.self))
+            let (text, truncated) = redactor.maskedPrefix(body, limit: maxBodyBytes)
+            out.member("text", String(decoding: text, as: UTF8.self))
+            // As on a response's content: a text shorter than bodySize may just hold masks.
+            if truncated { out.member("comment", "truncated: first \(maxBodyBytes) of \(body.count) bytes") }
             out.end()
         }
         out.member("headersSize", -1)

@@ -57,7 +57,7 @@ public enum ShowCurl {
         var note = ""
         if let text = body.postData?.text, !text.isEmpty {
             words += ["--data-binary", ShellWord.quote(references.pieces(redactor.redact(text), field: .body))]
-            if let size = body.bodySize, size > text.utf8.count {
+            if body.bodyIsCut, let size = body.bodySize {
                 note = "# the recorded body holds only \(text.utf8.count) of its \(size) bytes\n"
             }
         }

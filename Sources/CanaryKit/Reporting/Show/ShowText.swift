@@ -52,7 +52,7 @@ public enum ShowText {
         var out = "\(show(request.method)) \(show(request.url)) \(show(request.httpVersion))\n"
         out += headerLines(request.headers, redactor: redactor)
         if let text = request.postData?.text, !text.isEmpty {
-            out += "\n" + body(text, cut: (request.bodySize ?? 0) > text.utf8.count ? "[cut: \(request.bodySize ?? 0) bytes in all]" : nil, redactor: redactor)
+            out += "\n" + body(text, cut: request.bodyIsCut ? "[cut: \(request.bodySize ?? 0) bytes in all]" : nil, redactor: redactor)
         }
         return out
     }

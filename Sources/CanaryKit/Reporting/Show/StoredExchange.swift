@@ -54,6 +54,8 @@ public struct StoredExchange: Sendable, Codable, Equatable {
     public struct PostData: Sendable, Codable, Equatable {
         public var mimeType: String?
         public var text: String?
+        /// Says when the text was truncated.
+        public var comment: String? = nil
     }
 
     public struct Response: Sendable, Codable, Equatable {
@@ -90,6 +92,17 @@ public struct StoredExchange: Sendable, Codable, Equatable {
         public var wait: Double?
         public var receive: Double?
         public var ssl: Double?
+    }
+}
+
+extension StoredExchange.Request {
+    /// Whether the recorded body is only the first bytes of what was sent: the writer says so
+    /// (`postData.comment`). In entries written before it did, a text shorter than `bodySize`
+    /// that holds no mask (a masked secret shortens the text too).
+    public var bodyIsCut: Bool {
+        guard let post = postData, let text = post.text, !text.isEmpty else { return false }
+        if post.comment != nil { return true }
+        return (bodySize ?? 0) > text.utf8.count && !text.contains(Redactor.mask)
     }
 }
 
