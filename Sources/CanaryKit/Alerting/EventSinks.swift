@@ -142,42 +142,71 @@ public final class EventSinks: Sendable {
     /// the batch began, as a single write did. Returns the indices of events that could not be
     /// encoded (left out) and the problem writing, if any.
     private func appendToLog(_ events: [AlarmEvent]) -> (unencodable: [Int: String], problem: String?) {
-        let path = resultsDirectory + "/events.jsonl"
         var unencodable: [Int: String] = [:]
+        let problem = appendToLog { (write: ([UInt8]) throws(RecordingError) -> Void) throws(RecordingError) in
+            var lines: [UInt8] = []
+            let chunk = 256 << 10
+            lines.reserveCapacity(chunk + 4096)
+            for (index, event) in events.enumerated() {
+                let payload: [UInt8]
+                do {
+                    payload = try event.jsonBytes()
+                } catch {
+                    unencodable[index] = "\(error)"
+                    continue
+                }
+                lines += payload
+                lines.append(UInt8(ascii: "\n"))
+                if lines.count >= chunk {
+                    try write(lines)
+                    lines.removeAll(keepingCapacity: true)
+                }
+            }
+            if !lines.isEmpty { try write(lines) }
+        }
+        return (unencodable, problem)
+    }
+
+    /// Appends what `produce` writes to `events.jsonl`, then fsyncs; a failure cuts the file back
+    /// to where it ended and is returned for the console.
+    private func appendToLog(
+        _ produce: (_ write: ([UInt8]) throws(RecordingError) -> Void) throws(RecordingError) -> Void
+    ) -> String? {
+        let path = resultsDirectory + "/events.jsonl"
         do throws(RecordingError) {
             try FileIO.makeDirectory(resultsDirectory)
             let fd = try FileIO.openLog(path)
             defer { close(fd) }
             let start = lseek(fd, 0, SEEK_END)
-            var lines: [UInt8] = []
-            let chunk = 256 << 10
-            lines.reserveCapacity(chunk + 4096)
             do throws(RecordingError) {
-                for (index, event) in events.enumerated() {
-                    let payload: [UInt8]
-                    do {
-                        payload = try event.jsonBytes()
-                    } catch {
-                        unencodable[index] = "\(error)"
-                        continue
-                    }
-                    lines += payload
-                    lines.append(UInt8(ascii: "\n"))
-                    if lines.count >= chunk {
-                        try FileIO.writeAll(fd, lines, path: path)
-                        lines.removeAll(keepingCapacity: true)
-                    }
-                }
-                if !lines.isEmpty { try FileIO.writeAll(fd, lines, path: path) }
+                try produce { (bytes: [UInt8]) throws(RecordingError) in try FileIO.writeAll(fd, bytes, path: path) }
                 if fsync(fd) != 0 { throw RecordingError("fsync", path) }
             } catch {
                 if start >= 0 { _ = ftruncate(fd, start) }
                 throw error
             }
-            return (unencodable, nil)
+            return nil
         } catch {
-            return (unencodable, "events.jsonl: \(error)")
+            return "events.jsonl: \(error)"
         }
+    }
+
+    /// Whether events go to `events.jsonl` alone (no webhook, `--on-alarm` or `--on-run`): then a
+    /// batch may gather them as lines (`EventSpill`) instead of as events.
+    var logsOnly: Bool { webhooks.isEmpty && onAlarm == nil && onRun == nil }
+
+    /// `record(_:)` for the events gathered in `spill` (only when `logsOnly`): their lines go to
+    /// `events.jsonl` in one append and one fsync, with the same warnings. Empties `spill`.
+    func record(spilled spill: EventSpill) -> [String] {
+        defer { spill.clear() }
+        var warnings = spill.warnings
+        guard spill.count > 0 else { return warnings }
+        if let problem = appendToLog({ (write: ([UInt8]) throws(RecordingError) -> Void) throws(RecordingError) in
+            try spill.forEachPiece(write)
+        }) {
+            warnings.append(problem)
+        }
+        return warnings
     }
 }
 

@@ -23,6 +23,8 @@ public actor RunOutputs {
     /// The check for runs missed while stopped, waiting for the states to load.
     private var missedCheck: (canaries: [Canary], now: Date)?
     private var events: [AlarmEvent] = []
+    /// `canary run` with events for events.jsonl alone: they wait there as lines, not in `events`.
+    private let spill: EventSpill?
     private var records: [RunRecord] = []
     private var touched: [String] = []
     /// The tags of the canaries loaded now, by name: one that has not run yet has metrics too.
@@ -75,7 +77,8 @@ public actor RunOutputs {
         let end = StateRebuild.logSize(directory: directory)
         let rules = Self.rules(of: canaries)
         self.init(directory: directory, settings: settings, engine: engine, canaries: canaries,
-                  states: nil, stateLoad: Task.detached { try Self.load(directory: directory, rules: rules, end: end) }, end: end)
+                  states: nil, stateLoad: Task.detached { try Self.load(directory: directory, rules: rules, end: end) }, end: end,
+                  spillingEvents: settings.webhooks.isEmpty && settings.onAlarm?.isEmpty ?? true && settings.onRun?.isEmpty ?? true)
         // Runs that end before the states are there wait in `pending` as whole records: counted
         // as soon as the states are loaded, not at `finish` (at 10,000 canaries every run waited
         // there, 4-6 MB of the peak). An unreadable state.json still throws from `finish`.
@@ -97,8 +100,10 @@ public actor RunOutputs {
 
     private init(
         directory: String, settings: OutputSettings, engine: CurlEngine, canaries: [Canary],
-        states: [String: CanaryState]?, stateLoad: Task<Loaded, any Error>?, end: LogPosition, events: [AlarmEvent] = []
+        states: [String: CanaryState]?, stateLoad: Task<Loaded, any Error>?, end: LogPosition, events: [AlarmEvent] = [],
+        spillingEvents: Bool = false
     ) {
+        spill = spillingEvents ? EventSpill(directory: directory) : nil
         safeMark = end
         earlierMark = end
         self.events = events
@@ -108,19 +113,24 @@ public actor RunOutputs {
         rules = Self.rules(of: canaries)
         dependencies = Self.dependencies(of: canaries)
         loadedTags = Self.tags(of: canaries)
-        alerts.configure(canaries)
+        // Only Alertmanager's alerts read it (100 bytes a canary otherwise kept for nothing).
+        if !settings.alertmanagers.isEmpty { alerts.configure(canaries) }
         self.states = states
         self.stateLoad = stateLoad
         outbox = Outbox(directory: directory)
         otlp = settings.otlp.map { OTLPExporter(config: $0, engine: engine, timeout: settings.sinkTimeout) }
     }
 
+    /// The rules that are not the default one (`rules[name] ?? AlarmRule()` reads them): most
+    /// canaries have the default, and an entry each was 140 bytes a canary of `canary run`'s peak.
     private static func rules(of canaries: [Canary]) -> [String: AlarmRule] {
-        Dictionary(canaries.map { ($0.name, $0.alarm) }, uniquingKeysWith: { first, _ in first })
+        let initial = AlarmRule()
+        return Dictionary(canaries.map { ($0.name, $0.alarm) }, uniquingKeysWith: { first, _ in first }).filter { $0.value != initial }
     }
 
+    /// Only the canaries that have a `dependsOn`, as `rules`.
     private static func dependencies(of canaries: [Canary]) -> [String: [String]] {
-        Dictionary(canaries.map { ($0.name, $0.dependsOn) }, uniquingKeysWith: { first, _ in first })
+        Dictionary(canaries.map { ($0.name, $0.dependsOn) }, uniquingKeysWith: { first, _ in first }).filter { !$0.value.isEmpty }
     }
 
     /// The dependencies of `canary` in ALARM now (its run's `suppressedBy`); nil when none is.
@@ -164,7 +174,8 @@ public actor RunOutputs {
         rules = Self.rules(of: canaries)
         dependencies = Self.dependencies(of: canaries)
         loadedTags = Self.tags(of: canaries)
-        alerts.configure(canaries)
+        // Only Alertmanager's alerts read it (100 bytes a canary otherwise kept for nothing).
+        if !settings.alertmanagers.isEmpty { alerts.configure(canaries) }
         rendered?.changedAll()
     }
 
@@ -185,6 +196,17 @@ public actor RunOutputs {
         // Only JUnit needs every record; the scheduler runs for weeks without --junit.
         if settings.junitPath != nil { records.append(record) }
         touched.append(record.canary)
+        spillEvents()
+    }
+
+    /// Moves the events gathered so far to the spill, in order, when there is one.
+    private func spillEvents() {
+        guard let spill, !events.isEmpty else { return }
+        for var event in events {
+            event.account = settings.account
+            spill.append(event)
+        }
+        events = []
     }
 
     /// The run's EMF lines, in one write (lines of runs ending together never interleave).
@@ -210,7 +232,7 @@ public actor RunOutputs {
     }
 
     /// Events not yet delivered: the scheduler flushes sooner when there are some.
-    public var hasPendingEvents: Bool { !events.isEmpty || !alerts.pending.isEmpty }
+    public var hasPendingEvents: Bool { !events.isEmpty || (spill?.count ?? 0) > 0 || !alerts.pending.isEmpty }
 
     /// An undelivered event in the outbox is due for another attempt.
     public var outboxDue: Bool {
@@ -248,6 +270,7 @@ public actor RunOutputs {
         rendered?.changed(canary)
         if let event { events.append(event) }
         touched.append(canary)
+        spillEvents()
     }
 
     /// On start: each of `canaries` whose last run is older than two due times of its schedule
@@ -284,6 +307,7 @@ public actor RunOutputs {
 
     private func dropped(_ name: String, _ state: CanaryState, event: AlarmEvent) {
         events.append(event)
+        spillEvents()
         removedGroups.append((name, state.tags["location"]))
         pushedOnce.remove(name)
     }
@@ -366,6 +390,7 @@ public actor RunOutputs {
         var warnings: [String] = []
         let sinks = makeSinks()
         // Moved out, not mapped: a copy of 10,000 events was 2.5 MB beside them on the peak.
+        spillEvents()
         var batch: [AlarmEvent] = []
         swap(&batch, &events)
         for index in batch.indices { batch[index].account = settings.account }
@@ -376,6 +401,7 @@ public actor RunOutputs {
         // makes them again from the run log (same ids), instead of losing them.
         warnings += await sinks.record(batch)
         batch = []
+        if let spill { warnings += sinks.record(spilled: spill) }
         // A lagging mark: runs logged since the last call may still be on their way to `add`.
         // Two flushes back: reading more of the log on start is always right (runs already
         // counted are recognised by run id), reading too little loses an outcome.
