@@ -72,6 +72,13 @@ struct RunCommand {
         _ = await outputs.checkMissedWhileStopped(canaries)
         await outputs.setInventory(inventory)
         let screenshots = ScreenshotSetup.pass(options, canaries: canaries)
+        // The batch takes the canaries and lets each go as it starts; what is needed of them
+        // later is taken now (the CI reports' places only when one is asked for).
+        let total = canaries.count
+        let reportCanaries = options.reports.isEmpty ? [] : canaries
+        let gate = DependencyGate(batch: canaries)
+        let dependsOn = Dictionary(canaries.lazy.filter { !$0.dependsOn.isEmpty }.map { ($0.name, $0.dependsOn) }, uniquingKeysWith: { first, _ in first })
+        let pending = CanaryBatch(consume canaries)
         var runSettings = RunSettings(variables: options.variables, caFile: options.caFile, maxBodyBytes: options.maxBodyBytes)
         await BrowserPool.shared.configure(jobs: options.browserJobs, executable: options.browser)
         runSettings.retryInterval = options.retryInterval
@@ -81,9 +88,9 @@ struct RunCommand {
 
         let clock = ContinuousClock()
         let started = clock.now
-        Console.progress("[0/\(canaries.count)] running…")
+        Console.progress("[0/\(total)] running…")
         let batch = Task { [self] in
-            await runBatch(canaries, jobs: jobs, runner: runner, store: store, outputs: outputs, screenshots: screenshots)
+            await runBatch(pending, gate: gate, dependsOn: dependsOn, jobs: jobs, runner: runner, store: store, outputs: outputs, screenshots: screenshots)
         }
         stop.onStop { batch.cancel() }
         var tally = await batch.value
@@ -101,9 +108,9 @@ struct RunCommand {
         Console.clearProgress()
         let elapsed = (clock.now - started).milliseconds
         let signal = stop.signal
-        let summaryOfRuns = BatchSummary(runs: tally.records, notStarted: canaries.count - tally.ran, wallTimeMs: elapsed)
+        let summaryOfRuns = BatchSummary(runs: tally.records, notStarted: total - tally.ran, wallTimeMs: elapsed)
         do {
-            try RunReports.write(options.reports, batch: summaryOfRuns, canaries: canaries)
+            try RunReports.write(options.reports, batch: summaryOfRuns, canaries: reportCanaries)
         } catch {
             tally.recordingError = tally.recordingError ?? error
         }
@@ -111,10 +118,10 @@ struct RunCommand {
             var summary = ConsoleReport.summary(passed: tally.passed, failed: tally.failed, inconclusive: tally.inconclusive, elapsedMs: elapsed)
             if let stopper = signal.map(RunStop.name) ?? (tally.failedFast ? "--fail-fast" : nil) {
                 summary += "; stopped by \(stopper): \(tally.cancelled) cancelled, "
-                    + "\(canaries.count - tally.passed - tally.failed - tally.inconclusive - tally.cancelled) not started"
+                    + "\(total - tally.passed - tally.failed - tally.inconclusive - tally.cancelled) not started"
             }
             // Lines stream in the order runs end; the block lists them by name, so two logs diff cleanly.
-            if canaries.count > 1, !tally.notPassed.isEmpty {
+            if total > 1, !tally.notPassed.isEmpty {
                 Console.line("failed, by name:")
                 for record in JUnitReport.inNameOrder(tally.notPassed) { Console.line(Console.marked("  " + ConsoleReport.line(for: record))) }
             }
@@ -150,11 +157,10 @@ struct RunCommand {
     /// Runs and records every canary, printing each as it ends; cancelling the task stops it.
     /// A run with screenshots due renders them off its --jobs slot, before it is recorded.
     private func runBatch(
-        _ canaries: [Canary], jobs: Int, runner: Runner, store: ResultsStore, outputs: RunOutputs, screenshots: ScreenshotPass
+        _ canaries: CanaryBatch, gate: DependencyGate, dependsOn: [String: [String]], jobs: Int, runner: Runner, store: ResultsStore,
+        outputs: RunOutputs, screenshots: ScreenshotPass
     ) async -> Tally {
         var tally = Tally()
-        let gate = DependencyGate(batch: canaries)
-        let dependsOn = Dictionary(canaries.map { ($0.name, $0.dependsOn) }, uniquingKeysWith: { first, _ in first })
         // Recording waits for the disk (fsync): off the slot, so the next canary runs meanwhile;
         // at most `jobs` runs wait so, beyond that a run waits on its slot. Not a failure under
         // --fail-fast: it must be consumed (and cancel the batch) before the next canary starts.

@@ -44,12 +44,15 @@ extension Canary {
 /// batch have been counted. Started in dependency order, so a waiting dependent never holds the
 /// slot its dependency needs.
 public actor DependencyGate {
+    /// The canaries of the batch some canary depends on: only theirs are waited for and noted
+    /// (every name of a batch, twice, was 50 bytes a canary kept to its end).
     private let inBatch: Set<String>
     private var counted: Set<String> = []
     private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
 
     public init(batch: [Canary]) {
-        inBatch = Set(batch.map(\.name))
+        let dependedOn = Set(batch.lazy.flatMap(\.dependsOn))
+        inBatch = dependedOn.isEmpty ? [] : Set(batch.lazy.map(\.name).filter(dependedOn.contains))
     }
 
     /// Returns once every one of `names` that is in the batch has been counted.
@@ -61,6 +64,7 @@ public actor DependencyGate {
 
     /// `name`'s run has been counted into the alarm state.
     public func counted(_ name: String) {
+        guard inBatch.contains(name) else { return }
         counted.insert(name)
         for continuation in waiting.removeValue(forKey: name) ?? [] { continuation.resume() }
     }

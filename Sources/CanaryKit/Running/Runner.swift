@@ -56,20 +56,29 @@ public struct Runner: Sendable {
         finish: @escaping @Sendable (RunResult) async -> Finished,
         consume: (RunResult, Finished) async -> Void
     ) async {
+        await run(CanaryBatch(canaries), jobs: jobs, finishesOffSlot: finishesOffSlot, finish: finish, consume: consume)
+    }
+
+    /// `run` of a batch whose canaries are let go as they start (see `CanaryBatch`).
+    public func run<Finished: Sendable>(
+        _ canaries: CanaryBatch, jobs: Int,
+        finishesOffSlot: @escaping @Sendable (RunResult) -> Bool = { _ in false },
+        finish: @escaping @Sendable (RunResult) async -> Finished,
+        consume: (RunResult, Finished) async -> Void
+    ) async {
         var settings = settings
-        settings.secretNames.formUnion(canaries.flatMap(\.secretNames))
+        settings.secretNames.formUnion(canaries.secretNames)
         let runner = Runner(engine: engine, settings: settings)
         await runner.runBatch(canaries, jobs: jobs, finishesOffSlot: finishesOffSlot, finish: finish, consume: consume)
     }
 
     private func runBatch<Finished: Sendable>(
-        _ canaries: [Canary], jobs: Int,
+        _ pending: CanaryBatch, jobs: Int,
         finishesOffSlot: @escaping @Sendable (RunResult) -> Bool,
         finish: @escaping @Sendable (RunResult) async -> Finished,
         consume: (RunResult, Finished) async -> Void
     ) async {
         await withTaskGroup(of: Done<Finished>.self) { group in
-            var pending = canaries.makeIterator()
             let task = { @Sendable (canary: Canary) -> Done<Finished> in
                 let result = await self.run(canary)
                 if finishesOffSlot(result) { return .ran(result) }
