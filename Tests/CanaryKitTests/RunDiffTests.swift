@@ -109,6 +109,17 @@ struct RunDiffTests {
         #expect(same.steps.first?.certificateFields == [])
     }
 
+    @Test("a run whose exchanges are no longer kept is named: its headers and bodies can't be compared")
+    func withoutExchanges() {
+        var old = F.run("A", steps: [F.step("login")], exchanges: [])
+        old.exchangesKept = false
+        let diff = RunDiff(from: old, to: F.run("B", steps: [F.step("login", status: 503)], exchanges: [F.exchange(status: 503)]))
+        #expect(diff.withoutExchanges == ["A"])
+        let text = RunDiffText.render(diff, redactor: Redactor(secrets: []))
+        #expect(text.hasPrefix("checkout: A (passed) → B (passed)\n(the exchanges of A are no longer kept: headers and bodies are not compared)\n"), "\(text)")
+        #expect(text.contains("status: 200 → 503"))
+    }
+
     @Test("steps only one run had are named")
     func onlyIn() {
         let diff = RunDiff(from: F.run("A", steps: [F.step("old")], exchanges: [F.exchange()]),

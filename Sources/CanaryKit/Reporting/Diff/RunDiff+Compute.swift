@@ -6,6 +6,7 @@ extension RunDiff {
         canary = after.record.canary
         runs = Change(before: before.record.runId, after: after.record.runId)
         outcome = Change(before: before.outcome, after: after.outcome)
+        withoutExchanges = [before, after].filter { !$0.exchangesKept }.map(\.record.runId)
         let old = before.steps
         var steps: [StepChange] = []
         for (offset, new) in after.steps.enumerated() {

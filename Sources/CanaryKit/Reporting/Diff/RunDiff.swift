@@ -66,6 +66,9 @@ public struct RunDiff: Sendable, Equatable {
     public var runs: Change<String>
     public var outcome: Change<String>
     public var steps: [StepChange]
+    /// The runs (of the two) whose exchanges are no longer kept: their headers and bodies are
+    /// not compared, only what the records hold.
+    public var withoutExchanges: [String] = []
 
     /// Lines of a text diff, and JSON paths, shown at most.
     public static let maximumDiffLines = 60

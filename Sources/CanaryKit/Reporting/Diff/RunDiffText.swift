@@ -4,6 +4,9 @@ public enum RunDiffText {
     public static func render(_ diff: RunDiff, redactor: Redactor) -> String {
         let show = { (text: String) in PrintableText.escaping(redactor.redact(text)) }
         var out = "\(show(diff.canary)): \(show(diff.runs.before)) (\(diff.outcome.before)) → \(show(diff.runs.after)) (\(diff.outcome.after))\n"
+        if !diff.withoutExchanges.isEmpty {
+            out += "(the exchanges of \(diff.withoutExchanges.map(show).joined(separator: " and ")) are no longer kept: headers and bodies are not compared)\n"
+        }
         for step in diff.steps {
             out += "\n" + lines(step, show: show, redactor: redactor).joined(separator: "\n") + "\n"
         }
