@@ -360,10 +360,10 @@ struct ArgumentReader {
                     throw UsageError("\(command): --retain takes a duration like 7d or 12h, got '\(text)'")
                 }
                 options.retention.retain = duration.milliseconds / 1000
-            case "--max-bytes": options.retention.maxBytes = try count(try value(of: flag, inline), flag: flag, minimum: 1)
+            case "--max-bytes": options.retention.maxBytes = try byteCount(try value(of: flag, inline), flag: flag, minimum: 1)
             case "--keep": options.keep = try count(try value(of: flag, inline), flag: flag, minimum: 1)
-            case "--max-snapshot-bytes": options.maxSnapshotBytes = try count(try value(of: flag, inline), flag: flag, minimum: 0)
-            case "--max-body-bytes": options.maxBodyBytes = try count(try value(of: flag, inline), flag: flag, minimum: 1)
+            case "--max-snapshot-bytes": options.maxSnapshotBytes = try byteCount(try value(of: flag, inline), flag: flag, minimum: 0)
+            case "--max-body-bytes": options.maxBodyBytes = try byteCount(try value(of: flag, inline), flag: flag, minimum: 1)
             default:
                 throw UsageError("\(command): option '\(flag)' is not supported here")
             }
@@ -423,6 +423,19 @@ struct ArgumentReader {
             throw UsageError("\(command): \(flag) takes a whole number of at least \(minimum), got '\(text)'")
         }
         return value
+    }
+
+    /// A size in bytes: a whole number, or one with a unit as Prometheus's retention size takes
+    /// them, powers of 1024 (`512MB`, `1GiB`, `2g`: B, K, KB, KiB, M, MB, MiB, G, GB, GiB, T, TB, TiB).
+    private func byteCount(_ text: String, flag: String, minimum: Int) throws(UsageError) -> Int {
+        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        let units: [String: Int] = ["": 0, "b": 0, "k": 1, "kb": 1, "kib": 1, "m": 2, "mb": 2, "mib": 2,
+                                    "g": 3, "gb": 3, "gib": 3, "t": 4, "tb": 4, "tib": 4]
+        if let number = Int(digits), let power = units[text.dropFirst(digits.count).lowercased()] {
+            let (value, overflow) = number.multipliedReportingOverflow(by: 1 << (10 * power))
+            if !overflow, value >= minimum { return value }
+        }
+        throw UsageError("\(command): \(flag) takes a size in bytes of at least \(minimum), as a whole number or with a unit (512MB, 1GiB; powers of 1024), got '\(text)'")
     }
 
     private func pair(_ text: String, flag: String, example: String) throws(UsageError) -> (String, String) {

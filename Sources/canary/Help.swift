@@ -55,10 +55,10 @@ enum Help {
                            (default failed); every run's exchanges are kept in exchanges/ unless none
       --retain D           delete run and exchange segments last written more than D ago, with
                            the folders of the runs they recorded (default 30d)
-      --max-bytes N        delete the oldest segments and run folders while the results hold
-                           more than N bytes (default 1073741824, 1 GiB)
-      --max-snapshot-bytes N   body bytes kept in snapshots and run.har (default 1048576)
-      --max-body-bytes N   a response body past N bytes fails its step (default 67108864)
+      --max-bytes SIZE     delete the oldest segments and run folders while the results hold
+                           more than SIZE (bytes, or 512MB, 1GiB: powers of 1024; default 1GiB)
+      --max-snapshot-bytes SIZE  body bytes kept in snapshots and run.har (default 1MiB)
+      --max-body-bytes SIZE  a response body past SIZE fails its step (default 64MiB)
       --junit FILE         also write JUnit XML (one testsuite per canary, one testcase per step)
       --pushgateway URL    also push the metrics to a Prometheus Pushgateway (job canary, per canary)
       --otlp URL           also send spans and metrics to an OpenTelemetry collector (OTLP/HTTP

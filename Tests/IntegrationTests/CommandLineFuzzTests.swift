@@ -147,12 +147,13 @@ private struct ArgumentGenerator {
     /// Files that are only read or checked before writing (a folder is refused) may also be `/`.
     static let filePaths = paths + ["/"]
     static let numbers = ["0", "1", "-1", "3", "100000", "99999999999999999999", "9223372036854775807", "abc", "1e9", "", " 5", "0x10"]
+    static let sizes = numbers + ["1KiB", "512MB", "2g", "8T", "9999999999T", "1.5G", "-1k", "k", "1 MB", "1ZB"]
     static let urls = ["", "http://127.0.0.1:1/hook", "http://user:pw@127.0.0.1:1/", "http://[::1", "127.0.0.1:1", "-"]
     static let durations = ["5s", "0", "-1s", "1ms", "99999999999d", "x", ""]
     static let pairs = ["team=web", "=x", "x", "", "a=b=c", "base=", "k=\n"]
     static let flags: [(String, [String])] = [
         ("--results", paths), ("--junit", filePaths), ("-o", filePaths), ("--output", filePaths), ("--cacert", filePaths),
-        ("--jobs", numbers), ("--keep", numbers), ("--max-snapshot-bytes", numbers), ("--max-body-bytes", numbers),
+        ("--jobs", numbers), ("--keep", numbers), ("--max-snapshot-bytes", sizes), ("--max-body-bytes", sizes), ("--max-bytes", sizes),
         ("--var", pairs), ("--tag", pairs), ("--only", ["a", "nope", "", "-"]), ("--shard", ["1/2", "0/0", "3/2", "x", "", "1/99999999999999999999"]),
         ("--sink-timeout", durations), ("--webhook", urls), ("--pushgateway", urls), ("--on-alarm", ["", "/bin/true", "/nonexistent", " "]),
         ("--location", ["eu", "", "a\nb"]), ("--log-format", ["json", "text", "xml", ""]),

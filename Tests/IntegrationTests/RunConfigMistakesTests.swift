@@ -48,4 +48,20 @@ struct RunConfigMistakesTests {
         #expect(allowed.status == 0, "\(allowed.stdout)\(allowed.stderr)")
         #expect(allowed.stderr.contains("warning: --var bsae: no selected canary uses {{bsae}}; did you mean 'base'?"), "\(allowed.stderr)")
     }
+
+    @Test("sizes take units, powers of 1024 (1KiB, 512MB, 2g); a size that is not one is exit 2 naming the forms", arguments: [
+        "1.5G", "12XB", "-1k", "9999999999T", "MB",
+    ])
+    func sizes(bad: String) async throws {
+        let folder = try scratch("{name: \"c\", steps: [{request: {url: \"{{httpbin}}/bytes/2048\"}}]}")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let refused = try await CLI.run(["run", folder + "/c.json", "--results", folder + "/r", "--max-bytes", bad] + TestServers.varArguments)
+        #expect(refused.status == 2 && refused.stderr.contains("--max-bytes") && refused.stderr.contains("1GiB"), "\(refused.stderr)")
+        #expect(!RunLogFiles.exists(folder + "/r"))
+        // 1 KiB is less than the 2,048 bytes httpbin sends, 4 KiB more: the unit is applied, not ignored.
+        let small = try await CLI.run(["run", folder + "/c.json", "--results", folder + "/r", "--max-body-bytes", "1KiB", "--max-bytes", "512MB"] + TestServers.varArguments)
+        #expect(small.status == 1 && small.stdout.contains("limit of 1024 bytes"), "\(small.stdout)\(small.stderr)")
+        let enough = try await CLI.run(["run", folder + "/c.json", "--results", folder + "/r", "--max-body-bytes", "4k", "--max-snapshot-bytes", "2kb"] + TestServers.varArguments)
+        #expect(enough.status == 0, "\(enough.stdout)\(enough.stderr)")
+    }
 }
