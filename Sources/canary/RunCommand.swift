@@ -218,9 +218,10 @@ struct RunCommand {
     }
 
     /// Under a failed run's line, the command that shows what was sent and received: every run is
-    /// kept (unless --no-results removes the folder at exit, or --artifacts none keeps no exchange).
+    /// kept (unless --no-results removes the folder at exit). With --artifacts none no exchange is,
+    /// but `show` still prints each step's URL, timings and failures from the run's record.
     private func showHint(for record: RunRecord) -> String? {
-        guard !record.passed, !record.isInconclusive, !options.noResults, options.artifacts != .none else { return nil }
+        guard !record.passed, !record.isInconclusive, !options.noResults else { return nil }
         let results = options.results == RunOptions().results ? "" : " --results " + ShellWord.quoted(options.results)
         return "    see: canary show \(ShellWord.quoted(record.canary)) --run \(record.runId)\(results)"
     }

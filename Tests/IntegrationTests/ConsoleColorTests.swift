@@ -69,6 +69,13 @@ struct ConsoleColorTests {
         let shown = try await CLI.run(["-c", command], executable: "/bin/sh")
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stdout.contains("HTTP/1.1 503"), "\(shown.stdout)")
+        // With --artifacts none the record alone is kept, and show prints it (the step, its URL, the failure).
+        let bare = try await CLI.run(["run", folder, "--results", folder + "/bare", "--artifacts", "none", "--screenshots", "none"] + TestServers.varArguments)
+        let bareLines = bare.stdout.split(separator: "\n").map(String.init)
+        let bareHint = try #require(bareLines.firstIndex { $0.hasPrefix("✗ down") }.map { bareLines[$0 + 1] }, "\(bare.stdout)")
+        #expect(bareHint.hasPrefix("    see: canary show down --run "), "\(bare.stdout)")
+        let bareShown = try await CLI.run(["-c", bareHint.replacingOccurrences(of: "    see: canary", with: ShellWord.singleQuoted(CLI.binary))], executable: "/bin/sh")
+        #expect(bareShown.status == 0 && bareShown.stdout.contains("503"), "\(bareShown.stdout)\(bareShown.stderr)")
         let gone = try await CLI.run(["run", folder, "--no-results", "--screenshots", "none"] + TestServers.varArguments)
         #expect(gone.status == 1 && !gone.stdout.contains("see: canary show"), "--no-results keeps nothing to show: \(gone.stdout)")
     }
