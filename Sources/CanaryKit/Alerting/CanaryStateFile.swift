@@ -11,13 +11,13 @@ public enum StateFile {
     public static func load(directory: String) throws(StateFileError) -> [String: CanaryState] {
         let path = directory + "/" + fileName
         guard FileManager.default.fileExists(atPath: path) else { return [:] }
+        if let states = decodeByLine(path: path) { return states }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw StateFileError(path: path, problem: "cannot be read (\((error as NSError).localizedDescription))")
         }
-        if let states = decodeByLine(data) { return states }
         do {
             return try JSONDecoder().decode([String: CanaryState].self, from: data)
         } catch {
@@ -33,28 +33,57 @@ public enum StateFile {
         }
     }
 
-    /// The file as `save` writes it, one canary per line, decoded a line at a time: decoding
-    /// 7 MB (10,000 canaries) in one piece took 25 MB more memory. Each line's last record is
-    /// kept as its JSON until asked for (see `StateLine`). nil for any other layout or any line
-    /// that does not decode, which the whole-file decoder then reads or explains.
-    private static func decodeByLine(_ data: Data) -> [String: CanaryState]? {
-        // Read in place: a copy of the whole file (7 MB for 10,000 canaries) was on the peak.
-        data.withUnsafeBytes { raw -> [String: CanaryState]? in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-            guard lines.count >= 3, lines.first?.elementsEqual("{".utf8) == true, lines.last?.isEmpty == true,
-                  lines[lines.count - 2].elementsEqual("}".utf8) else { return nil }
-            let decoder = JSONDecoder()
-            var states: [String: CanaryState] = [:]
-            states.reserveCapacity(lines.count - 3)
-            for line in lines.dropFirst().dropLast(2) {
-                guard let member = StateLine(Array(line)), var state = try? decoder.decode(CanaryState.self, from: Data(member.state)) else {
-                    return nil
-                }
-                if let last = member.last { state.lastRun = LastRun(json: last) }
-                states[member.name] = state
+    /// The file as `save` writes it, one canary per line, read and decoded a line at a time:
+    /// decoding 7 MB (10,000 canaries) in one piece took 25 MB more memory, and the file read whole
+    /// was 7 MB of the peak of a `canary run` (the states load while the first canaries run). Each
+    /// line's last record is kept as its JSON until asked for (see `StateLine`). nil for any other
+    /// layout, any line that does not decode or a file that cannot be read: the whole-file
+    /// decoder then reads it or explains what is wrong.
+    private static func decodeByLine(path: String) -> [String: CanaryState]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let decoder = JSONDecoder()
+        var states: [String: CanaryState] = [:]
+        var opened = false, closed = false
+        let whole = forEachLine(fd) { line -> Bool in
+            // `{`, the members, `}`, and nothing after it.
+            guard opened else {
+                opened = line.elementsEqual("{".utf8)
+                return opened
             }
-            return states
+            guard !closed else { return false }
+            if line.elementsEqual("}".utf8) {
+                closed = true
+                return true
+            }
+            guard let member = StateLine(Array(line)), var state = try? decoder.decode(CanaryState.self, from: Data(member.state)) else {
+                return false
+            }
+            if let last = member.last { state.lastRun = LastRun(json: last) }
+            states[member.name] = state
+            return true
+        }
+        return whole && closed ? states : nil
+    }
+
+    /// Hands `body` each line of `fd` (without its newline) while it returns true, reading 64 KB
+    /// at a time. true when every line was handed on and the file ends with a newline.
+    private static func forEachLine(_ fd: Int32, _ body: (ArraySlice<UInt8>) -> Bool) -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var pending: [UInt8] = []
+        while true {
+            let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if got < 0, errno == EINTR { continue }
+            guard got >= 0 else { return false }
+            if got == 0 { return pending.isEmpty }
+            pending.append(contentsOf: chunk[..<got])
+            var lineStart = pending.startIndex
+            while let newline = pending[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
+                guard body(pending[lineStart..<newline]) else { return false }
+                lineStart = newline + 1
+            }
+            pending.removeFirst(lineStart)
         }
     }
 
