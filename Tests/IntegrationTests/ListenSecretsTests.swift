@@ -13,8 +13,11 @@ struct ListenSecretsTests {
         let c = folder + "/c"
         try FileManager.default.createDirectory(atPath: c, withIntermediateDirectories: true)
         for (name, text) in SecretLeakTests.canaries {
-            // The same canaries, each on a schedule.
-            let scheduled = #"{schedule: "rate(1 minute)", "# + text.dropFirst()
+            // The same canaries, each on a schedule. rate(10 seconds), not rate(1 minute): a first
+            // run is due up to half the interval after the start (at most 30 s, by a hash of the
+            // name), and `secrets` came at 22 s on rate(1 minute), so the test spent most of its 23 s
+            // waiting, and failed on a loaded machine when that run then took over 8 s.
+            let scheduled = #"{schedule: "rate(10 seconds)", "# + text.dropFirst()
             try scheduled.write(toFile: c + "/" + name, atomically: true, encoding: .utf8)
         }
         let httpbin = URL(string: TestServers.httpbin)
